@@ -1,0 +1,10 @@
+// What every activity factory receives: the worker's database pool and a logger.
+import type { Logger } from 'pino';
+import type { Pool } from '../lib/db/pool.ts';
+
+export interface ActivityDeps {
+  pools: { worker: Pool };
+  log: Logger;
+  /** The task queues of this deployment (child workflows and steps are routed by kind). */
+  taskQueues: { io: string; compute: string };
+}

@@ -1,0 +1,46 @@
+// The API's app factory: middleware, error handling, routes and docs. `serve()` lives in server.ts;
+// tests drive the app with app.request() and no socket.
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { cors } from 'hono/cors';
+import { requestId } from 'hono/request-id';
+import { KeyStore } from './auth.ts';
+import { mountDocs } from './docs.ts';
+import { ApiError, errorBody, onError, zodDetails } from './errors.ts';
+import { healthRoutes } from './routes/health.ts';
+import { keyRoutes } from './routes/keys.ts';
+import type { AppDeps, AppEnv } from './types.ts';
+
+export function createApp(deps: AppDeps) {
+  const keys = new KeyStore(deps.readPool);
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) {
+        const where = result.target === 'json' ? '' : result.target === 'param' ? 'path' : result.target;
+        throw new ApiError(400, 'the request is not valid', zodDetails(result.error, where || undefined));
+      }
+    },
+  });
+
+  app.use('*', requestId());
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    await next();
+    deps.log.info(
+      { requestId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) },
+      'request',
+    );
+  });
+  if (deps.corsOrigins?.length) {
+    app.use('*', cors({ origin: deps.corsOrigins, allowHeaders: ['Authorization', 'Content-Type', 'X-API-Key'], maxAge: 600 }));
+  }
+
+  app.onError(onError(deps.log));
+  app.notFound((c) => c.json(errorBody(c, 404, `no route for ${c.req.method} ${c.req.path}`), 404));
+
+  app.route('/', healthRoutes(deps));
+  app.route('/', keyRoutes(deps, keys));
+  mountDocs(app);
+  return Object.assign(app, { keys });
+}
+
+export type App = ReturnType<typeof createApp>;

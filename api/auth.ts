@@ -1,0 +1,72 @@
+// API keys on requests: `Authorization: Bearer rfy_…` (or `X-API-Key`), looked up in ops.api_keys
+// by id and checked against the stored hash. Roles: device (bound to one device), reader, admin.
+import type { MiddlewareHandler } from 'hono';
+import type { Pool } from '../lib/db/pool.ts';
+import { parseKey, secretMatches, type KeyRole } from '../lib/keys.ts';
+import { ApiError } from './errors.ts';
+import type { AppEnv } from './types.ts';
+
+export interface Principal {
+  keyId: string;
+  role: KeyRole;
+  deviceId?: string;
+}
+
+interface StoredKey {
+  role: KeyRole;
+  deviceId: string | null;
+  secretHash: Buffer;
+  revoked: boolean;
+}
+
+/** Reads keys with the API's read-only role; remembers them briefly so each request costs no query. */
+export class KeyStore {
+  private cache = new Map<string, { key: StoredKey | null; until: number }>();
+
+  constructor(
+    private pool: Pool,
+    /** How long a key (or its absence) is remembered; also the longest a revocation takes to bite. */
+    private ttlMs = 30_000,
+  ) {}
+
+  async find(id: string): Promise<StoredKey | null> {
+    const hit = this.cache.get(id);
+    if (hit && hit.until > Date.now()) return hit.key;
+    const { rows } = await this.pool.query(
+      'SELECT role, device_id, secret_hash, revoked_at IS NOT NULL AS revoked FROM ops.api_keys WHERE id = $1',
+      [id],
+    );
+    const row = rows[0];
+    const key: StoredKey | null = row
+      ? { role: row.role, deviceId: row.device_id, secretHash: row.secret_hash, revoked: row.revoked }
+      : null;
+    if (this.cache.size > 10_000) this.cache.clear();
+    this.cache.set(id, { key, until: Date.now() + this.ttlMs });
+    return key;
+  }
+}
+
+function presentedToken(header: string | undefined, apiKey: string | undefined): string | undefined {
+  if (apiKey) return apiKey.trim();
+  if (!header) return undefined;
+  const m = /^Bearer\s+(.+)$/i.exec(header.trim());
+  return m?.[1];
+}
+
+/** Requires a valid key whose role is one of `roles` (admin is always allowed). */
+export function requireRole(keys: KeyStore, ...roles: KeyRole[]): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const token = presentedToken(c.req.header('authorization'), c.req.header('x-api-key'));
+    if (!token) throw new ApiError(401, 'an API key is required: send "Authorization: Bearer <key>"');
+    const parsed = parseKey(token);
+    const stored = parsed ? await keys.find(parsed.id) : null;
+    if (!parsed || !stored || stored.revoked || !secretMatches(parsed.secret, stored.secretHash)) {
+      throw new ApiError(401, 'the API key is not valid or has been revoked');
+    }
+    if (stored.role !== 'admin' && !roles.includes(stored.role)) {
+      throw new ApiError(403, `a ${stored.role} key cannot use this endpoint (needs ${[...roles, 'admin'].join(' or ')})`);
+    }
+    c.set('principal', { keyId: parsed.id, role: stored.role, deviceId: stored.deviceId ?? undefined });
+    await next();
+  };
+}

@@ -1,0 +1,51 @@
+// The API process: pools for the read-only and ingest roles, a lazy Temporal connection for
+// readiness, and the HTTP server. Stops cleanly on SIGINT/SIGTERM.
+import { serve } from '@hono/node-server';
+import { Connection } from '@temporalio/client';
+import { requireUrl, type Config } from '../lib/config.ts';
+import { createPool } from '../lib/db/pool.ts';
+import type { Logger } from '../lib/log.ts';
+import { requireTemporalAddress } from '../temporal/client.ts';
+import { createApp } from './app.ts';
+
+export interface RunningApi {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startApi(config: Config, log: Logger): Promise<RunningApi> {
+  const readPool = createPool(requireUrl(config, 'api'), { applicationName: 'refinery-api', max: 20, statementTimeoutMs: 5000 });
+  const ingestPool = createPool(requireUrl(config, 'ingest'), { applicationName: 'refinery-ingest', max: 10 });
+  const temporal = Connection.lazy({ address: requireTemporalAddress(config), connectTimeout: '2s' });
+  const app = createApp({
+    readPool,
+    ingestPool,
+    log,
+    corsOrigins: config.api.corsOrigins,
+    ready: {
+      postgres: async () => {
+        await readPool.query('select 1');
+      },
+      temporal: async () => {
+        await temporal.workflowService.getSystemInfo({});
+      },
+    },
+  });
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, hostname: config.api.host, port: config.api.port }, () => resolve(s));
+    s.once('error', (e: NodeJS.ErrnoException) =>
+      reject(new Error(e.code === 'EADDRINUSE' ? `API_PORT: ${config.api.port} is already in use` : e.message)),
+    );
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.api.port;
+  const url = `http://${config.api.host}:${port}`;
+  log.info({ url }, 'API listening');
+  return {
+    url,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.all([readPool.end(), ingestPool.end(), temporal.close()]);
+    },
+  };
+}

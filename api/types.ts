@@ -1,0 +1,22 @@
+// Types shared by the API's modules: the Hono environment and the app's dependencies.
+import type { Pool } from '../lib/db/pool.ts';
+import type { Logger } from '../lib/log.ts';
+import type { Principal } from './auth.ts';
+
+export type AppEnv = {
+  Variables: {
+    requestId: string;
+    principal: Principal;
+  };
+};
+
+export interface AppDeps {
+  /** The read-only role: everything the API serves comes through this pool. */
+  readPool: Pool;
+  /** The ingest role: can only add rows to bronze. */
+  ingestPool: Pool;
+  log: Logger;
+  /** Readiness probes; each resolves when its dependency answers and throws otherwise. */
+  ready: { postgres: () => Promise<void>; temporal: () => Promise<void> };
+  corsOrigins?: string[];
+}

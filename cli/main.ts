@@ -1,0 +1,38 @@
+// The operator CLI: `refinery <command>`. Errors a user can fix print one line and exit 1.
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../lib/config.ts';
+import { DatabaseUnreachable } from '../lib/db/pool.ts';
+import { TemporalUnreachable } from '../temporal/client.ts';
+import { registerApiCommand } from './commands/api.ts';
+import { registerDevCommand } from './commands/dev.ts';
+import { registerKeysCommands } from './commands/keys.ts';
+import { registerMigrateCommands } from './commands/migrate.ts';
+import { registerWorkerCommand } from './commands/worker.ts';
+import { UserError } from './user-error.ts';
+
+const program = new Command('refinery')
+  .description('Refinery: medallion data pipelines on Temporal and PostgreSQL')
+  .showHelpAfterError()
+  .exitOverride();
+
+registerDevCommand(program);
+registerMigrateCommands(program);
+registerWorkerCommand(program);
+registerApiCommand(program);
+registerKeysCommands(program);
+
+const readable = [ConfigError, DatabaseUnreachable, TemporalUnreachable, UserError];
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) process.exit(e.exitCode);
+  const err = e as Error;
+  if (readable.some((type) => err instanceof type)) {
+    console.error(`refinery: ${err.message}`);
+  } else {
+    console.error(`refinery: ${err.message}`);
+    if (process.env.REFINERY_DEBUG) console.error(err.stack);
+  }
+  process.exit(1);
+}

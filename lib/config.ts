@@ -1,0 +1,160 @@
+// Refinery's configuration: read from the environment once, validated with zod, passed down.
+// No other module reads process.env; a bad value fails fast with one readable line.
+// While `refinery dev` runs, it publishes its URLs in <REFINERY_HOME>/stack.json, so other
+// commands (`refinery run`, `keys`, ...) in another terminal find the embedded stack.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const postgresUrl = z
+  .string()
+  .trim()
+  .refine((v) => {
+    try {
+      const u = new URL(v);
+      return (u.protocol === 'postgres:' || u.protocol === 'postgresql:') && u.hostname !== '';
+    } catch {
+      return false;
+    }
+  }, 'must be a postgres:// URL with a host, e.g. postgres://user:pass@localhost:5432/refinery');
+
+const hostPort = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/, 'must be host:port, e.g. localhost:7233');
+
+const identifier = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/, 'must be 1-200 letters, digits, dots, dashes or underscores');
+
+const port = z.coerce
+  .number({ error: 'must be a number' })
+  .int('must be a whole number')
+  .min(0, 'must be between 0 and 65535')
+  .max(65535, 'must be between 0 and 65535');
+
+const schema = z.object({
+  DATABASE_URL: postgresUrl.optional(),
+  WORKER_DATABASE_URL: postgresUrl.optional(),
+  INGEST_DATABASE_URL: postgresUrl.optional(),
+  API_DATABASE_URL: postgresUrl.optional(),
+  TEMPORAL_ADDRESS: hostPort.optional(),
+  TEMPORAL_NAMESPACE: identifier.default('default'),
+  TEMPORAL_CLI_PATH: z.string().trim().min(1).optional(),
+  REFINERY_TASK_QUEUE_IO: identifier.default('refinery-io'),
+  REFINERY_TASK_QUEUE_COMPUTE: identifier.default('refinery-compute'),
+  REFINERY_HOME: z.string().trim().min(1).default('.refinery'),
+  API_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  API_PORT: port.default(8080),
+  API_CORS_ORIGINS: z
+    .string()
+    .trim()
+    .default('')
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+type Env = z.infer<typeof schema>;
+
+export interface Config {
+  /** Owner connection (migrations, provisioning). Unset: the embedded server of `refinery dev`. */
+  databaseUrl?: string;
+  /** Per-role connections; each falls back to the one `refinery dev` provisions. */
+  workerDatabaseUrl?: string;
+  ingestDatabaseUrl?: string;
+  apiDatabaseUrl?: string;
+  temporal: { address?: string; namespace: string; cliPath?: string };
+  taskQueues: { io: string; compute: string };
+  home: string;
+  api: { host: string; port: number; corsOrigins: string[] };
+  logLevel: Env['LOG_LEVEL'];
+}
+
+/** What `refinery dev` publishes while it runs (the file is gitignored and readable only by its owner). */
+export interface RunningStack {
+  pid: number;
+  env: Record<string, string>;
+  urls: Record<string, string>;
+}
+
+export function stackFile(home: string): string {
+  return join(home, 'stack.json');
+}
+
+/** The running dev stack published under home, or undefined when none is running. */
+export function readRunningStack(home: string): RunningStack | undefined {
+  try {
+    const stack = JSON.parse(readFileSync(stackFile(home), 'utf8')) as RunningStack;
+    process.kill(stack.pid, 0);
+    return stack;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Parses the environment; throws ConfigError naming the first bad variable and why.
+ * Unless useRunningStack is false, unset variables are filled from a running `refinery dev`.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env, options: { useRunningStack?: boolean } = {}): Config {
+  // An empty variable means "unset", as in most shells' `FOO= cmd`.
+  let cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')) as Record<string, string>;
+  if (options.useRunningStack !== false) {
+    const stack = readRunningStack(cleaned.REFINERY_HOME ?? '.refinery');
+    if (stack) cleaned = { ...stack.env, ...cleaned };
+  }
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0] ?? 'config');
+    const shown = name.endsWith('DATABASE_URL') ? '' : ` (got ${JSON.stringify(cleaned[name])})`;
+    throw new ConfigError(`${name}: ${issue.message}${shown}`);
+  }
+  const e = parsed.data;
+  if (e.REFINERY_TASK_QUEUE_IO === e.REFINERY_TASK_QUEUE_COMPUTE) {
+    throw new ConfigError('REFINERY_TASK_QUEUE_COMPUTE: must differ from REFINERY_TASK_QUEUE_IO');
+  }
+  return {
+    databaseUrl: e.DATABASE_URL,
+    workerDatabaseUrl: e.WORKER_DATABASE_URL,
+    ingestDatabaseUrl: e.INGEST_DATABASE_URL,
+    apiDatabaseUrl: e.API_DATABASE_URL,
+    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, cliPath: e.TEMPORAL_CLI_PATH },
+    taskQueues: { io: e.REFINERY_TASK_QUEUE_IO, compute: e.REFINERY_TASK_QUEUE_COMPUTE },
+    home: e.REFINERY_HOME,
+    api: { host: e.API_HOST, port: e.API_PORT, corsOrigins: e.API_CORS_ORIGINS },
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** Returns the URL a role connects with, or fails with a line saying which variable to set. */
+export function requireUrl(config: Config, role: 'owner' | 'worker' | 'ingest' | 'api'): string {
+  const [value, variable] = {
+    owner: [config.databaseUrl, 'DATABASE_URL'],
+    worker: [config.workerDatabaseUrl, 'WORKER_DATABASE_URL'],
+    ingest: [config.ingestDatabaseUrl, 'INGEST_DATABASE_URL'],
+    api: [config.apiDatabaseUrl, 'API_DATABASE_URL'],
+  }[role] as [string | undefined, string];
+  if (!value) {
+    throw new ConfigError(
+      `${variable}: required for this command (run \`refinery dev\` for an embedded stack, or see README "Database roles")`,
+    );
+  }
+  return value;
+}
+
+/** The URL with its password hidden, for messages and logs. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '<invalid url>';
+  }
+}

@@ -1,0 +1,132 @@
+// The COPY writer: streams rows into a table with COPY FROM STDIN (text format), with backpressure,
+// and replaces one partition of a table atomically. Every bulk write in Refinery goes through here.
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { from as copyFrom } from 'pg-copy-streams';
+import { formatCopyRow, type CopyRow } from './copy-format.ts';
+import pg from 'pg';
+import { quoteQualified, withTransaction, type Pool, type PoolClient } from './pool.ts';
+
+export interface CopyTarget {
+  /** Schema-qualified table, e.g. "bronze.readings". */
+  table: string;
+  columns: readonly string[];
+}
+
+export interface CopyOptions {
+  /** Bytes of formatted text sent per chunk (default 256 KiB). */
+  chunkBytes?: number;
+  /** Called after each chunk is handed to the server, with the running row count (heartbeats). */
+  onProgress?: (rows: number) => void;
+}
+
+type Source<T> = Iterable<T> | AsyncIterable<T>;
+
+/** Writes rows with COPY on the given client (inside the caller's transaction, if any). Returns the row count. */
+export async function copyRows(client: PoolClient, target: CopyTarget, rows: Source<CopyRow>, options: CopyOptions = {}): Promise<number> {
+  return copyBatches(client, target, batchesOf(rows), options);
+}
+
+/** Like copyRows, for sources that already yield arrays of rows (e.g. 10k simulated rows at a time). */
+export async function copyBatches(
+  client: PoolClient,
+  target: CopyTarget,
+  batches: Source<readonly CopyRow[]>,
+  options: CopyOptions = {},
+): Promise<number> {
+  const counter = { rows: 0 };
+  const statement = `COPY ${quoteQualified(target.table)} (${target.columns.map((c) => pg.escapeIdentifier(c)).join(', ')}) FROM STDIN`;
+  const sink = client.query(copyFrom(statement));
+  await pipeline(Readable.from(encode(target, batches, counter, options), { objectMode: false }), sink);
+  return counter.rows;
+}
+
+async function* batchesOf(rows: Source<CopyRow>): AsyncGenerator<readonly CopyRow[]> {
+  // Group single rows so the encoder's loop is the same for both entry points.
+  let batch: CopyRow[] = [];
+  for await (const row of rows) {
+    batch.push(row);
+    if (batch.length === 1024) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length) yield batch;
+}
+
+async function* encode(
+  target: CopyTarget,
+  batches: Source<readonly CopyRow[]>,
+  counter: { rows: number },
+  options: CopyOptions,
+): AsyncGenerator<Buffer> {
+  const chunkBytes = options.chunkBytes ?? 256 * 1024;
+  const width = target.columns.length;
+  let text = '';
+  for await (const batch of batches) {
+    for (let i = 0; i < batch.length; i++) {
+      const row = batch[i]!;
+      if (row.length !== width) {
+        throw new Error(`${target.table}: row ${counter.rows + 1} has ${row.length} values for ${width} columns`);
+      }
+      text += formatCopyRow(row, target.columns);
+      counter.rows++;
+      // String length counts UTF-16 units, close enough to bytes to size chunks.
+      if (text.length >= chunkBytes) {
+        yield Buffer.from(text, 'utf8');
+        text = '';
+        options.onProgress?.(counter.rows);
+      }
+    }
+  }
+  if (text.length) yield Buffer.from(text, 'utf8');
+  options.onProgress?.(counter.rows);
+}
+
+export interface Partition {
+  /** Column → value identifying the partition, e.g. { partition_date: '2026-11-23' }. */
+  [column: string]: string | number | boolean | Date;
+}
+
+export interface ReplaceResult {
+  deleted: number;
+  inserted: number;
+}
+
+/**
+ * Replaces one partition of a table: deletes its rows and COPYs the new ones in one transaction,
+ * so a retried or re-run step leaves exactly the rows of a clean run. Concurrent replacements of
+ * the same partition are serialised by an advisory lock, so they never interleave into duplicates.
+ */
+export async function replacePartition(
+  pool: Pool,
+  target: CopyTarget,
+  partition: Partition,
+  rows: Source<CopyRow> | { batches: Source<readonly CopyRow[]> },
+  options: CopyOptions = {},
+): Promise<ReplaceResult> {
+  return withTransaction(pool, (client) => replacePartitionIn(client, target, partition, rows, options));
+}
+
+/** replacePartition on a client already inside a transaction (for steps that write several tables at once). */
+export async function replacePartitionIn(
+  client: PoolClient,
+  target: CopyTarget,
+  partition: Partition,
+  rows: Source<CopyRow> | { batches: Source<readonly CopyRow[]> },
+  options: CopyOptions = {},
+): Promise<ReplaceResult> {
+  const keys = Object.keys(partition);
+  if (keys.length === 0) throw new Error(`${target.table}: a partition needs at least one column`);
+  const values = keys.map((k) => partition[k]);
+  await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
+    `${target.table}|${keys.map((k, i) => `${k}=${String(values[i] instanceof Date ? (values[i] as Date).toISOString() : values[i])}`).join('|')}`,
+  ]);
+  const where = keys.map((k, i) => `${pg.escapeIdentifier(k)} = $${i + 1}`).join(' AND ');
+  const deleted = await client.query(`DELETE FROM ${quoteQualified(target.table)} WHERE ${where}`, values);
+  const inserted =
+    'batches' in rows
+      ? await copyBatches(client, target, rows.batches, options)
+      : await copyRows(client, target, rows, options);
+  return { deleted: deleted.rowCount ?? 0, inserted };
+}
