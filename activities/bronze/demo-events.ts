@@ -25,7 +25,7 @@ export function createDemoEventActivities({ pools }: ActivityDeps) {
       })();
       const { deleted, inserted } = await replacePartition(
         pools.worker,
-        { table: 'bronze.demo_events', columns: ['partition_date', 'event_id', 'source', 'value', 'attributes', 'occurred_at'] },
+        { table: 'bronze.demo_events', columns: ['partition_date', 'event_id', 'source', 'value', { name: 'attributes', json: true }, 'occurred_at'] },
         { partition_date: input.partition },
         rows,
         { onProgress: (n) => heartbeat(n) },

@@ -96,29 +96,51 @@ export function formatCopyValue(v: unknown): string {
   }
 }
 
-/** Formats one row as a COPY text line including its newline; errors name the column. */
-export function formatCopyRow(row: CopyRow, columns?: readonly string[]): string {
-  let line = '';
-  try {
-    for (let i = 0; i < row.length; i++) {
-      if (i) line += '\t';
-      const v = row[i];
-      // The two commonest cases inline: plain numbers and clean strings.
-      if (typeof v === 'number' && Number.isFinite(v) && v !== 0) line += v;
-      else line += formatCopyValue(v);
-    }
-  } catch (e) {
-    if (e instanceof CopyFormatError) {
-      const col = columns?.[lineColumn(line)] ?? `#${lineColumn(line) + 1}`;
-      throw new CopyFormatError(`column ${col}: ${e.message}`);
-    }
-    throw e;
-  }
-  return line + '\n';
+/** A column of a COPY target: its name, and `json: true` for json/jsonb columns, whose values
+ *  (strings, numbers and booleans too) are always written as JSON text. */
+export type CopyColumn = string | { name: string; json?: boolean };
+
+export function columnName(column: CopyColumn): string {
+  return typeof column === 'string' ? column : column.name;
 }
 
-function lineColumn(partialLine: string): number {
-  let n = 0;
-  for (let i = 0; i < partialLine.length; i++) if (partialLine.charCodeAt(i) === 9) n++;
-  return n;
+/** Formats one value of a json/jsonb column: JSON text, or NULL for null/undefined. */
+export function formatJsonValue(v: unknown): string {
+  if (v === null || v === undefined) return '\\N';
+  const json = JSON.stringify(v);
+  if (json === undefined) throw new CopyFormatError(`cannot write a ${typeof v} as JSON`);
+  return escapeCopyText(json);
+}
+
+/**
+ * Compiles a formatter for rows of the given columns: returns one COPY text line (with its newline)
+ * per row. Errors name the column whose value could not be written.
+ */
+export function rowFormatter(columns: readonly CopyColumn[]): (row: CopyRow) => string {
+  const json = columns.map((c) => typeof c !== 'string' && c.json === true);
+  const anyJson = json.some(Boolean);
+  return (row) => {
+    let line = '';
+    let i = 0;
+    try {
+      for (; i < row.length; i++) {
+        if (i) line += '\t';
+        const v = row[i];
+        // The commonest case inline: a plain non-zero finite number.
+        if (typeof v === 'number' && v !== 0 && Number.isFinite(v) && !(anyJson && json[i])) line += v;
+        else line += anyJson && json[i] ? formatJsonValue(v) : formatCopyValue(v);
+      }
+    } catch (e) {
+      if (e instanceof CopyFormatError) {
+        throw new CopyFormatError(`column ${columns[i] ? columnName(columns[i]!) : `#${i + 1}`}: ${e.message}`);
+      }
+      throw e;
+    }
+    return line + '\n';
+  };
+}
+
+/** Formats one row as a COPY text line including its newline (see rowFormatter for repeated use). */
+export function formatCopyRow(row: CopyRow, columns?: readonly CopyColumn[]): string {
+  return rowFormatter(columns ?? row.map((_, i) => `#${i + 1}`))(row);
 }

@@ -1,0 +1,128 @@
+// Per-file integration fixture: a database cloned from the migrated template, pools for each role,
+// a Temporal client, and workers on task queues of this file's own, so test files never collide.
+import { randomBytes } from 'node:crypto';
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { loadConfig, type Config } from '../../lib/config.ts';
+import { createPool, type Pool } from '../../lib/db/pool.ts';
+import { createLogger } from '../../lib/log.ts';
+import { createWorker, installRuntime, type QueueKind } from '../../temporal/worker.ts';
+
+export interface TestStack {
+  database: string;
+  config: Config;
+  urls: { owner: string; worker: string; ingest: string; api: string };
+  pools: { owner: Pool; worker: Pool; ingest: Pool; api: Pool };
+  client: Client;
+  taskQueues: { io: string; compute: string };
+  /** Starts workers on this file's queues; stop them with the returned function (or close()). */
+  startWorkers(queues?: QueueKind[]): Promise<RunningWorkers>;
+  close(): Promise<void>;
+}
+
+export interface RunningWorkers {
+  workers: Worker[];
+  stop(): Promise<void>;
+}
+
+function onDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+export async function createTestStack(testFileUrl: string): Promise<TestStack> {
+  const stem = basename(fileURLToPath(testFileUrl)).replace(/\.test\.ts$/, '').replace(/[^a-z0-9]/gi, '_').toLowerCase();
+  const database = `t_${stem.slice(0, 40)}_${randomBytes(3).toString('hex')}`;
+  const templateUrl = inject('templateUrl');
+  const roleUrls = inject('roleUrls');
+  const admin = new pg.Client({ connectionString: onDatabase(templateUrl, 'postgres') });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(database)} TEMPLATE refinery_template`);
+  } finally {
+    await admin.end();
+  }
+  const urls = {
+    owner: onDatabase(templateUrl, database),
+    worker: onDatabase(roleUrls.worker, database),
+    ingest: onDatabase(roleUrls.ingest, database),
+    api: onDatabase(roleUrls.api, database),
+  };
+  const taskQueues = { io: `${database}-io`, compute: `${database}-compute` };
+  const config = loadConfig(
+    {
+      DATABASE_URL: urls.owner,
+      WORKER_DATABASE_URL: urls.worker,
+      INGEST_DATABASE_URL: urls.ingest,
+      API_DATABASE_URL: urls.api,
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      REFINERY_TASK_QUEUE_IO: taskQueues.io,
+      REFINERY_TASK_QUEUE_COMPUTE: taskQueues.compute,
+      LOG_LEVEL: 'warn',
+    },
+    { useRunningStack: false },
+  );
+  const pools = {
+    owner: createPool(urls.owner, { applicationName: 'test-owner', max: 5 }),
+    worker: createPool(urls.worker, { applicationName: 'test-worker', max: 10 }),
+    ingest: createPool(urls.ingest, { applicationName: 'test-ingest', max: 5 }),
+    api: createPool(urls.api, { applicationName: 'test-api', max: 5 }),
+  };
+  const connection = await Connection.connect({ address: config.temporal.address! });
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const running: RunningWorkers[] = [];
+  const log = createLogger('warn', 'test');
+
+  return {
+    database,
+    config,
+    urls,
+    pools,
+    client,
+    taskQueues,
+    async startWorkers(queues: QueueKind[] = ['io', 'compute']) {
+      installRuntime('warn');
+      const native = await NativeConnection.connect({ address: config.temporal.address! });
+      const workers = await Promise.all(
+        queues.map((queue) =>
+          createWorker({
+            config,
+            queue,
+            connection: native,
+            pools: { worker: pools.worker },
+            log,
+            workflowBundle: { codePath: inject('workflowBundlePath') },
+          }),
+        ),
+      );
+      const runs = workers.map((w) => w.run());
+      const handle: RunningWorkers = {
+        workers,
+        async stop() {
+          for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+          await Promise.allSettled(runs);
+          await native.close();
+        },
+      };
+      running.push(handle);
+      return handle;
+    },
+    async close() {
+      for (const r of running) await r.stop();
+      await connection.close();
+      await Promise.all(Object.values(pools).map((p) => p.end()));
+      const admin = new pg.Client({ connectionString: onDatabase(templateUrl, 'postgres') });
+      await admin.connect();
+      try {
+        await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(database)} WITH (FORCE)`);
+      } finally {
+        await admin.end();
+      }
+    },
+  };
+}
