@@ -30,16 +30,17 @@ export interface BenchResult {
   notes?: string[];
 }
 
-const outDir = join(dirname(fileURLToPath(import.meta.url)), '.out');
+// Committed, so a run of one benchmark refreshes its section of BENCHMARKS.md and keeps the others.
+export const resultsDir = join(dirname(fileURLToPath(import.meta.url)), 'results');
 
 export function machineSummary(): string {
   return `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 }
 
-/** Prints the result as a table and saves it under bench/.out/<id>.json for bench/run.ts. */
+/** Prints the result as a table and saves it under bench/results/<id>.json for bench/run.ts. */
 export function writeBenchResult(result: BenchResult): void {
-  mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, `${result.id}.json`), JSON.stringify({ ...result, machine: machineSummary(), at: new Date().toISOString() }, null, 2));
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(join(resultsDir, `${result.id}.json`), JSON.stringify({ ...result, machine: machineSummary(), at: new Date().toISOString() }, null, 2));
   console.log(`\n${result.title}`);
   for (const f of result.figures) {
     const ratio = f.ratio === undefined ? '' : `  (${f.ratio.toFixed(2)}× anchor)`;

@@ -7,6 +7,8 @@ import { registerApiCommand } from './commands/api.ts';
 import { registerDevCommand } from './commands/dev.ts';
 import { registerKeysCommands } from './commands/keys.ts';
 import { registerMigrateCommands } from './commands/migrate.ts';
+import { registerRolesCommands } from './commands/roles.ts';
+import { registerTemporalCommands } from './commands/temporal.ts';
 import { registerWorkerCommand } from './commands/worker.ts';
 import { UserError } from './user-error.ts';
 
@@ -20,6 +22,8 @@ registerMigrateCommands(program);
 registerWorkerCommand(program);
 registerApiCommand(program);
 registerKeysCommands(program);
+registerRolesCommands(program);
+registerTemporalCommands(program);
 
 const readable = [ConfigError, DatabaseUnreachable, TemporalUnreachable, UserError];
 

@@ -4,7 +4,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { columnName, rowFormatter, type CopyColumn, type CopyRow } from './copy-format.ts';
+import { columnName, type CopyColumn, type CopyRow } from './copy-format.ts';
+import { CopyEncoder } from './copy-encoder.ts';
 import pg from 'pg';
 import { quoteQualified, withTransaction, type Pool, type PoolClient } from './pool.ts';
 
@@ -21,6 +22,8 @@ export interface CopyOptions {
   /** Called after each chunk is handed to the server, with the running row count (heartbeats). */
   onProgress?: (rows: number) => void;
 }
+
+const DEFAULT_CHUNK_BYTES = 256 * 1024;
 
 type Source<T> = Iterable<T> | AsyncIterable<T>;
 
@@ -39,7 +42,11 @@ export async function copyBatches(
   const counter = { rows: 0 };
   const statement = `COPY ${quoteQualified(target.table)} (${target.columns.map((c) => pg.escapeIdentifier(columnName(c))).join(', ')}) FROM STDIN`;
   const sink = client.query(copyFrom(statement));
-  await pipeline(Readable.from(encode(target, batches, counter, options), { objectMode: false }), sink);
+  // Let the encoder run a few chunks ahead of the socket, so formatting here overlaps parsing in
+  // the server instead of the two taking turns; memory stays bounded at highWaterMark.
+  const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+  const source = Readable.from(encode(target, batches, counter, { ...options, chunkBytes }), { objectMode: false, highWaterMark: 8 * chunkBytes });
+  await pipeline(source, sink);
   return counter.rows;
 }
 
@@ -62,22 +69,19 @@ async function* encode(
   counter: { rows: number },
   options: CopyOptions,
 ): AsyncGenerator<Buffer> {
-  const chunkBytes = options.chunkBytes ?? 256 * 1024;
+  const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
   const width = target.columns.length;
-  const format = rowFormatter(target.columns);
-  let text = '';
+  const encoder = new CopyEncoder(target.columns, chunkBytes);
   for await (const batch of batches) {
     for (let i = 0; i < batch.length; i++) {
       const row = batch[i]!;
       if (row.length !== width) {
         throw new Error(`${target.table}: row ${counter.rows + 1} has ${row.length} values for ${width} columns`);
       }
-      text += format(row);
+      encoder.row(row);
       counter.rows++;
-      // String length counts UTF-16 units, close enough to bytes to size chunks.
-      if (text.length >= chunkBytes) {
-        yield Buffer.from(text, 'utf8');
-        text = '';
+      if (encoder.full) {
+        yield encoder.take();
         options.onProgress?.(counter.rows);
         // When the socket takes every chunk at once, nothing here would ever wait for I/O, so the
         // server's error (or a cancellation, or a heartbeat) would only be seen after the source
@@ -86,7 +90,7 @@ async function* encode(
       }
     }
   }
-  if (text.length) yield Buffer.from(text, 'utf8');
+  if (encoder.size) yield encoder.take();
   options.onProgress?.(counter.rows);
 }
 

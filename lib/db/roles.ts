@@ -11,18 +11,25 @@ export interface RoleUrls {
   api: string;
 }
 
+export interface Login {
+  user: string;
+  password: string;
+}
+
 /**
  * Creates (or re-keys) one login user per role, member of its group role, and returns their URLs
  * on the same host and database as ownerUrl. Needs CREATEROLE (the embedded superuser has it).
+ * Logins default to refinery_<role>_login with the given passwords.
  */
-export async function provisionLogins(ownerUrl: string, passwords: Record<AppRole, string>, prefix = 'refinery'): Promise<RoleUrls> {
+export async function provisionLogins(ownerUrl: string, logins: Record<AppRole, string | Login>): Promise<RoleUrls> {
   const client = new pg.Client({ connectionString: ownerUrl });
   await client.connect();
   try {
     const urls = {} as RoleUrls;
     for (const role of Object.keys(groupRoles) as AppRole[]) {
-      const login = `${prefix}_${role}_login`;
-      const password = pg.escapeLiteral(passwords[role]);
+      const given = logins[role];
+      const { user: login, password: secret } = typeof given === 'string' ? { user: `refinery_${role}_login`, password: given } : given;
+      const password = pg.escapeLiteral(secret);
       // Serialise concurrent provisioning (parallel test files) on the cluster-wide role catalogue.
       await client.query('SELECT pg_advisory_lock(hashtext($1))', [login]);
       try {
@@ -35,7 +42,7 @@ export async function provisionLogins(ownerUrl: string, passwords: Record<AppRol
       }
       const u = new URL(ownerUrl);
       u.username = login;
-      u.password = passwords[role];
+      u.password = secret;
       urls[role] = u.toString();
     }
     return urls;

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { arrayLiteral, CopyFormatError, escapeCopyText, formatCopyRow, formatCopyValue, rowFormatter } from '../../../lib/db/copy-format.ts';
+import { arrayLiteral, CopyFormatError, decimalString, escapeCopyText, formatCopyRow, formatCopyValue, rowFormatter } from '../../../lib/db/copy-format.ts';
 
 describe('COPY text formatting', () => {
   it('escapes backslash, tab, newline and carriage return, and nothing else', () => {
@@ -26,6 +27,27 @@ describe('COPY text formatting', () => {
     expect(formatCopyValue(-Infinity)).toBe('-Infinity');
     expect(formatCopyValue(1e21)).toBe('1e+21');
     expect(formatCopyValue(2n ** 70n)).toBe('1180591620717411303424');
+  });
+
+  it('writes every finite double as a decimal that parses back to exactly the same double', () => {
+    fc.assert(fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (n) => Object.is(Number(decimalString(n)), n === 0 ? 0 : n) || n === 0));
+    const sixDecimals = fc.integer({ min: -9e12, max: 9e12 }).map((k) => k / 1e6);
+    fc.assert(fc.property(sixDecimals, (n) => Number(decimalString(n)) === n && !/e/.test(decimalString(n))));
+    expect(decimalString(-0.000001)).toBe('-0.000001');
+    expect(decimalString(12.5)).toBe('12.5');
+    expect(decimalString(0.1 + 0.2)).toBe('0.30000000000000004');
+  });
+
+  it('writes any sequence of dates exactly as toISOString would', () => {
+    const date = fc.date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true });
+    fc.assert(
+      fc.property(fc.array(fc.oneof(date, date.map((d) => new Date(d.getTime() % 60_000))), { maxLength: 50 }), (dates) =>
+        dates.every((d) => formatCopyValue(d) === d.toISOString()),
+      ),
+    );
+    const base = Date.UTC(2026, 10, 24, 10, 59, 58, 990);
+    for (let ms = 0; ms < 3000; ms += 7) expect(formatCopyValue(new Date(base + ms))).toBe(new Date(base + ms).toISOString());
+    expect(formatCopyValue(new Date(-1))).toBe('1969-12-31T23:59:59.999Z');
   });
 
   it('formats dates as ISO-8601 UTC and refuses invalid dates', () => {
