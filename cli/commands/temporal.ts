@@ -1,7 +1,7 @@
 // `refinery temporal setup`: registers Refinery's search attributes on a Temporal cluster (the dev
 // server started by `refinery dev` has them already). Safe to run again.
 import type { Command } from 'commander';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import { loadConfig } from '../../lib/config.ts';
 import { connectClient } from '../../temporal/client.ts';
 import { searchAttributeKeys } from '../../temporal/search-attributes.ts';
@@ -21,7 +21,7 @@ export function registerTemporalCommands(program: Command): void {
         if (missing.length) {
           await client.connection.operatorService.addSearchAttributes({
             namespace: config.temporal.namespace,
-            searchAttributes: Object.fromEntries(missing.map((k) => [k.name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD])),
+            searchAttributes: Object.fromEntries(missing.map((k) => [k.name, proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD])),
           });
         }
         console.log(missing.length ? `registered: ${missing.map((k) => k.name).join(', ')}` : 'search attributes already registered');
