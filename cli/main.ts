@@ -4,10 +4,14 @@ import { ConfigError } from '../lib/config.ts';
 import { DatabaseUnreachable } from '../lib/db/pool.ts';
 import { TemporalUnreachable } from '../temporal/client.ts';
 import { registerApiCommand } from './commands/api.ts';
+import { registerBackfillCommands } from './commands/backfill.ts';
 import { registerDevCommand } from './commands/dev.ts';
 import { registerKeysCommands } from './commands/keys.ts';
 import { registerMigrateCommands } from './commands/migrate.ts';
 import { registerRolesCommands } from './commands/roles.ts';
+import { registerRunCommand } from './commands/run.ts';
+import { registerRunsCommands } from './commands/runs.ts';
+import { registerScheduleCommands } from './commands/schedule.ts';
 import { registerTemporalCommands } from './commands/temporal.ts';
 import { registerWorkerCommand } from './commands/worker.ts';
 import { UserError } from './user-error.ts';
@@ -18,6 +22,10 @@ const program = new Command('refinery')
   .exitOverride();
 
 registerDevCommand(program);
+registerRunCommand(program);
+registerBackfillCommands(program);
+registerScheduleCommands(program);
+registerRunsCommands(program);
 registerMigrateCommands(program);
 registerWorkerCommand(program);
 registerApiCommand(program);

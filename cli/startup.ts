@@ -1,20 +1,23 @@
 // What `refinery dev` runs once the stack is up, so a newcomer sees data flow end to end.
 import type { Config } from '../lib/config.ts';
+import { getPipeline } from '../pipelines/index.ts';
 import { connectClient } from '../temporal/client.ts';
-import { landDemoEventsWorkflow } from '../workflows/index.ts';
+import { startPipelineRun } from '../temporal/runs.ts';
 
 export async function runStartupPipelines(config: Config, say: (line: string) => void): Promise<void> {
   const client = await connectClient(config);
   try {
     const partition = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
-    say(`landing demo events for ${partition}…`);
-    const result = await client.workflow.execute(landDemoEventsWorkflow, {
-      taskQueue: config.taskQueues.io,
-      workflowId: `demo-events/${partition}`,
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      args: [{ partition, count: 10_000 }],
-    });
-    say(`demo events ${partition}: ${result.rowsWritten} rows written to bronze.demo_events (${result.rowsReplaced} replaced)`);
+    const pipeline = getPipeline('demo');
+    say(`running pipeline demo for ${partition}…`);
+    const { handle } = await startPipelineRun(client, config, pipeline, partition);
+    try {
+      const summary = await handle.result();
+      const rows = summary.steps.reduce((n, s) => n + (s.rowsWritten ?? 0), 0);
+      say(`demo ${partition}: ${summary.status}, ${summary.steps.length} steps, ${rows} rows written (see \`refinery runs show ${summary.runId}\`)`);
+    } catch (e) {
+      say(`demo ${partition} did not succeed: ${(e as Error).message}`);
+    }
   } finally {
     await client.connection.close();
   }

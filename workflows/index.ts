@@ -1,2 +1,4 @@
 // Every workflow the io worker hosts; this file is the entry point of the workflow bundle.
-export { landDemoEventsWorkflow } from './land-demo-events.ts';
+export { pipelineRun, runStateQuery } from './pipeline-run.ts';
+export { backfill, backfillProgressQuery } from './backfill.ts';
+export { scheduledRun } from './scheduled-run.ts';

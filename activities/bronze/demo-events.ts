@@ -1,45 +1,23 @@
-// Bronze activity of the foundation: lands one day of synthetic events with the COPY writer.
+// Bronze step of the demo pipeline: lands one day of synthetic events with the COPY writer.
 import { Context } from '@temporalio/activity';
 import { replacePartition } from '../../lib/db/copy.ts';
 import { demoEvents } from '../../lib/demo-events.ts';
-import type { ActivityDeps } from '../deps.ts';
+import type { StepFactory } from '../step-runner.ts';
 
-export interface LandDemoEventsInput {
-  partition: string;
-  count: number;
-  seed?: number;
-}
-
-export interface LandResult {
-  rowsWritten: number;
-  rowsReplaced: number;
-}
-
-export function createDemoEventActivities({ pools }: ActivityDeps) {
-  return {
-    async landDemoEvents(input: LandDemoEventsInput): Promise<LandResult> {
-      const rows = (function* () {
-        for (const e of demoEvents(input.partition, input.count, input.seed)) {
-          yield [e.partitionDate, e.eventId, e.source, e.value, e.attributes, e.occurredAt];
-        }
-      })();
-      const { deleted, inserted } = await replacePartition(
-        pools.worker,
-        { table: 'bronze.demo_events', columns: ['partition_date', 'event_id', 'source', 'value', { name: 'attributes', json: true }, 'occurred_at'] },
-        { partition_date: input.partition },
-        rows,
-        { onProgress: (n) => heartbeat(n) },
-      );
-      return { rowsWritten: inserted, rowsReplaced: deleted };
-    },
-  };
-}
-
-function heartbeat(rows: number): void {
-  // Outside an activity (direct calls in tests) there is no context to beat.
-  try {
-    Context.current().heartbeat({ rows });
-  } catch {
-    /* not running as an activity */
-  }
-}
+export const landDemoEvents: StepFactory = ({ pools }) => async (input) => {
+  const count = Number(input.params.count ?? 10_000);
+  const seed = Number(input.params.seed ?? 1);
+  const rows = (function* () {
+    for (const e of demoEvents(input.partition, count, seed)) {
+      yield [e.partitionDate, e.eventId, e.source, e.value, e.attributes, e.occurredAt];
+    }
+  })();
+  const { inserted } = await replacePartition(
+    pools.worker,
+    { table: 'bronze.demo_events', columns: ['partition_date', 'event_id', 'source', 'value', { name: 'attributes', json: true }, 'occurred_at'] },
+    { partition_date: input.partition },
+    rows,
+    { onProgress: (n) => Context.current().heartbeat({ rows: n }) },
+  );
+  return { rowsWritten: inserted };
+};

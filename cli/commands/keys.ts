@@ -1,21 +1,9 @@
 // `refinery keys create|list|revoke`: API keys, stored hashed; the token is printed once.
 import type { Command } from 'commander';
-import { loadConfig, requireUrl } from '../../lib/config.ts';
 import { createApiKey, KeyInputError, listApiKeys, revokeApiKeys } from '../../lib/db/api-keys.ts';
-import { checkConnection, createPool, type Pool } from '../../lib/db/pool.ts';
 import type { KeyRole } from '../../lib/keys.ts';
+import { withOwnerPool } from '../context.ts';
 import { UserError } from '../user-error.ts';
-
-async function withOwnerPool<T>(fn: (pool: Pool) => Promise<T>): Promise<T> {
-  const url = requireUrl(loadConfig(), 'owner');
-  await checkConnection(url, 'DATABASE_URL');
-  const pool = createPool(url, { applicationName: 'refinery-cli', max: 1 });
-  try {
-    return await fn(pool);
-  } finally {
-    await pool.end();
-  }
-}
 
 export function registerKeysCommands(program: Command): void {
   const keys = program.command('keys').description('manage API keys');
@@ -40,7 +28,7 @@ export function registerKeysCommands(program: Command): void {
     .description('list keys (never their secrets)')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
-      const rows = await withOwnerPool(listApiKeys);
+      const rows = await withOwnerPool((pool) => listApiKeys(pool));
       if (opts.json) return console.log(JSON.stringify(rows, null, 2));
       if (!rows.length) return console.log('no keys yet: refinery keys create --role reader --name me');
       console.table(

@@ -119,6 +119,36 @@ export async function replacePartition(
   return withTransaction(pool, (client) => replacePartitionIn(client, target, partition, rows, options));
 }
 
+/**
+ * Replaces one partition of a table with the rows of a query (INSERT … SELECT), for transforms that
+ * stay inside PostgreSQL. `select` is a SELECT whose $1… are `params`.
+ */
+export async function replacePartitionFromQuery(
+  pool: Pool,
+  target: CopyTarget,
+  partition: Partition,
+  select: string,
+  params: unknown[] = [],
+): Promise<ReplaceResult> {
+  return withTransaction(pool, async (client) => {
+    const deleted = await lockAndDelete(client, target.table, partition);
+    const columns = target.columns.map((c) => pg.escapeIdentifier(columnName(c))).join(', ');
+    const inserted = await client.query(`INSERT INTO ${quoteQualified(target.table)} (${columns}) ${select}`, params);
+    return { deleted, inserted: inserted.rowCount ?? 0 };
+  });
+}
+
+async function lockAndDelete(client: PoolClient, table: string, partition: Partition): Promise<number> {
+  const keys = Object.keys(partition);
+  if (keys.length === 0) throw new Error(`${table}: a partition needs at least one column`);
+  const values = keys.map((k) => partition[k]);
+  const label = keys.map((k, i) => `${k}=${values[i] instanceof Date ? (values[i] as Date).toISOString() : String(values[i])}`).join('|');
+  await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`${table}|${label}`]);
+  const where = keys.map((k, i) => `${pg.escapeIdentifier(k)} = $${i + 1}`).join(' AND ');
+  const deleted = await client.query(`DELETE FROM ${quoteQualified(table)} WHERE ${where}`, values);
+  return deleted.rowCount ?? 0;
+}
+
 /** replacePartition on a client already inside a transaction (for steps that write several tables at once). */
 export async function replacePartitionIn(
   client: PoolClient,
@@ -127,17 +157,10 @@ export async function replacePartitionIn(
   rows: Source<CopyRow> | { batches: Source<readonly CopyRow[]> },
   options: CopyOptions = {},
 ): Promise<ReplaceResult> {
-  const keys = Object.keys(partition);
-  if (keys.length === 0) throw new Error(`${target.table}: a partition needs at least one column`);
-  const values = keys.map((k) => partition[k]);
-  await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
-    `${target.table}|${keys.map((k, i) => `${k}=${String(values[i] instanceof Date ? (values[i] as Date).toISOString() : values[i])}`).join('|')}`,
-  ]);
-  const where = keys.map((k, i) => `${pg.escapeIdentifier(k)} = $${i + 1}`).join(' AND ');
-  const deleted = await client.query(`DELETE FROM ${quoteQualified(target.table)} WHERE ${where}`, values);
+  const deleted = await lockAndDelete(client, target.table, partition);
   const inserted =
     'batches' in rows
       ? await copyBatches(client, target, rows.batches, options)
       : await copyRows(client, target, rows, options);
-  return { deleted: deleted.rowCount ?? 0, inserted };
+  return { deleted, inserted };
 }

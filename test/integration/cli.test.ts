@@ -12,6 +12,7 @@ let stack: TestStack;
 
 beforeAll(async () => {
   stack = await createTestStack(import.meta.url);
+  await stack.startWorkers();
 });
 afterAll(() => stack?.close());
 
@@ -24,6 +25,15 @@ async function refinery(args: string[], env: Record<string, string> = {}) {
     const err = e as { code: number; stdout: string; stderr: string };
     return { code: err.code, stdout: err.stdout, stderr: err.stderr };
   }
+}
+
+function stackEnvironment(): Record<string, string> {
+  return {
+    DATABASE_URL: stack.urls.owner,
+    TEMPORAL_ADDRESS: stack.config.temporal.address!,
+    REFINERY_TASK_QUEUE_IO: stack.taskQueues.io,
+    REFINERY_TASK_QUEUE_COMPUTE: stack.taskQueues.compute,
+  };
 }
 
 describe('refinery CLI', () => {
@@ -61,6 +71,39 @@ describe('refinery CLI', () => {
     const result = await refinery(['temporal', 'setup'], { TEMPORAL_ADDRESS: stack.config.temporal.address! });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/search attributes already registered|registered: /);
+  });
+
+  it('runs a partition, shows it in the history, and backfills a range, all with --json', async () => {
+    const env = stackEnvironment();
+    const run = await refinery(['run', 'demo', '--partition', '2026-06-01', '--json'], env);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ pipeline: 'demo', partition: '2026-06-01', status: 'succeeded' });
+
+    const list = await refinery(['runs', 'list', '--pipeline', 'demo', '--json'], env);
+    expect(JSON.parse(list.stdout).map((r: { partition: string }) => r.partition)).toContain('2026-06-01');
+    const show = await refinery(['runs', 'show', 'demo/2026-06-01', '--json'], env);
+    const detail = JSON.parse(show.stdout);
+    expect(detail.steps.map((s: { stepId: string; status: string }) => `${s.stepId}:${s.status}`).sort()).toEqual(
+      ['by_hour:succeeded', 'by_source:succeeded', 'clean:succeeded', 'land:succeeded', 'summary:succeeded'],
+    );
+
+    const dry = await refinery(['backfill', 'demo', '--from', '2026-06-01', '--to', '2026-06-04', '--only-failed', '--dry-run', '--json'], env);
+    expect(JSON.parse(dry.stdout)).toEqual({ pipeline: 'demo', partitions: ['2026-06-02', '2026-06-03', '2026-06-04'] });
+    const backfill = await refinery(['backfill', 'demo', '--from', '2026-06-02', '--to', '2026-06-04', '--concurrency', '2', '--json'], env);
+    expect(backfill.code, backfill.stderr).toBe(0);
+    expect(JSON.parse(backfill.stdout)).toMatchObject({ total: 3, succeeded: 3, failed: 0 });
+  });
+
+  it('refuses bad pipeline names, partitions and ranges with one line', async () => {
+    const env = stackEnvironment();
+    expect((await refinery(['run', 'nope', '--partition', '2026-01-01'], env)).stderr.trim()).toBe('refinery: unknown pipeline "nope" (known: demo)');
+    expect((await refinery(['run', 'demo', '--partition', 'yesterday'], env)).stderr.trim()).toBe('refinery: demo: partition "yesterday" is not a date (YYYY-MM-DD)');
+    expect((await refinery(['backfill', 'demo', '--from', '2026-02-01', '--to', '2026-01-01'], env)).stderr.trim()).toBe(
+      'refinery: demo: --from 2026-02-01 is after --to 2026-01-01',
+    );
+    expect((await refinery(['backfill', 'demo', '--from', '2026-01-01', '--to', '2026-01-02', '--concurrency', '0'], env)).stderr.trim()).toBe(
+      'refinery: --concurrency: must be a whole number ≥ 1 (got "0")',
+    );
   });
 
   it('reports migrations already applied as nothing to do', async () => {

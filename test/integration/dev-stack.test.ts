@@ -55,14 +55,14 @@ describe('refinery dev', () => {
     const exited = new Promise<number | null>((resolve) => dev.on('exit', (code) => resolve(code)));
 
     const deadline = Date.now() + 240_000;
-    while (!/demo events \S+: \d+ rows written/.test(output)) {
+    while (!/demo \S+: succeeded, 5 steps, \d+ rows written/.test(output)) {
       if (Date.now() > deadline || dev.exitCode !== null) throw new Error(`dev did not come up:\n${output}`);
       await new Promise((r) => setTimeout(r, 250));
     }
     const api = /API\s+(http:\/\/\S+)/.exec(output)![1]!;
     const ui = /Temporal UI\s+(http:\/\/\S+)/.exec(output)![1]!;
     expect(output).toMatch(/API docs\s+http:\/\/\S+\/docs/);
-    expect(output).toMatch(/demo events \S+: 10000 rows written/);
+    expect(output).toMatch(/demo \S+: succeeded, 5 steps, \d+ rows written/);
 
     expect((await fetch(`${api}/healthz`)).status).toBe(200);
     const ready = await fetch(`${api}/readyz`);

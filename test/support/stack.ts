@@ -86,7 +86,7 @@ export async function createTestStack(testFileUrl: string): Promise<TestStack> {
     client,
     taskQueues,
     async startWorkers(queues: QueueKind[] = ['io', 'compute']) {
-      installRuntime('warn');
+      installRuntime('error');
       const native = await NativeConnection.connect({ address: config.temporal.address! });
       const workers = await Promise.all(
         queues.map((queue) =>

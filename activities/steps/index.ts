@@ -1,0 +1,21 @@
+// Every step activity a pipeline can name in `activity:`. Keys are the activity type names that
+// Temporal shows; the worker wraps each with the step runner (attempt records and checks).
+import { landDemoEvents } from '../bronze/demo-events.ts';
+import { aggregateDemoByHour, aggregateDemoBySource, summariseDemoDay } from '../gold/demo.ts';
+import { cleanDemoEvents } from '../silver/demo.ts';
+import type { StepFactory } from '../step-runner.ts';
+import { fail, flaky, noop, sleep } from './control.ts';
+
+export const stepFactories = {
+  landDemoEvents,
+  cleanDemoEvents,
+  aggregateDemoBySource,
+  aggregateDemoByHour,
+  summariseDemoDay,
+  noop,
+  sleep,
+  flaky,
+  fail,
+} satisfies Record<string, StepFactory>;
+
+export const stepActivityNames: readonly string[] = Object.keys(stepFactories);

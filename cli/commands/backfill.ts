@@ -1,0 +1,144 @@
+// `refinery backfill PIPELINE --from --to` (or --keys), `backfill status ID`, `backfill cancel ID`:
+// bounded-concurrency backfills with a live progress bar.
+import type { Command } from 'commander';
+import { SingleBar, Presets } from 'cli-progress';
+import { WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { partitionsToRedo } from '../../lib/db/run-queries.ts';
+import { expandPartitions, type PartitionRange } from '../../pipelines/partitions.ts';
+import { startBackfill } from '../../temporal/runs.ts';
+import { backfillProgressQuery, type BackfillProgress } from '../../workflows/backfill.ts';
+import { asUserError, collectParam, pipelineNamed, positiveInt, printJson, withClient, withOwnerPool } from '../context.ts';
+import { UserError } from '../user-error.ts';
+
+interface BackfillOptions {
+  from?: string;
+  to?: string;
+  keys?: string;
+  concurrency: number;
+  onlyFailed?: boolean;
+  dryRun?: boolean;
+  param: Record<string, unknown>;
+  wait: boolean;
+  json?: boolean;
+}
+
+function rangeOf(opts: BackfillOptions): PartitionRange {
+  if (opts.keys) return { keys: opts.keys.split(',').map((k) => k.trim()).filter(Boolean) };
+  if (opts.from && opts.to) return { from: opts.from, to: opts.to };
+  throw new UserError('give --from and --to (daily pipelines) or --keys a,b,c (keyed pipelines)');
+}
+
+async function follow(client: Client, id: string, json: boolean): Promise<void> {
+  const handle = client.workflow.getHandle(id);
+  const bar = json ? undefined : new SingleBar({ format: ' {bar} {value}/{total} partitions | {succeeded} ok {failed} failed {running} running | {eta_formatted} left', hideCursor: true }, Presets.shades_classic);
+  let last: BackfillProgress | undefined;
+  const poll = async () => {
+    try {
+      last = await handle.query(backfillProgressQuery);
+      const done = last.succeeded + last.failed + last.skipped + last.cancelled;
+      if (bar) {
+        if (!bar.isActive) bar.start(last.total, done, last);
+        bar.setTotal(last.total);
+        bar.update(done, last);
+      }
+    } catch {
+      /* between continue-as-new runs, or finished */
+    }
+  };
+  await poll();
+  const timer = setInterval(poll, 1000);
+  let failed = false;
+  try {
+    last = (await handle.result()) as BackfillProgress;
+  } catch (e) {
+    failed = true;
+    const details = e instanceof WorkflowFailedError ? (e.cause as { details?: unknown[] } | undefined)?.details : undefined;
+    if (details?.[0]) last = details[0] as BackfillProgress;
+    else if (!last) throw e;
+  } finally {
+    clearInterval(timer);
+    await poll().catch(() => {});
+    bar?.stop();
+  }
+  report(last!, json);
+  if (failed) process.exitCode = 1;
+}
+
+function report(p: BackfillProgress, json: boolean): void {
+  if (json) return printJson(p);
+  console.log(`${p.backfillId}: ${p.total} partitions — ${p.succeeded} succeeded, ${p.failed} failed, ${p.skipped} skipped, ${p.cancelled} cancelled, ${p.pending} pending, ${p.running} running`);
+  for (const f of p.failures.slice(0, 20)) console.log(`  ✗ ${f.partition}: ${f.error}`);
+  if (p.failures.length > 20) console.log(`  … and ${p.failures.length - 20} more`);
+}
+
+export function registerBackfillCommands(program: Command): void {
+  const cmd = program
+    .command('backfill')
+    .description('run a pipeline over a range of partitions with bounded concurrency')
+    .argument('[pipeline]', 'the pipeline to backfill')
+    .option('--from <date>', 'first partition (daily pipelines)')
+    .option('--to <date>', 'last partition, inclusive')
+    .option('--keys <list>', 'comma-separated partition keys (keyed pipelines)')
+    .option('--concurrency <n>', 'partitions running at once', positiveInt('--concurrency'), 4)
+    .option('--only-failed', 'only partitions whose last run is missing or failed')
+    .option('--dry-run', 'list the partitions and start nothing')
+    .option('--param <key=value>', 'a run parameter (repeatable)', collectParam, {})
+    .option('--no-wait', 'start and return the backfill id without following it')
+    .option('--json', 'print JSON')
+    .action(async (name: string | undefined, opts: BackfillOptions) => {
+      if (!name) throw new UserError('which pipeline? refinery backfill PIPELINE --from … --to …');
+      const pipeline = pipelineNamed(name);
+      const range = rangeOf(opts);
+      if (opts.dryRun) {
+        let partitions: string[];
+        try {
+          partitions = expandPartitions(pipeline.partitioning, range, pipeline.name);
+        } catch (e) {
+          asUserError(e);
+        }
+        if (opts.onlyFailed) partitions = await withOwnerPool((pool) => partitionsToRedo(pool, pipeline.name, partitions));
+        if (opts.json) return printJson({ pipeline: pipeline.name, partitions });
+        console.log(`${partitions.length} partitions would run (concurrency ${opts.concurrency}):`);
+        for (const p of partitions) console.log(`  ${p}`);
+        return;
+      }
+      await withClient(async (client, config) => {
+        const handle = await startBackfill(client, config, pipeline, { range, concurrency: opts.concurrency, onlyFailed: opts.onlyFailed, params: opts.param }).catch(asUserError);
+        if (!opts.json) console.log(`started ${handle.workflowId}`);
+        else if (!opts.wait) printJson({ backfillId: handle.workflowId });
+        if (opts.wait) await follow(client, handle.workflowId, Boolean(opts.json));
+      });
+    });
+
+  cmd
+    .command('status <id>')
+    .description('progress of a backfill (follow it with --watch)')
+    .option('--watch', 'follow until it ends')
+    .option('--json', 'print JSON')
+    .action(async (id: string, opts: { watch?: boolean; json?: boolean }) => {
+      await withClient(async (client) => {
+        if (opts.watch) return follow(client, id, Boolean(opts.json));
+        try {
+          report(await client.workflow.getHandle(id).query(backfillProgressQuery), Boolean(opts.json));
+        } catch (e) {
+          if (e instanceof WorkflowNotFoundError) throw new UserError(`no backfill ${id}`);
+          throw e;
+        }
+      });
+    });
+
+  cmd
+    .command('cancel <id>')
+    .description('cancel a backfill: running partitions are cancelled, nothing new starts')
+    .action(async (id: string) => {
+      await withClient(async (client) => {
+        try {
+          await client.workflow.getHandle(id).cancel();
+        } catch (e) {
+          if (e instanceof WorkflowNotFoundError) throw new UserError(`no running backfill ${id}`);
+          throw e;
+        }
+        console.log(`cancelling ${id}`);
+      });
+    });
+}

@@ -1,0 +1,79 @@
+// What most commands need: the config, a Temporal client, an owner pool, and option parsing.
+import type { Client } from '@temporalio/client';
+import { loadConfig, requireUrl, type Config } from '../lib/config.ts';
+import { checkConnection, createPool, type Pool } from '../lib/db/pool.ts';
+import { getPipeline, UnknownPipelineError } from '../pipelines/index.ts';
+import { PartitionError } from '../pipelines/partitions.ts';
+import type { PipelineDefinition } from '../pipelines/types.ts';
+import { connectClient } from '../temporal/client.ts';
+import { UserError } from './user-error.ts';
+
+export async function withClient<T>(fn: (client: Client, config: Config) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const client = await connectClient(config);
+  try {
+    return await fn(client, config);
+  } finally {
+    await client.connection.close();
+  }
+}
+
+export async function withOwnerPool<T>(fn: (pool: Pool, config: Config) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const url = requireUrl(config, 'owner');
+  await checkConnection(url, 'DATABASE_URL');
+  const pool = createPool(url, { applicationName: 'refinery-cli', max: 2 });
+  try {
+    return await fn(pool, config);
+  } finally {
+    await pool.end();
+  }
+}
+
+/** The pipeline by name, or a UserError listing the known ones. */
+export function pipelineNamed(name: string): PipelineDefinition {
+  try {
+    return getPipeline(name);
+  } catch (e) {
+    if (e instanceof UnknownPipelineError) throw new UserError(e.message);
+    throw e;
+  }
+}
+
+/** Turns errors a user caused (bad partition, bad range) into one-line UserErrors. */
+export function asUserError(e: unknown): never {
+  if (e instanceof PartitionError || e instanceof RangeError) throw new UserError(e.message);
+  throw e;
+}
+
+/** `--param k=v` (repeatable): values that parse as JSON (numbers, booleans, arrays) are typed. */
+export function collectParam(value: string, previous: Record<string, unknown> = {}): Record<string, unknown> {
+  const eq = value.indexOf('=');
+  if (eq < 1) throw new UserError(`--param: expected key=value (got "${value}")`);
+  const key = value.slice(0, eq);
+  const raw = value.slice(eq + 1);
+  let parsed: unknown = raw;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    /* a plain string */
+  }
+  return { ...previous, [key]: parsed };
+}
+
+export function positiveInt(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new UserError(`${flag}: must be a whole number ≥ 1 (got "${value}")`);
+    return n;
+  };
+}
+
+export function printJson(value: unknown): void {
+  console.log(JSON.stringify(value, null, 2));
+}
+
+export function formatMs(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return '';
+  return ms < 1000 ? `${ms} ms` : ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}

@@ -1,0 +1,140 @@
+// Reading run history back out of ops: run listings and one run with its steps and lineage. Used by
+// the CLI (and the API), so they show history without asking Temporal.
+import type { Queryable } from './pool.ts';
+
+export interface RunRow {
+  id: number;
+  pipeline: string;
+  partition: string;
+  status: string;
+  trigger: string;
+  workflowId: string;
+  runId: string;
+  backfillId: string | null;
+  startedAt: Date;
+  endedAt: Date | null;
+  durationMs: number | null;
+  error: string | null;
+}
+
+export interface RunFilter {
+  pipeline?: string;
+  status?: string;
+  since?: Date;
+  backfillId?: string;
+  limit?: number;
+}
+
+const RUN_COLUMNS = `id, pipeline, partition_key, status, trigger, workflow_id, run_id, backfill_id, started_at, ended_at,
+  (extract(epoch FROM ended_at - started_at) * 1000)::bigint AS duration_ms, error`;
+
+function toRun(r: Record<string, unknown>): RunRow {
+  return {
+    id: r.id as number,
+    pipeline: r.pipeline as string,
+    partition: r.partition_key as string,
+    status: r.status as string,
+    trigger: r.trigger as string,
+    workflowId: r.workflow_id as string,
+    runId: r.run_id as string,
+    backfillId: r.backfill_id as string | null,
+    startedAt: r.started_at as Date,
+    endedAt: r.ended_at as Date | null,
+    durationMs: r.duration_ms as number | null,
+    error: r.error as string | null,
+  };
+}
+
+export async function listRuns(db: Queryable, filter: RunFilter = {}): Promise<RunRow[]> {
+  const { rows } = await db.query(
+    `SELECT ${RUN_COLUMNS} FROM ops.pipeline_runs
+      WHERE ($1::text IS NULL OR pipeline = $1) AND ($2::text IS NULL OR status = $2)
+        AND ($3::timestamptz IS NULL OR started_at >= $3) AND ($4::text IS NULL OR backfill_id = $4)
+      ORDER BY started_at DESC, id DESC LIMIT $5`,
+    [filter.pipeline ?? null, filter.status ?? null, filter.since ?? null, filter.backfillId ?? null, filter.limit ?? 50],
+  );
+  return rows.map(toRun);
+}
+
+export interface StepRow {
+  stepId: string;
+  activity: string;
+  layer: string | null;
+  taskQueue: string;
+  status: string;
+  attempts: number;
+  startedAt: Date | null;
+  endedAt: Date | null;
+  durationMs: number | null;
+  rowsRead: number | null;
+  rowsWritten: number | null;
+  error: string | null;
+  metrics: Record<string, unknown> | null;
+  lineage: { direction: 'read' | 'write'; table: string; partition: string | null; rows: number | null }[];
+}
+
+export interface RunDetail extends RunRow {
+  params: Record<string, unknown>;
+  steps: StepRow[];
+}
+
+/** One run by its ops id or its workflow id (the latest run of that id), with each step's latest attempt. */
+export async function getRun(db: Queryable, idOrWorkflowId: string | number): Promise<RunDetail | undefined> {
+  const byId = typeof idOrWorkflowId === 'number' || /^\d+$/.test(idOrWorkflowId);
+  const { rows } = await db.query(
+    `SELECT ${RUN_COLUMNS}, params FROM ops.pipeline_runs WHERE ${byId ? 'id = $1::bigint' : 'workflow_id = $1'}
+      ORDER BY started_at DESC, id DESC LIMIT 1`,
+    [String(idOrWorkflowId)],
+  );
+  if (!rows[0]) return undefined;
+  const run = toRun(rows[0]);
+  const steps = await db.query(
+    `SELECT DISTINCT ON (s.step_id) s.id, s.step_id, s.activity, s.layer, s.task_queue, s.status, s.started_at, s.ended_at,
+            (extract(epoch FROM s.ended_at - s.started_at) * 1000)::bigint AS duration_ms, s.rows_read, s.rows_written, s.error, s.metrics,
+            (SELECT count(*) FROM ops.step_runs a WHERE a.pipeline_run_id = s.pipeline_run_id AND a.step_id = s.step_id AND a.attempt > 0)::int AS attempts
+       FROM ops.step_runs s WHERE s.pipeline_run_id = $1
+      ORDER BY s.step_id, s.attempt DESC`,
+    [run.id],
+  );
+  const lineage = await db.query(
+    `SELECT l.step_run_id, l.direction, l.table_name, l.partition_key, l.rows FROM ops.lineage l
+       JOIN ops.step_runs s ON s.id = l.step_run_id WHERE s.pipeline_run_id = $1 ORDER BY l.direction, l.table_name`,
+    [run.id],
+  );
+  return {
+    ...run,
+    params: rows[0].params,
+    steps: steps.rows
+      .map((s) => ({
+        stepId: s.step_id,
+        activity: s.activity,
+        layer: s.layer,
+        taskQueue: s.task_queue,
+        status: s.status,
+        attempts: s.attempts,
+        startedAt: s.started_at,
+        endedAt: s.ended_at,
+        durationMs: s.duration_ms,
+        rowsRead: s.rows_read,
+        rowsWritten: s.rows_written,
+        error: s.error,
+        metrics: s.metrics,
+        lineage: lineage.rows
+          .filter((l) => l.step_run_id === s.id)
+          .map((l) => ({ direction: l.direction, table: l.table_name, partition: l.partition_key, rows: l.rows })),
+      }))
+      .sort((a, b) => (a.startedAt?.getTime() ?? Infinity) - (b.startedAt?.getTime() ?? Infinity) || a.stepId.localeCompare(b.stepId)),
+  };
+}
+
+/** Of the given partitions, those whose latest run is missing, failed or cancelled. */
+export async function partitionsToRedo(db: Queryable, pipeline: string, partitions: string[]): Promise<string[]> {
+  const { rows } = await db.query(
+    `SELECT DISTINCT ON (partition_key) partition_key, status
+       FROM ops.pipeline_runs WHERE pipeline = $1 AND partition_key = ANY($2)
+      ORDER BY partition_key, started_at DESC, id DESC`,
+    [pipeline, partitions],
+  );
+  const latest = new Map(rows.map((r) => [r.partition_key as string, r.status as string]));
+  return partitions.filter((p) => !latest.has(p) || latest.get(p) === 'failed' || latest.get(p) === 'cancelled');
+}

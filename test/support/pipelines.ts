@@ -1,0 +1,28 @@
+// Helpers for tests that run pipelines: start a run on the test file's queues and get its summary,
+// whether it succeeded or failed.
+import { WorkflowFailedError } from '@temporalio/client';
+import type { PipelineDefinition, RunSummary, StepDefinition } from '../../pipelines/types.ts';
+import { validatePipeline } from '../../pipelines/validate.ts';
+import { stepActivityNames } from '../../activities/steps/index.ts';
+import { startPipelineRun } from '../../temporal/runs.ts';
+import type { TestStack } from './stack.ts';
+
+export function testPipeline(name: string, steps: StepDefinition[], partitioning: PipelineDefinition['partitioning'] = { kind: 'daily', timezone: 'UTC' }): PipelineDefinition {
+  return validatePipeline({ name, partitioning, steps }, stepActivityNames);
+}
+
+/** The summary a run returned, or the one its failure carries. */
+export async function summaryOf(result: Promise<RunSummary>): Promise<RunSummary> {
+  try {
+    return await result;
+  } catch (e) {
+    const details = e instanceof WorkflowFailedError ? (e.cause as { details?: unknown[] } | undefined)?.details : undefined;
+    if (details?.[0]) return details[0] as RunSummary;
+    throw e;
+  }
+}
+
+export async function runPipeline(stack: TestStack, pipeline: PipelineDefinition, partition: string, params?: Record<string, unknown>): Promise<RunSummary> {
+  const { handle } = await startPipelineRun(stack.client, stack.config, pipeline, partition, { params });
+  return summaryOf(handle.result());
+}

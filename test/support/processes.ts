@@ -1,0 +1,58 @@
+// Real `refinery` processes for tests that kill and restart them (workers, the API).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { TestStack } from './stack.ts';
+
+const bin = fileURLToPath(new URL('../../bin/refinery', import.meta.url));
+
+export interface RefineryProcess {
+  child: ChildProcess;
+  output(): string;
+  exited: Promise<number | null>;
+  /** Resolves when the process printed a line matching the pattern. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  kill(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** The environment a worker or API process of this test file needs. */
+export function stackEnv(stack: TestStack, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    REFINERY_HOME: '/nonexistent-refinery-home',
+    DATABASE_URL: stack.urls.owner,
+    WORKER_DATABASE_URL: stack.urls.worker,
+    INGEST_DATABASE_URL: stack.urls.ingest,
+    API_DATABASE_URL: stack.urls.api,
+    TEMPORAL_ADDRESS: stack.config.temporal.address,
+    REFINERY_TASK_QUEUE_IO: stack.taskQueues.io,
+    REFINERY_TASK_QUEUE_COMPUTE: stack.taskQueues.compute,
+    LOG_LEVEL: 'info',
+    ...extra,
+  };
+}
+
+export function startRefinery(args: string[], env: NodeJS.ProcessEnv): RefineryProcess {
+  const child = spawn(process.execPath, [bin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    child,
+    output: () => output,
+    exited,
+    async waitFor(pattern, timeoutMs = 120_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!pattern.test(output)) {
+        if (child.exitCode !== null) throw new Error(`refinery ${args.join(' ')} exited (${child.exitCode}):\n${output}`);
+        if (Date.now() > deadline) throw new Error(`refinery ${args.join(' ')} never printed ${pattern}:\n${output}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    async kill(signal = 'SIGKILL') {
+      if (child.exitCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
