@@ -1,0 +1,60 @@
+// A throwaway stack for benchmarks that need Temporal: PostgreSQL and a Temporal dev server
+// (in memory), migrated, with in-process workers on both queues.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
+import { startInfrastructure } from '../../cli/stack/infra.ts';
+import { loadConfig, type Config } from '../../lib/config.ts';
+import { createPool, type Pool } from '../../lib/db/pool.ts';
+import { createLogger } from '../../lib/log.ts';
+import { createWorker, installRuntime, workflowsPath } from '../../temporal/worker.ts';
+
+export interface BenchStack {
+  config: Config;
+  client: Client;
+  pool: Pool;
+  native: NativeConnection;
+  stop(): Promise<void>;
+}
+
+const quiet = { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} };
+
+export async function benchStack(name: string, options: { workers?: boolean } = {}): Promise<BenchStack> {
+  installRuntime('error'); // before the dev server starts: it instantiates Temporal's runtime
+  const home = mkdtempSync(join(tmpdir(), `refinery-bench-${name}-`));
+  const base = loadConfig({ LOG_LEVEL: 'warn', TEMPORAL_CLI_PATH: process.env.TEMPORAL_CLI_PATH }, { useRunningStack: false });
+  const infra = await startInfrastructure({ config: base, home, say: () => {}, ephemeral: true, database: `bench_${name}` });
+  const config = loadConfig({ ...infra.env, LOG_LEVEL: 'warn' }, { useRunningStack: false });
+  const native = await NativeConnection.connect({ address: config.temporal.address! });
+  const connection = await Connection.connect({ address: config.temporal.address! });
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const pool = createPool(config.workerDatabaseUrl!, { applicationName: `bench-${name}`, max: 20 });
+  const workers: Worker[] = [];
+  if (options.workers !== false) {
+    const bundle = await bundleWorkflowCode({ workflowsPath, logger: quiet });
+    const log = createLogger('warn', 'bench');
+    for (const queue of ['io', 'compute'] as const) {
+      workers.push(await createWorker({ config, queue, connection: native, pools: { worker: pool }, log, workflowBundle: bundle }));
+    }
+  }
+  const runs = workers.map((w) => w.run());
+  return {
+    config,
+    client,
+    pool,
+    native,
+    async stop() {
+      for (const w of workers) w.shutdown();
+      await Promise.allSettled(runs);
+      await connection.close();
+      await native.close();
+      await pool.end();
+      await infra.stop();
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+export { bundleWorkflowCode, Worker, quiet };
