@@ -8,10 +8,13 @@ import { mountDocs } from './docs.ts';
 import { ApiError, errorBody, onError, zodDetails } from './errors.ts';
 import { healthRoutes } from './routes/health.ts';
 import { keyRoutes } from './routes/keys.ts';
+import { ingestRoutes } from './routes/ingest.ts';
+import { IngestWriter } from './ingest/writer.ts';
 import type { AppDeps, AppEnv } from './types.ts';
 
 export function createApp(deps: AppDeps) {
   const keys = new KeyStore(deps.readPool);
+  const ingest = new IngestWriter(deps.ingestPool, deps.ingest);
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
       if (!result.success) {
@@ -39,8 +42,9 @@ export function createApp(deps: AppDeps) {
 
   app.route('/', healthRoutes(deps));
   app.route('/', keyRoutes(deps, keys));
+  app.route('/', ingestRoutes(deps, keys, ingest, deps.ingest?.maxBodyBytes));
   mountDocs(app);
-  return Object.assign(app, { keys });
+  return Object.assign(app, { keys, ingest });
 }
 
 export type App = ReturnType<typeof createApp>;

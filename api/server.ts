@@ -45,6 +45,7 @@ export async function startApi(config: Config, log: Logger): Promise<RunningApi>
     url,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await app.ingest.drain();
       await Promise.all([readPool.end(), ingestPool.end(), temporal.close()]);
     },
   };

@@ -2,6 +2,7 @@
 import type { Pool } from '../lib/db/pool.ts';
 import type { Logger } from '../lib/log.ts';
 import type { Principal } from './auth.ts';
+import type { IngestWriterOptions } from './ingest/writer.ts';
 
 export type AppEnv = {
   Variables: {
@@ -19,4 +20,5 @@ export interface AppDeps {
   /** Readiness probes; each resolves when its dependency answers and throws otherwise. */
   ready: { postgres: () => Promise<void>; temporal: () => Promise<void> };
   corsOrigins?: string[];
+  ingest?: IngestWriterOptions & { maxBodyBytes?: number };
 }
