@@ -17,8 +17,10 @@ export class CopyEncoder {
   private readonly json: boolean[];
   private readonly anyJson: boolean;
   private readonly digits = new Uint8Array(24);
-  private minuteStart = Number.NaN;
-  private readonly minutePrefix = new Uint8Array(17);
+  // Per column: the minute last written and its "YYYY-MM-DDTHH:MM:" bytes (rows often carry two
+  // timestamps, e.g. measured and received, which would evict each other from a single cache).
+  private readonly minuteStart: Float64Array;
+  private readonly minutePrefix: Uint8Array[];
 
   constructor(
     private readonly columns: readonly CopyColumn[],
@@ -26,6 +28,8 @@ export class CopyEncoder {
   ) {
     this.buf = Buffer.allocUnsafe(chunkBytes + 4096);
     this.json = columns.map((c) => typeof c !== 'string' && c.json === true);
+    this.minuteStart = new Float64Array(columns.length).fill(Number.NaN);
+    this.minutePrefix = columns.map(() => new Uint8Array(17));
     this.anyJson = this.json.some(Boolean);
   }
 
@@ -57,7 +61,7 @@ export class CopyEncoder {
         if (this.anyJson && this.json[i]) this.text(formatJsonValue(v), true);
         else if (typeof v === 'number') this.number(v);
         else if (typeof v === 'string') this.text(v, false);
-        else if (v instanceof Date) this.date(v);
+        else if (v instanceof Date) this.date(v, i);
         else this.text(formatCopyValue(v), true);
       }
       this.byte(NEWLINE);
@@ -173,19 +177,20 @@ export class CopyEncoder {
   }
 
   /** ISO-8601 UTC exactly as toISOString, reusing the "YYYY-MM-DDTHH:MM:" bytes of the last minute. */
-  private date(d: Date): void {
+  private date(d: Date, column: number): void {
     const t = d.getTime();
     if (t !== t) throw new CopyFormatError('Invalid Date');
-    let ms = t - this.minuteStart;
+    const prefix = this.minutePrefix[column]!;
+    let ms = t - this.minuteStart[column]!;
     if (!(ms >= 0 && ms < 60_000)) {
       const iso = d.toISOString();
       if (iso.length !== 24) return this.text(iso, true); // years beyond 0000–9999
-      this.minuteStart = t - (((t % 60_000) + 60_000) % 60_000);
-      for (let i = 0; i < 17; i++) this.minutePrefix[i] = iso.charCodeAt(i);
-      ms = t - this.minuteStart;
+      this.minuteStart[column] = t - (((t % 60_000) + 60_000) % 60_000);
+      for (let i = 0; i < 17; i++) prefix[i] = iso.charCodeAt(i);
+      ms = t - this.minuteStart[column]!;
     }
     this.ensure(24);
-    this.buf.set(this.minutePrefix, this.pos);
+    this.buf.set(prefix, this.pos);
     this.pos += 17;
     const sec = (ms / 1000) | 0;
     this.unsigned(sec, 2);

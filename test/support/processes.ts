@@ -32,8 +32,8 @@ export function stackEnv(stack: TestStack, extra: Record<string, string> = {}): 
   };
 }
 
-export function startRefinery(args: string[], env: NodeJS.ProcessEnv): RefineryProcess {
-  const child = spawn(process.execPath, [bin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startRefinery(args: string[], env: NodeJS.ProcessEnv, nodeArgs: string[] = []): RefineryProcess {
+  const child = spawn(process.execPath, [...nodeArgs, bin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
