@@ -1,6 +1,7 @@
 // The API's app factory: middleware, error handling, routes and docs. `serve()` lives in server.ts;
 // tests drive the app with app.request() and no socket.
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { compress } from 'hono/compress';
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import { KeyStore } from './auth.ts';
@@ -8,6 +9,9 @@ import { mountDocs } from './docs.ts';
 import { ApiError, errorBody, onError, zodDetails } from './errors.ts';
 import { healthRoutes } from './routes/health.ts';
 import { keyRoutes } from './routes/keys.ts';
+import { metricsRoutes } from './routes/metrics.ts';
+import { runRoutes } from './routes/runs.ts';
+import { createMetrics } from './metrics.ts';
 import { ingestRoutes } from './routes/ingest.ts';
 import { IngestWriter } from './ingest/writer.ts';
 import type { AppDeps, AppEnv } from './types.ts';
@@ -24,7 +28,10 @@ export function createApp(deps: AppDeps) {
     },
   });
 
+  const metrics = createMetrics({ read: deps.readPool, ingest: deps.ingestPool });
   app.use('*', requestId());
+  app.use('*', metrics.middleware);
+  app.use('*', compress());
   app.use('*', async (c, next) => {
     const started = performance.now();
     await next();
@@ -43,6 +50,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', healthRoutes(deps));
   app.route('/', keyRoutes(deps, keys));
   app.route('/', ingestRoutes(deps, keys, ingest, deps.ingest?.maxBodyBytes));
+  app.route('/', runRoutes(deps, keys));
+  app.route('/', metricsRoutes(metrics.registry));
   mountDocs(app);
   return Object.assign(app, { keys, ingest });
 }

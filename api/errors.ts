@@ -57,12 +57,17 @@ export function errorBody(c: Context, status: ErrorStatus, message: string, deta
 
 /** Turns a zod failure into details that name each field by its path (readings[3].ax). */
 export function zodDetails(error: z.ZodError, prefix?: string): ErrorDetail[] {
-  return error.issues.map((issue) => {
+  const path = (parts: PropertyKey[]) => {
     let field = prefix ?? '';
-    for (const part of issue.path) {
-      field += typeof part === 'number' ? `[${part}]` : field ? `.${String(part)}` : String(part);
+    for (const part of parts) field += typeof part === 'number' ? `[${part}]` : field ? `.${String(part)}` : String(part);
+    return field;
+  };
+  return error.issues.flatMap((issue) => {
+    // An unknown key is reported once per key, named, so a typo in a filter is easy to spot.
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ field: path([...issue.path, key]), reason: prefix === 'query' ? 'is not a known parameter' : 'is not a known field' }));
     }
-    return { field: field || '(body)', reason: issue.message };
+    return [{ field: path(issue.path) || '(body)', reason: issue.message }];
   });
 }
 

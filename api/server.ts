@@ -1,11 +1,12 @@
 // The API process: pools for the read-only and ingest roles, a lazy Temporal connection for
 // readiness, and the HTTP server. Stops cleanly on SIGINT/SIGTERM.
 import { serve } from '@hono/node-server';
-import { Connection } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { requireUrl, type Config } from '../lib/config.ts';
 import { createPool } from '../lib/db/pool.ts';
 import type { Logger } from '../lib/log.ts';
 import { requireTemporalAddress } from '../temporal/client.ts';
+import { ScheduleError, showSchedule } from '../temporal/schedules.ts';
 import { createApp } from './app.ts';
 
 export interface RunningApi {
@@ -17,7 +18,17 @@ export async function startApi(config: Config, log: Logger): Promise<RunningApi>
   const readPool = createPool(requireUrl(config, 'api'), { applicationName: 'refinery-api', max: 20, statementTimeoutMs: 5000 });
   const ingestPool = createPool(requireUrl(config, 'ingest'), { applicationName: 'refinery-ingest', max: 10 });
   const temporal = Connection.lazy({ address: requireTemporalAddress(config), connectTimeout: '2s' });
+  const temporalClient = new Client({ connection: temporal, namespace: config.temporal.namespace });
   const app = createApp({
+    schedules: async (pipeline) => {
+      try {
+        const s = await showSchedule(temporalClient, pipeline);
+        return { spec: s.spec, timezone: s.timezone, paused: s.paused, note: s.note, nextRuns: s.nextRuns };
+      } catch (e) {
+        if (e instanceof ScheduleError) return undefined;
+        throw e;
+      }
+    },
     readPool,
     ingestPool,
     log,

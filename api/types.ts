@@ -21,4 +21,14 @@ export interface AppDeps {
   ready: { postgres: () => Promise<void>; temporal: () => Promise<void> };
   corsOrigins?: string[];
   ingest?: IngestWriterOptions & { maxBodyBytes?: number };
+  /** A pipeline's schedule as Temporal knows it (undefined when none); absent when Temporal is not wired. */
+  schedules?: (pipeline: string) => Promise<ScheduleInfo | undefined>;
+}
+
+export interface ScheduleInfo {
+  spec: string;
+  timezone: string;
+  paused: boolean;
+  note?: string;
+  nextRuns: string[];
 }

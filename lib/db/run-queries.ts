@@ -23,6 +23,8 @@ export interface RunFilter {
   since?: Date;
   backfillId?: string;
   limit?: number;
+  /** Keyset: only runs strictly after this (started_at, id) in newest-first order. */
+  after?: { startedAt: Date; id: number };
 }
 
 const RUN_COLUMNS = `id, pipeline, partition_key, status, trigger, workflow_id, run_id, backfill_id, started_at, ended_at,
@@ -50,8 +52,9 @@ export async function listRuns(db: Queryable, filter: RunFilter = {}): Promise<R
     `SELECT ${RUN_COLUMNS} FROM ops.pipeline_runs
       WHERE ($1::text IS NULL OR pipeline = $1) AND ($2::text IS NULL OR status = $2)
         AND ($3::timestamptz IS NULL OR started_at >= $3) AND ($4::text IS NULL OR backfill_id = $4)
+        AND ($6::timestamptz IS NULL OR (started_at, id) < ($6, $7::bigint))
       ORDER BY started_at DESC, id DESC LIMIT $5`,
-    [filter.pipeline ?? null, filter.status ?? null, filter.since ?? null, filter.backfillId ?? null, filter.limit ?? 50],
+    [filter.pipeline ?? null, filter.status ?? null, filter.since ?? null, filter.backfillId ?? null, filter.limit ?? 50, filter.after?.startedAt ?? null, filter.after?.id ?? null],
   );
   return rows.map(toRun);
 }
@@ -137,4 +140,51 @@ export async function partitionsToRedo(db: Queryable, pipeline: string, partitio
   );
   const latest = new Map(rows.map((r) => [r.partition_key as string, r.status as string]));
   return partitions.filter((p) => !latest.has(p) || latest.get(p) === 'failed' || latest.get(p) === 'cancelled');
+}
+
+export interface BackfillRow {
+  id: string;
+  pipeline: string;
+  range: unknown;
+  partitions: number;
+  concurrency: number;
+  mode: string;
+  status: string;
+  startedAt: Date;
+  endedAt: Date | null;
+  /** Counted from the runs this backfill started (latest run per partition). */
+  runs: Record<'running' | 'succeeded' | 'failed' | 'cancelled', number>;
+  failures: { partition: string; error: string | null }[];
+}
+
+export async function getBackfill(db: Queryable, id: string): Promise<BackfillRow | undefined> {
+  const { rows } = await db.query('SELECT * FROM ops.backfills WHERE id = $1', [id]);
+  const b = rows[0];
+  if (!b) return undefined;
+  const { rows: latest } = await db.query(
+    `SELECT DISTINCT ON (partition_key) partition_key, status, error FROM ops.pipeline_runs
+      WHERE backfill_id = $1 ORDER BY partition_key, started_at DESC, id DESC`,
+    [id],
+  );
+  const runs = { running: 0, succeeded: 0, failed: 0, cancelled: 0 };
+  for (const r of latest) runs[r.status as keyof typeof runs]++;
+  return {
+    id: b.id,
+    pipeline: b.pipeline,
+    range: b.range,
+    partitions: b.partitions,
+    concurrency: b.concurrency,
+    mode: b.mode,
+    status: b.status,
+    startedAt: b.started_at,
+    endedAt: b.ended_at,
+    runs,
+    failures: latest.filter((r) => r.status === 'failed').slice(0, 100).map((r) => ({ partition: r.partition_key, error: r.error })),
+  };
+}
+
+/** The latest run of each pipeline. */
+export async function lastRuns(db: Queryable): Promise<Map<string, RunRow>> {
+  const { rows } = await db.query(`SELECT DISTINCT ON (pipeline) ${RUN_COLUMNS} FROM ops.pipeline_runs ORDER BY pipeline, started_at DESC, id DESC`);
+  return new Map(rows.map((r) => [r.pipeline as string, toRun(r)]));
 }

@@ -80,7 +80,7 @@ describe('POST /v1/ingest/readings', () => {
     ['a timestamp before 2000', (b) => (b.readings[0].timestamp = 0), 'readings[0].timestamp', 'is before 2000-01-01'],
     ['a bad timestamp string', (b) => (b.readings[0].timestamp = 'yesterday'), 'readings[0].timestamp', 'must be ISO-8601 with a time zone'],
     ['a timestamp of the wrong type', (b) => (b.readings[0].timestamp = true), 'readings[0].timestamp', 'must be epoch milliseconds or an ISO-8601 date-time'],
-    ['an unknown field', (b) => (b.readings[0].temperature = 21), 'readings[0]', 'Unrecognized key: "temperature"'],
+    ['an unknown field', (b) => (b.readings[0].temperature = 21), 'readings[0].temperature', 'is not a known field'],
     ['no readings', (b) => (b.readings = []), 'readings', 'must hold at least one reading'],
     ['a bad batch id', (b) => (b.batchId = 'has spaces'), 'batchId', 'batchId must be 1-128 letters, digits, ".", "_", ":" or "-", starting with a letter or digit'],
   ];

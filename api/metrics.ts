@@ -1,0 +1,47 @@
+// /metrics in Prometheus text format: request counts and latency per route, and pool usage.
+import type { MiddlewareHandler } from 'hono';
+import { routePath } from 'hono/route';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Pool } from '../lib/db/pool.ts';
+
+export function createMetrics(pools: Record<string, Pool>) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'refinery_api_' });
+  const requests = new Counter({
+    name: 'refinery_http_requests_total',
+    help: 'HTTP requests by method, route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: 'refinery_http_request_duration_seconds',
+    help: 'HTTP request latency by method and route',
+    labelNames: ['method', 'route'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'refinery_db_pool_connections',
+    help: 'PostgreSQL pool connections by pool and state',
+    labelNames: ['pool', 'state'] as const,
+    registers: [registry],
+    collect() {
+      for (const [name, pool] of Object.entries(pools)) {
+        this.set({ pool: name, state: 'total' }, pool.totalCount);
+        this.set({ pool: name, state: 'idle' }, pool.idleCount);
+        this.set({ pool: name, state: 'waiting' }, pool.waitingCount);
+      }
+    },
+  });
+
+  const middleware: MiddlewareHandler = async (c, next) => {
+    const end = latency.startTimer();
+    await next();
+    // The matched route pattern, not the raw path, keeps the label set small.
+    const matched = routePath(c, -1);
+    const route = !matched || matched === '*' || matched === '/*' ? 'unmatched' : matched;
+    end({ method: c.req.method, route });
+    requests.inc({ method: c.req.method, route, status: String(c.res.status) });
+  };
+  return { registry, middleware };
+}
