@@ -25,6 +25,18 @@ export default defineConfig({
           maxWorkers: 2,
         },
       },
+      {
+        test: {
+          name: 'chaos',
+          include: ['test/chaos/**/*.test.ts'],
+          globalSetup: ['test/setup/stack.ts'],
+          sequence: { groupOrder: 2 },
+          testTimeout: 600_000,
+          hookTimeout: 300_000,
+          // Crashes and restarts: one scenario at a time, so each one's figures are its own.
+          maxWorkers: 1,
+        },
+      },
     ],
   },
 });

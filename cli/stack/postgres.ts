@@ -15,8 +15,8 @@ export interface LocalPostgres {
   port: number;
   /** URL of the superuser on the given database. */
   url(database: string): string;
-  /** Kill -9 the server (chaos tests) without removing its data. */
-  kill(): void;
+  /** Immediate shutdown (SIGQUIT): backends die without a checkpoint, as in a crash; the next start recovers. */
+  crash(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -86,7 +86,7 @@ export async function startLocalPostgres(options: LocalPostgresOptions): Promise
   return {
     port,
     url,
-    kill: () => server.process.kill('SIGKILL'),
+    crash: () => stopChild(server, 30_000, 'SIGQUIT'),
     // SIGINT is postgres's "fast shutdown": roll back open transactions, checkpoint, exit.
     stop: () => stopChild(server, 30_000, 'SIGINT'),
   };

@@ -33,19 +33,30 @@ export function createPool(url: string, options: PoolOptions): Pool {
   return pool;
 }
 
-/** Runs fn inside BEGIN/COMMIT on one client; rolls back and rethrows on any error. */
+/**
+ * Runs fn inside BEGIN/COMMIT on one client; rolls back and rethrows on any error.
+ * A checked-out client has no error listener of the pool's: if its server goes away (a restart),
+ * node-postgres emits 'error' on it, which would crash the process. We listen for the time we
+ * hold it, and hand a broken client back to the pool as broken, so it is not reused.
+ */
 export async function withTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  let broken: Error | undefined;
+  const onError = (e: Error) => {
+    broken = e;
+  };
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const result = await fn(client);
     await client.query('COMMIT');
     return result;
   } catch (e) {
-    await client.query('ROLLBACK').catch(() => {});
+    if (!broken) await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
     throw e;
   } finally {
-    client.release();
+    client.removeListener('error', onError);
+    client.release(broken);
   }
 }
 
