@@ -51,7 +51,8 @@ function activityOptions(step: StepDefinition, taskQueue: string): ActivityOptio
     // The step runner heartbeats for every step, so a lost worker is noticed within this timeout.
     heartbeatTimeout: step.heartbeatTimeout ?? (step.queue === 'compute' ? '2 minutes' : '30 seconds'),
     retry: {
-      maximumAttempts: step.retry?.maximumAttempts ?? 3,
+      // Five attempts over ~15 s ride out a database restart; steps that know better set their own.
+      maximumAttempts: step.retry?.maximumAttempts ?? 5,
       initialInterval: step.retry?.initialInterval ?? '1 second',
       backoffCoefficient: step.retry?.backoffCoefficient ?? 2,
       maximumInterval: step.retry?.maximumInterval ?? '1 minute',

@@ -46,7 +46,7 @@ describe('cutWindows', () => {
     const offsets = every20ms(400).filter((_, i) => i !== 150 && i !== 250 && i !== 251);
     expect(cutWindows(readingsAt(offsets)).map((w) => w.start)).toEqual([0, 100]);
     expect(cutWindows(readingsAt(offsets), { maxGapMs: 30 }).map((w) => w.start)).toEqual([]);
-    expect(cutWindows(readingsAt(offsets), { maxGapMs: 30, size: 50 }).map((w) => w.start)).toEqual([0, 25, 50, 75, 150, 175]);
+    expect(cutWindows(readingsAt(offsets), { maxGapMs: 30, size: 50 }).map((w) => w.start)).toEqual([0, 25, 50, 75, 100, 150, 175, 249, 274, 299, 324]);
   });
 
   it('never spans a session change or a device change', () => {
