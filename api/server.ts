@@ -43,7 +43,21 @@ export async function startApi(config: Config, log: Logger): Promise<RunningApi>
     },
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, hostname: config.api.host, port: config.api.port }, () => resolve(s));
+    const s = serve(
+      {
+        fetch: app.fetch,
+        hostname: config.api.host,
+        port: config.api.port,
+        // Slow or stalled clients (a body that never finishes) are cut off instead of holding a
+        // socket; Node checks for them every connectionsCheckingInterval.
+        serverOptions: {
+          requestTimeout: config.api.requestTimeoutMs,
+          headersTimeout: Math.min(config.api.requestTimeoutMs, 10_000),
+          connectionsCheckingInterval: Math.min(1000, config.api.requestTimeoutMs / 2),
+        },
+      },
+      () => resolve(s),
+    );
     s.once('error', (e: NodeJS.ErrnoException) =>
       reject(new Error(e.code === 'EADDRINUSE' ? `API_PORT: ${config.api.port} is already in use` : e.message)),
     );

@@ -51,6 +51,12 @@ const schema = z.object({
   REFINERY_HOME: z.string().trim().min(1).default('.refinery'),
   API_HOST: z.string().trim().min(1).default('127.0.0.1'),
   API_PORT: port.default(8080),
+  API_REQUEST_TIMEOUT_MS: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1000, 'must be at least 1000')
+    .max(600_000, 'must be at most 600000')
+    .default(30_000),
   API_CORS_ORIGINS: z
     .string()
     .trim()
@@ -71,7 +77,8 @@ export interface Config {
   temporal: { address?: string; namespace: string; cliPath?: string };
   taskQueues: { io: string; compute: string };
   home: string;
-  api: { host: string; port: number; corsOrigins: string[] };
+  /** requestTimeoutMs: a request whose body has not fully arrived by then is answered 408 and closed. */
+  api: { host: string; port: number; corsOrigins: string[]; requestTimeoutMs: number };
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -127,7 +134,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, cliPath: e.TEMPORAL_CLI_PATH },
     taskQueues: { io: e.REFINERY_TASK_QUEUE_IO, compute: e.REFINERY_TASK_QUEUE_COMPUTE },
     home: e.REFINERY_HOME,
-    api: { host: e.API_HOST, port: e.API_PORT, corsOrigins: e.API_CORS_ORIGINS },
+    api: { host: e.API_HOST, port: e.API_PORT, corsOrigins: e.API_CORS_ORIGINS, requestTimeoutMs: e.API_REQUEST_TIMEOUT_MS },
     logLevel: e.LOG_LEVEL,
   };
 }

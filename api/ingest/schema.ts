@@ -10,16 +10,18 @@ const id = (what: string) =>
     .regex(ID, `${what} must be 1-128 letters, digits, ".", "_", ":" or "-", starting with a letter or digit`);
 
 function measure(range: { min: number; max: number; unit: string }, required: boolean) {
+  // min/max (not a refinement) so the OpenAPI document carries the physical range too.
+  const outOfRange = `out of physical range (${range.min.toFixed(1)} to ${range.max.toFixed(1)} ${range.unit})`;
   const base = z
     .number({ error: (i) => (i.input === undefined ? 'required' : typeof i.input === 'number' ? 'must be a finite number' : 'must be a number') })
-    .refine(Number.isFinite, 'must be a finite number')
-    .refine((v) => v >= range.min && v <= range.max, `out of physical range (${range.min.toFixed(1)} to ${range.max.toFixed(1)} ${range.unit})`);
+    .min(range.min, outOfRange)
+    .max(range.max, outOfRange);
   return required ? base : base.optional();
 }
 
 /** Epoch milliseconds, or an ISO-8601 date-time with an offset; returned as epoch milliseconds. */
 export const Timestamp = z
-  .union([z.number().int('must be whole milliseconds'), z.iso.datetime({ offset: true, error: 'must be ISO-8601 with a time zone' })], {
+  .union([z.number().int('must be whole milliseconds').min(EARLIEST_READING, 'is before 2000-01-01'), z.iso.datetime({ offset: true, error: 'must be ISO-8601 with a time zone' })], {
     error: (i) => (i.input === undefined ? 'required' : 'must be epoch milliseconds or an ISO-8601 date-time'),
   })
   .transform((v) => (typeof v === 'number' ? v : Date.parse(v)))
