@@ -9,6 +9,7 @@ import { mountDocs } from './docs.ts';
 import { ApiError, errorBody, onError, zodDetails } from './errors.ts';
 import { healthRoutes } from './routes/health.ts';
 import { keyRoutes } from './routes/keys.ts';
+import { dashboardRoutes } from './routes/dashboard.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { runRoutes } from './routes/runs.ts';
 import { createMetrics } from './metrics.ts';
@@ -52,6 +53,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', ingestRoutes(deps, keys, ingest, deps.ingest?.maxBodyBytes));
   app.route('/', runRoutes(deps, keys));
   app.route('/', metricsRoutes(metrics.registry));
+  app.route('/', dashboardRoutes());
   mountDocs(app);
   return Object.assign(app, { keys, ingest });
 }

@@ -84,6 +84,9 @@ export async function pipelineRun(input: PipelineRunInput): Promise<RunSummary> 
       params: input.params ?? {},
       backfillId: input.backfillId,
       scheduledStart: input.scheduledStart,
+      definition: {
+        steps: pipeline.steps.map((s) => ({ id: s.id, activity: s.activity, layer: s.layer, queue: s.queue ?? 'io', dependsOn: s.dependsOn ?? [] })),
+      },
     }),
   );
   state.runId = runId;

@@ -189,7 +189,6 @@ export function runRoutes(deps: AppDeps, keys: KeyStore) {
     .openapi(getRunRoute, async (c) => {
       const run = await getRun(deps.readPool, c.req.valid('param').id);
       if (!run) throw new ApiError(404, `no run ${c.req.valid('param').id}`);
-      const definition = pipelines.get(run.pipeline);
       const body = {
         ...runJson(run),
         params: run.params,
@@ -197,7 +196,6 @@ export function runRoutes(deps: AppDeps, keys: KeyStore) {
           ...s,
           startedAt: iso(s.startedAt),
           endedAt: iso(s.endedAt),
-          dependsOn: definition?.steps.find((d) => d.id === s.stepId)?.dependsOn ?? [],
         })),
       };
       return immutableJson(c, body, run.status !== 'running') as never;

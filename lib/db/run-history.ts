@@ -13,16 +13,18 @@ export interface RunStart {
   params: Record<string, unknown>;
   backfillId?: string;
   scheduledStart?: string;
+  /** The steps as run: id, activity, layer, queue, dependencies. */
+  definition?: { steps: { id: string; activity: string; layer: string; queue: string; dependsOn: string[] }[] };
 }
 
 /** Returns ops.pipeline_runs.id for this workflow run, creating the row on first call. */
 export async function recordRunStart(db: Queryable, run: RunStart): Promise<number> {
   const { rows } = await db.query(
-    `INSERT INTO ops.pipeline_runs (pipeline, partition_key, status, trigger, params, workflow_id, run_id, backfill_id, scheduled_start)
-     VALUES ($1, $2, 'running', $3, $4, $5, $6, $7, $8)
+    `INSERT INTO ops.pipeline_runs (pipeline, partition_key, status, trigger, params, workflow_id, run_id, backfill_id, scheduled_start, definition)
+     VALUES ($1, $2, 'running', $3, $4, $5, $6, $7, $8, $9)
      ON CONFLICT (workflow_id, run_id) DO UPDATE SET pipeline = EXCLUDED.pipeline
      RETURNING id`,
-    [run.pipeline, run.partition, run.trigger, run.params, run.workflowId, run.runId, run.backfillId ?? null, run.scheduledStart ?? null],
+    [run.pipeline, run.partition, run.trigger, run.params, run.workflowId, run.runId, run.backfillId ?? null, run.scheduledStart ?? null, run.definition ?? null],
   );
   return rows[0].id;
 }

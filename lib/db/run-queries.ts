@@ -78,19 +78,22 @@ export interface StepRow {
 
 export interface RunDetail extends RunRow {
   params: Record<string, unknown>;
-  steps: StepRow[];
+  steps: (StepRow & { dependsOn: string[] })[];
 }
 
 /** One run by its ops id or its workflow id (the latest run of that id), with each step's latest attempt. */
 export async function getRun(db: Queryable, idOrWorkflowId: string | number): Promise<RunDetail | undefined> {
   const byId = typeof idOrWorkflowId === 'number' || /^\d+$/.test(idOrWorkflowId);
   const { rows } = await db.query(
-    `SELECT ${RUN_COLUMNS}, params FROM ops.pipeline_runs WHERE ${byId ? 'id = $1::bigint' : 'workflow_id = $1'}
+    `SELECT ${RUN_COLUMNS}, params, definition FROM ops.pipeline_runs WHERE ${byId ? 'id = $1::bigint' : 'workflow_id = $1'}
       ORDER BY started_at DESC, id DESC LIMIT 1`,
     [String(idOrWorkflowId)],
   );
   if (!rows[0]) return undefined;
   const run = toRun(rows[0]);
+  const shape = new Map<string, string[]>(
+    ((rows[0].definition?.steps ?? []) as { id: string; dependsOn: string[] }[]).map((s) => [s.id, s.dependsOn]),
+  );
   const steps = await db.query(
     `SELECT DISTINCT ON (s.step_id) s.id, s.step_id, s.activity, s.layer, s.task_queue, s.status, s.started_at, s.ended_at,
             (extract(epoch FROM s.ended_at - s.started_at) * 1000)::bigint AS duration_ms, s.rows_read, s.rows_written, s.error, s.metrics,
@@ -122,6 +125,7 @@ export async function getRun(db: Queryable, idOrWorkflowId: string | number): Pr
         rowsWritten: s.rows_written,
         error: s.error,
         metrics: s.metrics,
+        dependsOn: shape.get(s.step_id) ?? [],
         lineage: lineage.rows
           .filter((l) => l.step_run_id === s.id)
           .map((l) => ({ direction: l.direction, table: l.table_name, partition: l.partition_key, rows: l.rows })),

@@ -1,5 +1,7 @@
 // The feature catalogue: the name, group, channel, unit and meaning of every feature of a window,
 // in feature-vector order. Silver writes it to a table once and each window's vector as a float array.
+// Every vector has all FEATURE_COUNT slots; a device without a magnetometer gets NaN in the slots whose
+// channel involves mx, my, mz or mag_norm (see features.ts for that and the other conventions).
 import { CHANNELS, channelSensor, sensorRanges } from './reading.ts';
 
 /** Signals features are computed on: the nine channels, then the norms of the three sensor vectors. */

@@ -13,6 +13,7 @@
 //   fs being the window's mean sample rate from its timestamps.
 import FFT from 'fft.js';
 import { BANDS_HZ, CORRELATION_OFFSET, CORRELATION_PAIRS, F, FEATURE_COUNT, FEATURES_PER_SIGNAL, PEAK_THRESHOLD_STD, SIGNALS, SMA_OFFSET } from './catalogue.ts';
+import { createQuartileFinder, type QuartileFinder } from './quartiles.ts';
 import type { ReadingColumns } from './reading.ts';
 import { windowSampleRate, type ReadingWindow } from './windows.ts';
 
@@ -38,7 +39,7 @@ interface SizedScratch {
   /** Signal times window, zero-padded; the tail beyond n stays 0. */
   fftIn: Float64Array;
   fftOut: Float64Array;
-  sorted: Float64Array;
+  quartileFinder: QuartileFinder;
   norm: Float64Array;
   /** Mean-removed acc and gyro axes, kept for the correlations. */
   centred: Float64Array[];
@@ -49,7 +50,10 @@ export function createFeatureExtractor(): FeatureExtractor {
   let s: SizedScratch | undefined;
   /** Sum of squared deviations of ax..gz in the current window (NaN when missing, 0 when constant). */
   const sumSquares = new Float64Array(6);
-  const bandPower = new Float64Array(BAND_COUNT);
+  const quartiles = new Float64Array(3);
+  let power = new Float64Array(0);
+  const bins = new Int32Array(2 * BAND_COUNT);
+  let binsDf = Number.NaN;
 
   function sized(n: number): SizedScratch {
     if (s !== undefined && s.n === n) return s;
@@ -64,24 +68,31 @@ export function createFeatureExtractor(): FeatureExtractor {
       n, fftSize, fft, hann, hannSum,
       fftIn: new Float64Array(fftSize),
       fftOut: new Float64Array(2 * fftSize),
-      sorted: new Float64Array(n),
+      quartileFinder: createQuartileFinder(n),
       norm: new Float64Array(n),
       centred: Array.from({ length: 6 }, () => new Float64Array(n)),
     };
+    power = new Float64Array(fftSize / 2 + 1);
+    binsDf = Number.NaN;
     return s;
   }
 
   function signalFeatures(x: Float64Array, base: number, fs: number, out: Float64Array, o: number, channel: number): void {
-    const { n, sorted, fftIn, fftOut, hann } = s!;
+    const { n, fftIn, fftOut, hann } = s!;
     const correlated = channel >= 0 && channel < 6;
-    let sum = 0, sumSq = 0, min = Infinity, max = -Infinity;
+    // Shifted sums (about the first value) give the variance for the peak threshold in this pass
+    // without the cancellation of E[x²] − mean² when the mean is large against the spread.
+    const shift = x[base];
+    let sum = 0, sumSq = 0, shiftedSum = 0, shiftedSq = 0, min = Infinity, max = -Infinity;
     for (let i = 0; i < n; i++) {
       const v = x[base + i];
+      const u = v - shift;
       sum += v;
       sumSq += v * v;
+      shiftedSum += u;
+      shiftedSq += u * u;
       if (v < min) min = v;
       if (v > max) max = v;
-      sorted[i] = v;
     }
     if (!Number.isFinite(sum)) {
       out.fill(Number.NaN, o, o + FEATURES_PER_SIGNAL);
@@ -99,18 +110,27 @@ export function createFeatureExtractor(): FeatureExtractor {
 
     const mean = sum / n;
     const centred = correlated ? s!.centred[channel] : null;
-    let m2 = 0, m3 = 0, m4 = 0, absDev = 0, crossings = 0;
-    let prevPositive = x[base] - mean >= 0;
+    // A peak starts when the signal rises above mean + k·std and ends only once it is back below the
+    // mean, so noise around the threshold cannot count one excursion twice. Its std comes from the
+    // first pass (equal to the two-pass std to rounding) so that peaks are counted in the same pass
+    // as the moments; the state machine is branch-free because noisy signals mispredict branches.
+    const shiftedMean = shiftedSum / n;
+    const threshold = PEAK_THRESHOLD_STD * Math.sqrt(Math.max(0, shiftedSq / n - shiftedMean * shiftedMean));
+    let m2 = 0, m3 = 0, m4 = 0, absDev = 0, crossings = 0, peaks = 0, armed = 1;
+    let prevPositive = +(x[base] - mean >= 0);
     for (let i = 0; i < n; i++) {
       const d = x[base + i] - mean;
       const d2 = d * d;
       m2 += d2;
       m3 += d2 * d;
       m4 += d2 * d2;
-      absDev += d < 0 ? -d : d;
-      const positive = d >= 0;
-      if (positive !== prevPositive) crossings++;
+      absDev += Math.abs(d);
+      const positive = +(d >= 0);
+      crossings += positive ^ prevPositive;
       prevPositive = positive;
+      const above = +(d > threshold);
+      peaks += armed & above;
+      armed = (armed & (above ^ 1)) | (positive ^ 1);
       fftIn[i] = d * hann[i];
       if (centred !== null) centred[i] = d;
     }
@@ -118,27 +138,13 @@ export function createFeatureExtractor(): FeatureExtractor {
     const variance = m2 / n;
     const std = Math.sqrt(variance);
 
-    // A peak starts when the signal rises above mean + k·std and ends only once it is back below the
-    // mean, so noise around the threshold cannot count one excursion twice.
-    const threshold = PEAK_THRESHOLD_STD * std;
-    let peaks = 0;
-    let armed = true;
-    for (let i = 0; i < n; i++) {
-      const d = x[base + i] - mean;
-      if (armed) {
-        if (d > threshold) { peaks++; armed = false; }
-      } else if (d < 0) armed = true;
-    }
-
     out[o + F.mean] = mean;
     out[o + F.std] = std;
     out[o + F.min] = min;
     out[o + F.max] = max;
-    // Median first: it partitions the values, so each quartile is then selected within one half.
-    const mid = Math.floor(0.5 * (n - 1));
-    out[o + F.median] = quantile(sorted, 0, n - 1, n, 0.5);
-    const q3 = quantile(sorted, mid, n - 1, n, 0.75);
-    out[o + F.iqr] = q3 - quantile(sorted, 0, mid, n, 0.25);
+    s!.quartileFinder.quartiles(x, base, n, min, max, quartiles);
+    out[o + F.median] = quartiles[1];
+    out[o + F.iqr] = quartiles[2] - quartiles[0];
     out[o + F.skewness] = m3 / n / (variance * std);
     out[o + F.kurtosis] = m4 / n / (variance * variance) - 3;
     out[o + F.rms] = Math.sqrt(sumSq / n);
@@ -151,21 +157,17 @@ export function createFeatureExtractor(): FeatureExtractor {
     s!.fft.realTransform(fftOut, fftIn);
     const half = s!.fftSize >> 1;
     const df = fs / s!.fftSize;
-    let total = 0, best = -1, bestK = 0, sumK = 0, sumK2 = 0, plogp = 0, band = 0;
-    bandPower.fill(0);
+    let total = 0, best = -1, bestK = 0, sumK = 0, sumK2 = 0, plogp = 0;
     for (let k = 1; k <= half; k++) {
       const re = fftOut[2 * k], im = fftOut[2 * k + 1];
       const p = re * re + im * im;
+      power[k] = p;
       total += p;
       if (p > best) { best = p; bestK = k; }
       sumK += k * p;
       sumK2 += k * k * p;
       if (p > 0) plogp += p * Math.log(p);
-      const f = k * df;
-      while (band < BAND_COUNT && f >= BAND_HIGH[band]) band++;
-      if (band < BAND_COUNT && f >= BAND_LOW[band]) bandPower[band] += p;
     }
-    const b = o + F.band0;
     if (total > 0) {
       const centroidK = sumK / total;
       out[o + F.domFreq] = bestK * df;
@@ -173,10 +175,29 @@ export function createFeatureExtractor(): FeatureExtractor {
       out[o + F.centroid] = centroidK * df;
       out[o + F.bandwidth] = Math.sqrt(Math.max(0, sumK2 / total - centroidK * centroidK)) * df;
       out[o + F.entropy] = (Math.log(total) - plogp / total) / Math.log(half);
-      for (let j = 0; j < BAND_COUNT; j++) out[b + j] = bandPower[j] / total;
+      const bins = bandBins(df, half);
+      for (let j = 0; j < BAND_COUNT; j++) {
+        let e = 0;
+        for (let k = bins[2 * j]; k < bins[2 * j + 1]; k++) e += power[k];
+        out[o + F.band0 + j] = e / total;
+      }
     } else {
       out.fill(0, o + F.domFreq, o + F.band0 + BAND_COUNT);
     }
+  }
+
+  /** For each band, the bins [first, end) whose frequency k·df lies in [low, high); cached per df. */
+  function bandBins(df: number, half: number): Int32Array {
+    if (df === binsDf) return bins;
+    binsDf = df;
+    for (let j = 0; j < BAND_COUNT; j++) {
+      let k = 1;
+      while (k <= half && k * df < BAND_LOW[j]) k++;
+      bins[2 * j] = k;
+      while (k <= half && k * df < BAND_HIGH[j]) k++;
+      bins[2 * j + 1] = k;
+    }
+    return bins;
   }
 
   /** Fills s.norm with the Euclidean norm of three channels; returns the mean of |x|+|y|+|z| (the SMA). */
@@ -225,59 +246,6 @@ export function extractFeatures(columns: ReadingColumns, windows: readonly Windo
   const out = new Float64Array(windows.length * FEATURE_COUNT);
   for (let w = 0; w < windows.length; w++) extractor.extract(columns, windows[w], out, w * FEATURE_COUNT);
   return out;
-}
-
-/**
- * The q-quantile of n values by linear interpolation between order statistics (numpy's default), found
- * by selection within values[left ..= right], which must hold that order statistic. Selection leaves
- * values[left ..= right] partitioned around it, which the next call can rely on.
- */
-function quantile(values: Float64Array, left: number, right: number, n: number, q: number): number {
-  const position = q * (n - 1);
-  const k = Math.floor(position);
-  const frac = position - k;
-  const low = select(values, left, right, k);
-  if (frac === 0) return low;
-  let high = values[k + 1];
-  for (let i = k + 2; i <= right; i++) if (values[i] < high) high = values[i];
-  return low + (high - low) * frac;
-}
-
-/**
- * Hoare's selection with a median-of-three pivot (Numerical Recipes' select): puts the k-th smallest of
- * a[left ..= right] at a[k], smaller-or-equal values before it and greater-or-equal after. Faster than
- * sorting 200 values (~1 µs against ~2 µs), and the spectrum leaves no time to spare.
- */
-function select(a: Float64Array, left: number, right: number, k: number): number {
-  let l = left, r = right;
-  for (;;) {
-    if (r <= l + 1) {
-      if (r === l + 1 && a[r] < a[l]) swap(a, l, r);
-      return a[k];
-    }
-    swap(a, (l + r) >> 1, l + 1);
-    if (a[l] > a[r]) swap(a, l, r);
-    if (a[l + 1] > a[r]) swap(a, l + 1, r);
-    if (a[l] > a[l + 1]) swap(a, l, l + 1);
-    let i = l + 1, j = r;
-    const pivot = a[l + 1];
-    for (;;) {
-      do i++; while (a[i] < pivot);
-      do j--; while (a[j] > pivot);
-      if (j < i) break;
-      swap(a, i, j);
-    }
-    a[l + 1] = a[j];
-    a[j] = pivot;
-    if (j >= k) r = j - 1;
-    if (j <= k) l = i;
-  }
-}
-
-function swap(a: Float64Array, i: number, j: number): void {
-  const t = a[i];
-  a[i] = a[j];
-  a[j] = t;
 }
 
 function correlation(a: Float64Array, ssA: number, b: Float64Array, ssB: number, n: number): number {

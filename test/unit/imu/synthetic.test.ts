@@ -4,7 +4,7 @@ import { FEATURE_COUNT } from '../../../lib/imu/catalogue.ts';
 import { cleanReadings } from '../../../lib/imu/clean.ts';
 import { EXERCISES, exerciseProfiles, type Exercise } from '../../../lib/imu/exercises.ts';
 import { extractFeatures } from '../../../lib/imu/features.ts';
-import { sensorRanges } from '../../../lib/imu/reading.ts';
+import { columnsFromReadings, sensorRanges, type DeviceReading } from '../../../lib/imu/reading.ts';
 import { generateSession, sessionColumns, type SessionOptions } from '../../../lib/imu/synthetic.ts';
 import { cutWindows } from '../../../lib/imu/windows.ts';
 import { feature } from './signals.ts';
@@ -103,5 +103,24 @@ describe('generateSession', () => {
     const accuracy = test.filter((r) => predict(r.x) === r.exercise).length / test.length;
     expect(test.length).toBeGreaterThan(200);
     expect(accuracy).toBeGreaterThan(0.9);
+  });
+
+  it('goes through silver as bronze would hold it: shuffled, re-sent, two sessions back to back', () => {
+    const squat = session('squat', 31, { durationS: 30 });
+    const curl = session('bicep-curl', 32, { durationS: 30, start: squat.endedAt });
+    const rows: DeviceReading[] = [squat, curl].flatMap((s) => s.readings.map((r) => ({ ...r, deviceId: 'wrist-9', sessionId: s.sessionId })));
+    const resent = rows.slice(100, 300);
+    const shuffled = [...rows, ...resent].sort((a, b) => ((a.timestamp * 7919) % 1009) - ((b.timestamp * 7919) % 1009));
+    const { columns, counts } = cleanReadings(columnsFromReadings(shuffled));
+    expect(counts.duplicates).toBe(resent.length);
+    expect(columns.length).toBe(rows.length);
+    const windows = cutWindows(columns);
+    expect(new Set(windows.map((w) => w.sessionId))).toEqual(new Set([squat.sessionId, curl.sessionId]));
+    for (const w of windows) {
+      const sessions = new Set(Array.from(columns.session.subarray(w.start, w.end)));
+      expect(sessions.size).toBe(1);
+      expect(w.startTs).toBeGreaterThanOrEqual(w.sessionId === squat.sessionId ? squat.startedAt : curl.startedAt);
+    }
+    expect(extractFeatures(columns, windows).every(Number.isFinite)).toBe(true);
   });
 });

@@ -1,0 +1,63 @@
+// One run: its steps as a graph (columns by dependency depth, coloured by status), then each
+// step's attempts, timings, rows and lineage.
+import { duration, get, h, status, time } from '../api.js';
+
+const colours = { succeeded: '#2e7d32', failed: '#c62828', skipped: '#9e9e9e', running: '#1565c0', cancelled: '#8d6e63' };
+
+function stepGraph(steps) {
+  const byId = new Map(steps.map((s) => [s.stepId, s]));
+  const depth = new Map();
+  const depthOf = (id) => {
+    if (depth.has(id)) return depth.get(id);
+    const deps = byId.get(id)?.dependsOn ?? [];
+    const d = deps.length ? 1 + Math.max(...deps.map(depthOf)) : 0;
+    depth.set(id, d);
+    return d;
+  };
+  steps.forEach((s) => depthOf(s.stepId));
+  const columns = [];
+  for (const s of steps) (columns[depth.get(s.stepId)] ??= []).push(s);
+  const W = 200, H = 56, GX = 60, GY = 24;
+  const pos = new Map();
+  columns.forEach((col, x) => col.forEach((s, y) => pos.set(s.stepId, { x: 20 + x * (W + GX), y: 20 + y * (H + GY) })));
+  const width = 40 + columns.length * (W + GX) - GX;
+  const height = 40 + Math.max(...columns.map((c) => c.length)) * (H + GY) - GY;
+  const edges = steps.flatMap((s) =>
+    (s.dependsOn ?? []).filter((d) => pos.has(d)).map((d) => {
+      const a = pos.get(d), b = pos.get(s.stepId);
+      return `<path d="M${a.x + W},${a.y + H / 2} C${a.x + W + GX / 2},${a.y + H / 2} ${b.x - GX / 2},${b.y + H / 2} ${b.x},${b.y + H / 2}" fill="none" stroke="#999" marker-end="url(#arrow)"/>`;
+    }),
+  );
+  const nodes = steps.map((s) => {
+    const p = pos.get(s.stepId);
+    return `<g data-step="${h(s.stepId)}" data-status="${h(s.status)}">
+      <rect x="${p.x}" y="${p.y}" width="${W}" height="${H}" rx="6" fill="#fff" stroke="${colours[s.status] ?? '#999'}" stroke-width="2"/>
+      <rect x="${p.x}" y="${p.y}" width="6" height="${H}" rx="3" fill="${colours[s.status] ?? '#999'}"/>
+      <text x="${p.x + 14}" y="${p.y + 20}" font-weight="600">${h(s.stepId)}</text>
+      <text x="${p.x + 14}" y="${p.y + 38}" fill="#6b6b66">${h(s.layer ?? '')} · ${h(s.status)}${s.durationMs !== null ? ` · ${duration(s.durationMs)}` : ''}</text>
+    </g>`;
+  });
+  return `<svg width="${width}" height="${height}" role="img" aria-label="step graph">
+    <defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#999"/></marker></defs>
+    ${edges.join('')}${nodes.join('')}</svg>`;
+}
+
+export async function runView(main, id) {
+  const run = await get(`/v1/runs/${id}`);
+  main.innerHTML = `
+    <p><a href="#/runs">← all runs</a></p>
+    <h1>${h(run.pipeline)} · ${h(run.partition)} ${status(run.status)}</h1>
+    <p class="muted">run ${run.id} · ${h(run.trigger)} · started ${time(run.startedAt)} · took ${duration(run.durationMs)} · Temporal ${h(run.workflowId)}</p>
+    ${run.error ? `<p class="error">${h(run.error)}</p>` : ''}
+    <div class="graph">${stepGraph(run.steps)}</div>
+    <h2>Steps</h2>
+    <table id="steps"><thead><tr><th>Step</th><th>Layer</th><th>Status</th><th class="num">Attempts</th><th class="num">Took</th><th class="num">Rows read</th><th class="num">Rows written</th><th>Lineage</th><th>Error</th></tr></thead>
+    <tbody>${run.steps
+      .map(
+        (s) => `<tr><td>${h(s.stepId)}</td><td>${h(s.layer ?? '')}</td><td>${status(s.status)}</td><td class="num">${s.attempts}</td><td class="num">${duration(s.durationMs)}</td>
+        <td class="num">${s.rowsRead ?? ''}</td><td class="num">${s.rowsWritten ?? ''}</td>
+        <td>${s.lineage.map((l) => `${l.direction === 'read' ? '←' : '→'} ${h(l.table)}${l.partition ? `[${h(l.partition)}]` : ''}`).join('<br>')}</td>
+        <td class="error">${h(s.error ?? '')}</td></tr>`,
+      )
+      .join('')}</tbody></table>`;
+}
