@@ -3,6 +3,8 @@
 import { landDemoEvents } from '../bronze/demo-events.ts';
 import { aggregateDemoByHour, aggregateDemoBySource, summariseDemoDay } from '../gold/demo.ts';
 import { cleanDemoEvents } from '../silver/demo.ts';
+import { buildImuWindows } from '../silver/imu-windows.ts';
+import { summariseSensorDay } from '../gold/sensor-summaries.ts';
 import type { StepFactory } from '../step-runner.ts';
 import { fail, flaky, noop, sleep } from './control.ts';
 
@@ -12,6 +14,8 @@ export const stepFactories = {
   aggregateDemoBySource,
   aggregateDemoByHour,
   summariseDemoDay,
+  buildImuWindows,
+  summariseSensorDay,
   noop,
   sleep,
   flaky,
