@@ -12,6 +12,8 @@ import { keyRoutes } from './routes/keys.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { runRoutes } from './routes/runs.ts';
+import { sensorRoutes } from './routes/sensor.ts';
+import { registryRoutes } from './routes/registry.ts';
 import { createMetrics } from './metrics.ts';
 import { ingestRoutes } from './routes/ingest.ts';
 import { IngestWriter } from './ingest/writer.ts';
@@ -52,6 +54,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', keyRoutes(deps, keys));
   app.route('/', ingestRoutes(deps, keys, ingest, deps.ingest?.maxBodyBytes));
   app.route('/', runRoutes(deps, keys));
+  app.route('/', sensorRoutes(deps, keys));
+  app.route('/', registryRoutes(deps, keys));
   app.route('/', metricsRoutes(metrics.registry));
   app.route('/', dashboardRoutes());
   mountDocs(app);
