@@ -1,0 +1,111 @@
+// Load: 32 devices post at full speed for a sustained period while a backfill runs on worker
+// processes. Memory of the API and the worker stays bounded (no growth from the middle to the end
+// of the run), latency is recorded, and every acknowledged batch is in bronze exactly once.
+import { readFileSync } from 'node:fs';
+import autocannon from 'autocannon';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, waitForPort } from '../../cli/stack/ports.ts';
+import { createApiKey } from '../../lib/db/api-keys.ts';
+import { getPipeline } from '../../pipelines/index.ts';
+import { startBackfill } from '../../temporal/runs.ts';
+import { stackEnv, startRefinery, type RefineryProcess } from '../support/processes.ts';
+import { createTestStack, type TestStack } from '../support/stack.ts';
+import { chaosScale, recordFigure } from './figures.ts';
+
+const long = chaosScale().long;
+const SECONDS = long ? 300 : 20;
+const DEVICES = 32;
+const BATCH = 500;
+
+let stack: TestStack;
+let api: RefineryProcess;
+let worker: RefineryProcess;
+let url: string;
+const tokens: string[] = [];
+
+beforeAll(async () => {
+  stack = await createTestStack(import.meta.url);
+  for (let d = 0; d < DEVICES; d++) tokens.push((await createApiKey(stack.pools.owner, { name: `load ${d}`, role: 'device', deviceId: `load-${d}` })).token);
+  const port = await freePort();
+  api = startRefinery(['api'], stackEnv(stack, { API_PORT: String(port), LOG_LEVEL: 'warn' }));
+  worker = startRefinery(['worker', '--queue', 'all'], stackEnv(stack));
+  await waitForPort(port, '127.0.0.1', 60_000, () => api.child.exitCode === null);
+  await worker.waitFor(/worker running/);
+  url = `http://127.0.0.1:${port}`;
+});
+afterAll(async () => {
+  await api?.kill('SIGTERM');
+  await worker?.kill('SIGTERM');
+  await stack?.close();
+});
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
+}
+
+describe('sustained ingest while a backfill runs', () => {
+  it('keeps memory bounded and loses nothing', async () => {
+    const readingsJson = Array.from({ length: DEVICES }, (_, d) =>
+      JSON.stringify(
+        Array.from({ length: BATCH }, (_, i) => ({ timestamp: Date.UTC(2026, 9, 1) + i * 20, ax: ((i + d) % 17) / 10, ay: 0.1, az: 9.8, gx: 0.01, gy: 0.02, gz: -0.01, mx: 20, my: 1, mz: -40 })),
+      ),
+    );
+    const backfill = await startBackfill(stack.client, stack.config, getPipeline('demo'), { range: { from: '2026-01-01', to: long ? '2026-12-31' : '2026-02-15' }, concurrency: 2 });
+    const samples: { t: number; api: number; worker: number }[] = [];
+    const started = Date.now();
+    const sampler = setInterval(() => samples.push({ t: (Date.now() - started) / 1000, api: rssMb(api.child.pid!), worker: rssMb(worker.child.pid!) }), 1000);
+    let sent = 0;
+    const result = await autocannon({
+      url: `${url}/v1/ingest/readings`,
+      connections: DEVICES,
+      duration: SECONDS,
+      method: 'POST',
+      requests: [
+        {
+          setupRequest: (req) => {
+            const n = sent++;
+            const d = n % DEVICES;
+            return { ...req, headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[d]}` }, body: `{"deviceId":"load-${d}","batchId":"l-${n}","readings":${readingsJson[d]}}` };
+          },
+        },
+      ],
+    });
+    clearInterval(sampler);
+    await backfill.cancel().catch(() => {});
+
+    expect(result.non2xx).toBe(0);
+    expect(result.errors).toBe(0);
+    const { rows } = await stack.pools.owner.query(`SELECT count(DISTINCT (device_id, batch_id))::int AS batches, count(*)::int AS readings FROM bronze.imu_readings WHERE device_id LIKE 'load-%'`);
+    expect(rows[0].batches).toBeGreaterThanOrEqual(result['2xx']);
+    expect(rows[0].batches).toBeLessThanOrEqual(result['2xx'] + DEVICES);
+    expect(rows[0].readings).toBe(rows[0].batches * BATCH);
+
+    // Bounded: the peak of the last third is within 25% (+ 30 MB of noise) of the peak of the middle third.
+    const third = samples.length / 3;
+    const peak = (xs: typeof samples, key: 'api' | 'worker') => Math.max(...xs.map((s) => s[key]));
+    const middle = samples.slice(Math.floor(third), Math.floor(2 * third));
+    const last = samples.slice(Math.floor(2 * third));
+    for (const key of ['api', 'worker'] as const) {
+      expect(peak(last, key), `${key} RSS grew: ${JSON.stringify(samples.map((s) => Math.round(s[key])))}`).toBeLessThanOrEqual(peak(middle, key) * 1.25 + 30);
+    }
+    const { rows: runs } = await stack.pools.owner.query(`SELECT count(*) FILTER (WHERE status = 'succeeded')::int AS done FROM ops.pipeline_runs WHERE backfill_id = $1`, [backfill.workflowId]);
+    recordFigure('load', {
+      scenario: `Sustained ingest (${DEVICES} devices, ${BATCH}-reading batches) for ${SECONDS} s while a demo backfill runs on a worker process`,
+      requestsTried: result.requests.total,
+      acknowledged: result['2xx'],
+      non2xx: result.non2xx,
+      readingsPerSecond: Math.round(rows[0].readings / SECONDS),
+      latencyP50Ms: result.latency.p50,
+      latencyP99Ms: result.latency.p99,
+      backfillPartitionsDone: runs[0].done,
+      apiRssMbMiddleThirdPeak: Math.round(peak(middle, 'api')),
+      apiRssMbLastThirdPeak: Math.round(peak(last, 'api')),
+      workerRssMbMiddleThirdPeak: Math.round(peak(middle, 'worker')),
+      workerRssMbLastThirdPeak: Math.round(peak(last, 'worker')),
+      rowsLost: 0,
+      rowsDuplicated: 0,
+      command: 'npm run test:chaos -- load',
+    });
+  }, 900_000);
+});
