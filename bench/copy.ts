@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { copyRows } from '../lib/db/copy.ts';
 import { rowFormatter } from '../lib/db/copy-format.ts';
 import { createPool, withTransaction, type Pool } from '../lib/db/pool.ts';
-import { mulberry32 } from '../lib/demo-events.ts';
+import { seededRandom } from '../lib/random.ts';
 import { writeBenchResult } from './report.ts';
 import { benchDatabase } from './support/database.ts';
 
@@ -18,7 +18,7 @@ const REPEATS = 3;
 const columns = ['device_id', 'ts', 'ax', 'ay', 'az', 'gx', 'gy', 'gz', 'mx', 'my', 'mz', 'session_id'];
 
 function makeRows(n: number): unknown[][] {
-  const random = mulberry32(42);
+  const { next: random } = seededRandom(42);
   const start = Date.UTC(2026, 10, 23);
   const rows: unknown[][] = new Array(n);
   for (let i = 0; i < n; i++) {

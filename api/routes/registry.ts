@@ -4,7 +4,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { requireRole, type KeyStore } from '../auth.ts';
 import { immutableJson } from '../cache.ts';
-import { ApiError, ErrorSchema } from '../errors.ts';
+import { ApiError, notFoundError, readErrors } from '../errors.ts';
 import type { AppDeps, AppEnv } from '../types.ts';
 
 const ModelName = z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, 'must be a model name');
@@ -51,12 +51,8 @@ const Experiment = z
   .object({ id: z.number().int(), name: z.string(), description: z.string().nullable(), createdAt: Timestamp, runs: z.array(z.object({ trainingRunId: z.number().int(), model: z.string(), status: z.string(), note: z.string().nullable(), metrics: z.record(z.string(), z.number()) })) })
   .openapi('Experiment');
 
-const errors = {
-  400: { description: 'bad parameter, named in details', content: { 'application/json': { schema: ErrorSchema } } },
-  401: { description: 'no valid key', content: { 'application/json': { schema: ErrorSchema } } },
-  403: { description: 'the key lacks the role', content: { 'application/json': { schema: ErrorSchema } } },
-};
-const notFound = { 404: { description: 'no such item', content: { 'application/json': { schema: ErrorSchema } } } };
+const errors = readErrors;
+const notFound = notFoundError;
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 function versionJson(v: Record<string, any>) {

@@ -5,7 +5,7 @@ import { getBackfill, getRun, lastRuns, listRuns, type RunRow } from '../../lib/
 import { pipelines } from '../../pipelines/index.ts';
 import { requireRole, type KeyStore } from '../auth.ts';
 import { immutableJson } from '../cache.ts';
-import { ApiError, ErrorSchema } from '../errors.ts';
+import { ApiError, notFoundError, readErrors } from '../errors.ts';
 import { decodeCursor, pageOf, pageQuery, pageSchema } from '../pagination.ts';
 import type { AppDeps, AppEnv } from '../types.ts';
 
@@ -79,12 +79,8 @@ const Backfill = z
   })
   .openapi('Backfill');
 
-const errors = {
-  400: { description: 'bad parameter, named in details', content: { 'application/json': { schema: ErrorSchema } } },
-  401: { description: 'no valid key', content: { 'application/json': { schema: ErrorSchema } } },
-  403: { description: 'the key lacks the role', content: { 'application/json': { schema: ErrorSchema } } },
-};
-const notFound = { 404: { description: 'no such item', content: { 'application/json': { schema: ErrorSchema } } } };
+const errors = readErrors;
+const notFound = notFoundError;
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 

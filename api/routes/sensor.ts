@@ -2,7 +2,7 @@
 // sessions, and one session's summary with the model's prediction for each window.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { requireRole, type KeyStore } from '../auth.ts';
-import { ApiError, ErrorSchema } from '../errors.ts';
+import { ApiError, notFoundError, readErrors } from '../errors.ts';
 import { decodeCursor, pageOf, pageQuery, pageSchema } from '../pagination.ts';
 import type { AppDeps, AppEnv } from '../types.ts';
 
@@ -50,12 +50,8 @@ const WindowPrediction = z.object({
 });
 const SessionDetail = SessionSummary.extend({ windowPredictions: z.array(WindowPrediction) }).openapi('SessionDetail');
 
-const errors = {
-  400: { description: 'bad parameter, named in details', content: { 'application/json': { schema: ErrorSchema } } },
-  401: { description: 'no valid key', content: { 'application/json': { schema: ErrorSchema } } },
-  403: { description: 'the key lacks the role', content: { 'application/json': { schema: ErrorSchema } } },
-};
-const notFound = { 404: { description: 'no such item', content: { 'application/json': { schema: ErrorSchema } } } };
+const errors = readErrors;
+const notFound = notFoundError;
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
 

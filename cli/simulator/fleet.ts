@@ -3,7 +3,7 @@
 // (with its label for most sessions: the ground truth for training) and the readings in batches,
 // retried under the same batch ids.
 import { EXERCISES, generateSession, type Exercise } from '../../lib/imu/index.ts';
-import { seededRandom, hashSeed } from '../../lib/imu/random.ts';
+import { seededRandom, hashSeed } from '../../lib/random.ts';
 import { DeviceClient } from './device-client.ts';
 
 export interface SimulatedDevice {

@@ -14,7 +14,7 @@
 //   gapsPerMinute times a minute. Losses draw from their own stream, so changing them keeps the values.
 import { G, sensorRanges, deviceColumns, type Reading, type ReadingColumns } from './reading.ts';
 import { exerciseProfiles, type Exercise } from './exercises.ts';
-import { hashSeed, seededRandom, type Random } from './random.ts';
+import { hashSeed, seededRandom, type Random } from '../random.ts';
 
 export interface SessionOptions {
   exercise: Exercise;

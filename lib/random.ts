@@ -1,5 +1,5 @@
-// Seeded pseudo-random numbers for the synthetic sessions: the same seed gives the same session on
-// every machine (Math.random cannot be seeded).
+// Seeded pseudo-random numbers for synthetic data (IMU sessions, demo events, sample tournaments):
+// the same seed gives the same data on every machine (Math.random cannot be seeded).
 
 export interface Random {
   /** Uniform in [0, 1). */
