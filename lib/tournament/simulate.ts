@@ -1,0 +1,91 @@
+// Monte Carlo brackets, fast and splittable: simulation i draws from its own generator seeded from
+// (seed, i) alone, so any split of a run into chunks reproduces one big run byte for byte.
+import { bracketRounds } from './bracket.ts';
+
+export interface SimulationOptions {
+  /** Team indices in slot order (bracketOrder). */
+  bracket: ArrayLike<number>;
+  /** n×n, p[i*n+j] = P(i beats j). */
+  p: Float64Array;
+  n: number;
+  seed: number;
+  /** Index of the first simulation of this chunk (0-based, below 2^32). */
+  start: number;
+  count: number;
+}
+
+/** murmur3's 32-bit finaliser: a bijection that spreads every input bit over the output. */
+function fmix32(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/**
+ * Wins per (simulation, team), row-major count×n: out[s*n + t] is team t's wins in simulation start+s.
+ *
+ * Each simulation runs sfc32 (128-bit state, passes PractRand) keyed by fmix32 of the seed and the
+ * simulation index: a shared 32-bit stream such as mulberry32 would give overlapping, correlated
+ * subsequences once a run reaches millions of simulations. A game is decided by comparing a 32-bit
+ * draw with p·2^32, one draw per game, 63 per 64-team bracket.
+ */
+export function simulateTournaments(options: SimulationOptions): Uint8Array {
+  const { bracket, p, n, seed, start, count } = options;
+  const size = bracket.length;
+  bracketRounds(bracket);
+  if (!Number.isInteger(start) || start < 0 || start + count > 2 ** 32) throw new Error(`simulation indices ${start}..${start + count} must lie in 0..2^32`);
+  if (p.length !== n * n) throw new Error(`probability matrix has ${p.length} entries, expected n×n = ${n * n}`);
+  for (let s = 0; s < size; s++) if (!(bracket[s] >= 0 && bracket[s] < n)) throw new Error(`bracket slot ${s} holds team ${bracket[s]}, outside 0..${n - 1}`);
+
+  const threshold = new Float64Array(n * n);
+  for (let i = 0; i < threshold.length; i++) threshold[i] = p[i] * 4294967296;
+  const slots = Int32Array.from(bracket as ArrayLike<number>);
+  const alive = new Int32Array(size);
+  const out = new Uint8Array(count * n);
+  const key = fmix32((seed >>> 0) ^ 0x5bd1e995);
+
+  for (let s = 0; s < count; s++) {
+    const base = fmix32(key ^ fmix32((start + s + 0x632be5ab) >>> 0));
+    let a = base;
+    let b = fmix32(base ^ 0x9e3779b9);
+    let c = fmix32(b ^ 0x7f4a7c15);
+    let d = 1;
+    // A few rounds so the state mixes before the first game is decided.
+    for (let w = 0; w < 4; w++) {
+      const t = (((a + b) | 0) + d) | 0;
+      d = (d + 1) | 0;
+      a = b ^ (b >>> 9);
+      b = (c + (c << 3)) | 0;
+      c = (((c << 21) | (c >>> 11)) + t) | 0;
+    }
+    alive.set(slots);
+    const row = s * n;
+    for (let m = size >> 1; m >= 1; m >>= 1) {
+      for (let k = 0; k < m; k++) {
+        const x = alive[2 * k];
+        const y = alive[2 * k + 1];
+        const t = (((a + b) | 0) + d) | 0;
+        d = (d + 1) | 0;
+        a = b ^ (b >>> 9);
+        b = (c + (c << 3)) | 0;
+        c = (((c << 21) | (c >>> 11)) + t) | 0;
+        const winner = t >>> 0 < threshold[x * n + y] ? x : y;
+        out[row + winner]++;
+        alive[k] = winner;
+      }
+    }
+  }
+  return out;
+}
+
+/** Empirical win distribution (n×(rounds+1), like exactWinDistribution) of count×n simulated wins. */
+export function winDistributionFromSimulations(wins: Uint8Array, n: number, count: number, rounds = 6): Float64Array {
+  const width = rounds + 1;
+  const counts = new Float64Array(n * width);
+  for (let s = 0; s < count; s++) {
+    const row = s * n;
+    for (let t = 0; t < n; t++) counts[t * width + wins[row + t]]++;
+  }
+  for (let i = 0; i < counts.length; i++) counts[i] /= count;
+  return counts;
+}
