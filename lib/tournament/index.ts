@@ -9,3 +9,6 @@ export * from './scoring.ts';
 export * from './market.ts';
 export * from './evaluate.ts';
 export * from './sample.ts';
+export * from './bid-problem.ts';
+export * from './optimise.ts';
+export * from './optimise-exact.ts';
