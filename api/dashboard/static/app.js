@@ -2,7 +2,7 @@
 import { apiKey, forgetApiKey, get, setApiKey, Unauthorized, h } from './api.js';
 import { runsView } from './views/runs.js';
 import { runView } from './views/run.js';
-import { sensorView } from './views/sensor.js';
+import { modelView } from './views/model.js';
 import { devicesView } from './views/devices.js';
 import { tournamentView } from './views/tournament.js';
 
@@ -12,7 +12,8 @@ const dialog = document.getElementById('key-dialog');
 const routes = [
   [/^#\/runs\/(\d+)$/, (m) => runView(main, Number(m[1]))],
   [/^#\/runs$/, () => runsView(main)],
-  [/^#\/sensor$/, () => sensorView(main)],
+  [/^#\/models(?:\/([^/]+))?$/, (m) => modelView(main, m[1] ? decodeURIComponent(m[1]) : undefined)],
+  [/^#\/sensor$/, () => modelView(main)],
   [/^#\/devices(?:\/([^/]+))?$/, (m) => devicesView(main, m[1] ? decodeURIComponent(m[1]) : undefined)],
   [/^#\/tournament(?:\/([^/]+))?$/, (m) => tournamentView(main, m[1] ? decodeURIComponent(m[1]) : undefined)],
 ];
