@@ -1,5 +1,5 @@
 // Our entry's bids: how to split a budget over teams when other entries' money is predicted.
-// The objective is defined in bid-problem.ts; this module holds the greedy heuristic and the entry point.
+// The problem's shapes and evaluation live in bid-problem.ts, the exact DP in optimise-exact.ts.
 //
 // Objective (exact definition): bids are whole multiples of `step`; the entry spends its whole
 // budget, B = ⌊budget/step⌋·step, split as b_t with b_t = 0 or b_t ≥ minBid, on at most maxTeams

@@ -26,8 +26,8 @@ function fmix32(h: number): number {
  *
  * Each simulation runs sfc32 (128-bit state, passes PractRand) keyed by fmix32 of the seed and the
  * simulation index: a shared 32-bit stream such as mulberry32 would give overlapping, correlated
- * subsequences once a run reaches millions of simulations. A game is decided by comparing a 32-bit
- * draw with p·2^32, one draw per game, 63 per 64-team bracket.
+ * subsequences once a run reaches millions of simulations. A game is decided by comparing the top
+ * 31 bits of one draw with p·2^31, one draw per game, 63 per 64-team bracket.
  */
 export function simulateTournaments(options: SimulationOptions): Uint8Array {
   const { bracket, p, n, seed, start, count } = options;
@@ -37,8 +37,11 @@ export function simulateTournaments(options: SimulationOptions): Uint8Array {
   if (p.length !== n * n) throw new Error(`probability matrix has ${p.length} entries, expected n×n = ${n * n}`);
   for (let s = 0; s < size; s++) if (!(bracket[s] >= 0 && bracket[s] < n)) throw new Error(`bracket slot ${s} holds team ${bracket[s]}, outside 0..${n - 1}`);
 
-  const threshold = new Float64Array(n * n);
-  for (let i = 0; i < threshold.length; i++) threshold[i] = p[i] * 4294967296;
+  // 31-bit thresholds so (draw − threshold) never overflows int32 and its sign decides the game
+  // without a branch (upsets are unpredictable, so a branch would mispredict often). p = 1 maps
+  // to 2^31, above every draw, so a certain win stays certain.
+  const threshold = new Uint32Array(n * n);
+  for (let i = 0; i < threshold.length; i++) threshold[i] = Math.round(Math.min(1, Math.max(0, p[i])) * 2147483648);
   const slots = Int32Array.from(bracket as ArrayLike<number>);
   const alive = new Int32Array(size);
   const out = new Uint8Array(count * n);
@@ -60,7 +63,9 @@ export function simulateTournaments(options: SimulationOptions): Uint8Array {
     }
     alive.set(slots);
     const row = s * n;
-    for (let m = size >> 1; m >= 1; m >>= 1) {
+    // A loser's wins are the round it lost in, so each game writes one byte instead of incrementing.
+    let round = 0;
+    for (let m = size >> 1; m >= 1; m >>= 1, round++) {
       for (let k = 0; k < m; k++) {
         const x = alive[2 * k];
         const y = alive[2 * k + 1];
@@ -69,11 +74,12 @@ export function simulateTournaments(options: SimulationOptions): Uint8Array {
         a = b ^ (b >>> 9);
         b = (c + (c << 3)) | 0;
         c = (((c << 21) | (c >>> 11)) + t) | 0;
-        const winner = t >>> 0 < threshold[x * n + y] ? x : y;
-        out[row + winner]++;
+        const winner = y ^ ((x ^ y) & (((t >>> 1) - threshold[x * n + y]) >> 31));
+        out[row + (x ^ y ^ winner)] = round;
         alive[k] = winner;
       }
     }
+    out[row + alive[0]] = round;
   }
   return out;
 }
