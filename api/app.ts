@@ -14,6 +14,7 @@ import { metricsRoutes } from './routes/metrics.ts';
 import { runRoutes } from './routes/runs.ts';
 import { sensorRoutes } from './routes/sensor.ts';
 import { registryRoutes } from './routes/registry.ts';
+import { predictRoutes } from './routes/predict.ts';
 import { createMetrics } from './metrics.ts';
 import { ingestRoutes } from './routes/ingest.ts';
 import { IngestWriter } from './ingest/writer.ts';
@@ -56,6 +57,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', runRoutes(deps, keys));
   app.route('/', sensorRoutes(deps, keys));
   app.route('/', registryRoutes(deps, keys));
+  app.route('/', predictRoutes(deps, keys));
   app.route('/', metricsRoutes(metrics.registry));
   app.route('/', dashboardRoutes());
   mountDocs(app);

@@ -1,10 +1,11 @@
 // The pipelines this deployment runs, by name. Definitions are validated when this module loads,
 // so a broken definition stops the CLI and the workers at start, not a run at 3 a.m.
 import { demoPipeline } from './demo.ts';
+import { sensorPipeline } from './sensor.ts';
 import type { PipelineDefinition } from './types.ts';
 import { validatePipeline } from './validate.ts';
 
-const all: PipelineDefinition[] = [demoPipeline];
+const all: PipelineDefinition[] = [demoPipeline, sensorPipeline];
 
 export const pipelines: ReadonlyMap<string, PipelineDefinition> = new Map(all.map((p) => [p.name, validatePipeline(p)]));
 

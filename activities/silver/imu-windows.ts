@@ -6,7 +6,7 @@ import { Context } from '@temporalio/activity';
 import pg from 'pg';
 import { copyOutRows } from '../../lib/db/copy-out.ts';
 import { replacePartitionIn } from '../../lib/db/copy.ts';
-import { withTransaction, type PoolClient } from '../../lib/db/pool.ts';
+import { withClient, withTransaction, type PoolClient } from '../../lib/db/pool.ts';
 import {
   allocateColumns,
   cleanReadings,
@@ -87,10 +87,8 @@ export const buildImuWindows: StepFactory = ({ pools }) => async (input) => {
   );
   const counts: DayCounts[] = [];
   const extractor = createFeatureExtractor();
-  const reader = await pools.worker.connect();
-  reader.on('error', () => {});
   let windowsWritten = 0;
-  try {
+  await withClient(pools.worker, async (reader) => {
     async function* windowRows() {
       for (const { device_id: deviceId } of devices as { device_id: string }[]) {
         const raw = await readDevice(reader, deviceId, from, to);
@@ -130,9 +128,7 @@ export const buildImuWindows: StepFactory = ({ pools }) => async (input) => {
       await writeSessions(client, day, from, to);
       await writeCatalogue(client);
     });
-  } finally {
-    reader.release();
-  }
+  });
   const readings = counts.reduce((n, c) => n + c.input, 0);
   return {
     rowsRead: readings,

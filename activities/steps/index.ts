@@ -5,6 +5,9 @@ import { aggregateDemoByHour, aggregateDemoBySource, summariseDemoDay } from '..
 import { cleanDemoEvents } from '../silver/demo.ts';
 import { buildImuWindows } from '../silver/imu-windows.ts';
 import { summariseSensorDay } from '../gold/sensor-summaries.ts';
+import { predictExerciseWindows } from '../gold/window-predictions.ts';
+import { promoteModel } from '../ml/promote-model.ts';
+import { trainExerciseModel } from '../ml/train-exercise-model.ts';
 import type { StepFactory } from '../step-runner.ts';
 import { fail, flaky, noop, sleep } from './control.ts';
 
@@ -15,6 +18,9 @@ export const stepFactories = {
   aggregateDemoByHour,
   summariseDemoDay,
   buildImuWindows,
+  trainExerciseModel,
+  promoteModel,
+  predictExerciseWindows,
   summariseSensorDay,
   noop,
   sleep,

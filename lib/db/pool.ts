@@ -34,6 +34,25 @@ export function createPool(url: string, options: PoolOptions): Pool {
 }
 
 /**
+ * Runs fn with one checked-out client (no transaction), listening for its errors while held (see
+ * withTransaction) and handing it back broken if it broke.
+ */
+export async function withClient<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  const onError = (e: Error) => {
+    broken = e;
+  };
+  client.on('error', onError);
+  try {
+    return await fn(client);
+  } finally {
+    client.removeListener('error', onError);
+    client.release(broken);
+  }
+}
+
+/**
  * Runs fn inside BEGIN/COMMIT on one client; rolls back and rethrows on any error.
  * A checked-out client has no error listener of the pool's: if its server goes away (a restart),
  * node-postgres emits 'error' on it, which would crash the process. We listen for the time we
