@@ -73,34 +73,26 @@ export interface SimulationOutcome {
 }
 
 /**
- * Calls `visit` once per simulation of a count×n wins chunk whose first row is simulation `firstSim`.
- * Payouts within a millionth of a currency unit count as tied, so rounding in the sums does not split ties.
+ * Scores one simulation at a time into reused arrays: `score(wins, offset, sim)` reads the n wins at
+ * wins[offset..] and returns the outcome for every entry. Payouts within a millionth of a currency
+ * unit count as tied, so rounding in the sums does not split ties.
  */
-export function forEachSimulationOutcome(
-  ownership: Ownership,
-  calcutta: Pick<Calcutta, 'payouts'>,
-  wins: Uint8Array,
-  count: number,
-  visit: (outcome: SimulationOutcome) => void,
-  firstSim = 0,
-): void {
+export function simulationScorer(ownership: Ownership, calcutta: Pick<Calcutta, 'payouts'>): (wins: Uint8Array, offset: number, sim: number) => SimulationOutcome {
   const { n, entries, share, spend, pool, offsets, ownedTeam } = ownership;
   const E = entries.length;
-  if (wins.length < count * n) throw new Error(`wins hold ${wins.length} values, fewer than ${count} simulations × ${n} teams`);
   const points = new Float64Array(n);
   const table = payoutTable(calcutta, ROUNDS);
   for (let k = 0; k < table.length; k++) table[k] *= 100;
   const outcome: SimulationOutcome = {
-    sim: firstSim,
+    sim: 0,
     points: new Float64Array(E),
     payout: new Float64Array(E),
     normalisedPayout: new Float64Array(E),
     rank: new Int32Array(E),
   };
   const tie = 1e-6;
-  for (let s = 0; s < count; s++) {
-    const row = s * n;
-    for (let t = 0; t < n; t++) points[t] = table[wins[row + t]];
+  return (wins, offset, sim) => {
+    for (let t = 0; t < n; t++) points[t] = table[wins[offset + t]];
     for (let e = 0; e < E; e++) {
       let total = 0;
       for (let i = offsets[e]; i < offsets[e + 1]; i++) total += share[e * n + ownedTeam[i]] * points[ownedTeam[i]];
@@ -114,9 +106,24 @@ export function forEachSimulationOutcome(
       for (let o = 0; o < E; o++) if (outcome.payout[o] > mine + tie) better++;
       outcome.rank[e] = better + 1;
     }
-    outcome.sim = firstSim + s;
-    visit(outcome);
-  }
+    outcome.sim = sim;
+    return outcome;
+  };
+}
+
+/** Calls `visit` once per simulation of a count×n wins chunk whose first row is simulation `firstSim`. */
+export function forEachSimulationOutcome(
+  ownership: Ownership,
+  calcutta: Pick<Calcutta, 'payouts'>,
+  wins: Uint8Array,
+  count: number,
+  visit: (outcome: SimulationOutcome) => void,
+  firstSim = 0,
+): void {
+  const n = ownership.n;
+  if (wins.length < count * n) throw new Error(`wins hold ${wins.length} values, fewer than ${count} simulations × ${n} teams`);
+  const score = simulationScorer(ownership, calcutta);
+  for (let s = 0; s < count; s++) visit(score(wins, s * n, firstSim + s));
 }
 
 /** Row per (simulation, entry), for writing outcomes out as a stream. */
@@ -136,15 +143,14 @@ export function* entryOutcomeRows(
   count: number,
   firstSim = 0,
 ): Generator<EntryOutcomeRow> {
-  // One simulation at a time through the visitor, so the generator holds at most E rows.
+  const { n, entries } = ownership;
+  if (wins.length < count * n) throw new Error(`wins hold ${wins.length} values, fewer than ${count} simulations × ${n} teams`);
+  const score = simulationScorer(ownership, calcutta);
   for (let s = 0; s < count; s++) {
-    const rows: EntryOutcomeRow[] = [];
-    forEachSimulationOutcome(ownership, calcutta, wins.subarray(s * ownership.n, (s + 1) * ownership.n), 1, (o) => {
-      for (let e = 0; e < ownership.entries.length; e++) {
-        rows.push({ sim: o.sim, entry: ownership.entries[e], points: o.points[e], payout: o.payout[e], normalisedPayout: o.normalisedPayout[e], rank: o.rank[e] });
-      }
-    }, firstSim + s);
-    yield* rows;
+    const o = score(wins, s * n, firstSim + s);
+    for (let e = 0; e < entries.length; e++) {
+      yield { sim: o.sim, entry: entries[e], points: o.points[e], payout: o.payout[e], normalisedPayout: o.normalisedPayout[e], rank: o.rank[e] };
+    }
   }
 }
 
