@@ -1,24 +1,57 @@
-// What `refinery dev` runs once the stack is up, so a newcomer sees data flow end to end.
+// What `refinery dev` runs once the stack is up, so a newcomer sees data flow end to end: the demo
+// pipeline for yesterday; simulated devices posting three days of exercise sessions through the
+// API, and the sensor pipeline over those days (windows → model → predictions → summaries); and
+// the tournament pipeline on the sample Calcutta.
+import type { Client } from '@temporalio/client';
 import type { Config } from '../lib/config.ts';
+import { createPool } from '../lib/db/pool.ts';
 import { getPipeline } from '../pipelines/index.ts';
+import type { RunSummary } from '../pipelines/types.ts';
 import { connectClient } from '../temporal/client.ts';
 import { startPipelineRun } from '../temporal/runs.ts';
+import { daysEnding, simulateDays } from './simulator/days.ts';
 
-export async function runStartupPipelines(config: Config, say: (line: string) => void): Promise<void> {
-  const client = await connectClient(config);
+export interface StartupTargets {
+  apiUrl: string;
+  ownerUrl: string;
+}
+
+const SENSOR_DAYS = 3;
+
+async function run(client: Client, config: Config, name: string, partition: string, say: (line: string) => void): Promise<RunSummary | null> {
+  const { handle } = await startPipelineRun(client, config, getPipeline(name), partition);
   try {
-    const partition = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
-    const pipeline = getPipeline('demo');
-    say(`running pipeline demo for ${partition}…`);
-    const { handle } = await startPipelineRun(client, config, pipeline, partition);
-    try {
-      const summary = await handle.result();
-      const rows = summary.steps.reduce((n, s) => n + (s.rowsWritten ?? 0), 0);
-      say(`demo ${partition}: ${summary.status}, ${summary.steps.length} steps, ${rows} rows written (see \`refinery runs show ${summary.runId}\`)`);
-    } catch (e) {
-      say(`demo ${partition} did not succeed: ${(e as Error).message}`);
+    const summary = await handle.result();
+    const rows = summary.steps.reduce((n, s) => n + (s.rowsWritten ?? 0), 0);
+    say(`${name} ${partition}: ${summary.status}, ${summary.steps.length} steps, ${rows.toLocaleString('en-US')} rows written (refinery runs show ${summary.runId})`);
+    return summary;
+  } catch (e) {
+    say(`${name} ${partition} did not succeed: ${(e as Error).message} (refinery runs list --pipeline ${name})`);
+    return null;
+  }
+}
+
+export async function runStartupPipelines(config: Config, targets: StartupTargets, say: (line: string) => void): Promise<void> {
+  const client = await connectClient(config);
+  const owner = createPool(targets.ownerUrl, { applicationName: 'refinery-dev-startup', max: 2 });
+  try {
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    say(`running pipeline demo for ${yesterday}…`);
+    await run(client, config, 'demo', yesterday, say);
+
+    const days = daysEnding(yesterday, SENSOR_DAYS);
+    say(`simulating 8 wrist devices for ${days[0]}…${yesterday} (posting through ${targets.apiUrl})…`);
+    await simulateDays({ ownerPool: owner, apiUrl: targets.apiUrl, devices: 8, days, sessionsPerDevice: 5, sessionSeconds: 60, seed: 1, say });
+    for (const day of days) {
+      const summary = await run(client, config, 'sensor', day, say);
+      const train = summary?.steps.find((s) => s.stepId === 'train')?.metrics;
+      const promote = summary?.steps.find((s) => s.stepId === 'promote')?.metrics;
+      if (train && promote) {
+        say(`  exercise-classifier v${train.version}: held-out accuracy ${train.accuracy}, macro F1 ${train.macroF1}; ${promote.promoted ? 'promoted' : 'not promoted'} (${promote.reason})`);
+      }
     }
   } finally {
+    await owner.end();
     await client.connection.close();
   }
 }

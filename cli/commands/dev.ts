@@ -105,7 +105,14 @@ export async function runDev(config: Config, options: { pipelines: boolean }): P
         '',
       ].join('\n'),
     );
-    if (options.pipelines) await runStartupPipelines({ ...config, temporal: { ...config.temporal, address: infra.env.TEMPORAL_ADDRESS } }, say);
+    if (options.pipelines) {
+      await runStartupPipelines(
+        { ...config, temporal: { ...config.temporal, address: infra.env.TEMPORAL_ADDRESS } },
+        { apiUrl: apiUrl.replace('//0.0.0.0:', '//127.0.0.1:'), ownerUrl: infra.env.DATABASE_URL! },
+        say,
+      );
+      say(`ready: open ${apiUrl}/ (dashboard) with the admin key above`);
+    }
   } catch (e) {
     say(`failed: ${(e as Error).message}`);
     await shutdown('startup failed', 1);

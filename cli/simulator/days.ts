@@ -1,0 +1,48 @@
+// Simulated devices over several days: a device key per simulated device (the previous keys of the
+// same names revoked, so keys never pile up), then each day's sessions posted through the API.
+import { createApiKey, revokeApiKeys } from '../../lib/db/api-keys.ts';
+import type { Pool } from '../../lib/db/pool.ts';
+import { simulateFleet, type FleetResult } from './fleet.ts';
+
+export interface SimulateDaysOptions {
+  ownerPool: Pool;
+  apiUrl: string;
+  devices: number;
+  days: string[];
+  sessionsPerDevice: number;
+  sessionSeconds: number;
+  unlabelledShare?: number;
+  seed?: number;
+  say?: (line: string) => void;
+}
+
+export async function simulateDays(o: SimulateDaysOptions): Promise<FleetResult[]> {
+  const devices = [];
+  for (let i = 1; i <= o.devices; i++) {
+    const deviceId = `sim-wrist-${String(i).padStart(2, '0')}`;
+    const name = `simulator/${deviceId}`;
+    await revokeApiKeys(o.ownerPool, { name });
+    devices.push({ deviceId, token: (await createApiKey(o.ownerPool, { name, role: 'device', deviceId })).token });
+  }
+  const results: FleetResult[] = [];
+  for (const day of o.days) {
+    const r = await simulateFleet({
+      apiUrl: o.apiUrl,
+      devices,
+      day,
+      sessionsPerDevice: o.sessionsPerDevice,
+      sessionSeconds: o.sessionSeconds,
+      unlabelledShare: o.unlabelledShare,
+      seed: o.seed,
+    });
+    o.say?.(`simulated ${day}: ${devices.length} devices posted ${r.sessions} sessions (${r.labelled} labelled), ${r.readings.toLocaleString('en-US')} readings in ${r.batches} batches${r.duplicates ? `, ${r.duplicates} duplicates` : ''}`);
+    results.push(r);
+  }
+  return results;
+}
+
+/** The `count` days ending with `last` (YYYY-MM-DD), oldest first. */
+export function daysEnding(last: string, count: number): string[] {
+  const end = Date.parse(`${last}T00:00:00Z`);
+  return Array.from({ length: count }, (_, i) => new Date(end - (count - 1 - i) * 86_400_000).toISOString().slice(0, 10));
+}
