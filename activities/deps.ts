@@ -7,4 +7,6 @@ export interface ActivityDeps {
   log: Logger;
   /** The task queues of this deployment (child workflows and steps are routed by kind). */
   taskQueues: { io: string; compute: string };
+  /** Root of the landing folders that bronze loads read (a step's `landingDir` param overrides it). */
+  landingDir: string;
 }

@@ -49,6 +49,7 @@ const schema = z.object({
   REFINERY_TASK_QUEUE_IO: identifier.default('refinery-io'),
   REFINERY_TASK_QUEUE_COMPUTE: identifier.default('refinery-compute'),
   REFINERY_HOME: z.string().trim().min(1).default('.refinery'),
+  REFINERY_LANDING_DIR: z.string().trim().min(1).optional(),
   API_HOST: z.string().trim().min(1).default('127.0.0.1'),
   API_PORT: port.default(8080),
   API_REQUEST_TIMEOUT_MS: z.coerce
@@ -77,6 +78,8 @@ export interface Config {
   temporal: { address?: string; namespace: string; cliPath?: string };
   taskQueues: { io: string; compute: string };
   home: string;
+  /** Where landing files (tournament CSVs) are dropped, one folder per partition; default <home>/landing. */
+  landingDir: string;
   /** requestTimeoutMs: a request whose body has not fully arrived by then is answered 408 and closed. */
   api: { host: string; port: number; corsOrigins: string[]; requestTimeoutMs: number };
   logLevel: Env['LOG_LEVEL'];
@@ -134,6 +137,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, cliPath: e.TEMPORAL_CLI_PATH },
     taskQueues: { io: e.REFINERY_TASK_QUEUE_IO, compute: e.REFINERY_TASK_QUEUE_COMPUTE },
     home: e.REFINERY_HOME,
+    landingDir: e.REFINERY_LANDING_DIR ?? join(e.REFINERY_HOME, 'landing'),
     api: { host: e.API_HOST, port: e.API_PORT, corsOrigins: e.API_CORS_ORIGINS, requestTimeoutMs: e.API_REQUEST_TIMEOUT_MS },
     logLevel: e.LOG_LEVEL,
   };

@@ -2,10 +2,11 @@
 // so a broken definition stops the CLI and the workers at start, not a run at 3 a.m.
 import { demoPipeline } from './demo.ts';
 import { sensorPipeline } from './sensor.ts';
+import { tournamentPipeline } from './tournament.ts';
 import type { PipelineDefinition } from './types.ts';
 import { validatePipeline } from './validate.ts';
 
-const all: PipelineDefinition[] = [demoPipeline, sensorPipeline];
+const all: PipelineDefinition[] = [demoPipeline, sensorPipeline, tournamentPipeline];
 
 export const pipelines: ReadonlyMap<string, PipelineDefinition> = new Map(all.map((p) => [p.name, validatePipeline(p)]));
 

@@ -45,7 +45,7 @@ export interface WorkerOptions {
 
 export async function createWorker(options: WorkerOptions): Promise<Worker> {
   const queues = options.taskQueues ?? options.config.taskQueues;
-  const activities = createActivities({ pools: options.pools, log: options.log, taskQueues: queues });
+  const activities = createActivities({ pools: options.pools, log: options.log, taskQueues: queues, landingDir: options.config.landingDir });
   const common = {
     connection: options.connection,
     namespace: options.config.temporal.namespace,

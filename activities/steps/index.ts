@@ -8,6 +8,13 @@ import { summariseSensorDay } from '../gold/sensor-summaries.ts';
 import { predictExerciseWindows } from '../gold/window-predictions.ts';
 import { promoteModel } from '../ml/promote-model.ts';
 import { trainExerciseModel } from '../ml/train-exercise-model.ts';
+import { evaluateEntries } from '../tournament/evaluate.ts';
+import { loadTournamentFiles } from '../tournament/load.ts';
+import { optimiseTournamentBids } from '../tournament/optimise.ts';
+import { predictGames, predictMarket } from '../tournament/predict.ts';
+import { publishTournament } from '../tournament/publish.ts';
+import { simulateTournamentChunk } from '../tournament/simulate.ts';
+import { valueTeams } from '../tournament/values.ts';
 import type { StepFactory } from '../step-runner.ts';
 import { fail, flaky, noop, sleep } from './control.ts';
 
@@ -22,6 +29,14 @@ export const stepFactories = {
   promoteModel,
   predictExerciseWindows,
   summariseSensorDay,
+  loadTournamentFiles,
+  predictGames,
+  predictMarket,
+  simulateTournamentChunk,
+  valueTeams,
+  optimiseTournamentBids,
+  evaluateEntries,
+  publishTournament,
   noop,
   sleep,
   flaky,
