@@ -14,6 +14,7 @@ import { registerRunsCommands } from './commands/runs.ts';
 import { registerScheduleCommands } from './commands/schedule.ts';
 import { registerSimulateCommand } from './commands/simulate.ts';
 import { registerTemporalCommands } from './commands/temporal.ts';
+import { registerTournamentCommands } from './commands/tournament.ts';
 import { registerWorkerCommand } from './commands/worker.ts';
 import { UserError } from './user-error.ts';
 
@@ -34,6 +35,7 @@ registerApiCommand(program);
 registerKeysCommands(program);
 registerRolesCommands(program);
 registerTemporalCommands(program);
+registerTournamentCommands(program);
 
 const readable = [ConfigError, DatabaseUnreachable, TemporalUnreachable, UserError];
 

@@ -9,6 +9,7 @@ import { getPipeline } from '../pipelines/index.ts';
 import type { RunSummary } from '../pipelines/types.ts';
 import { connectClient } from '../temporal/client.ts';
 import { startPipelineRun } from '../temporal/runs.ts';
+import { writeSampleTournament } from './commands/tournament.ts';
 import { daysEnding, simulateDays } from './simulator/days.ts';
 
 export interface StartupTargets {
@@ -49,6 +50,15 @@ export async function runStartupPipelines(config: Config, targets: StartupTarget
       if (train && promote) {
         say(`  exercise-classifier v${train.version}: held-out accuracy ${train.accuracy}, macro F1 ${train.macroF1}; ${promote.promoted ? 'promoted' : 'not promoted'} (${promote.reason})`);
       }
+    }
+
+    const sample = writeSampleTournament(config.landingDir, 2026);
+    say(`sample Calcutta landing files written to ${sample.dir}; running pipeline tournament for ${sample.key}…`);
+    const tournament = await run(client, config, 'tournament', sample.key, say);
+    const evaluate = tournament?.steps.find((s) => s.stepId === 'evaluate')?.metrics;
+    const optimise = tournament?.steps.find((s) => s.stepId === 'optimise')?.metrics;
+    if (evaluate && optimise) {
+      say(`  recommended ${optimise.teams} bids; expected normalised payout ${optimise.objective} (proportional ${optimise.proportional}, favourite ${optimise.favourite}); rankings at /v1/optimisation-runs/${evaluate.optimisationRunId}/rankings`);
     }
   } finally {
     await owner.end();

@@ -14,8 +14,11 @@ export interface Problem {
 
 const key = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be 1-64 lower-case letters, digits, ".", "_" or "-"');
 const text = z.string().min(1, 'is empty').max(200, 'is longer than 200 characters');
-const num = z.coerce.number({ error: 'must be a number' }).refine(Number.isFinite, 'must be a finite number');
-const int = (min: number, max: number) => z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
+// Decimal numbers only: Number() would also take "", "0x1f" and "Infinity".
+const DECIMAL = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+const num = z.string().regex(DECIMAL, 'must be a number').transform(Number).refine(Number.isFinite, 'must be a finite number');
+const int = (min: number, max: number) =>
+  z.string().regex(/^[-+]?\d+$/, 'must be a whole number').transform(Number).pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
 const bool = z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).transform((v) => v === 'true' || v === '1');
 
 export const LANDING_FILES = {
