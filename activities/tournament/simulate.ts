@@ -7,7 +7,8 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { copyBatches } from '../../lib/db/copy.ts';
 import { withTransaction } from '../../lib/db/pool.ts';
 import { readGameMatrix, readTournament } from '../../lib/db/tournament.ts';
-import { bracketOrder, simulateTournaments } from '../../lib/tournament/index.ts';
+import { bracketOrder } from '../../lib/tournament/index.ts';
+import { OUTCOME_COLUMNS, outcomeBatches } from '../../lib/tournament/outcome-rows.ts';
 import type { StepFactory } from '../step-runner.ts';
 import { tournamentParams } from './params.ts';
 
@@ -32,21 +33,14 @@ export const simulateTournamentChunk: StepFactory = ({ pools }) => async (input)
   const bracket = bracketOrder(t.teams);
   const keys = t.teams.map((x) => x.key);
   const ctx = Context.current();
-  const perBatch = Math.max(1, Math.floor(ROWS_PER_BATCH / n));
   async function* batches() {
-    for (let start = from; start < to; start += perBatch) {
-      const count = Math.min(perBatch, to - start);
-      const wins = simulateTournaments({ bracket, p, n, seed: params.seed, start, count });
-      const rows: unknown[][] = new Array(count * n);
-      for (let s = 0; s < count; s++) {
-        for (let i = 0; i < n; i++) {
-          const w = wins[s * n + i];
-          // Out in round w + 1; a champion (6 wins) is recorded as round 7.
-          rows[s * n + i] = [tournament, start + s, keys[i], w, w + 1];
-        }
-      }
+    let done = 0;
+    for (const rows of outcomeBatches({ tournament, bracket, p, keys, seed: params.seed, from, to, rowsPerBatch: ROWS_PER_BATCH })) {
       yield rows;
-      ctx.heartbeat({ simulations: start + count - from, of: to - from });
+      done += rows.length / n;
+      ctx.heartbeat({ simulations: done, of: to - from });
+      // Let heartbeats and cancellation through between batches of CPU work.
+      await new Promise((r) => setImmediate(r));
     }
   }
   const written = await withTransaction(pools.worker, async (client) => {
@@ -56,7 +50,7 @@ export const simulateTournamentChunk: StepFactory = ({ pools }) => async (input)
       `DELETE FROM bronze.simulated_outcomes WHERE tournament_key = $1 AND simulation >= $2 ${last ? '' : 'AND simulation < $3'}`,
       last ? [tournament, from] : [tournament, from, to],
     );
-    return copyBatches(client, { table: 'bronze.simulated_outcomes', columns: ['tournament_key', 'simulation', 'team_key', 'wins', 'eliminated_round'] }, batches());
+    return copyBatches(client, { table: 'bronze.simulated_outcomes', columns: OUTCOME_COLUMNS }, batches());
   });
   return {
     rowsWritten: written,
