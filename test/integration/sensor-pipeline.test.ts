@@ -2,18 +2,16 @@
 // real API into bronze; the pipeline builds silver windows, trains and gates a forest, predicts
 // every window and summarises sessions and devices. Accuracy is measured on a day the model never
 // saw, and the registry's invariants (one production version, recorded gate) are checked.
-import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../api/app.ts';
 import { simulateFleet } from '../../cli/simulator/fleet.ts';
 import { createApiKey } from '../../lib/db/api-keys.ts';
-import { createLogger } from '../../lib/log.ts';
 import { sensorPipeline } from '../../pipelines/sensor.ts';
 import { runPipeline, testPipeline } from '../support/pipelines.ts';
+import { startTestApi, type TestApi } from '../support/api-server.ts';
 import { createTestStack, type TestStack } from '../support/stack.ts';
 
 let stack: TestStack;
-let server: ReturnType<typeof serve>;
+let server: TestApi;
 let apiUrl: string;
 let reader: string;
 const DAY1 = '2026-10-20';
@@ -24,10 +22,8 @@ const FAST = { nEstimators: 40 };
 beforeAll(async () => {
   stack = await createTestStack(import.meta.url);
   await stack.startWorkers();
-  const app = createApp({ readPool: stack.pools.api, ingestPool: stack.pools.ingest, log: createLogger('silent', 't'), ready: { postgres: async () => {}, temporal: async () => {} } });
-  server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
-  await new Promise((r) => server.once('listening', r));
-  apiUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  server = await startTestApi(stack);
+  apiUrl = server.url;
   reader = (await createApiKey(stack.pools.owner, { name: 'reader', role: 'reader' })).token;
   const devices = [];
   for (const deviceId of DEVICES) devices.push({ deviceId, token: (await createApiKey(stack.pools.owner, { name: deviceId, role: 'device', deviceId })).token });

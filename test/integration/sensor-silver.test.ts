@@ -1,30 +1,25 @@
 // The sensor pipeline's silver step on real data paths: simulated devices post sessions through
 // the real API into bronze; the step cleans, windows and featurises the day into silver.
-import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../api/app.ts';
 import { simulateFleet, type FleetResult } from '../../cli/simulator/fleet.ts';
 import { createApiKey } from '../../lib/db/api-keys.ts';
 import { FEATURE_COUNT } from '../../lib/imu/index.ts';
-import { createLogger } from '../../lib/log.ts';
 import { runPipeline, testPipeline } from '../support/pipelines.ts';
+import { startTestApi, type TestApi } from '../support/api-server.ts';
 import { createTestStack, type TestStack } from '../support/stack.ts';
 
 let stack: TestStack;
-let server: ReturnType<typeof serve>;
+let server: TestApi;
 let fleet: FleetResult;
 const DAY = '2026-10-10';
 
 beforeAll(async () => {
   stack = await createTestStack(import.meta.url);
   await stack.startWorkers();
-  const app = createApp({ readPool: stack.pools.api, ingestPool: stack.pools.ingest, log: createLogger('silent', 't'), ready: { postgres: async () => {}, temporal: async () => {} } });
-  server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
-  await new Promise((r) => server.once('listening', r));
-  const port = (server.address() as { port: number }).port;
+  server = await startTestApi(stack);
   const devices = [];
   for (const deviceId of ['wrist-1', 'wrist-2', 'wrist-3']) devices.push({ deviceId, token: (await createApiKey(stack.pools.owner, { name: deviceId, role: 'device', deviceId })).token });
-  fleet = await simulateFleet({ apiUrl: `http://127.0.0.1:${port}`, devices, day: DAY, sessionsPerDevice: 3, sessionSeconds: 30, seed: 7 });
+  fleet = await simulateFleet({ apiUrl: server.url, devices, day: DAY, sessionsPerDevice: 3, sessionSeconds: 30, seed: 7 });
 });
 afterAll(async () => {
   server?.close();
