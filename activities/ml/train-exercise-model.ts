@@ -141,6 +141,18 @@ export const trainExerciseModel: StepFactory = ({ pools }) => async (input) => {
        RETURNING id, version`,
       [modelId, runId, JSON.stringify(forest.toJSON()), featureCatalogue.map((f) => f.name), forest.classes],
     );
+    // Every run joins an experiment (by default the pipeline's daily retraining), so runs with
+    // different hyperparameters can be compared side by side in /v1/experiments.
+    const experiment = await client.query(
+      `INSERT INTO registry.experiments (name, description) VALUES ($1, $2)
+       ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING id`,
+      [String(input.params.experiment ?? `${model}/daily-retraining`), `Training runs of ${model} by the ${input.pipeline} pipeline`],
+    );
+    await client.query('INSERT INTO registry.experiment_runs (experiment_id, training_run_id, note) VALUES ($1, $2, $3)', [
+      experiment.rows[0].id,
+      runId,
+      `${input.pipeline} ${input.partition}: ${hyper.nEstimators} trees, ${trainingDays} days`,
+    ]);
     return { trainingRunId: runId, modelVersionId: Number(version.rows[0].id), version: version.rows[0].version as number };
   });
   return {

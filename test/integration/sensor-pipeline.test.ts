@@ -116,6 +116,8 @@ describe('sensor pipeline', () => {
     expect(versions[0].status).toBe(v2.gate.promote ? 'archived' : 'production');
     const [dataset] = await q(`SELECT partitions FROM registry.datasets ORDER BY id DESC LIMIT 1`);
     expect(dataset.partitions).toEqual([DAY1, DAY2]);
+    const experiments = await q(`SELECT e.name, count(*)::int AS runs FROM registry.experiments e JOIN registry.experiment_runs r ON r.experiment_id = e.id GROUP BY 1`);
+    expect(experiments).toEqual([{ name: 'exercise-classifier/daily-retraining', runs: 2 }]);
   });
 
   it('a gate that cannot be met rejects the candidate and production stays', async () => {
