@@ -15,6 +15,7 @@ import { runRoutes } from './routes/runs.ts';
 import { sensorRoutes } from './routes/sensor.ts';
 import { registryRoutes } from './routes/registry.ts';
 import { predictRoutes } from './routes/predict.ts';
+import { tournamentRoutes } from './routes/tournament.ts';
 import { createMetrics } from './metrics.ts';
 import { ingestRoutes } from './routes/ingest.ts';
 import { IngestWriter } from './ingest/writer.ts';
@@ -58,6 +59,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', sensorRoutes(deps, keys));
   app.route('/', registryRoutes(deps, keys));
   app.route('/', predictRoutes(deps, keys));
+  app.route('/', tournamentRoutes(deps, keys));
   app.route('/', metricsRoutes(metrics.registry));
   app.route('/', dashboardRoutes());
   mountDocs(app);

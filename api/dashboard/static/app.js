@@ -15,7 +15,7 @@ const routes = [
   [/^#\/models(?:\/([^/]+))?$/, (m) => modelView(main, m[1] ? decodeURIComponent(m[1]) : undefined)],
   [/^#\/sensor$/, () => modelView(main)],
   [/^#\/devices(?:\/([^/]+))?$/, (m) => devicesView(main, m[1] ? decodeURIComponent(m[1]) : undefined)],
-  [/^#\/tournament(?:\/([^/]+))?$/, (m) => tournamentView(main, m[1] ? decodeURIComponent(m[1]) : undefined)],
+  [/^#\/tournament(?:\/([^/]+)(?:\/(\d+))?)?$/, (m) => tournamentView(main, m[1] ? decodeURIComponent(m[1]) : undefined, m[2] ? Number(m[2]) : undefined)],
 ];
 
 async function askForKey(message) {

@@ -1,0 +1,60 @@
+// The served /openapi.json is a valid OpenAPI 3.1 document (checked by @readme/openapi-parser
+// against the specification's schema and its extra rules), and every route the Hono app answers,
+// except the dashboard, the docs and the document itself, is described in it.
+import { compileErrors, validate } from '@readme/openapi-parser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp, type App } from '../../api/app.ts';
+import { createLogger } from '../../lib/log.ts';
+import { createTestStack, type TestStack } from '../support/stack.ts';
+
+let stack: TestStack;
+let app: App;
+let doc: any;
+
+// Served by the app but deliberately not part of the API's description.
+const UNDOCUMENTED = [/^\/$/, /^\/dashboard(\/|$)/, /^\/docs(\/|$)/, /^\/openapi\.json$/];
+
+/** Hono's `:param` (optionally with a {regex}) as OpenAPI's `{param}`. */
+const openApiPath = (path: string) => path.replace(/:([A-Za-z0-9_]+)(\{[^}]*\})?/g, '{$1}');
+
+beforeAll(async () => {
+  stack = await createTestStack(import.meta.url);
+  app = createApp({ readPool: stack.pools.api, ingestPool: stack.pools.ingest, log: createLogger('silent', 'test'), ready: { postgres: async () => {}, temporal: async () => {} } });
+  const res = await app.request('/openapi.json');
+  expect(res.status).toBe(200);
+  doc = await res.json();
+});
+afterAll(() => stack?.close());
+
+describe('/openapi.json', () => {
+  it('validates as OpenAPI 3.1', async () => {
+    expect(doc.openapi).toMatch(/^3\.1\./);
+    // The validator dereferences in place: give it a copy.
+    const result = await validate(structuredClone(doc));
+    expect(result.valid, result.valid ? '' : compileErrors(result)).toBe(true);
+  });
+
+  it('describes every route the app serves', () => {
+    const served = new Set<string>();
+    for (const r of app.routes) {
+      if (r.method === 'ALL' || UNDOCUMENTED.some((re) => re.test(r.path))) continue;
+      served.add(`${r.method.toLowerCase()} ${openApiPath(r.path)}`);
+    }
+    const documented = new Set<string>();
+    for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, unknown>>)) {
+      for (const method of Object.keys(item)) if (['get', 'put', 'post', 'delete', 'patch', 'head', 'options'].includes(method)) documented.add(`${method} ${path}`);
+    }
+    expect(served.size).toBeGreaterThan(20);
+    expect([...served].filter((r) => !documented.has(r)).sort()).toEqual([]);
+    // And nothing is documented that the app does not serve.
+    expect([...documented].filter((r) => !served.has(r)).sort()).toEqual([]);
+  });
+
+  it('documents the tournament endpoints with their parameters and errors', () => {
+    const rankings = doc.paths['/v1/optimisation-runs/{id}/rankings'].get;
+    expect(rankings.parameters.map((p: any) => `${p.in}.${p.name}`).sort()).toEqual(['path.id', 'query.cursor', 'query.limit']);
+    expect(Object.keys(rankings.responses).sort()).toEqual(['200', '304', '400', '401', '403', '404']);
+    const sort = doc.paths['/v1/tournaments/{key}/teams'].get.parameters.find((p: any) => p.name === 'sort');
+    expect(sort.schema.enum).toContain('predicted_share');
+  });
+});
