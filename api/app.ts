@@ -1,7 +1,7 @@
 // The API's app factory: middleware, error handling, routes and docs. `serve()` lives in server.ts;
 // tests drive the app with app.request() and no socket.
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { compress } from 'hono/compress';
+import { compression } from './compression.ts';
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import { KeyStore } from './auth.ts';
@@ -36,7 +36,7 @@ export function createApp(deps: AppDeps) {
   const metrics = createMetrics({ read: deps.readPool, ingest: deps.ingestPool });
   app.use('*', requestId());
   app.use('*', metrics.middleware);
-  app.use('*', compress());
+  app.use('*', compression());
   app.use('*', async (c, next) => {
     const started = performance.now();
     await next();

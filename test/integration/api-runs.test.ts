@@ -1,6 +1,7 @@
 // The run-history endpoints through app.request() on real PostgreSQL and Temporal: pipelines,
 // runs with filters and keyset pagination, one run with steps and lineage (cached once finished),
 // a backfill's progress, and the 400s for bad parameters.
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../api/app.ts';
 import { createApiKey } from '../../lib/db/api-keys.ts';
@@ -161,8 +162,19 @@ describe('metrics and compression', () => {
     expect(text).toMatch(/refinery_db_pool_connections\{pool="read",state="total"\}/);
   });
 
-  it('compresses responses for clients that accept it', async () => {
+  it('compresses responses for clients that accept it, to the same JSON, and leaves small ones alone', async () => {
     const res = await get('/v1/runs?pipeline=paged&limit=200', reader, { 'accept-encoding': 'gzip' });
     expect(res.headers.get('content-encoding')).toBe('gzip');
+    expect(res.headers.get('vary')).toContain('Accept-Encoding');
+    const zipped = Buffer.from(await res.arrayBuffer());
+    expect(Number(res.headers.get('content-length'))).toBe(zipped.length);
+    const plain = await get('/v1/runs?pipeline=paged&limit=200', reader);
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    const text = await plain.text();
+    expect(zipped.length).toBeLessThan(Buffer.byteLength(text) / 3);
+    expect(gunzipSync(zipped).toString('utf8')).toBe(text);
+    const small = await get('/v1/whoami', reader, { 'accept-encoding': 'gzip' });
+    expect(small.headers.get('content-encoding')).toBeNull();
+    expect(((await small.json()) as { role: string }).role).toBe('reader');
   });
 });
