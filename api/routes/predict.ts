@@ -7,7 +7,7 @@ import { NoProductionModelError, ProductionModelCache } from '../../lib/db/model
 import { argmax } from '../../lib/forest/index.ts';
 import { cleanReadings, deviceColumns, extractFeatures, FEATURE_COUNT, windowSampleRate, type Reading as ImuReading } from '../../lib/imu/index.ts';
 import { requireRole, type KeyStore } from '../auth.ts';
-import { ApiError, ErrorSchema, readErrors } from '../errors.ts';
+import { ApiError, ErrorSchema, notFoundError, readErrors } from '../errors.ts';
 import { Reading } from '../ingest/schema.ts';
 import type { AppDeps, AppEnv } from '../types.ts';
 
@@ -58,8 +58,9 @@ export function predictRoutes(deps: AppDeps, keys: KeyStore) {
     responses: {
       200: { description: 'class probabilities', content: { 'application/json': { schema: Prediction } } },
       ...readErrors,
+      404: { description: 'the model has no production version yet', content: notFoundError[404].content },
       413: { description: 'body too large', content: { 'application/json': { schema: ErrorSchema } } },
-      503: { description: 'no production model yet, or the database is unavailable', content: { 'application/json': { schema: ErrorSchema } } },
+      503: { description: 'the database is unavailable', content: { 'application/json': { schema: ErrorSchema } } },
     },
   });
   return new OpenAPIHono<AppEnv>().openapi(route, async (c) => {
@@ -69,7 +70,7 @@ export function predictRoutes(deps: AppDeps, keys: KeyStore) {
     try {
       loaded = await cacheFor(model).get();
     } catch (e) {
-      if (e instanceof NoProductionModelError) throw new ApiError(503, e.message);
+      if (e instanceof NoProductionModelError) throw new ApiError(404, e.message);
       throw e;
     }
     const { columns } = cleanReadings(deviceColumns('request', null, body.readings as ImuReading[]));

@@ -96,7 +96,7 @@ describe('refinery CLI', () => {
 
   it('refuses bad pipeline names, partitions and ranges with one line', async () => {
     const env = stackEnvironment();
-    expect((await refinery(['run', 'nope', '--partition', '2026-01-01'], env)).stderr.trim()).toBe('refinery: unknown pipeline "nope" (known: demo)');
+    expect((await refinery(['run', 'nope', '--partition', '2026-01-01'], env)).stderr.trim()).toBe('refinery: unknown pipeline "nope" (known: demo, sensor, tournament)');
     expect((await refinery(['run', 'demo', '--partition', 'yesterday'], env)).stderr.trim()).toBe('refinery: demo: partition "yesterday" is not a date (YYYY-MM-DD)');
     expect((await refinery(['backfill', 'demo', '--from', '2026-02-01', '--to', '2026-01-01'], env)).stderr.trim()).toBe(
       'refinery: demo: --from 2026-02-01 is after --to 2026-01-01',

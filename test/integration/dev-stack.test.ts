@@ -54,15 +54,20 @@ describe('refinery dev', () => {
     dev.stderr.on('data', (d) => (output += d));
     const exited = new Promise<number | null>((resolve) => dev.on('exit', (code) => resolve(code)));
 
-    const deadline = Date.now() + 240_000;
-    while (!/demo \S+: succeeded, 5 steps, \d+ rows written/.test(output)) {
+    // npm start's whole show: the demo, three simulated days through the sensor pipeline, the tournament.
+    const deadline = Date.now() + 360_000;
+    while (!/ready: open http/.test(output)) {
       if (Date.now() > deadline || dev.exitCode !== null) throw new Error(`dev did not come up:\n${output}`);
       await new Promise((r) => setTimeout(r, 250));
     }
     const api = /API\s+(http:\/\/\S+)/.exec(output)![1]!;
     const ui = /Temporal UI\s+(http:\/\/\S+)/.exec(output)![1]!;
     expect(output).toMatch(/API docs\s+http:\/\/\S+\/docs/);
-    expect(output).toMatch(/demo \S+: succeeded, 5 steps, \d+ rows written/);
+    expect(output).toMatch(/demo \S+: succeeded, 5 steps, [\d,]+ rows written/);
+    expect(output.match(/sensor \S+: succeeded, 5 steps/g)).toHaveLength(3);
+    expect(output).toMatch(/exercise-classifier v1: held-out accuracy [\d.]+, macro F1 [\d.]+; promoted/);
+    expect(output).toMatch(/tournament ncaa-tournament-2026: succeeded, 11 steps/);
+    expect(output).not.toMatch(/did not succeed/);
 
     expect((await fetch(`${api}/healthz`)).status).toBe(200);
     const ready = await fetch(`${api}/readyz`);
@@ -86,5 +91,5 @@ describe('refinery dev', () => {
     };
     expect(started.filter(alive).map(label)).toEqual([]);
     expect(output).toContain('nothing left running');
-  }, 300_000);
+  }, 420_000);
 });

@@ -178,6 +178,11 @@ describe('POST /v1/predict', () => {
     expect(res.status).toBe(400);
     const body = (await res.json()) as { error: { details: { field: string }[] } };
     expect(body.error.details.map((d) => d.field)).toContain('readings');
+    const { generateSession } = await import('../../lib/imu/index.ts');
+    const readings = generateSession({ exercise: 'plank', deviceId: 'w', sessionId: 'y', start: Date.UTC(2026, 9, 22), durationS: 3, seed: 2 }).readings;
+    const unknown = await post({ model: 'no-such-model', readings });
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { error: { message: string } }).error.message).toContain('no production version');
     const noKey = await fetch(`${apiUrl}/v1/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(noKey.status).toBe(401);
   });
