@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/activity';
+import { CopyFormatError } from '../../lib/db/copy-format.ts';
 import { replacePartitionIn } from '../../lib/db/copy.ts';
 import { withTransaction, type PoolClient } from '../../lib/db/pool.ts';
 import {
@@ -81,12 +82,29 @@ export const loadTournamentFiles: StepFactory = ({ pools, landingDir }) => async
   const sha = (name: string) => createHash('sha256').update(contents.get(name) ?? '').digest('hex');
 
   let rowsWritten = 0;
+  const loaded: ParsedFile[] = [];
   await withTransaction(pools.worker, async (client) => {
     for (const file of good) {
       const target = TARGETS[file.file];
-      const { inserted } = await replacePartitionIn(client, { table: target.table, columns: target.columns }, { tournament_key: tournament }, file.rows.map((r) => target.row(tournament, file.file, r as Row)));
-      rowsWritten += inserted;
-      await recordFile(client, tournament, file.file, sha(file.file), 'loaded', inserted, []);
+      // A rule the parser missed but a table constraint catches rejects this file alone, saying so.
+      await client.query('SAVEPOINT landing_file');
+      try {
+        const { inserted } = await replacePartitionIn(client, { table: target.table, columns: target.columns }, { tournament_key: tournament }, file.rows.map((r) => target.row(tournament, file.file, r as Row)));
+        await client.query('RELEASE SAVEPOINT landing_file');
+        rowsWritten += inserted;
+        loaded.push(file);
+        await recordFile(client, tournament, file.file, sha(file.file), 'loaded', inserted, []);
+      } catch (e) {
+        const err = e as Error & { code?: string; detail?: string };
+        // The file's fault: text the COPY writer cannot encode, a data error (SQLSTATE class 22) or a
+        // constraint violation (class 23). Anything else (a lost connection) is retried as usual.
+        if (!(e instanceof CopyFormatError) && !(err.code && /^2[23]/.test(err.code))) throw e;
+        await client.query('ROLLBACK TO SAVEPOINT landing_file');
+        const at = e instanceof CopyFormatError ? unstorableText(file) : undefined;
+        const reason = e instanceof CopyFormatError ? err.message.replace(/^column \S+: /, '') : `refused by the database: ${err.message}${err.detail ? ` (${err.detail})` : ''}`;
+        file.problems.push({ file: file.file, line: at?.line ?? null, column: at?.column ?? null, reason });
+        rejected.push(file);
+      }
     }
     for (const file of rejected) await recordFile(client, tournament, file.file, sha(file.file), 'rejected', 0, file.problems);
     for (const p of unknown) await recordFile(client, tournament, p.file, sha(p.file), 'rejected', 0, [p]);
@@ -102,9 +120,9 @@ export const loadTournamentFiles: StepFactory = ({ pools, landingDir }) => async
     );
   }
   return {
-    rowsRead: good.reduce((n, f) => n + f.rows.length, 0),
+    rowsRead: loaded.reduce((n, f) => n + f.rows.length, 0),
     rowsWritten,
-    lineage: { writes: good.map((f) => ({ table: TARGETS[f.file].table, partition: tournament, rows: f.rows.length })) },
+    lineage: { writes: loaded.map((f) => ({ table: TARGETS[f.file].table, partition: tournament, rows: f.rows.length })) },
     metrics: { files: good.length, teams: parsed['teams.csv']?.rows.length ?? 0, bids: parsed['bids.csv']?.rows.length ?? 0 },
   };
 };
@@ -116,4 +134,14 @@ async function recordFile(client: PoolClient, tournament: string, file: string, 
        rows = EXCLUDED.rows, problems = EXCLUDED.problems, seen_at = now()`,
     [tournament, file, isLandingKind(file) ? file.replace(/\.csv$/, '') : 'unknown', sha256, status, rows, JSON.stringify(problems)],
   );
+}
+
+/** Where a file holds text PostgreSQL cannot store (a NUL, a lone surrogate), for the report. */
+function unstorableText(file: ParsedFile): { line: number; column: string } | undefined {
+  for (const row of file.rows as Row[]) {
+    for (const [column, value] of Object.entries(row)) {
+      if (typeof value === 'string' && (value.includes('\0') || !value.isWellFormed())) return { line: row.line, column };
+    }
+  }
+  return undefined;
 }

@@ -135,6 +135,16 @@ export function checkTournamentFiles(tournamentKey: string, files: Partial<{ [K 
     }
   }
 
+  const auctions = files['historical_auctions.csv'];
+  if (auctions && !auctions.problems.length) {
+    const seen = new Map<string, number>();
+    for (const r of auctions.rows) {
+      const k = `${r.season}|${r.team_key}`;
+      if (seen.has(k)) add(auctions, { line: r.line, column: 'team_key', reason: `season ${r.season} already lists "${r.team_key}" (line ${seen.get(k)})` });
+      seen.set(k, r.line);
+    }
+  }
+
   const bids = files['bids.csv'];
   if (bids && !bids.problems.length) {
     if (!teams || teams.problems.length) add(bids, { line: null, column: 'team_key', reason: 'cannot be checked: teams.csv is missing or was rejected' });

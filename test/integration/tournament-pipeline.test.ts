@@ -139,6 +139,15 @@ describe('bad landing files', () => {
       empty: 'bronze.entry_bids',
     },
     {
+      // Not a parser rule: the COPY writer refuses the byte PostgreSQL cannot store, and the loader
+      // turns that into a located rejection of this file alone.
+      name: 'a NUL byte in a team name',
+      key: 'bad-nul-byte',
+      files: { 'teams.csv': good['teams.csv'].replace(`,${sample.teams[3].name},`, `,${sample.teams[3].name}\u0000,`) },
+      expect: /teams\.csv:5 name: text contains a NUL character/,
+      empty: 'bronze.teams',
+    },
+    {
       name: 'payout shares not summing to 1',
       key: 'bad-shares',
       files: { 'payouts.csv': good['payouts.csv'].replace('6,0.12', '6,0.2') },

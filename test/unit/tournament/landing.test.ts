@@ -69,6 +69,14 @@ describe('landing files', () => {
     ]);
   });
 
+  it('rejects a team listed twice in one season of past auctions', () => {
+    const lines = good['historical_auctions.csv'].trim().split('\n');
+    const p = checkAll({ ...good, 'historical_auctions.csv': [...lines, lines[5]].join('\n') });
+    expect(p['historical_auctions.csv']!.problems.map((x) => `${x.line} ${x.column}: ${x.reason}`)).toEqual([
+      `${lines.length + 1} team_key: season ${lines[5].split(',')[0]} already lists "${lines[5].split(',')[1]}" (line 6)`,
+    ]);
+  });
+
   it('checks payouts pay out exactly the pool', () => {
     const p = checkAll({ ...good, 'payouts.csv': good['payouts.csv'].replace('6,0.12', '6,0.2') });
     expect(formatProblems(p['payouts.csv']!.problems)).toBe('payouts.csv share: shares pay out 1.08 of the pool (each share × the teams reaching that round); they must sum to 1');
