@@ -105,7 +105,7 @@ describe('landing file fuzzing', () => {
     expect(tally.rejected).toBeGreaterThan(0);
     recordFigure('landing-fuzz', {
       scenario: 'Bad landing files: one of the sample tournament\u2019s CSVs mutated at random (bytes spliced, a field replaced, a line dropped or duplicated), loaded by the real bronze step',
-      command: 'npm run test:chaos -- test/chaos/landing-fuzz.test.ts',
+      command: 'npm run test:chaos -- landing-fuzz',
       loadsTried: tally.loads,
       accepted: tally.accepted,
       rejectedWithReport: tally.rejected,
