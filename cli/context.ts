@@ -77,3 +77,26 @@ export function formatMs(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return '';
   return ms < 1000 ? `${ms} ms` : ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
+
+/**
+ * Runs `fn` every `everyMs`, never two at once. `stop()` also waits for the call in flight, so no
+ * poll outlives the Temporal connection: a gRPC retry firing on a closed channel throws from a
+ * timer and would kill the CLI after the work was done.
+ */
+export function startPolling(fn: () => Promise<void>, everyMs: number): { stop(): Promise<void> } {
+  let inflight: Promise<void> | undefined;
+  const timer = setInterval(() => {
+    inflight ??= fn()
+      .catch(() => {})
+      .finally(() => (inflight = undefined));
+  }, everyMs);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await inflight;
+    },
+  };
+}
+
+/** A poll that gives up after a few seconds rather than retrying past the end of a command. */
+export const POLL_DEADLINE_MS = 5_000;

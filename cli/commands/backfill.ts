@@ -7,7 +7,7 @@ import { partitionsToRedo } from '../../lib/db/run-queries.ts';
 import { expandPartitions, type PartitionRange } from '../../pipelines/partitions.ts';
 import { startBackfill } from '../../temporal/runs.ts';
 import { backfillProgressQuery, type BackfillProgress } from '../../workflows/backfill.ts';
-import { asUserError, collectParam, pipelineNamed, positiveInt, printJson, withClient, withOwnerPool } from '../context.ts';
+import { asUserError, collectParam, pipelineNamed, POLL_DEADLINE_MS, positiveInt, printJson, startPolling, withClient, withOwnerPool } from '../context.ts';
 import { UserError } from '../user-error.ts';
 
 interface BackfillOptions {
@@ -34,7 +34,7 @@ async function follow(client: Client, id: string, json: boolean): Promise<void> 
   let last: BackfillProgress | undefined;
   const poll = async () => {
     try {
-      last = await handle.query(backfillProgressQuery);
+      last = await client.withDeadline(Date.now() + POLL_DEADLINE_MS, () => handle.query(backfillProgressQuery));
       const done = last.succeeded + last.failed + last.skipped + last.cancelled;
       if (bar) {
         if (!bar.isActive) bar.start(last.total, done, last);
@@ -46,7 +46,7 @@ async function follow(client: Client, id: string, json: boolean): Promise<void> 
     }
   };
   await poll();
-  const timer = setInterval(poll, 1000);
+  const timer = startPolling(poll, 1000);
   let failed = false;
   try {
     last = (await handle.result()) as BackfillProgress;
@@ -56,7 +56,7 @@ async function follow(client: Client, id: string, json: boolean): Promise<void> 
     if (details?.[0]) last = details[0] as BackfillProgress;
     else if (!last) throw e;
   } finally {
-    clearInterval(timer);
+    await timer.stop();
     await poll().catch(() => {});
     bar?.stop();
   }

@@ -5,7 +5,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import type { RunSummary } from '../../pipelines/types.ts';
 import { startPipelineRun } from '../../temporal/runs.ts';
 import { runStateQuery } from '../../workflows/index.ts';
-import { asUserError, collectParam, formatMs, pipelineNamed, printJson, withClient } from '../context.ts';
+import { asUserError, collectParam, formatMs, pipelineNamed, POLL_DEADLINE_MS, printJson, startPolling, withClient } from '../context.ts';
 
 const marks: Record<string, string> = { succeeded: '✓', failed: '✗', skipped: '–', cancelled: '⊘', running: '…', pending: ' ' };
 
@@ -24,15 +24,11 @@ export function registerRunCommand(program: Command): void {
         if (!opts.json) console.log(started ? `started ${handle.workflowId}` : `${handle.workflowId} is already running; following that run`);
         if (!opts.wait) return;
         const shown = new Map<string, string>();
-        const follow = setInterval(async () => {
-          try {
-            const state = await handle.query(runStateQuery);
-            for (const [step, status] of Object.entries(state.steps)) {
-              if (shown.get(step) !== status && status !== 'pending' && !opts.json) console.log(`  ${marks[status] ?? '?'} ${step} ${status}`);
-              shown.set(step, status);
-            }
-          } catch {
-            /* the run may have finished between polls */
+        const follow = startPolling(async () => {
+          const state = await client.withDeadline(Date.now() + POLL_DEADLINE_MS, () => handle.query(runStateQuery));
+          for (const [step, status] of Object.entries(state.steps)) {
+            if (shown.get(step) !== status && status !== 'pending' && !opts.json) console.log(`  ${marks[status] ?? '?'} ${step} ${status}`);
+            shown.set(step, status);
           }
         }, 300);
         let summary: RunSummary;
@@ -43,7 +39,7 @@ export function registerRunCommand(program: Command): void {
           if (!details?.[0]) throw e;
           summary = details[0] as RunSummary;
         } finally {
-          clearInterval(follow);
+          await follow.stop();
         }
         if (opts.json) printJson(summary);
         else {
