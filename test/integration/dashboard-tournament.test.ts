@@ -4,15 +4,14 @@
 // and tournaments, and API text shown escaped. Screenshots go to test/.out/.
 import { mkdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, waitForPort } from '../../cli/stack/ports.ts';
 import { createApiKey } from '../../lib/db/api-keys.ts';
-import { stackEnv, startRefinery, type RefineryProcess } from '../support/processes.ts';
+import { openDashboard, signIn } from '../support/dashboard.ts';
+import type { RefineryProcess } from '../support/processes.ts';
 import { createTestStack, type TestStack } from '../support/stack.ts';
 import { MAIN, OURS, seedTournamentGold, type TournamentSeed } from '../support/tournament-gold.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const shots = fileURLToPath(new URL('../.out/', import.meta.url));
 
 let stack: TestStack;
@@ -28,19 +27,7 @@ beforeAll(async () => {
   stack = await createTestStack(import.meta.url);
   reader = (await createApiKey(stack.pools.owner, { name: 'dashboard', role: 'reader' })).token;
   seed = await seedTournamentGold(stack.pools.owner);
-  const port = await freePort();
-  api = startRefinery(['api'], stackEnv(stack, { API_PORT: String(port) }));
-  await waitForPort(port, '127.0.0.1', 60_000, () => api.child.exitCode === null);
-  url = `http://127.0.0.1:${port}`;
-  try {
-    statSync(CHROMIUM);
-  } catch {
-    throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`);
-  }
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  ({ url, api, browser } = await openDashboard(stack));
 });
 afterAll(async () => {
   await browser?.close();
@@ -48,15 +35,7 @@ afterAll(async () => {
   await stack?.close();
 });
 
-async function signedIn(path: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
-  page.on('pageerror', (e) => consoleErrors.push(e.message));
-  await page.goto(`${url}/${path}`);
-  await page.fill('#key-input', reader);
-  await page.click('#key-form button[type=submit]');
-  return page;
-}
+const signedIn = (path: string): Promise<Page> => signIn(browser, url, reader, path, consoleErrors);
 
 describe('dashboard: tournament', () => {
   it('ranks the entries of the newest run by mean normalised payout, with ours highlighted, the report and the probabilities', async () => {
