@@ -9,11 +9,13 @@ import { formatValue, resultsDir, type BenchResult } from './report.ts';
 const here = dirname(fileURLToPath(import.meta.url));
 const notBenchmarks = new Set(['report.ts', 'run.ts']);
 const all = readdirSync(here).filter((f) => f.endsWith('.ts') && !notBenchmarks.has(f)).map((f) => f.replace(/\.ts$/, ''));
-const wanted = process.argv.slice(2);
+// `--report` only rewrites BENCHMARKS.md from the stored results, running nothing.
+const reportOnly = process.argv.includes('--report');
+const wanted = process.argv.slice(2).filter((a) => a !== '--report');
 for (const name of wanted) if (!all.includes(name)) throw new Error(`no benchmark bench/${name}.ts (have: ${all.join(', ')})`);
 
 let failed = 0;
-for (const name of wanted.length ? wanted : all) {
+for (const name of reportOnly ? [] : wanted.length ? wanted : all) {
   console.log(`\n=== bench/${name}.ts`);
   const run = spawnSync(process.execPath, ['--import', 'tsx', join(here, `${name}.ts`)], { stdio: 'inherit' });
   if (run.status !== 0) {
