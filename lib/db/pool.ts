@@ -33,50 +33,45 @@ export function createPool(url: string, options: PoolOptions): Pool {
   return pool;
 }
 
-/**
- * Runs fn with one checked-out client (no transaction), listening for its errors while held (see
- * withTransaction) and handing it back broken if it broke.
- */
-export async function withClient<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  const onError = (e: Error) => {
-    broken = e;
-  };
-  client.on('error', onError);
-  try {
-    return await fn(client);
-  } finally {
-    client.removeListener('error', onError);
-    client.release(broken);
-  }
+/** What a held client's error listener saw: set when the connection broke while we held it. */
+interface Held {
+  broken?: Error;
 }
 
 /**
- * Runs fn inside BEGIN/COMMIT on one client; rolls back and rethrows on any error.
- * A checked-out client has no error listener of the pool's: if its server goes away (a restart),
- * node-postgres emits 'error' on it, which would crash the process. We listen for the time we
- * hold it, and hand a broken client back to the pool as broken, so it is not reused.
+ * Runs fn with one checked-out client (no transaction). A checked-out client has no error listener
+ * of the pool's: if its server goes away (a restart), node-postgres emits 'error' on it, which would
+ * crash the process. We listen for the time we hold it, and hand a broken client back to the pool
+ * as broken, so it is not reused.
  */
-export async function withTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+export async function withClient<T>(pool: Pool, fn: (client: PoolClient, held: Held) => Promise<T>): Promise<T> {
   const client = await pool.connect();
-  let broken: Error | undefined;
+  const held: Held = {};
   const onError = (e: Error) => {
-    broken = e;
+    held.broken = e;
   };
   client.on('error', onError);
   try {
-    await client.query('BEGIN');
-    const result = await fn(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (e) {
-    if (!broken) await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
-    throw e;
+    return await fn(client, held);
   } finally {
     client.removeListener('error', onError);
-    client.release(broken);
+    client.release(held.broken);
   }
+}
+
+/** Runs fn inside BEGIN/COMMIT on one held client (see withClient); rolls back and rethrows on any error. */
+export async function withTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+  return withClient(pool, async (client, held) => {
+    try {
+      await client.query('BEGIN');
+      const result = await fn(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (e) {
+      if (!held.broken) await client.query('ROLLBACK').catch((rollbackError: Error) => (held.broken = rollbackError));
+      throw e;
+    }
+  });
 }
 
 /** Connects once and runs `select 1`; the error names the URL (without its password) and the cause. */

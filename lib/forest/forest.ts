@@ -2,7 +2,7 @@
 // randomness comes only from (seed, tree index), so a forest is the same whether its trees are
 // grown on one thread or several, and the same on every machine.
 import { hashSeed, seededRandom } from '../random.ts';
-import { binMatrix, type Binned, type Matrix, toMatrix } from './binning.ts';
+import { type Binned, type Matrix, toMatrix } from './binning.ts';
 import { growTree, leafOf, Scratch, type Target, type Tree, type TreeParams } from './tree.ts';
 
 export type MaxFeatures = 'sqrt' | 'log2' | 'all' | number;
@@ -139,4 +139,3 @@ export function sumLeaves(trees: Tree[], x: Matrix, width: number, rows?: (tree:
   return { sum, votes };
 }
 
-export { binMatrix };

@@ -34,12 +34,10 @@ export class Scratch {
   readonly sumHist = new Float64Array(256);
   readonly leftClass: Float64Array;
   readonly totalClass: Float64Array;
-  readonly bestLeft: Float64Array;
   constructor(classes: number) {
     this.classHist = new Float64Array(256 * Math.max(classes, 1));
     this.leftClass = new Float64Array(Math.max(classes, 1));
     this.totalClass = new Float64Array(Math.max(classes, 1));
-    this.bestLeft = new Float64Array(Math.max(classes, 1));
   }
 }
 
