@@ -1,6 +1,6 @@
 // `refinery dev` as a newcomer runs it: embedded PostgreSQL, a Temporal dev server with its UI,
 // workers and API as real processes, a first pipeline run, and Ctrl-C leaving nothing behind.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,26 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const bin = fileURLToPath(new URL('../../bin/refinery', import.meta.url));
 const home = mkdtempSync(join(tmpdir(), 'refinery-dev-test-'));
-afterAll(() => rmSync(home, { recursive: true, force: true }));
+let running: ChildProcess | undefined;
+// A failed assertion must not leave the stack running: Ctrl-C it as a person would, then kill
+// whatever is still alive.
+afterAll(async () => {
+  const dev = running;
+  if (dev && dev.exitCode === null) {
+    const children = descendants(dev.pid!);
+    const gone = new Promise((r) => dev.once('exit', r));
+    dev.kill('SIGINT');
+    await Promise.race([gone, new Promise((r) => setTimeout(r, 20_000))]);
+    for (const pid of [dev.pid!, ...children].filter(alive)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* exited meanwhile */
+      }
+    }
+  }
+  rmSync(home, { recursive: true, force: true });
+});
 
 /** Every live process whose ancestry includes pid (from /proc). */
 function descendants(pid: number): number[] {
@@ -49,6 +68,7 @@ describe('refinery dev', () => {
     const env: NodeJS.ProcessEnv = { ...process.env, REFINERY_HOME: home, API_PORT: '0', LOG_LEVEL: 'warn' };
     for (const k of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'WORKER_DATABASE_URL', 'INGEST_DATABASE_URL', 'API_DATABASE_URL']) delete env[k];
     const dev = spawn(process.execPath, [bin, 'dev'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    running = dev;
     let output = '';
     dev.stdout.on('data', (d) => (output += d));
     dev.stderr.on('data', (d) => (output += d));
