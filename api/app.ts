@@ -12,13 +12,13 @@ import { keyRoutes } from './routes/keys.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { runRoutes } from './routes/runs.ts';
-import { sensorRoutes } from './routes/sensor.ts';
-import { registryRoutes } from './routes/registry.ts';
-import { predictRoutes } from './routes/predict.ts';
-import { tournamentRoutes } from './routes/tournament.ts';
+import { sensorRoutes } from '../domains/sensor/routes/sensor.ts';
+import { registryRoutes } from '../domains/registry/routes/registry.ts';
+import { predictRoutes } from '../domains/sensor/routes/predict.ts';
+import { tournamentRoutes } from '../domains/tournament/routes/tournament.ts';
 import { createMetrics } from './metrics.ts';
-import { ingestRoutes } from './routes/ingest.ts';
-import { IngestWriter } from './ingest/writer.ts';
+import { ingestRoutes } from '../domains/sensor/routes/ingest.ts';
+import { IngestWriter } from '../domains/sensor/ingest/writer.ts';
 import type { AppDeps, AppEnv } from './types.ts';
 
 export function createApp(deps: AppDeps) {

@@ -5,8 +5,8 @@ import { Client, Connection } from '@temporalio/client';
 import { requireUrl, type Config } from '../lib/config.ts';
 import { createPool } from '../lib/db/pool.ts';
 import type { Logger } from '../lib/log.ts';
-import { requireTemporalAddress } from '../temporal/client.ts';
-import { ScheduleError, showSchedule } from '../temporal/schedules.ts';
+import { requireTemporalAddress } from '../engine/temporal/client.ts';
+import { ScheduleError, showSchedule } from '../engine/temporal/schedules.ts';
 import { createApp } from './app.ts';
 
 export interface RunningApi {

@@ -2,7 +2,7 @@
 import type { Pool } from '../lib/db/pool.ts';
 import type { Logger } from '../lib/log.ts';
 import type { Principal } from './auth.ts';
-import type { IngestWriterOptions } from './ingest/writer.ts';
+import type { IngestWriterOptions } from '../domains/sensor/ingest/writer.ts';
 
 export type AppEnv = {
   Variables: {

@@ -3,9 +3,9 @@
 // (2) A 90-partition backfill of the demo pipeline at concurrency 1, 4 and 8: partitions/min and
 // the share of each run that is orchestration rather than step work.
 import { fileURLToPath } from 'node:url';
-import { getPipeline } from '../pipelines/index.ts';
-import type { PipelineDefinition } from '../pipelines/types.ts';
-import { startBackfill, startPipelineRun } from '../temporal/runs.ts';
+import { getPipeline } from '../domains/index.ts';
+import type { PipelineDefinition } from '../engine/pipeline/types.ts';
+import { startBackfill, startPipelineRun } from '../engine/temporal/runs.ts';
 import { writeBenchResult, type BenchFigure } from './report.ts';
 import { benchStack, bundleWorkflowCode, quiet, Worker } from './support/stack.ts';
 

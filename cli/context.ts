@@ -2,10 +2,10 @@
 import type { Client } from '@temporalio/client';
 import { loadConfig, requireUrl, type Config } from '../lib/config.ts';
 import { checkConnection, createPool, type Pool } from '../lib/db/pool.ts';
-import { getPipeline, UnknownPipelineError } from '../pipelines/index.ts';
-import { PartitionError } from '../pipelines/partitions.ts';
-import type { PipelineDefinition } from '../pipelines/types.ts';
-import { connectClient } from '../temporal/client.ts';
+import { getPipeline, UnknownPipelineError } from '../domains/index.ts';
+import { PartitionError } from '../engine/pipeline/partitions.ts';
+import type { PipelineDefinition } from '../engine/pipeline/types.ts';
+import { connectClient } from '../engine/temporal/client.ts';
 import { UserError } from './user-error.ts';
 
 export async function withClient<T>(fn: (client: Client, config: Config) => Promise<T>): Promise<T> {

@@ -2,7 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../lib/config.ts';
 import { DatabaseUnreachable } from '../lib/db/pool.ts';
-import { TemporalUnreachable } from '../temporal/client.ts';
+import { TemporalUnreachable } from '../engine/temporal/client.ts';
 import { registerApiCommand } from './commands/api.ts';
 import { registerBackfillCommands } from './commands/backfill.ts';
 import { registerDevCommand } from './commands/dev.ts';

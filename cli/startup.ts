@@ -5,10 +5,10 @@
 import type { Client } from '@temporalio/client';
 import type { Config } from '../lib/config.ts';
 import { createPool } from '../lib/db/pool.ts';
-import { getPipeline } from '../pipelines/index.ts';
-import type { RunSummary } from '../pipelines/types.ts';
-import { connectClient } from '../temporal/client.ts';
-import { startPipelineRun } from '../temporal/runs.ts';
+import { getPipeline } from '../domains/index.ts';
+import type { RunSummary } from '../engine/pipeline/types.ts';
+import { connectClient } from '../engine/temporal/client.ts';
+import { startPipelineRun } from '../engine/temporal/runs.ts';
 import { writeSampleTournament } from './commands/tournament.ts';
 import { daysEnding, simulateDays } from './simulator/days.ts';
 

@@ -1,8 +1,8 @@
 // Run history for frontends: pipelines with their schedules and last runs, runs filtered by
 // pipeline, status and time, one run with its steps and lineage, and a backfill's progress.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { getBackfill, getRun, lastRuns, listRuns, type RunRow } from '../../lib/db/run-queries.ts';
-import { pipelines } from '../../pipelines/index.ts';
+import { getBackfill, getRun, lastRuns, listRuns, type RunRow } from '../../engine/history/run-queries.ts';
+import { pipelines } from '../../domains/index.ts';
 import { requireRole, type KeyStore } from '../auth.ts';
 import { immutableJson } from '../cache.ts';
 import { ApiError, notFoundError, readErrors } from '../errors.ts';

@@ -9,7 +9,8 @@ import { startInfrastructure } from '../../cli/stack/infra.ts';
 import { loadConfig, type Config } from '../../lib/config.ts';
 import { createPool, type Pool } from '../../lib/db/pool.ts';
 import { createLogger } from '../../lib/log.ts';
-import { createWorker, installRuntime, workflowsPath } from '../../temporal/worker.ts';
+import { definitions } from '../../domains/index.ts';
+import { createWorker, installRuntime, workflowsPath } from '../../engine/temporal/worker.ts';
 
 export interface BenchStack {
   config: Config;
@@ -36,7 +37,7 @@ export async function benchStack(name: string, options: { workers?: boolean } = 
     const bundle = await bundleWorkflowCode({ workflowsPath, logger: quiet });
     const log = createLogger('warn', 'bench');
     for (const queue of ['io', 'compute'] as const) {
-      workers.push(await createWorker({ config, queue, connection: native, pools: { worker: pool }, log, workflowBundle: bundle }));
+      workers.push(await createWorker({ config, queue, connection: native, pools: { worker: pool }, log, definitions, workflowBundle: bundle }));
     }
   }
   const runs = workers.map((w) => w.run());

@@ -3,10 +3,10 @@
 import type { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { partitionsToRedo } from '../../lib/db/run-queries.ts';
-import { expandPartitions, type PartitionRange } from '../../pipelines/partitions.ts';
-import { startBackfill } from '../../temporal/runs.ts';
-import { backfillProgressQuery, type BackfillProgress } from '../../workflows/backfill.ts';
+import { partitionsToRedo } from '../../engine/history/run-queries.ts';
+import { expandPartitions, type PartitionRange } from '../../engine/pipeline/partitions.ts';
+import { startBackfill } from '../../engine/temporal/runs.ts';
+import { backfillProgressQuery, type BackfillProgress } from '../../engine/workflows/backfill.ts';
 import { asUserError, collectParam, pipelineNamed, POLL_DEADLINE_MS, positiveInt, printJson, startPolling, withClient, withOwnerPool } from '../context.ts';
 import { UserError } from '../user-error.ts';
 

@@ -2,9 +2,9 @@
 // its steps live; exits 1 when the run fails.
 import type { Command } from 'commander';
 import { WorkflowFailedError } from '@temporalio/client';
-import type { RunSummary } from '../../pipelines/types.ts';
-import { startPipelineRun } from '../../temporal/runs.ts';
-import { runStateQuery } from '../../workflows/index.ts';
+import type { RunSummary } from '../../engine/pipeline/types.ts';
+import { startPipelineRun } from '../../engine/temporal/runs.ts';
+import { runStateQuery } from '../../engine/workflows/index.ts';
 import { asUserError, collectParam, formatMs, pipelineNamed, POLL_DEADLINE_MS, printJson, startPolling, withClient } from '../context.ts';
 
 const marks: Record<string, string> = { succeeded: '✓', failed: '✗', skipped: '–', cancelled: '⊘', running: '…', pending: ' ' };

@@ -1,6 +1,6 @@
 // `refinery runs list|show`: run history from ops (no need to ask Temporal).
 import type { Command } from 'commander';
-import { getRun, listRuns } from '../../lib/db/run-queries.ts';
+import { getRun, listRuns } from '../../engine/history/run-queries.ts';
 import { formatMs, positiveInt, printJson, withOwnerPool } from '../context.ts';
 import { UserError } from '../user-error.ts';
 

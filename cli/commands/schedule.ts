@@ -1,7 +1,7 @@
 // `refinery schedule create|list|pause|resume|trigger|delete`: pipeline schedules on Temporal.
 import type { Command } from 'commander';
 import { ScheduleAlreadyRunning } from '@temporalio/client';
-import { PartitionError } from '../../pipelines/partitions.ts';
+import { PartitionError } from '../../engine/pipeline/partitions.ts';
 import {
   createSchedule,
   deleteSchedule,
@@ -13,7 +13,7 @@ import {
   showSchedule,
   triggerSchedule,
   type OverlapPolicy,
-} from '../../temporal/schedules.ts';
+} from '../../engine/temporal/schedules.ts';
 import { collectParam, pipelineNamed, printJson, withClient } from '../context.ts';
 import { UserError } from '../user-error.ts';
 

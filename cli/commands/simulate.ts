@@ -1,7 +1,7 @@
 // `refinery simulate`: simulated wrist devices post exercise sessions through the running API, as
 // real devices would (device keys, batches, retries under the same batch ids).
 import { InvalidArgumentError, type Command } from 'commander';
-import { checkPartition } from '../../pipelines/partitions.ts';
+import { checkPartition } from '../../engine/pipeline/partitions.ts';
 import { withOwnerPool } from '../context.ts';
 import { daysEnding, simulateDays } from '../simulator/days.ts';
 import { UserError } from '../user-error.ts';

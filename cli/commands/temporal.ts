@@ -3,8 +3,8 @@
 import type { Command } from 'commander';
 import proto from '@temporalio/proto';
 import { loadConfig } from '../../lib/config.ts';
-import { connectClient } from '../../temporal/client.ts';
-import { searchAttributeKeys } from '../../temporal/search-attributes.ts';
+import { connectClient } from '../../engine/temporal/client.ts';
+import { searchAttributeKeys } from '../../engine/temporal/search-attributes.ts';
 
 export function registerTemporalCommands(program: Command): void {
   program

@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { loadConfig, requireUrl } from '../../lib/config.ts';
 import { checkConnection, createPool } from '../../lib/db/pool.ts';
 import { createLogger } from '../../lib/log.ts';
-import { connectWorkerConnection, createWorker, installRuntime, type QueueKind } from '../../temporal/worker.ts';
+import { definitions } from '../../domains/index.ts';
+import { connectWorkerConnection, createWorker, installRuntime, type QueueKind } from '../../engine/temporal/worker.ts';
 import { UserError } from '../user-error.ts';
 
 export function registerWorkerCommand(program: Command): void {
@@ -21,7 +22,7 @@ export function registerWorkerCommand(program: Command): void {
       const connection = await connectWorkerConnection(config);
       const pool = createPool(url, { applicationName: `refinery-worker-${opts.queue}`, max: 20 });
       const kinds: QueueKind[] = opts.queue === 'all' ? ['io', 'compute'] : [opts.queue as QueueKind];
-      const workers = await Promise.all(kinds.map((queue) => createWorker({ config, queue, connection, pools: { worker: pool }, log })));
+      const workers = await Promise.all(kinds.map((queue) => createWorker({ config, queue, connection, pools: { worker: pool }, log, definitions })));
       log.info({ queues: kinds.map((k) => config.taskQueues[k]) }, 'worker running');
       // Worker.run() returns after SIGINT/SIGTERM once in-flight tasks finish or the grace time ends.
       await Promise.all(workers.map((w) => w.run()));

@@ -11,7 +11,7 @@ import { sensorRanges } from '../sensor-limits.ts';
 
 export { G, sensorRanges } from '../sensor-limits.ts';
 
-/** One reading as posted to the ingest API (api/ingest/schema.ts Reading). */
+/** One reading as posted to the ingest API (domains/sensor/ingest/schema.ts Reading). */
 export interface Reading {
   timestamp: number;
   ax: number;

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LandingKind } from '../../lib/tournament/landing.ts';
 import { sampleLandingFiles } from '../../lib/tournament/sample-files.ts';
 import { sampleTournament } from '../../lib/tournament/sample.ts';
-import { tournamentPipeline } from '../../pipelines/tournament.ts';
+import { tournamentPipeline } from '../../domains/tournament/pipeline.ts';
 import { runPipeline, testPipeline } from '../support/pipelines.ts';
 import { createTestStack, type TestStack } from '../support/stack.ts';
 import { chaosScale, recordFigure } from './figures.ts';

@@ -6,9 +6,9 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import { loadConfig } from '../../lib/config.ts';
 import { createPool, type Pool } from '../../lib/db/pool.ts';
 import { createLogger } from '../../lib/log.ts';
-import { getPipeline } from '../../pipelines/index.ts';
-import { startBackfill } from '../../temporal/runs.ts';
-import { createWorker, installRuntime } from '../../temporal/worker.ts';
+import { definitions, getPipeline } from '../../domains/index.ts';
+import { startBackfill } from '../../engine/temporal/runs.ts';
+import { createWorker, installRuntime } from '../../engine/temporal/worker.ts';
 import { ownStack, type OwnStack } from '../support/own-stack.ts';
 import { createTestStack, type TestStack } from '../support/stack.ts';
 import { chaosScale, recordFigure } from './figures.ts';
@@ -68,7 +68,7 @@ describe('a pipeline backfill through a PostgreSQL crash', () => {
     workerPool = createPool(own.roles.worker, { applicationName: 'chaos-worker', max: 10 });
     workers = await Promise.all(
       (['io', 'compute'] as const).map((queue) =>
-        createWorker({ config, queue, connection: native, pools: { worker: workerPool }, log: createLogger('silent', 'chaos'), workflowBundle: { codePath: inject('workflowBundlePath') } }),
+        createWorker({ config, queue, connection: native, pools: { worker: workerPool }, log: createLogger('silent', 'chaos'), definitions, workflowBundle: { codePath: inject('workflowBundlePath') } }),
       ),
     );
     runs = workers.map((w) => w.run());

@@ -2,7 +2,7 @@
 // with it, Temporal retries on a new worker, and the partition holds exactly the rows of a clean
 // run (same count, same checksum), with nothing left half-written.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPipelineRun } from '../../temporal/runs.ts';
+import { startPipelineRun } from '../../engine/temporal/runs.ts';
 import { testPipeline } from '../support/pipelines.ts';
 import { stackEnv, startRefinery, type RefineryProcess } from '../support/processes.ts';
 import { createTestStack, type TestStack } from '../support/stack.ts';

@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../api/app.ts';
 import { createApiKey } from '../../lib/db/api-keys.ts';
 import { createLogger } from '../../lib/log.ts';
-import { getPipeline } from '../../pipelines/index.ts';
-import { startBackfill } from '../../temporal/runs.ts';
-import { showSchedule, createSchedule, deleteSchedule } from '../../temporal/schedules.ts';
+import { getPipeline } from '../../domains/index.ts';
+import { startBackfill } from '../../engine/temporal/runs.ts';
+import { showSchedule, createSchedule, deleteSchedule } from '../../engine/temporal/schedules.ts';
 import { runPipeline } from '../support/pipelines.ts';
 import { createTestStack, type TestStack } from '../support/stack.ts';
 

@@ -2,8 +2,8 @@
 // cancellation, and continue-as-new over hundreds of partitions.
 import { CancelledFailure, WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBackfill } from '../../temporal/runs.ts';
-import { backfillProgressQuery, type BackfillProgress } from '../../workflows/backfill.ts';
+import { startBackfill } from '../../engine/temporal/runs.ts';
+import { backfillProgressQuery, type BackfillProgress } from '../../engine/workflows/backfill.ts';
 import { testPipeline } from '../support/pipelines.ts';
 import { createTestStack, type TestStack } from '../support/stack.ts';
 

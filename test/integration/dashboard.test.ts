@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../lib/db/api-keys.ts';
-import { getPipeline } from '../../pipelines/index.ts';
+import { getPipeline } from '../../domains/index.ts';
 import { runPipeline, testPipeline } from '../support/pipelines.ts';
 import { openDashboard, signIn } from '../support/dashboard.ts';
 import type { RefineryProcess } from '../support/processes.ts';

@@ -2,8 +2,8 @@
 // retries, skips, checks, cancellation, idempotent re-runs and the run history in ops.
 import { CancelledFailure, WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getPipeline } from '../../pipelines/index.ts';
-import { startPipelineRun } from '../../temporal/runs.ts';
+import { getPipeline } from '../../domains/index.ts';
+import { startPipelineRun } from '../../engine/temporal/runs.ts';
 import { runPipeline, testPipeline } from '../support/pipelines.ts';
 import { createTestStack, type TestStack } from '../support/stack.ts';
 

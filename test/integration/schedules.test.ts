@@ -1,9 +1,9 @@
 // Pipeline schedules on real Temporal Schedules: a triggered run processes the interval that closed
 // before its scheduled time, pause stops new runs, resume starts them again.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getPipeline } from '../../pipelines/index.ts';
-import { partitionForScheduledStart } from '../../pipelines/partitions.ts';
-import { createSchedule, deleteSchedule, listSchedules, pauseSchedule, resumeSchedule, showSchedule, triggerSchedule } from '../../temporal/schedules.ts';
+import { getPipeline } from '../../domains/index.ts';
+import { partitionForScheduledStart } from '../../engine/pipeline/partitions.ts';
+import { createSchedule, deleteSchedule, listSchedules, pauseSchedule, resumeSchedule, showSchedule, triggerSchedule } from '../../engine/temporal/schedules.ts';
 import { createTestStack, type TestStack } from '../support/stack.ts';
 
 let stack: TestStack;

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulateFleet } from '../../cli/simulator/fleet.ts';
 import { createApiKey } from '../../lib/db/api-keys.ts';
-import { sensorPipeline } from '../../pipelines/sensor.ts';
+import { sensorPipeline } from '../../domains/sensor/pipeline.ts';
 import { runPipeline, testPipeline } from '../support/pipelines.ts';
 import { startTestApi, type TestApi } from '../support/api-server.ts';
 import { createTestStack, type TestStack } from '../support/stack.ts';

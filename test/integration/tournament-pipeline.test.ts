@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tournamentPipeline } from '../../pipelines/tournament.ts';
+import { tournamentPipeline } from '../../domains/tournament/pipeline.ts';
 import { sampleTournament } from '../../lib/tournament/sample.ts';
 import { sampleLandingFiles } from '../../lib/tournament/sample-files.ts';
 import type { LandingKind } from '../../lib/tournament/landing.ts';

@@ -1,7 +1,7 @@
 // kill -9 of the worker process in the middle of a backfill: a new worker picks the work up, the
 // backfill finishes, no partition runs twice at once, and the tables hold the rows of a clean run.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBackfill } from '../../temporal/runs.ts';
+import { startBackfill } from '../../engine/temporal/runs.ts';
 import { testPipeline } from '../support/pipelines.ts';
 import { stackEnv, startRefinery, type RefineryProcess } from '../support/processes.ts';
 import { createTestStack, type TestStack } from '../support/stack.ts';

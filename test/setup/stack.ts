@@ -10,7 +10,7 @@ import type { TestProject } from 'vitest/node';
 import { loadConfig } from '../../lib/config.ts';
 import { startInfrastructure } from '../../cli/stack/infra.ts';
 import { ensureDatabase } from '../../cli/stack/postgres.ts';
-import { workflowsPath } from '../../temporal/worker.ts';
+import { workflowsPath } from '../../engine/temporal/worker.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

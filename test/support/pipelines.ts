@@ -1,14 +1,14 @@
 // Helpers for tests that run pipelines: start a run on the test file's queues and get its summary,
 // whether it succeeded or failed.
 import { WorkflowFailedError } from '@temporalio/client';
-import type { PipelineDefinition, RunSummary, StepDefinition } from '../../pipelines/types.ts';
-import { validatePipeline } from '../../pipelines/validate.ts';
-import { stepActivityNames } from '../../activities/steps/index.ts';
-import { startPipelineRun } from '../../temporal/runs.ts';
+import type { PipelineDefinition, RunSummary, StepDefinition } from '../../engine/pipeline/types.ts';
+import { validatePipeline } from '../../engine/pipeline/validate.ts';
+import { definitions } from '../../domains/index.ts';
+import { startPipelineRun } from '../../engine/temporal/runs.ts';
 import type { TestStack } from './stack.ts';
 
 export function testPipeline(name: string, steps: StepDefinition[], partitioning: PipelineDefinition['partitioning'] = { kind: 'daily', timezone: 'UTC' }): PipelineDefinition {
-  return validatePipeline({ name, partitioning, steps }, stepActivityNames);
+  return validatePipeline({ name, partitioning, steps }, Object.keys(definitions.steps));
 }
 
 /** The summary a run returned, or the one its failure carries. */

@@ -10,7 +10,8 @@ import { inject } from 'vitest';
 import { loadConfig, type Config } from '../../lib/config.ts';
 import { createPool, type Pool } from '../../lib/db/pool.ts';
 import { createLogger } from '../../lib/log.ts';
-import { createWorker, installRuntime, type QueueKind } from '../../temporal/worker.ts';
+import { definitions } from '../../domains/index.ts';
+import { createWorker, installRuntime, type QueueKind } from '../../engine/temporal/worker.ts';
 
 export interface TestStack {
   database: string;
@@ -96,6 +97,7 @@ export async function createTestStack(testFileUrl: string): Promise<TestStack> {
             connection: native,
             pools: { worker: pools.worker },
             log,
+            definitions,
             workflowBundle: { codePath: inject('workflowBundlePath') },
           }),
         ),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ReadingsBatch } from '../../../api/ingest/schema.ts';
+import { ReadingsBatch } from '../../../domains/sensor/ingest/schema.ts';
 import { FEATURE_COUNT } from '../../../lib/imu/catalogue.ts';
 import { cleanReadings } from '../../../lib/imu/clean.ts';
 import { EXERCISES, exerciseProfiles, type Exercise } from '../../../lib/imu/exercises.ts';

@@ -1,0 +1,19 @@
+// This deployment's definitions: every domain's pipelines and step activities, registered in one
+// place and validated when this module loads, so a broken definition or a step naming an unknown
+// activity stops the CLI, the API and the workers at start, not a run at 3 a.m.
+import { createDefinitions } from '../engine/definitions.ts';
+import { demoPipeline } from './demo/pipeline.ts';
+import { demoSteps } from './demo/steps/index.ts';
+import { sensorPipeline } from './sensor/pipeline.ts';
+import { sensorSteps } from './sensor/steps/index.ts';
+import { tournamentPipeline } from './tournament/pipeline.ts';
+import { tournamentSteps } from './tournament/steps/index.ts';
+
+export const definitions = createDefinitions({
+  pipelines: [demoPipeline, sensorPipeline, tournamentPipeline],
+  steps: { ...demoSteps, ...sensorSteps, ...tournamentSteps },
+});
+
+export const pipelines = definitions.pipelines;
+export const getPipeline = definitions.getPipeline;
+export { UnknownPipelineError } from '../engine/definitions.ts';

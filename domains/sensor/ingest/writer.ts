@@ -1,0 +1,152 @@
+// Lands device batches in bronze. Concurrent requests are coalesced: while one transaction is
+// copying, new batches queue up and go together in the next, so 32 devices posting at once cost a
+// few COPY transactions, not 32. A request is answered only after the transaction holding its rows
+// committed; if it fails, every request in it fails and none of their rows exist.
+import { copyBatches } from '../../../lib/db/copy.ts';
+import type { CopyRow } from '../../../lib/db/copy-format.ts';
+import { withTransaction, type Pool } from '../../../lib/db/pool.ts';
+import type { ReadingsBatch } from './schema.ts';
+
+export type Landing = 'stored' | 'duplicate';
+
+interface Pending {
+  batch: ReadingsBatch;
+  keyId: string;
+  requestId?: string;
+  resolve: (landing: Landing) => void;
+  reject: (error: Error) => void;
+}
+
+export class IngestOverloaded extends Error {
+  override name = 'IngestOverloaded';
+}
+
+export interface IngestWriterOptions {
+  /** Readings per transaction, at most (a single larger batch still goes alone). */
+  maxReadingsPerFlush?: number;
+  /** Transactions in flight at once. */
+  maxConcurrentFlushes?: number;
+  /** Readings waiting beyond this are refused with 503 until the queue drains. */
+  maxQueuedReadings?: number;
+}
+
+const readingColumns = ['device_id', 'batch_id', 'session_id', 'ts', 'ax', 'ay', 'az', 'gx', 'gy', 'gz', 'mx', 'my', 'mz', 'received_at'];
+
+export class IngestWriter {
+  private queue: Pending[] = [];
+  private queuedReadings = 0;
+  private flushing = 0;
+  private readonly maxPerFlush: number;
+  private readonly maxFlushes: number;
+  private readonly maxQueued: number;
+  private idle: (() => void)[] = [];
+  /** Transactions committed so far, and the batches they carried (for metrics and tests). */
+  readonly stats = { flushes: 0, batches: 0, readings: 0, duplicates: 0, failedFlushes: 0 };
+
+  constructor(
+    private readonly pool: Pool,
+    options: IngestWriterOptions = {},
+  ) {
+    this.maxPerFlush = options.maxReadingsPerFlush ?? 50_000;
+    this.maxFlushes = options.maxConcurrentFlushes ?? 2;
+    this.maxQueued = options.maxQueuedReadings ?? 500_000;
+  }
+
+  /** Resolves once the batch is committed (or known to be a duplicate). */
+  submit(batch: ReadingsBatch, keyId: string, requestId?: string): Promise<Landing> {
+    if (this.queuedReadings + batch.readings.length > this.maxQueued) {
+      return Promise.reject(new IngestOverloaded(`ingest queue is full (${this.queuedReadings} readings waiting)`));
+    }
+    return new Promise<Landing>((resolve, reject) => {
+      this.queue.push({ batch, keyId, requestId, resolve, reject });
+      this.queuedReadings += batch.readings.length;
+      this.pump();
+    });
+  }
+
+  /** Resolves when nothing is queued or in flight (graceful shutdown). */
+  drain(): Promise<void> {
+    if (!this.queue.length && !this.flushing) return Promise.resolve();
+    return new Promise((resolve) => this.idle.push(resolve));
+  }
+
+  private pump(): void {
+    while (this.queue.length && this.flushing < this.maxFlushes) {
+      const group: Pending[] = [];
+      let readings = 0;
+      while (this.queue.length && (group.length === 0 || readings + this.queue[0]!.batch.readings.length <= this.maxPerFlush)) {
+        const next = this.queue.shift()!;
+        readings += next.batch.readings.length;
+        group.push(next);
+      }
+      this.queuedReadings -= readings;
+      this.flushing++;
+      void this.flush(group).finally(() => {
+        this.flushing--;
+        this.pump();
+        if (!this.queue.length && !this.flushing) for (const done of this.idle.splice(0)) done();
+      });
+    }
+  }
+
+  private async flush(group: Pending[]): Promise<void> {
+    // The same batch twice in one transaction (a client retrying fast): the first one counts.
+    const first = new Map<string, Pending>();
+    for (const p of group) {
+      const key = `${p.batch.deviceId}\u0000${p.batch.batchId}`;
+      if (!first.has(key)) first.set(key, p);
+    }
+    const unique = [...first.values()];
+    const receivedAt = new Date();
+    let fresh: Set<string>;
+    try {
+      fresh = await withTransaction(this.pool, async (client) => {
+        const { rows } = await client.query(
+          `INSERT INTO bronze.ingest_batches (device_id, batch_id, kind, items, key_id, request_id, received_at)
+           SELECT d, b, 'readings', n, k, r, $6 FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[]) AS t(d, b, n, k, r)
+           ON CONFLICT (device_id, batch_id) DO NOTHING
+           RETURNING device_id, batch_id`,
+          [
+            unique.map((p) => p.batch.deviceId),
+            unique.map((p) => p.batch.batchId),
+            unique.map((p) => p.batch.readings.length),
+            unique.map((p) => p.keyId),
+            unique.map((p) => p.requestId ?? null),
+            receivedAt,
+          ],
+        );
+        const stored = new Set(rows.map((r) => `${r.device_id}\u0000${r.batch_id}`));
+        const batches = unique.filter((p) => stored.has(`${p.batch.deviceId}\u0000${p.batch.batchId}`));
+        await copyBatches(client, { table: 'bronze.imu_readings', columns: readingColumns }, rowsOf(batches, receivedAt));
+        return stored;
+      });
+    } catch (e) {
+      this.stats.failedFlushes++;
+      const error = e instanceof Error ? e : new Error(String(e));
+      for (const p of group) p.reject(error);
+      return;
+    }
+    this.stats.flushes++;
+    for (const p of group) {
+      const key = `${p.batch.deviceId}\u0000${p.batch.batchId}`;
+      const stored = first.get(key) === p && fresh.has(key);
+      if (stored) {
+        this.stats.batches++;
+        this.stats.readings += p.batch.readings.length;
+      } else this.stats.duplicates++;
+      p.resolve(stored ? 'stored' : 'duplicate');
+    }
+  }
+}
+
+function* rowsOf(batches: Pending[], receivedAt: Date): Generator<CopyRow[]> {
+  for (const { batch } of batches) {
+    const session = batch.sessionId ?? null;
+    const rows: CopyRow[] = new Array(batch.readings.length);
+    for (let i = 0; i < batch.readings.length; i++) {
+      const r = batch.readings[i]!;
+      rows[i] = [batch.deviceId, batch.batchId, session, new Date(r.timestamp), r.ax, r.ay, r.az, r.gx, r.gy, r.gz, r.mx ?? null, r.my ?? null, r.mz ?? null, receivedAt];
+    }
+    yield rows;
+  }
+}

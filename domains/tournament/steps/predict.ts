@@ -1,0 +1,73 @@
+// Silver steps of the tournament pipeline: game predictions (a win probability for every ordered
+// pair of teams from the logistic model on rating difference) and market predictions (each team's
+// expected share of the auction pool: a random-forest regressor trained on historical auctions
+// when there are any, the documented prior otherwise).
+import { replacePartitionIn } from '../../../lib/db/copy.ts';
+import { withTransaction } from '../../../lib/db/pool.ts';
+import { readTournament } from '../sql/tournament.ts';
+import { RandomForestRegressor } from '../../../lib/forest/index.ts';
+import { calibration, marketFeatureMatrix, marketSharePrior, probabilityMatrix, validateField, type Team } from '../../../lib/tournament/index.ts';
+import type { StepFactory } from '../../../engine/activities/step-runner.ts';
+import { gameModelFor } from './params.ts';
+
+export const predictGames: StepFactory = ({ pools }) => async (input) => {
+  const t = await readTournament(pools.worker, input.partition);
+  const { model, method } = gameModelFor(t);
+  const n = t.teams.length;
+  const p = probabilityMatrix(model, t.teams.map((x) => x.rating));
+  const rows: unknown[][] = [];
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) rows.push([input.partition, t.teams[i].key, t.teams[j].key, p[i * n + j]]);
+  await withTransaction(pools.worker, (client) =>
+    replacePartitionIn(client, { table: 'silver.game_predictions', columns: ['tournament_key', 'team_a', 'team_b', 'p_a_wins'] }, { tournament_key: input.partition }, rows),
+  );
+  const fit = t.historicalGames.length ? calibration(model, t.historicalGames) : null;
+  return {
+    rowsRead: n + t.historicalGames.length,
+    rowsWritten: rows.length,
+    metrics: { model: method, scale: model.scale, historicalGames: t.historicalGames.length, logLoss: fit?.logLoss ?? null, brier: fit?.brier ?? null },
+  };
+};
+
+/** Seasons of historical auctions whose field is a valid bracket, as (features, share of pool) rows. */
+function historicalMarket(t: Awaited<ReturnType<typeof readTournament>>, model: ReturnType<typeof gameModelFor>['model']) {
+  const seasons = new Map<number, { team: Team; amount: number }[]>();
+  for (const a of t.historicalAuctions) seasons.set(a.season, [...(seasons.get(a.season) ?? []), a]);
+  const x: number[][] = [];
+  const y: number[] = [];
+  let used = 0;
+  for (const rows of seasons.values()) {
+    const teams = rows.map((r) => r.team);
+    const total = rows.reduce((s, r) => s + r.amount, 0);
+    if (validateField(teams).length || !(total > 0)) continue;
+    used++;
+    x.push(...marketFeatureMatrix(teams, { model, payouts: t.calcutta.payouts }));
+    y.push(...rows.map((r) => r.amount / total));
+  }
+  return { x, y, seasons: used };
+}
+
+export const predictMarket: StepFactory = ({ pools }) => async (input) => {
+  const t = await readTournament(pools.worker, input.partition);
+  const { model } = gameModelFor(t);
+  const history = historicalMarket(t, model);
+  let shares: Float64Array;
+  let method: string;
+  let oob: number | null = null;
+  if (history.seasons >= 2) {
+    const forest = await new RandomForestRegressor({ nEstimators: 200, minSamplesLeaf: 3, seed: 1 }).fit(history.x, history.y);
+    oob = forest.oobScore;
+    // Shares cannot be negative and must fill the pool: clip, then normalise.
+    const raw = forest.predict(marketFeatureMatrix(t.teams, { model, payouts: t.calcutta.payouts })).map((v) => Math.max(v, 1e-6));
+    const total = raw.reduce((a, b) => a + b, 0);
+    shares = raw.map((v) => v / total);
+    method = `random forest on ${history.seasons} historical auctions`;
+  } else {
+    shares = marketSharePrior(t.teams, { model, payouts: t.calcutta.payouts });
+    method = 'prior: share ∝ expected value^0.8';
+  }
+  const rows = t.teams.map((team, i) => [input.partition, team.key, shares[i], method]);
+  await withTransaction(pools.worker, (client) =>
+    replacePartitionIn(client, { table: 'silver.market_predictions', columns: ['tournament_key', 'team_key', 'predicted_share', 'method'] }, { tournament_key: input.partition }, rows),
+  );
+  return { rowsRead: t.teams.length + t.historicalAuctions.length, rowsWritten: rows.length, metrics: { method, seasons: history.seasons, oobR2: oob } };
+};

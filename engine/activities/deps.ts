@@ -1,0 +1,15 @@
+// What every activity factory receives: the worker's database pool, a logger and the definitions.
+import type { Logger } from 'pino';
+import type { Definitions } from '../definitions.ts';
+import type { Pool } from '../../lib/db/pool.ts';
+
+export interface ActivityDeps {
+  pools: { worker: Pool };
+  log: Logger;
+  /** The task queues of this deployment (child workflows and steps are routed by kind). */
+  taskQueues: { io: string; compute: string };
+  /** Root of the landing folders that bronze loads read (a step's `landingDir` param overrides it). */
+  landingDir: string;
+  /** The deployment's pipelines and step activities (domains/index.ts). */
+  definitions: Definitions;
+}

@@ -1,0 +1,28 @@
+// All activities, built once per worker from their dependencies (see engine/temporal/worker.ts): the step
+// activities (wrapped by the step runner) and the run-history activities the workflows record with.
+import type { ActivityDeps } from './deps.ts';
+import { createBackfillActivities } from './backfills.ts';
+import { createRunHistoryActivities } from './run-history.ts';
+import { createScheduleActivities } from './schedules.ts';
+import type { StepInput } from '../pipeline/types.ts';
+import { runStep, type StepReport } from './step-runner.ts';
+
+export function createStepActivities(deps: ActivityDeps): Record<string, (input: StepInput) => Promise<StepReport>> {
+  return Object.fromEntries(Object.entries(deps.definitions.steps).map(([name, factory]) => [name, runStep(name, factory(deps), deps)]));
+}
+
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createStepActivities(deps),
+    ...createRunHistoryActivities(deps),
+    ...createBackfillActivities(deps),
+    ...createScheduleActivities(deps),
+  };
+}
+
+export type RunHistoryActivities = ReturnType<typeof createRunHistoryActivities>;
+export type BackfillActivities = ReturnType<typeof createBackfillActivities>;
+export type ScheduleActivities = ReturnType<typeof createScheduleActivities>;
+export type { ActivityDeps };
+export type { StepReport } from './step-runner.ts';
+export type { StepOutcomeRecord } from './run-history.ts';

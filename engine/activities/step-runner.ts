@@ -1,0 +1,78 @@
+// Wraps every step activity: records each attempt in ops (best effort, so recording never fails a
+// step), runs the step, then its data-quality checks; a failed check fails the step for good.
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { runChecks } from '../checks/run-checks.ts';
+import { recordAttemptFailure, recordAttemptStart, recordAttemptSuccess, type StepKey } from '../history/run-history.ts';
+import type { StepInput, StepResult } from '../pipeline/types.ts';
+import type { ActivityDeps } from './deps.ts';
+
+export type StepFn = (input: StepInput) => Promise<StepResult>;
+export type StepFactory = (deps: ActivityDeps) => StepFn;
+
+/** What a step activity returns to the workflow: the step's result plus its attempt and checks. */
+export interface StepReport extends StepResult {
+  attempt: number;
+  checks: { check: string; passed: boolean; detail: string }[];
+}
+
+/**
+ * Heartbeats for the step while it runs, so a dead worker is noticed within the heartbeat timeout
+ * even when the step's own code is quiet. The step's own heartbeats still go through, and the
+ * automatic ones repeat the step's latest details rather than clearing them.
+ */
+function keepAlive(ctx: Context): () => void {
+  const timeoutMs = ctx.info.heartbeatTimeoutMs;
+  if (!timeoutMs) return () => {};
+  const send = ctx.heartbeat.bind(ctx);
+  let last: unknown;
+  // `heartbeat` is a plain property of this activity's Context (readonly only in its typings).
+  (ctx as { heartbeat: (details?: unknown) => void }).heartbeat = (details?: unknown) => {
+    last = details;
+    send(details);
+  };
+  const timer = setInterval(() => send(last), Math.max(500, Math.floor(timeoutMs / 3)));
+  return () => clearInterval(timer);
+}
+
+export function runStep(name: string, fn: StepFn, deps: ActivityDeps) {
+  return async (input: StepInput): Promise<StepReport> => {
+    const ctx = Context.current();
+    const info = ctx.info;
+    const key: StepKey = { runId: input.runId, stepId: input.stepId, activity: name, taskQueue: info.taskQueue, layer: input.layer };
+    const attempt = info.attempt;
+    const bestEffort = async (what: string, write: () => Promise<unknown>) => {
+      try {
+        await write();
+      } catch (e) {
+        deps.log.warn({ err: (e as Error).message, step: input.stepId, attempt }, `could not record ${what}; the workflow records the outcome`);
+      }
+    };
+    await bestEffort('attempt start', () => recordAttemptStart(deps.pools.worker, key, attempt));
+    const stopBeating = keepAlive(ctx);
+    try {
+      const result = await fn(input);
+      const checks = await runChecks(deps.pools.worker, input.checks, input.partition, input.writes);
+      const failed = checks.filter((c) => !c.passed);
+      if (failed.length) {
+        throw ApplicationFailure.nonRetryable(
+          `data-quality check failed: ${failed.map((c) => `${c.check}: ${c.detail}`).join('; ')}`,
+          'DataQualityCheckFailed',
+          { checks },
+        );
+      }
+      const report: StepReport = { ...result, attempt, checks };
+      await bestEffort('attempt success', () =>
+        recordAttemptSuccess(deps.pools.worker, key, { attempt, partition: input.partition, result, reads: input.reads, writes: input.writes }),
+      );
+      return report;
+    } catch (e) {
+      const cancelled = Context.current().cancellationSignal.aborted;
+      await bestEffort('attempt failure', () =>
+        recordAttemptFailure(deps.pools.worker, key, { status: cancelled ? 'cancelled' : 'failed', error: (e as Error).message, attempt }),
+      );
+      throw e;
+    } finally {
+      stopBeating();
+    }
+  };
+}

@@ -1,0 +1,156 @@
+// Run history in ops: pipeline runs, step attempts and lineage. Every write is an idempotent upsert
+// keyed by what identifies it (workflow run; run + step + attempt), so a retried recording never
+// leaves two rows for one attempt.
+import type { LineageEntry, RunSummary, StepResult, TableRef } from '../pipeline/types.ts';
+import { withTransaction, type Pool, type Queryable } from '../../lib/db/pool.ts';
+
+export interface RunStart {
+  workflowId: string;
+  runId: string;
+  pipeline: string;
+  partition: string;
+  trigger: 'manual' | 'schedule' | 'backfill';
+  params: Record<string, unknown>;
+  backfillId?: string;
+  scheduledStart?: string;
+  /** The steps as run: id, activity, layer, queue, dependencies. */
+  definition?: { steps: { id: string; activity: string; layer: string; queue: string; dependsOn: string[] }[] };
+}
+
+/** Returns ops.pipeline_runs.id for this workflow run, creating the row on first call. */
+export async function recordRunStart(db: Queryable, run: RunStart): Promise<number> {
+  const { rows } = await db.query(
+    `INSERT INTO ops.pipeline_runs (pipeline, partition_key, status, trigger, params, workflow_id, run_id, backfill_id, scheduled_start, definition)
+     VALUES ($1, $2, 'running', $3, $4, $5, $6, $7, $8, $9)
+     ON CONFLICT (workflow_id, run_id) DO UPDATE SET pipeline = EXCLUDED.pipeline
+     RETURNING id`,
+    [run.pipeline, run.partition, run.trigger, run.params, run.workflowId, run.runId, run.backfillId ?? null, run.scheduledStart ?? null, run.definition ?? null],
+  );
+  return rows[0].id;
+}
+
+export async function recordRunEnd(db: Queryable, id: number, summary: RunSummary): Promise<void> {
+  const failed = summary.steps.filter((s) => s.status === 'failed');
+  const error = failed.length ? failed.map((s) => `${s.stepId}: ${s.error ?? 'failed'}`).join('; ') : null;
+  await db.query(
+    `UPDATE ops.pipeline_runs SET status = $2, ended_at = coalesce(ended_at, now()), error = $3, summary = $4 WHERE id = $1`,
+    [id, summary.status, error, summary],
+  );
+}
+
+export interface StepKey {
+  runId: number;
+  stepId: string;
+  activity: string;
+  taskQueue: string;
+  layer: string;
+}
+
+export const ABANDONED = 'abandoned: the worker stopped before finishing this attempt';
+
+export async function recordAttemptStart(db: Queryable, step: StepKey, attempt: number): Promise<number> {
+  // An earlier attempt still "running" lost its worker (Temporal retried it after a timeout).
+  await db.query(
+    `UPDATE ops.step_runs SET status = 'failed', ended_at = now(), error = $3
+      WHERE pipeline_run_id = $1 AND step_id = $2 AND attempt < $4 AND status = 'running'`,
+    [step.runId, step.stepId, ABANDONED, attempt],
+  );
+  const { rows } = await db.query(
+    `INSERT INTO ops.step_runs (pipeline_run_id, step_id, activity, task_queue, layer, attempt, status, started_at)
+     VALUES ($1, $2, $3, $4, $5, $6, 'running', now())
+     ON CONFLICT (pipeline_run_id, step_id, attempt)
+       DO UPDATE SET status = 'running', started_at = now(), ended_at = NULL, error = NULL
+     RETURNING id`,
+    [step.runId, step.stepId, step.activity, step.taskQueue, step.layer, attempt],
+  );
+  return rows[0].id;
+}
+
+function lineageOf(declared: TableRef[], reported: LineageEntry[] | undefined, partition: string): LineageEntry[] {
+  if (reported) return reported;
+  return declared.map((t) => ({ table: t.table, partition: t.partitionColumn ? partition : null }));
+}
+
+export interface AttemptSuccess {
+  attempt: number;
+  partition: string;
+  result: StepResult;
+  reads: TableRef[];
+  writes: TableRef[];
+}
+
+/** Marks an attempt succeeded with its row counts, metrics and lineage (replacing any earlier record of it). */
+export async function recordAttemptSuccess(pool: Pool, step: StepKey, s: AttemptSuccess): Promise<void> {
+  await withTransaction(pool, async (client) => {
+    const { rows } = await client.query(
+      `INSERT INTO ops.step_runs (pipeline_run_id, step_id, activity, task_queue, layer, attempt, status, started_at, ended_at, rows_read, rows_written, metrics)
+       VALUES ($1, $2, $3, $4, $5, $6, 'succeeded', now(), now(), $7, $8, $9)
+       ON CONFLICT (pipeline_run_id, step_id, attempt) DO UPDATE SET
+         status = 'succeeded', ended_at = coalesce(ops.step_runs.ended_at, now()), error = NULL,
+         rows_read = EXCLUDED.rows_read, rows_written = EXCLUDED.rows_written, metrics = EXCLUDED.metrics
+       RETURNING id`,
+      [step.runId, step.stepId, step.activity, step.taskQueue, step.layer, s.attempt, s.result.rowsRead ?? null, s.result.rowsWritten ?? null, s.result.metrics ?? null],
+    );
+    const stepRunId = rows[0].id;
+    await client.query(
+      `UPDATE ops.step_runs SET status = 'failed', ended_at = now(), error = $3
+        WHERE pipeline_run_id = $1 AND step_id = $2 AND attempt < $4 AND status = 'running'`,
+      [step.runId, step.stepId, ABANDONED, s.attempt],
+    );
+    await client.query('DELETE FROM ops.lineage WHERE step_run_id = $1', [stepRunId]);
+    const entries = [
+      ...lineageOf(s.reads, s.result.lineage?.reads, s.partition).map((e) => ['read', e] as const),
+      ...lineageOf(s.writes, s.result.lineage?.writes, s.partition).map((e) => ['write', e] as const),
+    ];
+    for (const [direction, e] of entries) {
+      const rowsMoved = e.rows ?? (entries.filter(([d]) => d === direction).length === 1 ? (direction === 'read' ? s.result.rowsRead : s.result.rowsWritten) : undefined);
+      await client.query(
+        `INSERT INTO ops.lineage (step_run_id, direction, table_name, partition_key, rows) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (step_run_id, direction, table_name, coalesce(partition_key, '')) DO UPDATE SET rows = EXCLUDED.rows`,
+        [stepRunId, direction, e.table, e.partition, rowsMoved ?? null],
+      );
+    }
+  });
+}
+
+/**
+ * Marks a failed or cancelled step. With an attempt number, that attempt; without one (the
+ * workflow does not learn the last attempt of a failed activity), the latest attempt on record,
+ * or a first attempt when the step never started.
+ */
+export async function recordAttemptFailure(
+  db: Queryable,
+  step: StepKey,
+  failure: { status: 'failed' | 'cancelled'; error: string; attempt?: number },
+): Promise<void> {
+  if (failure.attempt !== undefined) {
+    await db.query(
+      `INSERT INTO ops.step_runs (pipeline_run_id, step_id, activity, task_queue, layer, attempt, status, started_at, ended_at, error)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, now(), now(), $8)
+       ON CONFLICT (pipeline_run_id, step_id, attempt) DO UPDATE SET
+         status = EXCLUDED.status, ended_at = coalesce(ops.step_runs.ended_at, now()), error = EXCLUDED.error`,
+      [step.runId, step.stepId, step.activity, step.taskQueue, step.layer, failure.attempt, failure.status, failure.error],
+    );
+    return;
+  }
+  const updated = await db.query(
+    `UPDATE ops.step_runs SET status = $3, ended_at = coalesce(ended_at, now()), error = coalesce(error, $4)
+     WHERE id = (SELECT id FROM ops.step_runs WHERE pipeline_run_id = $1 AND step_id = $2 ORDER BY attempt DESC LIMIT 1)
+       AND status IN ('running', 'failed', 'cancelled')`,
+    [step.runId, step.stepId, failure.status, failure.error],
+  );
+  if (updated.rowCount) return;
+  const exists = await db.query('SELECT 1 FROM ops.step_runs WHERE pipeline_run_id = $1 AND step_id = $2', [step.runId, step.stepId]);
+  if (exists.rowCount) return; // the latest attempt succeeded: a later failure of recording is not the step's
+  await recordAttemptFailure(db, step, { ...failure, attempt: failure.status === 'cancelled' ? 0 : 1 });
+}
+
+/** A step that never ran because an upstream step failed (skipped) or the run was cancelled. */
+export async function recordStepNotRun(db: Queryable, step: StepKey, status: 'skipped' | 'cancelled', reason: string): Promise<void> {
+  await db.query(
+    `INSERT INTO ops.step_runs (pipeline_run_id, step_id, activity, task_queue, layer, attempt, status, error)
+     VALUES ($1, $2, $3, $4, $5, 0, $6, $7)
+     ON CONFLICT (pipeline_run_id, step_id, attempt) DO NOTHING`,
+    [step.runId, step.stepId, step.activity, step.taskQueue, step.layer, status, reason],
+  );
+}

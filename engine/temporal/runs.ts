@@ -1,0 +1,95 @@
+// Starting pipeline runs and backfills: the one place that turns a pipeline name and partition
+// into a Temporal workflow with a readable id and searchable attributes.
+import { randomBytes } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import type { Config } from '../../lib/config.ts';
+import { checkPartition, expandPartitions, type PartitionRange } from '../pipeline/partitions.ts';
+import type { PipelineDefinition } from '../pipeline/types.ts';
+import { backfill, pipelineRun } from '../workflows/index.ts';
+import { partitionKey, pipelineKey, triggerKey } from './search-attributes.ts';
+
+export function runWorkflowId(pipeline: string, partition: string): string {
+  return `${pipeline}/${partition}`;
+}
+
+export interface StartedRun {
+  handle: WorkflowHandle<typeof pipelineRun>;
+  /** False when the partition was already running and we attached to that run instead. */
+  started: boolean;
+}
+
+/**
+ * Starts a run of one partition, or attaches to the run already going for it: a partition's
+ * workflow id is derived from pipeline and partition, so two runs of it can never overlap.
+ */
+export async function startPipelineRun(
+  client: Client,
+  config: Config,
+  pipeline: PipelineDefinition,
+  partition: string,
+  options: { params?: Record<string, unknown>; taskQueues?: Config['taskQueues'] } = {},
+): Promise<StartedRun> {
+  checkPartition(pipeline.partitioning, partition, pipeline.name);
+  const queues = options.taskQueues ?? config.taskQueues;
+  const workflowId = runWorkflowId(pipeline.name, partition);
+  try {
+    const handle = await client.workflow.start(pipelineRun, {
+      taskQueue: queues.io,
+      workflowId,
+      workflowIdConflictPolicy: 'FAIL',
+      args: [{ pipeline, partition, params: options.params, trigger: 'manual', computeQueue: queues.compute }],
+      typedSearchAttributes: [
+        { key: pipelineKey, value: pipeline.name },
+        { key: partitionKey, value: partition },
+        { key: triggerKey, value: 'manual' },
+      ],
+    });
+    return { handle, started: true };
+  } catch (e) {
+    if (e instanceof WorkflowExecutionAlreadyStartedError) {
+      return { handle: client.workflow.getHandle<typeof pipelineRun>(workflowId), started: false };
+    }
+    throw e;
+  }
+}
+
+export interface BackfillRequest {
+  range: PartitionRange;
+  concurrency: number;
+  onlyFailed?: boolean;
+  params?: Record<string, unknown>;
+  childrenPerRun?: number;
+  taskQueues?: Config['taskQueues'];
+}
+
+function rangeLabel(range: PartitionRange): string {
+  return 'keys' in range ? `${range.keys.length}-keys` : `${range.from}..${range.to}`;
+}
+
+export async function startBackfill(client: Client, config: Config, pipeline: PipelineDefinition, request: BackfillRequest) {
+  expandPartitions(pipeline.partitioning, request.range, pipeline.name); // fail here, not in the workflow
+  if (!Number.isInteger(request.concurrency) || request.concurrency < 1 || request.concurrency > 100) {
+    throw new RangeError(`--concurrency: must be a whole number from 1 to 100 (got ${request.concurrency})`);
+  }
+  const queues = request.taskQueues ?? config.taskQueues;
+  const id = `backfill/${pipeline.name}/${rangeLabel(request.range)}/${randomBytes(3).toString('hex')}`;
+  return client.workflow.start(backfill, {
+    taskQueue: queues.io,
+    workflowId: id,
+    args: [
+      {
+        pipeline,
+        range: request.range,
+        concurrency: request.concurrency,
+        mode: request.onlyFailed ? 'only-failed' : 'all',
+        params: request.params,
+        childrenPerRun: request.childrenPerRun,
+        computeQueue: queues.compute,
+      },
+    ],
+    typedSearchAttributes: [
+      { key: pipelineKey, value: pipeline.name },
+      { key: triggerKey, value: 'backfill' },
+    ],
+  });
+}

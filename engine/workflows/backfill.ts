@@ -1,0 +1,168 @@
+// The backfill workflow: runs a pipeline over a range of partitions as child pipeline runs, keeping
+// at most `concurrency` going at once (a sliding window), and continuing as new every few hundred
+// children so ranges of thousands of partitions stay within Temporal's history limits. A worker
+// restart loses nothing: the window's state is the workflow's own.
+import {
+  ApplicationFailure,
+  CancellationScope,
+  CancelledFailure,
+  ChildWorkflowFailure,
+  condition,
+  continueAsNew,
+  defineQuery,
+  executeChild,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { BackfillActivities } from '../activities/index.ts';
+import type { BackfillCounts } from '../activities/backfills.ts';
+import { expandPartitions, type PartitionRange } from '../pipeline/partitions.ts';
+import type { PipelineDefinition } from '../pipeline/types.ts';
+import { partitionKey, pipelineKey, triggerKey } from '../temporal/search-attributes.ts';
+import { pipelineRun } from './pipeline-run.ts';
+
+export interface BackfillInput {
+  pipeline: PipelineDefinition;
+  range: PartitionRange;
+  concurrency: number;
+  mode: 'all' | 'only-failed';
+  params?: Record<string, unknown>;
+  computeQueue: string;
+  /** Children started per workflow run before continuing as new (default 500). */
+  childrenPerRun?: number;
+  /** Carried across continue-as-new; absent on the first run. */
+  carried?: BackfillState;
+}
+
+interface BackfillState {
+  partitions: string[];
+  next: number;
+  counts: Omit<BackfillCounts, 'pending' | 'running'>;
+  failures: { partition: string; error: string }[];
+  runs: number;
+}
+
+export interface BackfillProgress extends BackfillCounts {
+  backfillId: string;
+  pipeline: string;
+  total: number;
+  runningPartitions: string[];
+  failures: { partition: string; error: string }[];
+  /** How many times the workflow has continued as new so far. */
+  continuedAsNew: number;
+}
+
+export const backfillProgressQuery = defineQuery<BackfillProgress>('progress');
+
+const activities = proxyActivities<BackfillActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
+
+const MAX_FAILURES_KEPT = 100;
+
+function childError(e: unknown): string {
+  if (e instanceof ChildWorkflowFailure && e.cause) return e.cause.message;
+  return e instanceof Error ? e.message : String(e);
+}
+
+export async function backfill(input: BackfillInput): Promise<BackfillProgress> {
+  const info = workflowInfo();
+  const name = input.pipeline.name;
+  let state = input.carried;
+  if (!state) {
+    let partitions = expandPartitions(input.pipeline.partitioning, input.range, name);
+    if (input.mode === 'only-failed') partitions = await activities.selectPartitionsToRedo(name, partitions);
+    state = { partitions, next: 0, counts: { succeeded: 0, failed: 0, skipped: 0, cancelled: 0 }, failures: [], runs: 0 };
+  }
+  const st = state;
+  await activities.recordBackfillStart({
+    id: info.workflowId,
+    workflowRunId: info.runId,
+    pipeline: name,
+    range: input.range,
+    partitions: st.partitions.length,
+    concurrency: input.concurrency,
+    mode: input.mode,
+  });
+
+  const running = new Set<string>();
+  const progress = (): BackfillProgress => ({
+    backfillId: info.workflowId,
+    pipeline: name,
+    total: st.partitions.length,
+    pending: st.partitions.length - st.next,
+    running: running.size,
+    ...st.counts,
+    runningPartitions: [...running],
+    failures: st.failures,
+    continuedAsNew: st.runs,
+  });
+  setHandler(backfillProgressQuery, progress);
+
+  const settle = (partition: string, status: keyof BackfillState['counts'], error?: string) => {
+    st.counts[status]++;
+    if (error && st.failures.length < MAX_FAILURES_KEPT) st.failures.push({ partition, error });
+    running.delete(partition);
+  };
+
+  const launch = (partition: string) => {
+    running.add(partition);
+    executeChild(pipelineRun, {
+      workflowId: `${name}/${partition}`,
+      args: [{ pipeline: input.pipeline, partition, params: input.params, trigger: 'backfill', backfillId: info.workflowId, computeQueue: input.computeQueue }],
+      typedSearchAttributes: [
+        { key: pipelineKey, value: name },
+        { key: partitionKey, value: partition },
+        { key: triggerKey, value: 'backfill' },
+      ],
+    }).then(
+      () => settle(partition, 'succeeded'),
+      (e) => {
+        if (e instanceof WorkflowExecutionAlreadyStartedError) settle(partition, 'skipped', 'another run of this partition was already going');
+        else if (isCancellation(e)) settle(partition, 'cancelled');
+        else settle(partition, 'failed', childError(e));
+      },
+    );
+  };
+
+  const perRun = input.childrenPerRun ?? 500;
+  let startedHere = 0;
+  try {
+    while (st.next < st.partitions.length && startedHere < perRun && !workflowInfo().continueAsNewSuggested) {
+      await condition(() => running.size < input.concurrency);
+      launch(st.partitions[st.next++]!);
+      startedHere++;
+    }
+    // Drain the window before continuing as new: children belong to the run that started them.
+    await condition(() => running.size === 0);
+  } catch (e) {
+    if (!isCancellation(e)) throw e;
+    // Cancelled: running children are being cancelled with us; wait for them, start nothing new.
+    await CancellationScope.nonCancellable(async () => {
+      await condition(() => running.size === 0);
+      await activities.recordBackfillEnd(info.workflowId, 'cancelled', { ...progress(), pending: st.partitions.length - st.next, running: 0 });
+    });
+    throw new CancelledFailure(`backfill ${info.workflowId} was cancelled`, [progress()]);
+  }
+
+  if (st.next < st.partitions.length) {
+    st.runs++;
+    await continueAsNew<typeof backfill>({ ...input, carried: st });
+  }
+  const result = progress();
+  const status = st.counts.failed > 0 ? 'failed' : 'succeeded';
+  await activities.recordBackfillEnd(info.workflowId, status, result);
+  if (status === 'failed') {
+    throw ApplicationFailure.create({
+      type: 'BackfillFailed',
+      message: `${st.counts.failed} of ${result.total} partitions failed (first: ${st.failures[0]?.partition}: ${st.failures[0]?.error})`,
+      details: [result],
+      nonRetryable: true,
+    });
+  }
+  return result;
+}
