@@ -32,14 +32,9 @@ export class KeyStore {
   async find(id: string): Promise<StoredKey | null> {
     const hit = this.cache.get(id);
     if (hit && hit.until > Date.now()) return hit.key;
-    const { rows } = await this.pool.query(
-      'SELECT role, device_id, secret_hash, revoked_at IS NOT NULL AS revoked FROM ops.api_keys WHERE id = $1',
-      [id],
-    );
+    const { rows } = await this.pool.query('SELECT role, device_id, secret_hash, revoked_at IS NOT NULL AS revoked FROM ops.api_keys WHERE id = $1', [id]);
     const row = rows[0];
-    const key: StoredKey | null = row
-      ? { role: row.role, deviceId: row.device_id, secretHash: row.secret_hash, revoked: row.revoked }
-      : null;
+    const key: StoredKey | null = row ? { role: row.role, deviceId: row.device_id, secretHash: row.secret_hash, revoked: row.revoked } : null;
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(id, { key, until: Date.now() + this.ttlMs });
     return key;

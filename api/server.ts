@@ -58,9 +58,7 @@ export async function startApi(config: Config, log: Logger): Promise<RunningApi>
       },
       () => resolve(s),
     );
-    s.once('error', (e: NodeJS.ErrnoException) =>
-      reject(new Error(e.code === 'EADDRINUSE' ? `API_PORT: ${config.api.port} is already in use` : e.message)),
-    );
+    s.once('error', (e: NodeJS.ErrnoException) => reject(new Error(e.code === 'EADDRINUSE' ? `API_PORT: ${config.api.port} is already in use` : e.message)));
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.api.port;

@@ -27,7 +27,15 @@ function makeRows(n: number): unknown[][] {
     rows[i] = [
       `device-${String(device).padStart(3, '0')}`,
       new Date(start + Math.floor(i / 32) * 20),
-      g(), g(), g() + 9.81, g(), g(), g(), g() * 10, g() * 10, g() * 10,
+      g(),
+      g(),
+      g() + 9.81,
+      g(),
+      g(),
+      g(),
+      g() * 10,
+      g() * 10,
+      g() * 10,
       `session-${device}-${Math.floor(i / 32 / 3000)}`,
     ];
   }
@@ -79,7 +87,9 @@ async function main() {
       );
       await reset(pool);
       insert.push(await timed(() => insertRows(pool, rows.slice(0, INSERT_ROWS))));
-      console.log(`  round ${r + 1}: writer ${writer[r]!.toFixed(2)} s, psql ${psql[r]!.toFixed(2)} s, INSERT (${INSERT_ROWS.toLocaleString()} rows) ${insert[r]!.toFixed(2)} s`);
+      console.log(
+        `  round ${r + 1}: writer ${writer[r]!.toFixed(2)} s, psql ${psql[r]!.toFixed(2)} s, INSERT (${INSERT_ROWS.toLocaleString()} rows) ${insert[r]!.toFixed(2)} s`,
+      );
     }
     const { rows: count } = await pool.query('SELECT count(*)::int AS n FROM bench_readings');
     if (count[0].n !== INSERT_ROWS) throw new Error(`expected ${INSERT_ROWS} rows after INSERT, found ${count[0].n}`);
@@ -100,7 +110,7 @@ async function main() {
       ],
       notes: [
         'The writer formats JS values (Dates, numbers, strings) into COPY text in the same process; psql only streams a prepared file.',
-        'Doubles with at most six decimals (here ax, ay, gx, gy, gz and some of the rest) are written by a digit loop; the others by V8\'s shortest round-trip form.',
+        "Doubles with at most six decimals (here ax, ay, gx, gy, gz and some of the rest) are written by a digit loop; the others by V8's shortest round-trip form.",
       ],
     });
   } finally {

@@ -79,7 +79,8 @@ function compare(ours: Float64Array, theirs: Float64Array): { differing: number;
   const byFeature = new Map<string, number>();
   let differing = 0;
   for (let i = 0; i < ours.length; i++) {
-    const a = ours[i], b = theirs[i];
+    const a = ours[i],
+      b = theirs[i];
     if (Number.isNaN(a) && Number.isNaN(b)) continue;
     if (!(Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(a), Math.abs(b)))) {
       differing++;
@@ -105,7 +106,10 @@ function main() {
 
     const ours = jobs.length / oursSeconds;
     const numpy = jobs.length / peer.seconds;
-    const worst = [...byFeature].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([name, n]) => `${name} ${n}`);
+    const worst = [...byFeature]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 5)
+      .map(([name, n]) => `${name} ${n}`);
     writeBenchResult({
       id: 'features',
       title: `IMU window features: ${FEATURE_COUNT} features of 200-reading windows, one thread`,
@@ -116,12 +120,19 @@ function main() {
         `preallocated matrix. Median of ${REPEATS} passes after a warm-up; numpy: median of 3 passes in batches of 1,024 windows, ` +
         `file reading excluded, OMP/OpenBLAS/MKL threads 1.`,
       figures: [
-        { name: 'lib/imu features (TypeScript)', value: ours, unit: 'windows/s', ratio: ours / numpy, goal: `≥${GOAL.toLocaleString('en-US')} windows/s/core`, met: ours >= GOAL },
+        {
+          name: 'lib/imu features (TypeScript)',
+          value: ours,
+          unit: 'windows/s',
+          ratio: ours / numpy,
+          goal: `≥${GOAL.toLocaleString('en-US')} windows/s/core`,
+          met: ours >= GOAL,
+        },
         { name: `numpy ${peer.numpy}, vectorised (anchor)`, value: numpy, unit: 'windows/s' },
         { name: 'time per window (TypeScript)', value: (oursSeconds / jobs.length) * 1e6, unit: 'µs' },
       ],
       notes: [
-        `Both computed the same ${(matrix.length).toLocaleString('en-US')} values; ${differing.toLocaleString('en-US')} differ by more than 1e-6 relative` +
+        `Both computed the same ${matrix.length.toLocaleString('en-US')} values; ${differing.toLocaleString('en-US')} differ by more than 1e-6 relative` +
           (worst.length ? ` (most in ${worst.join(', ')}).` : '.'),
         'Ours reads straight from reading columns via window descriptors, as silver will; numpy gets the windows pre-gathered as a dense array.',
       ],

@@ -62,7 +62,10 @@ async function main() {
     writeFileSync(join(dir, 'x.f64'), d.x);
     writeFileSync(join(dir, 'train.i32'), Int32Array.from(train));
     writeFileSync(join(dir, 'test.i32'), Int32Array.from(test));
-    for (const [name, labels] of [['simulated labels', pick(d.labels, train)], [`${NOISE * 100}% of training labels flipped`, noisy]] as const) {
+    for (const [name, labels] of [
+      ['simulated labels', pick(d.labels, train)],
+      [`${NOISE * 100}% of training labels flipped`, noisy],
+    ] as const) {
       const all = [...d.labels];
       train.forEach((r, i) => (all[r] = labels[i]));
       writeFileSync(join(dir, 'labels.txt'), all.join('\n'));
@@ -72,13 +75,28 @@ async function main() {
       const acc = accuracy(testLabels, one.forest.predict(testX));
       const nodes = one.forest.trees.reduce((s, t) => s + t.feature.length, 0) / TREES;
       figures.push(
-        { name: `${name}: lib/forest fit, 1 thread`, value: one.seconds, unit: 's', ratio: one.seconds / sk.seconds, goal: '≤2× scikit-learn', met: one.seconds <= 2 * sk.seconds },
+        {
+          name: `${name}: lib/forest fit, 1 thread`,
+          value: one.seconds,
+          unit: 's',
+          ratio: one.seconds / sk.seconds,
+          goal: '≤2× scikit-learn',
+          met: one.seconds <= 2 * sk.seconds,
+        },
         { name: `${name}: scikit-learn ${sk.sklearn} fit, n_jobs=1 (anchor)`, value: sk.seconds, unit: 's' },
         { name: `${name}: lib/forest fit, ${availableParallelism()} worker threads`, value: both.seconds, unit: 's', ratio: both.seconds / sk.seconds },
-        { name: `${name}: lib/forest held-out accuracy`, value: acc * 100, unit: '%', goal: 'within 1 pp of scikit-learn', met: Math.abs(acc - sk.accuracy) <= 0.01 },
+        {
+          name: `${name}: lib/forest held-out accuracy`,
+          value: acc * 100,
+          unit: '%',
+          goal: 'within 1 pp of scikit-learn',
+          met: Math.abs(acc - sk.accuracy) <= 0.01,
+        },
         { name: `${name}: scikit-learn held-out accuracy`, value: sk.accuracy * 100, unit: '%' },
       );
-      notes.push(`${name}: ${nodes.toFixed(0)} nodes per tree on average; OOB accuracy ours ${(one.forest.oobScore! * 100).toFixed(2)}%, scikit-learn ${(sk.oob * 100).toFixed(2)}%.`);
+      notes.push(
+        `${name}: ${nodes.toFixed(0)} nodes per tree on average; OOB accuracy ours ${(one.forest.oobScore! * 100).toFixed(2)}%, scikit-learn ${(sk.oob * 100).toFixed(2)}%.`,
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -92,10 +110,7 @@ async function main() {
       `${TREES} trees, sqrt(features) per split, bootstrap, OOB score on, unlimited depth, 1 sample per leaf, for both. ` +
       `Best of 2 fits each. The flipped-labels run scores against the clean test labels.`,
     figures,
-    notes: [
-      ...notes,
-      'lib/forest bins each feature into ≤255 quantile bins once and finds splits by histogram; scikit-learn sorts exact values per node.',
-    ],
+    notes: [...notes, 'lib/forest bins each feature into ≤255 quantile bins once and finds splits by histogram; scikit-learn sorts exact values per node.'],
   });
 }
 

@@ -53,7 +53,11 @@ async function main() {
   for (let d = 0; d < DEVICES; d++) tokens.push((await createApiKey(owner, { name: `bench ${d}`, role: 'device', deviceId: `bench-${d}` })).token);
 
   const port = await freePort();
-  const api = startRefinery(['api'], stackEnv({ DATABASE_URL: db.url, INGEST_DATABASE_URL: logins.ingest, API_DATABASE_URL: logins.api, API_PORT: String(port), LOG_LEVEL: 'warn' }), process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []);
+  const api = startRefinery(
+    ['api'],
+    stackEnv({ DATABASE_URL: db.url, INGEST_DATABASE_URL: logins.ingest, API_DATABASE_URL: logins.api, API_PORT: String(port), LOG_LEVEL: 'warn' }),
+    process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [],
+  );
   const dir = mkdtempSync(join(tmpdir(), 'bench-ingest-'));
   try {
     await waitForPort(port);
@@ -93,7 +97,8 @@ async function main() {
     const now = new Date();
     for (let b = 0; b < Math.ceil(rows[0].n / BATCH); b++) {
       const body = JSON.parse(batchBody(b % DEVICES, 100_000 + b));
-      for (const r of body.readings) lines.push(format([body.deviceId, body.batchId, body.sessionId, new Date(r.timestamp), r.ax, r.ay, r.az, r.gx, r.gy, r.gz, r.mx, r.my, r.mz, now]));
+      for (const r of body.readings)
+        lines.push(format([body.deviceId, body.batchId, body.sessionId, new Date(r.timestamp), r.ax, r.ay, r.az, r.gx, r.gy, r.gz, r.mx, r.my, r.mz, now]));
     }
     writeFileSync(file, lines.join(''));
     const started = process.hrtime.bigint();
@@ -107,13 +112,22 @@ async function main() {
       reproduce: 'npx tsx bench/ingest.ts [seconds]',
       workload: `${DEVICES} devices (autocannon connections) posting ${BATCH}-reading JSON batches (9 axes each) with fresh batch ids for ${SECONDS} s to \`refinery api\` in its own process; readings/s counted in bronze afterwards; ceiling: psql \\copy of the same number of readings from a file`,
       figures: [
-        { name: 'readings committed per second', value: committedPerSecond, unit: 'readings/s', ratio: committedPerSecond / psqlPerSecond, goal: '≥150,000 readings/s', met: committedPerSecond >= 150_000 },
+        {
+          name: 'readings committed per second',
+          value: committedPerSecond,
+          unit: 'readings/s',
+          ratio: committedPerSecond / psqlPerSecond,
+          goal: '≥150,000 readings/s',
+          met: committedPerSecond >= 150_000,
+        },
         { name: 'acknowledgement latency p99', value: result.latency.p99, unit: 'ms', goal: '<200 ms', met: result.latency.p99 < 200 },
         { name: 'acknowledgement latency p50', value: result.latency.p50, unit: 'ms' },
         { name: 'batches acknowledged (all found in bronze)', value: acked, unit: 'batches' },
         { name: 'psql \\copy of the same readings (ceiling)', value: psqlPerSecond, unit: 'readings/s', ratio: 1 },
       ],
-      notes: ['The API validates every reading (zod), coalesces concurrent batches into shared COPY transactions and answers only after commit; client, API and PostgreSQL share the 2 cores.'],
+      notes: [
+        'The API validates every reading (zod), coalesces concurrent batches into shared COPY transactions and answers only after commit; client, API and PostgreSQL share the 2 cores.',
+      ],
     });
   } finally {
     await api.kill('SIGTERM');

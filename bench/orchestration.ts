@@ -85,7 +85,9 @@ async function main() {
       const overhead = 1 - rows[0].work_ms / rows[0].run_ms;
       figures.push({ name: `demo backfill, 90 partitions, concurrency ${concurrency}`, value: perMin, unit: 'partitions/min' });
       figures.push({ name: `  orchestration share of a run, concurrency ${concurrency}`, value: overhead * 100, unit: '% of run time' });
-      notes.push(`Concurrency ${concurrency}: ${(wallMs / 1000).toFixed(1)} s wall; a run took ${Math.round(rows[0].run_ms)} ms on average, of which ${Math.round(rows[0].work_ms)} ms was step work on the critical path.`);
+      notes.push(
+        `Concurrency ${concurrency}: ${(wallMs / 1000).toFixed(1)} s wall; a run took ${Math.round(rows[0].run_ms)} ms on average, of which ${Math.round(rows[0].work_ms)} ms was step work on the critical path.`,
+      );
     }
   } finally {
     await stack.stop();
@@ -98,7 +100,7 @@ async function main() {
     figures,
     notes: [
       ...notes,
-      'Per step, Refinery adds two recordings to Temporal\'s own cost: the attempt row written by the step runner inside the activity, and the outcome written by a local activity of the workflow.',
+      "Per step, Refinery adds two recordings to Temporal's own cost: the attempt row written by the step runner inside the activity, and the outcome written by a local activity of the workflow.",
       'Orchestration share = 1 − (critical-path step time ÷ run time), from ops timestamps; at higher concurrency it includes waiting for the shared 2 cores.',
       'On this dev server every task dispatch (workflow or activity task) waits ~42 ms between scheduled and started (read from the workflow history), except in the first workflow after start-up (~5 ms); the anchor shows the same, so the ≤1 s goal for 10 sequential steps is bounded by the server, not by Refinery (which adds a few percent). Tried without effect: 1 task-queue partition, the new matcher, no sticky cache, autoscaling pollers, TCP quickack on loopback.',
     ],

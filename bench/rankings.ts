@@ -41,7 +41,10 @@ async function serveChild(kind: string, port: number): Promise<void> {
 }
 
 function startServer(kind: 'api' | 'hello', port: number, env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), 'serve', kind, String(port)], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), 'serve', kind, String(port)], {
+    env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   return child;
 }
 
@@ -54,7 +57,8 @@ async function stopServer(child: ChildProcess): Promise<void> {
 
 async function load(url: string, headers: Record<string, string>, seconds: number) {
   const result = await autocannon({ url, connections: CONNECTIONS, duration: seconds, headers });
-  if (result.non2xx || result.errors || result.timeouts) throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors, ${result.timeouts} timeouts`);
+  if (result.non2xx || result.errors || result.timeouts)
+    throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors, ${result.timeouts} timeouts`);
   return result;
 }
 
@@ -91,7 +95,8 @@ async function main() {
     // The answer is the real one: every entry, best first.
     const check = await fetch(url, { headers });
     const body = (await check.json()) as { items: { entry: string }[] };
-    if (check.status !== 200 || body.items.map((e) => e.entry).join() !== seed.entries.map((e) => e.entry).join()) throw new Error(`unexpected rankings answer ${check.status}`);
+    if (check.status !== 200 || body.items.map((e) => e.entry).join() !== seed.entries.map((e) => e.entry).join())
+      throw new Error(`unexpected rankings answer ${check.status}`);
     const etag = check.headers.get('etag')!;
     await load(url, headers, WARMUP_SECONDS);
     const rankings = await load(url, headers, SECONDS);
@@ -103,11 +108,19 @@ async function main() {
       connections: CONNECTIONS,
       duration: SECONDS,
       headers,
-      requests: [{ setupRequest: (req) => ({ ...req, path: `${new URL(url).pathname}?cursor=${Buffer.from(JSON.stringify([1e6 + n++, ''])).toString('base64url')}` }) }],
+      requests: [
+        { setupRequest: (req) => ({ ...req, path: `${new URL(url).pathname}?cursor=${Buffer.from(JSON.stringify([1e6 + n++, ''])).toString('base64url')}` }) },
+      ],
     });
     if (uncached.non2xx || uncached.errors || uncached.timeouts) throw new Error(`uncached run: ${uncached.non2xx} non-2xx, ${uncached.errors} errors`);
-    const revalidated = await autocannon({ url, connections: CONNECTIONS, duration: Math.max(2, Math.round(SECONDS / 2)), headers: { ...headers, 'if-none-match': etag } });
-    if (revalidated.errors || revalidated['2xx'] || revalidated.non2xx !== revalidated.requests.total) throw new Error('revalidation run: expected only 304 answers');
+    const revalidated = await autocannon({
+      url,
+      connections: CONNECTIONS,
+      duration: Math.max(2, Math.round(SECONDS / 2)),
+      headers: { ...headers, 'if-none-match': etag },
+    });
+    if (revalidated.errors || revalidated['2xx'] || revalidated.non2xx !== revalidated.requests.total)
+      throw new Error('revalidation run: expected only 304 answers');
     await stopServer(api);
 
     const rps = rankings.requests.average;
@@ -120,9 +133,19 @@ async function main() {
         { name: 'rankings requests per second', value: rps, unit: 'req/s', ratio: rps / ceiling.requests.average, goal: '≥5,000 req/s', met: rps >= 5000 },
         { name: 'rankings latency p99', value: rankings.latency.p99, unit: 'ms', goal: '<50 ms', met: rankings.latency.p99 < 50 },
         { name: 'rankings latency p50', value: rankings.latency.p50, unit: 'ms' },
-        { name: 'rankings, every request from PostgreSQL (no cache hit)', value: uncached.requests.average, unit: 'req/s', ratio: uncached.requests.average / ceiling.requests.average },
+        {
+          name: 'rankings, every request from PostgreSQL (no cache hit)',
+          value: uncached.requests.average,
+          unit: 'req/s',
+          ratio: uncached.requests.average / ceiling.requests.average,
+        },
         { name: 'rankings from PostgreSQL latency p99', value: uncached.latency.p99, unit: 'ms' },
-        { name: 'revalidation (If-None-Match → 304) per second', value: revalidated.requests.average, unit: 'req/s', ratio: revalidated.requests.average / ceiling.requests.average },
+        {
+          name: 'revalidation (If-None-Match → 304) per second',
+          value: revalidated.requests.average,
+          unit: 'req/s',
+          ratio: revalidated.requests.average / ceiling.requests.average,
+        },
         { name: 'Hono hello world (ceiling)', value: ceiling.requests.average, unit: 'req/s', ratio: 1 },
         { name: 'Hono hello world latency p99', value: ceiling.latency.p99, unit: 'ms' },
       ],

@@ -8,7 +8,9 @@ import { formatValue, resultsDir, type BenchResult } from './report.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const notBenchmarks = new Set(['report.ts', 'run.ts']);
-const all = readdirSync(here).filter((f) => f.endsWith('.ts') && !notBenchmarks.has(f)).map((f) => f.replace(/\.ts$/, ''));
+const all = readdirSync(here)
+  .filter((f) => f.endsWith('.ts') && !notBenchmarks.has(f))
+  .map((f) => f.replace(/\.ts$/, ''));
 // `--report` only rewrites BENCHMARKS.md from the stored results, running nothing.
 const reportOnly = process.argv.includes('--report');
 const wanted = process.argv.slice(2).filter((a) => a !== '--report');

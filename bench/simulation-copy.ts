@@ -36,7 +36,10 @@ async function main() {
   const options = {
     tournament: sample.tournament.key,
     bracket: bracketOrder(sample.teams),
-    p: probabilityMatrix(DEFAULT_GAME_MODEL, sample.teams.map((t) => t.rating)),
+    p: probabilityMatrix(
+      DEFAULT_GAME_MODEL,
+      sample.teams.map((t) => t.rating),
+    ),
     keys: sample.teams.map((t) => t.key),
     seed: 7,
     from: 0,
@@ -61,11 +64,20 @@ async function main() {
     const psql: number[] = [];
     for (let r = 0; r < REPEATS; r++) {
       await reset(pool);
-      ours.push(await timed(() => withTransaction(pool, (client) => copyBatches(client, { table: 'bench_outcomes', columns: OUTCOME_COLUMNS }, outcomeBatches(options))).then(() => {})));
+      ours.push(
+        await timed(() =>
+          withTransaction(pool, (client) => copyBatches(client, { table: 'bench_outcomes', columns: OUTCOME_COLUMNS }, outcomeBatches(options))).then(() => {}),
+        ),
+      );
       const { rows: check } = await pool.query('SELECT count(*)::int AS n, count(DISTINCT simulation)::int AS sims FROM bench_outcomes');
       if (check[0].n !== rows || check[0].sims !== SIMULATIONS) throw new Error(`expected ${rows} rows, found ${check[0].n}`);
       await reset(pool);
-      psql.push(await timed(async () => void execFileSync('psql', [db.url, '-v', 'ON_ERROR_STOP=1', '-qc', `\\copy bench_outcomes (${OUTCOME_COLUMNS.join(', ')}) from '${file}'`])));
+      psql.push(
+        await timed(
+          async () =>
+            void execFileSync('psql', [db.url, '-v', 'ON_ERROR_STOP=1', '-qc', `\\copy bench_outcomes (${OUTCOME_COLUMNS.join(', ')}) from '${file}'`]),
+        ),
+      );
       console.log(`  round ${r + 1}: simulate + COPY writer ${ours[r]!.toFixed(2)} s, psql \\copy ${psql[r]!.toFixed(2)} s`);
     }
     const ratio = median(ours) / median(psql);

@@ -24,7 +24,10 @@ const here = dirname(fileURLToPath(import.meta.url));
 const { teams } = sampleTournament(SEED);
 const n = teams.length;
 const bracket = bracketOrder(teams);
-const p = probabilityMatrix(DEFAULT_GAME_MODEL, teams.map((t) => t.rating));
+const p = probabilityMatrix(
+  DEFAULT_GAME_MODEL,
+  teams.map((t) => t.rating),
+);
 
 /** One full run in chunks, as a pipeline would write it; wins land in one buffer for the comparison. */
 function runOurs(into: Uint8Array): void {
@@ -64,7 +67,10 @@ interface PeerResult {
 function runPeer(dir: string): PeerResult {
   writeFileSync(join(dir, 'bracket.i32'), Int32Array.from(bracket));
   // The thresholds simulate.ts compares with, so the peer cannot round differently.
-  writeFileSync(join(dir, 'threshold.u32'), Uint32Array.from(p, (q) => Math.round(Math.min(1, Math.max(0, q)) * 2147483648)));
+  writeFileSync(
+    join(dir, 'threshold.u32'),
+    Uint32Array.from(p, (q) => Math.round(Math.min(1, Math.max(0, q)) * 2147483648)),
+  );
   const run = spawnSync('python3', [join(here, 'simulation_peer.py'), dir, String(SIMS), String(SEED)], {
     encoding: 'utf8',
     env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
@@ -111,7 +117,14 @@ function main() {
         `bracket, one sfc32 generator per simulation keyed by (seed, index). Median of ${REPEATS} passes after a warm-up; numpy: ` +
         `median of 3 passes in batches of 65,536 simulations, file I/O excluded, OMP/OpenBLAS/MKL threads 1.`,
       figures: [
-        { name: 'lib/tournament simulate (TypeScript)', value: rate, unit: 'brackets/s', ratio: rate / same, goal: `≥${GOAL.toLocaleString('en-US')} brackets/s/core`, met: rate >= GOAL },
+        {
+          name: 'lib/tournament simulate (TypeScript)',
+          value: rate,
+          unit: 'brackets/s',
+          ratio: rate / same,
+          goal: `≥${GOAL.toLocaleString('en-US')} brackets/s/core`,
+          met: rate >= GOAL,
+        },
         { name: `numpy ${peer.numpy}, same generators (anchor)`, value: same, unit: 'brackets/s' },
         { name: `numpy ${peer.numpy}, PCG64 uniforms per round`, value: idiomatic, unit: 'brackets/s', ratio: idiomatic / same },
         { name: 'TypeScript, per process CPU second', value: SIMS / ours.cpu, unit: 'brackets/s' },
@@ -124,7 +137,7 @@ function main() {
         `Simulated vs exact win distribution (64 teams × 7 win counts), worst deviation: ${worstZ(winDistributionFromSimulations(wins, n, SIMS)).toFixed(2)} ` +
           `standard errors for ours, ${worstZ(peer.idiomaticCounts.map((c) => c / SIMS)).toFixed(2)} for numpy PCG64 (cells expected ≥20 times; the largest of ~400 standard normals is typically about 3.3).`,
         `TypeScript is ${(rate / idiomatic).toFixed(2)}× the faster, idiomatic numpy form.`,
-        'The idiomatic numpy form draws all of a round\'s games at once, which is faster in numpy but cannot reproduce a simulation from (seed, index) alone.',
+        "The idiomatic numpy form draws all of a round's games at once, which is faster in numpy but cannot reproduce a simulation from (seed, index) alone.",
       ],
     });
   } finally {

@@ -18,10 +18,7 @@ import { registerTournamentCommands } from './commands/tournament.ts';
 import { registerWorkerCommand } from './commands/worker.ts';
 import { UserError } from './user-error.ts';
 
-const program = new Command('refinery')
-  .description('Refinery: medallion data pipelines on Temporal and PostgreSQL')
-  .showHelpAfterError()
-  .exitOverride();
+const program = new Command('refinery').description('Refinery: medallion data pipelines on Temporal and PostgreSQL').showHelpAfterError().exitOverride();
 
 registerDevCommand(program);
 registerRunCommand(program);

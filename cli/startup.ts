@@ -24,7 +24,9 @@ async function run(client: Client, config: Config, name: string, partition: stri
   try {
     const summary = await handle.result();
     const rows = summary.steps.reduce((n, s) => n + (s.rowsWritten ?? 0), 0);
-    say(`${name} ${partition}: ${summary.status}, ${summary.steps.length} steps, ${rows.toLocaleString('en-US')} rows written (refinery runs show ${summary.runId})`);
+    say(
+      `${name} ${partition}: ${summary.status}, ${summary.steps.length} steps, ${rows.toLocaleString('en-US')} rows written (refinery runs show ${summary.runId})`,
+    );
     return summary;
   } catch (e) {
     say(`${name} ${partition} did not succeed: ${(e as Error).message} (refinery runs list --pipeline ${name})`);
@@ -48,7 +50,9 @@ export async function runStartupPipelines(config: Config, targets: StartupTarget
       const train = summary?.steps.find((s) => s.stepId === 'train')?.metrics;
       const promote = summary?.steps.find((s) => s.stepId === 'promote')?.metrics;
       if (train && promote) {
-        say(`  exercise-classifier v${train.version}: held-out accuracy ${train.accuracy}, macro F1 ${train.macroF1}; ${promote.promoted ? 'promoted' : 'not promoted'} (${promote.reason})`);
+        say(
+          `  exercise-classifier v${train.version}: held-out accuracy ${train.accuracy}, macro F1 ${train.macroF1}; ${promote.promoted ? 'promoted' : 'not promoted'} (${promote.reason})`,
+        );
       }
     }
 
@@ -58,7 +62,9 @@ export async function runStartupPipelines(config: Config, targets: StartupTarget
     const evaluate = tournament?.steps.find((s) => s.stepId === 'evaluate')?.metrics;
     const optimise = tournament?.steps.find((s) => s.stepId === 'optimise')?.metrics;
     if (evaluate && optimise) {
-      say(`  recommended ${optimise.teams} bids; expected normalised payout ${optimise.objective} (proportional ${optimise.proportional}, favourite ${optimise.favourite}); rankings at /v1/optimisation-runs/${evaluate.optimisationRunId}/rankings`);
+      say(
+        `  recommended ${optimise.teams} bids; expected normalised payout ${optimise.objective} (proportional ${optimise.proportional}, favourite ${optimise.favourite}); rankings at /v1/optimisation-runs/${evaluate.optimisationRunId}/rankings`,
+      );
     }
   } finally {
     await owner.end();

@@ -62,7 +62,12 @@ const schema = z.object({
     .string()
     .trim()
     .default('')
-    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -152,9 +157,7 @@ export function requireUrl(config: Config, role: 'owner' | 'worker' | 'ingest' |
     api: [config.apiDatabaseUrl, 'API_DATABASE_URL'],
   }[role] as [string | undefined, string];
   if (!value) {
-    throw new ConfigError(
-      `${variable}: required for this command (run \`refinery dev\` for an embedded stack, or see README "Database roles")`,
-    );
+    throw new ConfigError(`${variable}: required for this command (run \`refinery dev\` for an embedded stack, or see README "Database roles")`);
   }
   return value;
 }

@@ -32,7 +32,15 @@ export function decidePromotion(g: GateInput): GateDecision {
   if (!g.production) return { ...base, promote: true, reason: `no production version yet; candidate ${g.metric} ${fmt(g.candidate)}` };
   const delta = g.candidate - g.production.value;
   if (delta < -g.tolerance) {
-    return { ...base, promote: false, reason: `candidate ${g.metric} ${fmt(g.candidate)} is ${fmt(-delta)} below production v${g.production.version} (${fmt(g.production.value)}), beyond the tolerance ${fmt(g.tolerance)}` };
+    return {
+      ...base,
+      promote: false,
+      reason: `candidate ${g.metric} ${fmt(g.candidate)} is ${fmt(-delta)} below production v${g.production.version} (${fmt(g.production.value)}), beyond the tolerance ${fmt(g.tolerance)}`,
+    };
   }
-  return { ...base, promote: true, reason: `candidate ${g.metric} ${fmt(g.candidate)} vs production v${g.production.version} ${fmt(g.production.value)} (Δ ${delta >= 0 ? '+' : ''}${fmt(delta)}, tolerance ${fmt(g.tolerance)})` };
+  return {
+    ...base,
+    promote: true,
+    reason: `candidate ${g.metric} ${fmt(g.candidate)} vs production v${g.production.version} ${fmt(g.production.value)} (Δ ${delta >= 0 ? '+' : ''}${fmt(delta)}, tolerance ${fmt(g.tolerance)})`,
+  };
 }

@@ -4,9 +4,7 @@ import type { AppDeps, AppEnv } from '../types.ts';
 
 const Health = z.object({ status: z.literal('ok') }).openapi('Health');
 const Check = z.object({ ok: z.boolean(), ms: z.number(), error: z.string().optional() });
-const Readiness = z
-  .object({ status: z.enum(['ready', 'unavailable']), checks: z.object({ postgres: Check, temporal: Check }) })
-  .openapi('Readiness');
+const Readiness = z.object({ status: z.enum(['ready', 'unavailable']), checks: z.object({ postgres: Check, temporal: Check }) }).openapi('Readiness');
 
 const healthz = createRoute({
   method: 'get',

@@ -47,9 +47,7 @@ export function keyRoutes(deps: AppDeps, keys: KeyStore) {
   return new OpenAPIHono<AppEnv>()
     .openapi(whoami, (c) => c.json(c.get('principal'), 200))
     .openapi(list, async (c) => {
-      const { rows } = await deps.readPool.query(
-        'SELECT id, name, role, device_id, created_at, revoked_at FROM ops.api_keys ORDER BY created_at, id',
-      );
+      const { rows } = await deps.readPool.query('SELECT id, name, role, device_id, created_at, revoked_at FROM ops.api_keys ORDER BY created_at, id');
       const items = rows.map((r) => ({
         id: r.id,
         name: r.name,

@@ -55,9 +55,7 @@ const Pipeline = z
     description: z.string().nullable(),
     partitioning: z.object({ kind: z.enum(['daily', 'keys']), timezone: z.string().optional(), keys: z.array(z.string()).optional() }),
     steps: z.array(z.object({ id: z.string(), activity: z.string(), layer: z.string(), dependsOn: z.array(z.string()), queue: z.enum(['io', 'compute']) })),
-    schedule: z
-      .object({ spec: z.string(), timezone: z.string(), paused: z.boolean(), note: z.string().optional(), nextRuns: z.array(Timestamp) })
-      .nullable(),
+    schedule: z.object({ spec: z.string(), timezone: z.string(), paused: z.boolean(), note: z.string().optional(), nextRuns: z.array(Timestamp) }).nullable(),
     lastRun: Run.nullable(),
   })
   .openapi('Pipeline');
@@ -122,7 +120,10 @@ export function runRoutes(deps: AppDeps, keys: KeyStore) {
     request: {
       query: z
         .object({
-          pipeline: z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, 'must be a pipeline name').optional(),
+          pipeline: z
+            .string()
+            .regex(/^[a-z][a-z0-9_-]{0,62}$/, 'must be a pipeline name')
+            .optional(),
           status: RunStatus.optional(),
           since: z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time' }).optional(),
           backfill: z.string().max(200).optional(),
@@ -140,7 +141,12 @@ export function runRoutes(deps: AppDeps, keys: KeyStore) {
     security: [{ apiKey: [] }],
     middleware: [readers] as const,
     request: { params: z.object({ id: z.coerce.number({ error: 'must be a run id' }).int('must be a run id').positive('must be a run id') }) },
-    responses: { 200: { description: 'the run', content: { 'application/json': { schema: RunDetail } } }, 304: { description: 'not modified' }, ...errors, ...notFound },
+    responses: {
+      200: { description: 'the run', content: { 'application/json': { schema: RunDetail } } },
+      304: { description: 'not modified' },
+      ...errors,
+      ...notFound,
+    },
   });
   const getBackfillRoute = createRoute({
     method: 'get',

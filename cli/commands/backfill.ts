@@ -23,14 +23,25 @@ interface BackfillOptions {
 }
 
 function rangeOf(opts: BackfillOptions): PartitionRange {
-  if (opts.keys) return { keys: opts.keys.split(',').map((k) => k.trim()).filter(Boolean) };
+  if (opts.keys)
+    return {
+      keys: opts.keys
+        .split(',')
+        .map((k) => k.trim())
+        .filter(Boolean),
+    };
   if (opts.from && opts.to) return { from: opts.from, to: opts.to };
   throw new UserError('give --from and --to (daily pipelines) or --keys a,b,c (keyed pipelines)');
 }
 
 async function follow(client: Client, id: string, json: boolean): Promise<void> {
   const handle = client.workflow.getHandle(id);
-  const bar = json ? undefined : new SingleBar({ format: ' {bar} {value}/{total} partitions | {succeeded} ok {failed} failed {running} running | {eta_formatted} left', hideCursor: true }, Presets.shades_classic);
+  const bar = json
+    ? undefined
+    : new SingleBar(
+        { format: ' {bar} {value}/{total} partitions | {succeeded} ok {failed} failed {running} running | {eta_formatted} left', hideCursor: true },
+        Presets.shades_classic,
+      );
   let last: BackfillProgress | undefined;
   const poll = async () => {
     try {
@@ -66,7 +77,9 @@ async function follow(client: Client, id: string, json: boolean): Promise<void> 
 
 function report(p: BackfillProgress, json: boolean): void {
   if (json) return printJson(p);
-  console.log(`${p.backfillId}: ${p.total} partitions — ${p.succeeded} succeeded, ${p.failed} failed, ${p.skipped} skipped, ${p.cancelled} cancelled, ${p.pending} pending, ${p.running} running`);
+  console.log(
+    `${p.backfillId}: ${p.total} partitions — ${p.succeeded} succeeded, ${p.failed} failed, ${p.skipped} skipped, ${p.cancelled} cancelled, ${p.pending} pending, ${p.running} running`,
+  );
   for (const f of p.failures.slice(0, 20)) console.log(`  ✗ ${f.partition}: ${f.error}`);
   if (p.failures.length > 20) console.log(`  … and ${p.failures.length - 20} more`);
 }
@@ -103,7 +116,12 @@ export function registerBackfillCommands(program: Command): void {
         return;
       }
       await withClient(async (client, config) => {
-        const handle = await startBackfill(client, config, pipeline, { range, concurrency: opts.concurrency, onlyFailed: opts.onlyFailed, params: opts.param }).catch(asUserError);
+        const handle = await startBackfill(client, config, pipeline, {
+          range,
+          concurrency: opts.concurrency,
+          onlyFailed: opts.onlyFailed,
+          params: opts.param,
+        }).catch(asUserError);
         if (!opts.json) console.log(`started ${handle.workflowId}`);
         else if (!opts.wait) printJson({ backfillId: handle.workflowId });
         if (opts.wait) await follow(client, handle.workflowId, Boolean(opts.json));

@@ -32,7 +32,14 @@ export function registerKeysCommands(program: Command): void {
       if (opts.json) return console.log(JSON.stringify(rows, null, 2));
       if (!rows.length) return console.log('no keys yet: refinery keys create --role reader --name me');
       console.table(
-        rows.map((k) => ({ id: k.id, name: k.name, role: k.role, device: k.deviceId ?? '', created: k.createdAt.toISOString(), revoked: k.revokedAt?.toISOString() ?? '' })),
+        rows.map((k) => ({
+          id: k.id,
+          name: k.name,
+          role: k.role,
+          device: k.deviceId ?? '',
+          created: k.createdAt.toISOString(),
+          revoked: k.revokedAt?.toISOString() ?? '',
+        })),
       );
     });
   keys

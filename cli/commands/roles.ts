@@ -22,6 +22,10 @@ export function registerRolesCommands(program: Command): void {
         logins[role] = { user: decodeURIComponent(u.username), password: decodeURIComponent(u.password) };
       }
       await provisionLogins(owner, logins);
-      console.log(`provisioned logins: ${Object.values(logins).map((l) => l.user).join(', ')}`);
+      console.log(
+        `provisioned logins: ${Object.values(logins)
+          .map((l) => l.user)
+          .join(', ')}`,
+      );
     });
 }

@@ -27,11 +27,15 @@ export function registerRunsCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (opts: { pipeline?: string; status?: string; since?: Date; backfill?: string; limit: number; json?: boolean }) => {
       if (opts.status && !statuses.includes(opts.status)) throw new UserError(`--status: must be one of ${statuses.join(', ')}`);
-      const runs = await withOwnerPool((pool) => listRuns(pool, { pipeline: opts.pipeline, status: opts.status, since: opts.since, backfillId: opts.backfill, limit: opts.limit }));
+      const runs = await withOwnerPool((pool) =>
+        listRuns(pool, { pipeline: opts.pipeline, status: opts.status, since: opts.since, backfillId: opts.backfill, limit: opts.limit }),
+      );
       if (opts.json) return printJson(runs);
       if (!runs.length) return console.log('no runs match');
       for (const r of runs) {
-        console.log(`${String(r.id).padStart(6)}  ${r.pipeline.padEnd(12)} ${r.partition.padEnd(12)} ${r.status.padEnd(10)} ${r.trigger.padEnd(9)} ${r.startedAt.toISOString()}  ${formatMs(r.durationMs).padEnd(9)} ${r.error ?? ''}`);
+        console.log(
+          `${String(r.id).padStart(6)}  ${r.pipeline.padEnd(12)} ${r.partition.padEnd(12)} ${r.status.padEnd(10)} ${r.trigger.padEnd(9)} ${r.startedAt.toISOString()}  ${formatMs(r.durationMs).padEnd(9)} ${r.error ?? ''}`,
+        );
       }
     });
   cmd
@@ -47,8 +51,13 @@ export function registerRunsCommands(program: Command): void {
       if (run.error) console.log(`  error: ${run.error}`);
       for (const s of run.steps) {
         const rows = [s.rowsRead !== null ? `${s.rowsRead} read` : '', s.rowsWritten !== null ? `${s.rowsWritten} written` : ''].filter(Boolean).join(', ');
-        console.log(`  ${s.stepId.padEnd(16)} ${s.status.padEnd(10)} attempts ${s.attempts}  ${formatMs(s.durationMs).padEnd(9)} ${rows}${s.error ? `  ${s.error}` : ''}`);
-        for (const l of s.lineage) console.log(`      ${l.direction === 'read' ? '←' : '→'} ${l.table}${l.partition ? `[${l.partition}]` : ''}${l.rows !== null ? ` ${l.rows} rows` : ''}`);
+        console.log(
+          `  ${s.stepId.padEnd(16)} ${s.status.padEnd(10)} attempts ${s.attempts}  ${formatMs(s.durationMs).padEnd(9)} ${rows}${s.error ? `  ${s.error}` : ''}`,
+        );
+        for (const l of s.lineage)
+          console.log(
+            `      ${l.direction === 'read' ? '←' : '→'} ${l.table}${l.partition ? `[${l.partition}]` : ''}${l.rows !== null ? ` ${l.rows} rows` : ''}`,
+          );
       }
     });
 }

@@ -32,34 +32,49 @@ export function registerScheduleCommands(program: Command): void {
     .description('schedule a daily pipeline; each run processes the interval that just closed')
     .option('--cron <expr>', 'cron, e.g. "0 1 * * *" (default: the pipeline\'s suggestion)')
     .option('--every <interval>', 'an interval instead of cron, e.g. "6 hours"')
-    .option('--timezone <tz>', 'IANA time zone of the cron (default: the pipeline\'s)')
+    .option('--timezone <tz>', "IANA time zone of the cron (default: the pipeline's)")
     .option('--catchup-window <duration>', 'how far back missed runs are caught up after downtime', '1 day')
     .option('--overlap <policy>', `what to do when a run is still going: ${overlapPolicies.join(', ')}`, 'skip')
     .option('--jitter <duration>', 'random delay added to each run, e.g. "5 minutes"')
     .option('--paused', 'create it paused')
     .option('--note <text>', 'a note shown with the schedule')
     .option('--param <key=value>', 'a run parameter (repeatable)', collectParam, {})
-    .action(async (name: string, opts: { cron?: string; every?: string; timezone?: string; catchupWindow: string; overlap: string; jitter?: string; paused?: boolean; note?: string; param: Record<string, unknown> }) => {
-      const pipeline = pipelineNamed(name);
-      if (!overlapPolicies.includes(opts.overlap as OverlapPolicy)) throw new UserError(`--overlap: must be one of ${overlapPolicies.join(', ')}`);
-      await withClient(async (client, config) => {
-        const id = await userErrors(
-          createSchedule(client, config, pipeline, {
-            cron: opts.cron,
-            every: opts.every,
-            timezone: opts.timezone,
-            catchupWindow: opts.catchupWindow,
-            overlap: opts.overlap as OverlapPolicy,
-            jitter: opts.jitter,
-            paused: opts.paused,
-            note: opts.note,
-            params: opts.param,
-          }),
-        );
-        const s = await showSchedule(client, name);
-        console.log(`created ${id}: ${s.spec} (${s.timezone})${s.paused ? ', paused' : ''}; next: ${s.nextRuns[0] ?? '—'}`);
-      });
-    });
+    .action(
+      async (
+        name: string,
+        opts: {
+          cron?: string;
+          every?: string;
+          timezone?: string;
+          catchupWindow: string;
+          overlap: string;
+          jitter?: string;
+          paused?: boolean;
+          note?: string;
+          param: Record<string, unknown>;
+        },
+      ) => {
+        const pipeline = pipelineNamed(name);
+        if (!overlapPolicies.includes(opts.overlap as OverlapPolicy)) throw new UserError(`--overlap: must be one of ${overlapPolicies.join(', ')}`);
+        await withClient(async (client, config) => {
+          const id = await userErrors(
+            createSchedule(client, config, pipeline, {
+              cron: opts.cron,
+              every: opts.every,
+              timezone: opts.timezone,
+              catchupWindow: opts.catchupWindow,
+              overlap: opts.overlap as OverlapPolicy,
+              jitter: opts.jitter,
+              paused: opts.paused,
+              note: opts.note,
+              params: opts.param,
+            }),
+          );
+          const s = await showSchedule(client, name);
+          console.log(`created ${id}: ${s.spec} (${s.timezone})${s.paused ? ', paused' : ''}; next: ${s.nextRuns[0] ?? '—'}`);
+        });
+      },
+    );
   cmd
     .command('list')
     .description('schedules with their next run times')
@@ -70,7 +85,9 @@ export function registerScheduleCommands(program: Command): void {
         if (opts.json) return printJson(schedules);
         if (!schedules.length) return console.log('no schedules: refinery schedule create PIPELINE');
         for (const s of schedules) {
-          console.log(`${s.pipeline.padEnd(16)} ${s.spec} (${s.timezone})  ${s.paused ? 'PAUSED' : 'active'}  overlap ${s.overlap}  next ${s.nextRuns[0] ?? '—'}${s.note ? `  “${s.note}”` : ''}`);
+          console.log(
+            `${s.pipeline.padEnd(16)} ${s.spec} (${s.timezone})  ${s.paused ? 'PAUSED' : 'active'}  overlap ${s.overlap}  next ${s.nextRuns[0] ?? '—'}${s.note ? `  “${s.note}”` : ''}`,
+          );
         }
       });
     });

@@ -22,11 +22,16 @@ export function registerTournamentCommands(program: Command): void {
     .command('sample')
     .description('write the sample Calcutta as landing files under REFINERY_LANDING_DIR (or --dir)')
     .option('--dir <path>', 'landing directory (default: REFINERY_LANDING_DIR, or <REFINERY_HOME>/landing)')
-    .option('--seed <year>', 'sample seed; 1985–2100 is also the tournament year', (v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('--seed must be a positive integer');
-      return n;
-    }, 2026)
+    .option(
+      '--seed <year>',
+      'sample seed; 1985–2100 is also the tournament year',
+      (v) => {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('--seed must be a positive integer');
+        return n;
+      },
+      2026,
+    )
     .action((o: { dir?: string; seed: number }) => {
       const written = writeSampleTournament(o.dir ?? loadConfig().landingDir, o.seed);
       console.log(`wrote ${written.files.join(', ')} to ${written.dir}\nload it: refinery run tournament --partition ${written.key}`);

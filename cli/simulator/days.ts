@@ -35,7 +35,9 @@ export async function simulateDays(o: SimulateDaysOptions): Promise<FleetResult[
       unlabelledShare: o.unlabelledShare,
       seed: o.seed,
     });
-    o.say?.(`simulated ${day}: ${devices.length} devices posted ${r.sessions} sessions (${r.labelled} labelled), ${r.readings.toLocaleString('en-US')} readings in ${r.batches} batches${r.duplicates ? `, ${r.duplicates} duplicates` : ''}`);
+    o.say?.(
+      `simulated ${day}: ${devices.length} devices posted ${r.sessions} sessions (${r.labelled} labelled), ${r.readings.toLocaleString('en-US')} readings in ${r.batches} batches${r.duplicates ? `, ${r.duplicates} duplicates` : ''}`,
+    );
     results.push(r);
   }
   return results;

@@ -48,7 +48,14 @@ export async function simulateFleet(options: FleetOptions): Promise<FleetResult>
         const sessionId = `${device.deviceId}-${options.day}-${s}`;
         // Sessions spread over the day, a device's sessions never overlapping.
         const start = dayStart + (d * 7 + s * 53) * 60_000 + Math.floor(random.next() * 20) * 1000;
-        const session = generateSession({ exercise, deviceId: device.deviceId, sessionId, start, durationS: options.sessionSeconds, seed: hashSeed(sessionId) });
+        const session = generateSession({
+          exercise,
+          deviceId: device.deviceId,
+          sessionId,
+          start,
+          durationS: options.sessionSeconds,
+          seed: hashSeed(sessionId),
+        });
         const labelled = random.next() >= (options.unlabelledShare ?? 0.25);
         const posted = await client.post('/v1/ingest/sessions', {
           deviceId: device.deviceId,
@@ -61,7 +68,12 @@ export async function simulateFleet(options: FleetOptions): Promise<FleetResult>
         result.retries += posted.attempts - 1;
         for (let i = 0; i < session.readings.length; i += batchSize) {
           const readings = session.readings.slice(i, i + batchSize);
-          const delivery = await client.post('/v1/ingest/readings', { deviceId: device.deviceId, batchId: `${sessionId}-${i / batchSize}`, sessionId, readings });
+          const delivery = await client.post('/v1/ingest/readings', {
+            deviceId: device.deviceId,
+            batchId: `${sessionId}-${i / batchSize}`,
+            sessionId,
+            readings,
+          });
           result.batches++;
           result.retries += delivery.attempts - 1;
           if (delivery.status === 'duplicate') result.duplicates++;

@@ -3,7 +3,7 @@
 // package's class) so shutdown order is ours: its exit hook would stop the database on Ctrl-C
 // before the workers and API that use it. Postgres refuses to run as root, so as root the server
 // runs as an unprivileged `postgres` user.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { appendFileSync, chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { arch, platform, tmpdir, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -79,10 +79,9 @@ export async function startLocalPostgres(options: LocalPostgresOptions): Promise
     await waitUntilAccepting(port, options.password, () => server.alive());
   } catch (e) {
     await stopChild(server, 2000);
-    throw new Error(`PostgreSQL did not start (${(e as Error).message}); its log is ${options.logFile}`);
+    throw new Error(`PostgreSQL did not start (${(e as Error).message}); its log is ${options.logFile}`, { cause: e });
   }
-  const url = (database: string) =>
-    `postgres://postgres:${encodeURIComponent(options.password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+  const url = (database: string) => `postgres://postgres:${encodeURIComponent(options.password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
   return {
     port,
     url,

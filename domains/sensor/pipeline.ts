@@ -77,7 +77,11 @@ export const sensorPipeline: PipelineDefinition = {
       checks: [
         { kind: 'range', table: 'gold.session_summaries', column: 'confidence', min: 0, max: 1 },
         { kind: 'unique', table: 'gold.device_daily_activity', columns: ['device_id'] },
-        { kind: 'sql', name: 'one activity row per cleaned device', query: `SELECT abs((SELECT count(*) FROM gold.device_daily_activity WHERE partition_date = $1::date) - (SELECT count(*) FROM silver.imu_cleaning WHERE partition_date = $1::date)) AS failures` },
+        {
+          kind: 'sql',
+          name: 'one activity row per cleaned device',
+          query: `SELECT abs((SELECT count(*) FROM gold.device_daily_activity WHERE partition_date = $1::date) - (SELECT count(*) FROM silver.imu_cleaning WHERE partition_date = $1::date)) AS failures`,
+        },
       ],
     },
   ],

@@ -80,7 +80,11 @@ export const tournamentPipeline: PipelineDefinition = {
       writes: [byTournament('silver.market_predictions')],
       checks: [
         { kind: 'rowCount', table: 'silver.market_predictions', min: 64, max: 64 },
-        { kind: 'sql', name: 'shares fill the pool', query: `SELECT CASE WHEN abs(sum(predicted_share) - 1) < 1e-9 THEN 0 ELSE 1 END AS failures FROM silver.market_predictions WHERE tournament_key = $1` },
+        {
+          kind: 'sql',
+          name: 'shares fill the pool',
+          query: `SELECT CASE WHEN abs(sum(predicted_share) - 1) < 1e-9 THEN 0 ELSE 1 END AS failures FROM silver.market_predictions WHERE tournament_key = $1`,
+        },
       ],
     },
     ...simulateSteps,
@@ -96,7 +100,11 @@ export const tournamentPipeline: PipelineDefinition = {
         { kind: 'rowCount', table: 'silver.team_values', min: 64, max: 64 },
         // Simulated round probabilities within sampling error of the exact ones (448 cells; 5 SE).
         { kind: 'range', table: 'silver.team_values', column: 'max_abs_z', max: 5 },
-        { kind: 'sql', name: 'one simulation count for all teams', query: `SELECT count(DISTINCT simulations) - 1 AS failures FROM silver.team_values WHERE tournament_key = $1` },
+        {
+          kind: 'sql',
+          name: 'one simulation count for all teams',
+          query: `SELECT count(DISTINCT simulations) - 1 AS failures FROM silver.team_values WHERE tournament_key = $1`,
+        },
       ],
     },
     {
@@ -108,7 +116,11 @@ export const tournamentPipeline: PipelineDefinition = {
       reads: [byTournament('silver.team_values'), byTournament('silver.market_predictions'), byTournament('bronze.calcuttas')],
       writes: [byTournament('gold.optimisation_runs'), { table: 'gold.recommended_bids' }],
       checks: [
-        { kind: 'sql', name: 'spend within budget', query: `SELECT count(*) AS failures FROM gold.optimisation_runs WHERE tournament_key = $1 AND spend > budget + 1e-9` },
+        {
+          kind: 'sql',
+          name: 'spend within budget',
+          query: `SELECT count(*) AS failures FROM gold.optimisation_runs WHERE tournament_key = $1 AND spend > budget + 1e-9`,
+        },
         { kind: 'sql', name: 'positive bids', query: forRun('gold.recommended_bids', 'x.amount > 0') },
       ],
     },
@@ -141,7 +153,11 @@ export const tournamentPipeline: PipelineDefinition = {
       writes: [byTournament('gold.tournament_teams'), byTournament('gold.tournaments')],
       checks: [
         { kind: 'rowCount', table: 'gold.tournament_teams', min: 64, max: 64 },
-        { kind: 'sql', name: 'champion probabilities sum to 1', query: `SELECT CASE WHEN abs(sum(p_advance[6]) - 1) < 1e-9 THEN 0 ELSE 1 END AS failures FROM gold.tournament_teams WHERE tournament_key = $1` },
+        {
+          kind: 'sql',
+          name: 'champion probabilities sum to 1',
+          query: `SELECT CASE WHEN abs(sum(p_advance[6]) - 1) < 1e-9 THEN 0 ELSE 1 END AS failures FROM gold.tournament_teams WHERE tournament_key = $1`,
+        },
       ],
     },
   ],

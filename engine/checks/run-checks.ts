@@ -72,7 +72,11 @@ export async function runCheck(db: Queryable, check: Check, partition: string, w
         `SELECT count(*) AS n FROM ${table} WHERE ${where} AND (($2::float8 IS NOT NULL AND ${col} < $2) OR ($3::float8 IS NOT NULL AND ${col} > $3))`,
         [partition, check.min ?? null, check.max ?? null],
       );
-      return { check: name, passed: n === 0, detail: n ? `${n} rows with ${check.column} outside [${check.min ?? '-∞'}, ${check.max ?? '∞'}]` : 'all in range' };
+      return {
+        check: name,
+        passed: n === 0,
+        detail: n ? `${n} rows with ${check.column} outside [${check.min ?? '-∞'}, ${check.max ?? '∞'}]` : 'all in range',
+      };
     }
     case 'predicate': {
       const n = await count(db, `SELECT count(*) AS n FROM ${table} WHERE ${where} AND NOT coalesce((${check.predicate}), false)`, [partition]);

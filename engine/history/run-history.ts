@@ -24,7 +24,17 @@ export async function recordRunStart(db: Queryable, run: RunStart): Promise<numb
      VALUES ($1, $2, 'running', $3, $4, $5, $6, $7, $8, $9)
      ON CONFLICT (workflow_id, run_id) DO UPDATE SET pipeline = EXCLUDED.pipeline
      RETURNING id`,
-    [run.pipeline, run.partition, run.trigger, run.params, run.workflowId, run.runId, run.backfillId ?? null, run.scheduledStart ?? null, run.definition ?? null],
+    [
+      run.pipeline,
+      run.partition,
+      run.trigger,
+      run.params,
+      run.workflowId,
+      run.runId,
+      run.backfillId ?? null,
+      run.scheduledStart ?? null,
+      run.definition ?? null,
+    ],
   );
   return rows[0].id;
 }
@@ -32,10 +42,12 @@ export async function recordRunStart(db: Queryable, run: RunStart): Promise<numb
 export async function recordRunEnd(db: Queryable, id: number, summary: RunSummary): Promise<void> {
   const failed = summary.steps.filter((s) => s.status === 'failed');
   const error = failed.length ? failed.map((s) => `${s.stepId}: ${s.error ?? 'failed'}`).join('; ') : null;
-  await db.query(
-    `UPDATE ops.pipeline_runs SET status = $2, ended_at = coalesce(ended_at, now()), error = $3, summary = $4 WHERE id = $1`,
-    [id, summary.status, error, summary],
-  );
+  await db.query(`UPDATE ops.pipeline_runs SET status = $2, ended_at = coalesce(ended_at, now()), error = $3, summary = $4 WHERE id = $1`, [
+    id,
+    summary.status,
+    error,
+    summary,
+  ]);
 }
 
 export interface StepKey {
@@ -89,7 +101,17 @@ export async function recordAttemptSuccess(pool: Pool, step: StepKey, s: Attempt
          status = 'succeeded', ended_at = coalesce(ops.step_runs.ended_at, now()), error = NULL,
          rows_read = EXCLUDED.rows_read, rows_written = EXCLUDED.rows_written, metrics = EXCLUDED.metrics
        RETURNING id`,
-      [step.runId, step.stepId, step.activity, step.taskQueue, step.layer, s.attempt, s.result.rowsRead ?? null, s.result.rowsWritten ?? null, s.result.metrics ?? null],
+      [
+        step.runId,
+        step.stepId,
+        step.activity,
+        step.taskQueue,
+        step.layer,
+        s.attempt,
+        s.result.rowsRead ?? null,
+        s.result.rowsWritten ?? null,
+        s.result.metrics ?? null,
+      ],
     );
     const stepRunId = rows[0].id;
     await client.query(
@@ -103,7 +125,8 @@ export async function recordAttemptSuccess(pool: Pool, step: StepKey, s: Attempt
       ...lineageOf(s.writes, s.result.lineage?.writes, s.partition).map((e) => ['write', e] as const),
     ];
     for (const [direction, e] of entries) {
-      const rowsMoved = e.rows ?? (entries.filter(([d]) => d === direction).length === 1 ? (direction === 'read' ? s.result.rowsRead : s.result.rowsWritten) : undefined);
+      const rowsMoved =
+        e.rows ?? (entries.filter(([d]) => d === direction).length === 1 ? (direction === 'read' ? s.result.rowsRead : s.result.rowsWritten) : undefined);
       await client.query(
         `INSERT INTO ops.lineage (step_run_id, direction, table_name, partition_key, rows) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (step_run_id, direction, table_name, coalesce(partition_key, '')) DO UPDATE SET rows = EXCLUDED.rows`,

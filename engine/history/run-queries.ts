@@ -54,7 +54,15 @@ export async function listRuns(db: Queryable, filter: RunFilter = {}): Promise<R
         AND ($3::timestamptz IS NULL OR started_at >= $3) AND ($4::text IS NULL OR backfill_id = $4)
         AND ($6::timestamptz IS NULL OR (started_at, id) < ($6, $7::bigint))
       ORDER BY started_at DESC, id DESC LIMIT $5`,
-    [filter.pipeline ?? null, filter.status ?? null, filter.since ?? null, filter.backfillId ?? null, filter.limit ?? 50, filter.after?.startedAt ?? null, filter.after?.id ?? null],
+    [
+      filter.pipeline ?? null,
+      filter.status ?? null,
+      filter.since ?? null,
+      filter.backfillId ?? null,
+      filter.limit ?? 50,
+      filter.after?.startedAt ?? null,
+      filter.after?.id ?? null,
+    ],
   );
   return rows.map(toRun);
 }
@@ -91,9 +99,7 @@ export async function getRun(db: Queryable, idOrWorkflowId: string | number): Pr
   );
   if (!rows[0]) return undefined;
   const run = toRun(rows[0]);
-  const shape = new Map<string, string[]>(
-    ((rows[0].definition?.steps ?? []) as { id: string; dependsOn: string[] }[]).map((s) => [s.id, s.dependsOn]),
-  );
+  const shape = new Map<string, string[]>(((rows[0].definition?.steps ?? []) as { id: string; dependsOn: string[] }[]).map((s) => [s.id, s.dependsOn]));
   const steps = await db.query(
     `SELECT DISTINCT ON (s.step_id) s.id, s.step_id, s.activity, s.layer, s.task_queue, s.status, s.started_at, s.ended_at,
             (extract(epoch FROM s.ended_at - s.started_at) * 1000)::bigint AS duration_ms, s.rows_read, s.rows_written, s.error, s.metrics,
@@ -183,7 +189,10 @@ export async function getBackfill(db: Queryable, id: string): Promise<BackfillRo
     startedAt: b.started_at,
     endedAt: b.ended_at,
     runs,
-    failures: latest.filter((r) => r.status === 'failed').slice(0, 100).map((r) => ({ partition: r.partition_key, error: r.error })),
+    failures: latest
+      .filter((r) => r.status === 'failed')
+      .slice(0, 100)
+      .map((r) => ({ partition: r.partition_key, error: r.error })),
   };
 }
 

@@ -48,7 +48,13 @@ export interface WorkerOptions {
 
 export async function createWorker(options: WorkerOptions): Promise<Worker> {
   const queues = options.taskQueues ?? options.config.taskQueues;
-  const activities = createActivities({ pools: options.pools, log: options.log, taskQueues: queues, landingDir: options.config.landingDir, definitions: options.definitions });
+  const activities = createActivities({
+    pools: options.pools,
+    log: options.log,
+    taskQueues: queues,
+    landingDir: options.config.landingDir,
+    definitions: options.definitions,
+  });
   const common = {
     connection: options.connection,
     namespace: options.config.temporal.namespace,

@@ -159,7 +159,8 @@ export async function pipelineRun(input: PipelineRunInput): Promise<RunSummary> 
   await CancellationScope.nonCancellable(() => history.recordRunEnd(runId, summary));
 
   // A CancelledFailure makes Temporal record the workflow as cancelled rather than failed.
-  if (status === 'cancelled') throw CancellationScope.current().consideredCancelled ? new CancelledFailure(`${pipeline.name} ${partition} was cancelled`, [summary]) : failure(summary);
+  if (status === 'cancelled')
+    throw CancellationScope.current().consideredCancelled ? new CancelledFailure(`${pipeline.name} ${partition} was cancelled`, [summary]) : failure(summary);
   if (status === 'failed') throw failure(summary);
   return summary;
 }

@@ -33,7 +33,9 @@ export async function scheduledRun(input: ScheduledRunInput): Promise<ScheduledR
   try {
     await executeChild(pipelineRun, {
       workflowId: `${pipeline.name}/${partition}`,
-      args: [{ pipeline, partition, params: input.params, trigger: 'schedule', scheduledStart: scheduledStart.toISOString(), computeQueue: input.computeQueue }],
+      args: [
+        { pipeline, partition, params: input.params, trigger: 'schedule', scheduledStart: scheduledStart.toISOString(), computeQueue: input.computeQueue },
+      ],
       typedSearchAttributes: [
         { key: pipelineKey, value: pipeline.name },
         { key: partitionKey, value: partition },

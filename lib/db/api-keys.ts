@@ -38,9 +38,7 @@ export interface KeyRecord {
 }
 
 export async function listApiKeys(db: Queryable): Promise<KeyRecord[]> {
-  const { rows } = await db.query(
-    'SELECT id, name, role, device_id, created_at, revoked_at FROM ops.api_keys ORDER BY created_at, id',
-  );
+  const { rows } = await db.query('SELECT id, name, role, device_id, created_at, revoked_at FROM ops.api_keys ORDER BY created_at, id');
   return rows.map((r) => ({ id: r.id, name: r.name, role: r.role, deviceId: r.device_id, createdAt: r.created_at, revokedAt: r.revoked_at }));
 }
 

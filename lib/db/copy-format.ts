@@ -1,17 +1,7 @@
 // Formats JavaScript values as PostgreSQL COPY text format (tab-separated, \N for NULL).
 // Pure and allocation-light: the COPY writer's throughput is bounded by this code.
 
-export type CopyValue =
-  | null
-  | undefined
-  | string
-  | number
-  | bigint
-  | boolean
-  | Date
-  | Uint8Array
-  | ArrayLike<unknown>
-  | Record<string, unknown>;
+export type CopyValue = null | undefined | string | number | bigint | boolean | Date | Uint8Array | ArrayLike<unknown> | Record<string, unknown>;
 
 export type CopyRow = readonly unknown[];
 
@@ -72,7 +62,7 @@ function formatDate(d: Date): string {
   const iso = d.toISOString();
   // Only plain four-digit years have the fixed layout the cache relies on.
   if (iso.length === 24) {
-    minuteStart = t - (t % 60_000 + 60_000) % 60_000;
+    minuteStart = t - (((t % 60_000) + 60_000) % 60_000);
     minutePrefix = iso.slice(0, 17);
   }
   return iso;

@@ -33,12 +33,7 @@ export async function copyRows(client: PoolClient, target: CopyTarget, rows: Sou
 }
 
 /** Like copyRows, for sources that already yield arrays of rows (e.g. 10k simulated rows at a time). */
-export async function copyBatches(
-  client: PoolClient,
-  target: CopyTarget,
-  batches: Source<readonly CopyRow[]>,
-  options: CopyOptions = {},
-): Promise<number> {
+export async function copyBatches(client: PoolClient, target: CopyTarget, batches: Source<readonly CopyRow[]>, options: CopyOptions = {}): Promise<number> {
   const counter = { rows: 0 };
   const statement = `COPY ${quoteQualified(target.table)} (${target.columns.map((c) => pg.escapeIdentifier(columnName(c))).join(', ')}) FROM STDIN`;
   const sink = client.query(copyFrom(statement));
@@ -63,12 +58,7 @@ async function* batchesOf(rows: Source<CopyRow>): AsyncGenerator<readonly CopyRo
   if (batch.length) yield batch;
 }
 
-async function* encode(
-  target: CopyTarget,
-  batches: Source<readonly CopyRow[]>,
-  counter: { rows: number },
-  options: CopyOptions,
-): AsyncGenerator<Buffer> {
+async function* encode(target: CopyTarget, batches: Source<readonly CopyRow[]>, counter: { rows: number }, options: CopyOptions): AsyncGenerator<Buffer> {
   const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
   const width = target.columns.length;
   const encoder = new CopyEncoder(target.columns, chunkBytes);
@@ -158,9 +148,6 @@ export async function replacePartitionIn(
   options: CopyOptions = {},
 ): Promise<ReplaceResult> {
   const deleted = await lockAndDelete(client, target.table, partition);
-  const inserted =
-    'batches' in rows
-      ? await copyBatches(client, target, rows.batches, options)
-      : await copyRows(client, target, rows, options);
+  const inserted = 'batches' in rows ? await copyBatches(client, target, rows.batches, options) : await copyRows(client, target, rows, options);
   return { deleted, inserted };
 }

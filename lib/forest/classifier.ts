@@ -2,17 +2,7 @@
 // impurity, probabilities averaged over trees (scikit-learn's definition), out-of-bag accuracy and
 // impurity-based feature importance.
 import { binMatrix, type Matrix } from './binning.ts';
-import {
-  asMatrix,
-  checkFit,
-  type ForestOptions,
-  type Grown,
-  growTrees,
-  meanImportance,
-  type Resolved,
-  resolveOptions,
-  sumLeaves,
-} from './forest.ts';
+import { asMatrix, checkFit, type ForestOptions, type Grown, growTrees, meanImportance, type Resolved, resolveOptions, sumLeaves } from './forest.ts';
 import { growInThreads } from './parallel.ts';
 import { deserialiseTree, type SerialisedTree, serialiseTree } from './serialise.ts';
 import type { Tree } from './tree.ts';

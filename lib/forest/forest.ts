@@ -46,8 +46,7 @@ export function resolveOptions(o: ForestOptions, defaultMaxFeatures: MaxFeatures
 }
 
 export function featuresPerSplit(m: MaxFeatures, cols: number): number {
-  const k =
-    m === 'sqrt' ? Math.sqrt(cols) : m === 'log2' ? Math.log2(cols) : m === 'all' ? cols : m < 1 ? m * cols : m;
+  const k = m === 'sqrt' ? Math.sqrt(cols) : m === 'log2' ? Math.log2(cols) : m === 'all' ? cols : m < 1 ? m * cols : m;
   return Math.max(1, Math.min(cols, Math.floor(k)));
 }
 
@@ -120,7 +119,12 @@ export function checkFit(x: Matrix, yLength: number) {
 }
 
 /** Sum of every tree's leaf values for each row: class-probability sums, or prediction sums. */
-export function sumLeaves(trees: Tree[], x: Matrix, width: number, rows?: (tree: number, row: number) => boolean): {
+export function sumLeaves(
+  trees: Tree[],
+  x: Matrix,
+  width: number,
+  rows?: (tree: number, row: number) => boolean,
+): {
   sum: Float64Array;
   votes: Int32Array;
 } {
@@ -138,4 +142,3 @@ export function sumLeaves(trees: Tree[], x: Matrix, width: number, rows?: (tree:
   }
   return { sum, votes };
 }
-

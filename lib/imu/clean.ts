@@ -37,21 +37,53 @@ export function cleanReadings(input: ReadingColumns): CleanedReadings {
   let nValid = 0;
   for (let i = 0; i < n; i++) {
     const t = timestamp[i];
-    const a0 = ax[i], a1 = ay[i], a2 = az[i], g0 = gx[i], g1 = gy[i], g2 = gz[i];
-    const m0 = mx[i], m1 = my[i], m2 = mz[i];
+    const a0 = ax[i],
+      a1 = ay[i],
+      a2 = az[i],
+      g0 = gx[i],
+      g1 = gy[i],
+      g2 = gz[i];
+    const m0 = mx[i],
+      m1 = my[i],
+      m2 = mz[i];
     // Number.isFinite on each value: NaN and ±Infinity both fail it.
     if (
-      !Number.isFinite(t) || !Number.isFinite(a0) || !Number.isFinite(a1) || !Number.isFinite(a2) ||
-      !Number.isFinite(g0) || !Number.isFinite(g1) || !Number.isFinite(g2) ||
-      m0 === Infinity || m0 === -Infinity || m1 === Infinity || m1 === -Infinity || m2 === Infinity || m2 === -Infinity
+      !Number.isFinite(t) ||
+      !Number.isFinite(a0) ||
+      !Number.isFinite(a1) ||
+      !Number.isFinite(a2) ||
+      !Number.isFinite(g0) ||
+      !Number.isFinite(g1) ||
+      !Number.isFinite(g2) ||
+      m0 === Infinity ||
+      m0 === -Infinity ||
+      m1 === Infinity ||
+      m1 === -Infinity ||
+      m2 === Infinity ||
+      m2 === -Infinity
     ) {
       counts.nonFinite++;
       continue;
     }
     if (
-      a0 < acc.min || a0 > acc.max || a1 < acc.min || a1 > acc.max || a2 < acc.min || a2 > acc.max ||
-      g0 < gyro.min || g0 > gyro.max || g1 < gyro.min || g1 > gyro.max || g2 < gyro.min || g2 > gyro.max ||
-      m0 < mag.min || m0 > mag.max || m1 < mag.min || m1 > mag.max || m2 < mag.min || m2 > mag.max
+      a0 < acc.min ||
+      a0 > acc.max ||
+      a1 < acc.min ||
+      a1 > acc.max ||
+      a2 < acc.min ||
+      a2 > acc.max ||
+      g0 < gyro.min ||
+      g0 > gyro.max ||
+      g1 < gyro.min ||
+      g1 > gyro.max ||
+      g2 < gyro.min ||
+      g2 > gyro.max ||
+      m0 < mag.min ||
+      m0 > mag.max ||
+      m1 < mag.min ||
+      m1 > mag.max ||
+      m2 < mag.min ||
+      m2 > mag.max
     ) {
       counts.outOfRange++;
       continue;
@@ -89,10 +121,16 @@ export function cleanReadings(input: ReadingColumns): CleanedReadings {
   for (let k = 0; k < kept; k++) {
     const i = keep[k];
     out.timestamp[k] = timestamp[i];
-    out.ax[k] = ax[i]; out.ay[k] = ay[i]; out.az[k] = az[i];
-    out.gx[k] = gx[i]; out.gy[k] = gy[i]; out.gz[k] = gz[i];
+    out.ax[k] = ax[i];
+    out.ay[k] = ay[i];
+    out.az[k] = az[i];
+    out.gx[k] = gx[i];
+    out.gy[k] = gy[i];
+    out.gz[k] = gz[i];
     if (clearMag[i] === 0) {
-      out.mx[k] = mx[i]; out.my[k] = my[i]; out.mz[k] = mz[i];
+      out.mx[k] = mx[i];
+      out.my[k] = my[i];
+      out.mz[k] = mz[i];
     }
     out.device[k] = device[i];
     out.session[k] = input.session[i];
@@ -103,7 +141,8 @@ export function cleanReadings(input: ReadingColumns): CleanedReadings {
 /** Whether the readings at `order` are grouped by device (ascending) and strictly increasing in time. */
 function isOrdered(order: Uint32Array, device: Int32Array, timestamp: Float64Array): boolean {
   for (let k = 1; k < order.length; k++) {
-    const a = order[k - 1], b = order[k];
+    const a = order[k - 1],
+      b = order[k];
     if (device[a] > device[b] || (device[a] === device[b] && timestamp[a] >= timestamp[b])) return false;
   }
   return true;

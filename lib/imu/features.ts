@@ -12,7 +12,7 @@
 //   size/2 are used (DC carries only the Hann-weighted residual of the mean). Bin k is k·fs/size Hz,
 //   fs being the window's mean sample rate from its timestamps.
 import FFT from 'fft.js';
-import { BANDS_HZ, CORRELATION_OFFSET, CORRELATION_PAIRS, F, FEATURE_COUNT, FEATURES_PER_SIGNAL, PEAK_THRESHOLD_STD, SIGNALS, SMA_OFFSET } from './catalogue.ts';
+import { BANDS_HZ, CORRELATION_OFFSET, CORRELATION_PAIRS, F, FEATURE_COUNT, FEATURES_PER_SIGNAL, PEAK_THRESHOLD_STD, SMA_OFFSET } from './catalogue.ts';
 import { createQuartileFinder, type QuartileFinder } from './quartiles.ts';
 import type { ReadingColumns } from './reading.ts';
 import { windowSampleRate, type ReadingWindow } from './windows.ts';
@@ -65,7 +65,11 @@ export function createFeatureExtractor(): FeatureExtractor {
     let hannSum = 0;
     for (let i = 0; i < n; i++) hannSum += hann[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / (n - 1));
     s = {
-      n, fftSize, fft, hann, hannSum,
+      n,
+      fftSize,
+      fft,
+      hann,
+      hannSum,
       fftIn: new Float64Array(fftSize),
       fftOut: new Float64Array(2 * fftSize),
       quartileFinder: createQuartileFinder(n),
@@ -83,7 +87,12 @@ export function createFeatureExtractor(): FeatureExtractor {
     // Shifted sums (about the first value) give the variance for the peak threshold in this pass
     // without the cancellation of E[x²] − mean² when the mean is large against the spread.
     const shift = x[base];
-    let sum = 0, sumSq = 0, shiftedSum = 0, shiftedSq = 0, min = Infinity, max = -Infinity;
+    let sum = 0,
+      sumSq = 0,
+      shiftedSum = 0,
+      shiftedSq = 0,
+      min = Infinity,
+      max = -Infinity;
     for (let i = 0; i < n; i++) {
       const v = x[base + i];
       const u = v - shift;
@@ -116,7 +125,13 @@ export function createFeatureExtractor(): FeatureExtractor {
     // as the moments; the state machine is branch-free because noisy signals mispredict branches.
     const shiftedMean = shiftedSum / n;
     const threshold = PEAK_THRESHOLD_STD * Math.sqrt(Math.max(0, shiftedSq / n - shiftedMean * shiftedMean));
-    let m2 = 0, m3 = 0, m4 = 0, absDev = 0, crossings = 0, peaks = 0, armed = 1;
+    let m2 = 0,
+      m3 = 0,
+      m4 = 0,
+      absDev = 0,
+      crossings = 0,
+      peaks = 0,
+      armed = 1;
     let prevPositive = +(x[base] - mean >= 0);
     for (let i = 0; i < n; i++) {
       const d = x[base + i] - mean;
@@ -157,13 +172,22 @@ export function createFeatureExtractor(): FeatureExtractor {
     s!.fft.realTransform(fftOut, fftIn);
     const half = s!.fftSize >> 1;
     const df = fs / s!.fftSize;
-    let total = 0, best = -1, bestK = 0, sumK = 0, sumK2 = 0, plogp = 0;
+    let total = 0,
+      best = -1,
+      bestK = 0,
+      sumK = 0,
+      sumK2 = 0,
+      plogp = 0;
     for (let k = 1; k <= half; k++) {
-      const re = fftOut[2 * k], im = fftOut[2 * k + 1];
+      const re = fftOut[2 * k],
+        im = fftOut[2 * k + 1];
       const p = re * re + im * im;
       power[k] = p;
       total += p;
-      if (p > best) { best = p; bestK = k; }
+      if (p > best) {
+        best = p;
+        bestK = k;
+      }
       sumK += k * p;
       sumK2 += k * k * p;
       if (p > 0) plogp += p * Math.log(p);
@@ -205,7 +229,9 @@ export function createFeatureExtractor(): FeatureExtractor {
     const { n, norm: out } = s!;
     let area = 0;
     for (let i = 0; i < n; i++) {
-      const a = x[base + i], b = y[base + i], c = z[base + i];
+      const a = x[base + i],
+        b = y[base + i],
+        c = z[base + i];
       out[i] = Math.sqrt(a * a + b * b + c * c);
       area += Math.abs(a) + Math.abs(b) + Math.abs(c);
     }

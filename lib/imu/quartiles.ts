@@ -25,7 +25,8 @@ export function createQuartileFinder(capacity: number): QuartileFinder {
 
   /** The k-th smallest value (0-based): a select within the bucket that holds position k. */
   function orderStatistic(k: number): number {
-    let lo = 0, hi = BUCKETS; // find the last bucket whose start ≤ k
+    let lo = 0,
+      hi = BUCKETS; // find the last bucket whose start ≤ k
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
       if (start[mid] <= k) lo = mid;
@@ -70,7 +71,8 @@ export function createQuartileFinder(capacity: number): QuartileFinder {
  * sensor values) cannot make it quadratic.
  */
 export function select(a: Float64Array, left: number, right: number, k: number): number {
-  let l = left, r = right;
+  let l = left,
+    r = right;
   while (r > l) {
     // Median of a[l], a[m], a[r] as the pivot, kept at a[r].
     const m = (l + r) >> 1;
@@ -78,7 +80,8 @@ export function select(a: Float64Array, left: number, right: number, k: number):
     if (a[r] < a[l]) swap(a, r, l);
     if (a[m] < a[r]) swap(a, m, r);
     const pivot = a[r];
-    let store = l, ties = 0;
+    let store = l,
+      ties = 0;
     for (let i = l; i < r; i++) {
       const v = a[i];
       a[i] = a[store];

@@ -7,7 +7,7 @@
 //   gx gy gz   rad/s (SI, so angular rates and lever-arm accelerations need no conversion)
 //   mx my mz   µT, optional; NaN in columns means "no magnetometer value"
 // Ranges are the full scale of the MPU-9250 / ICM-20948 / BNO055 class: ±16 g, ±2000 °/s, ±4900 µT.
-import { sensorRanges } from '../sensor-limits.ts';
+import type { sensorRanges } from '../sensor-limits.ts';
 
 export { G, sensorRanges } from '../sensor-limits.ts';
 
@@ -31,9 +31,15 @@ export type Channel = (typeof CHANNELS)[number];
 
 /** Which sensor (and so which range and unit) each channel belongs to. */
 export const channelSensor: Record<Channel, keyof typeof sensorRanges> = {
-  ax: 'acc', ay: 'acc', az: 'acc',
-  gx: 'gyro', gy: 'gyro', gz: 'gyro',
-  mx: 'mag', my: 'mag', mz: 'mag',
+  ax: 'acc',
+  ay: 'acc',
+  az: 'acc',
+  gx: 'gyro',
+  gy: 'gyro',
+  gz: 'gyro',
+  mx: 'mag',
+  my: 'mag',
+  mz: 'mag',
 };
 
 /**
@@ -65,9 +71,15 @@ export function allocateColumns(length: number, deviceIds: string[] = [], sessio
   return {
     length,
     timestamp: new Float64Array(length),
-    ax: new Float64Array(length), ay: new Float64Array(length), az: new Float64Array(length),
-    gx: new Float64Array(length), gy: new Float64Array(length), gz: new Float64Array(length),
-    mx: mag(), my: mag(), mz: mag(),
+    ax: new Float64Array(length),
+    ay: new Float64Array(length),
+    az: new Float64Array(length),
+    gx: new Float64Array(length),
+    gy: new Float64Array(length),
+    gz: new Float64Array(length),
+    mx: mag(),
+    my: mag(),
+    mz: mag(),
     device: new Int32Array(length),
     session: new Int32Array(length).fill(-1),
     deviceIds,
@@ -102,9 +114,15 @@ export function columnsFromReadings(rows: readonly DeviceReading[]): ReadingColu
     columns.device[i] = d;
     columns.session[i] = s;
     columns.timestamp[i] = r.timestamp;
-    columns.ax[i] = r.ax; columns.ay[i] = r.ay; columns.az[i] = r.az;
-    columns.gx[i] = r.gx; columns.gy[i] = r.gy; columns.gz[i] = r.gz;
-    columns.mx[i] = r.mx ?? Number.NaN; columns.my[i] = r.my ?? Number.NaN; columns.mz[i] = r.mz ?? Number.NaN;
+    columns.ax[i] = r.ax;
+    columns.ay[i] = r.ay;
+    columns.az[i] = r.az;
+    columns.gx[i] = r.gx;
+    columns.gy[i] = r.gy;
+    columns.gz[i] = r.gz;
+    columns.mx[i] = r.mx ?? Number.NaN;
+    columns.my[i] = r.my ?? Number.NaN;
+    columns.mz[i] = r.mz ?? Number.NaN;
   }
   return columns;
 }
@@ -116,9 +134,15 @@ export function deviceColumns(deviceId: string, sessionId: string | null, readin
   for (let i = 0; i < readings.length; i++) {
     const r = readings[i];
     columns.timestamp[i] = r.timestamp;
-    columns.ax[i] = r.ax; columns.ay[i] = r.ay; columns.az[i] = r.az;
-    columns.gx[i] = r.gx; columns.gy[i] = r.gy; columns.gz[i] = r.gz;
-    columns.mx[i] = r.mx ?? Number.NaN; columns.my[i] = r.my ?? Number.NaN; columns.mz[i] = r.mz ?? Number.NaN;
+    columns.ax[i] = r.ax;
+    columns.ay[i] = r.ay;
+    columns.az[i] = r.az;
+    columns.gx[i] = r.gx;
+    columns.gy[i] = r.gy;
+    columns.gz[i] = r.gz;
+    columns.mx[i] = r.mx ?? Number.NaN;
+    columns.my[i] = r.my ?? Number.NaN;
+    columns.mz[i] = r.mz ?? Number.NaN;
   }
   return columns;
 }

@@ -166,7 +166,9 @@ export function generateSession(options: SessionOptions): SyntheticSession {
     }
   }
   return {
-    exercise, deviceId, sessionId,
+    exercise,
+    deviceId,
+    sessionId,
     startedAt: startMs,
     endedAt: startMs + Math.round((scheduled * 1000) / fs),
     sampleRateHz: fs,
@@ -200,15 +202,18 @@ function clamp(v: number, min: number, max: number): number {
 const IDENTITY: Mat = [1, 0, 0, 0, 1, 0, 0, 0, 1];
 
 function rotX(a: number): Mat {
-  const c = Math.cos(a), s = Math.sin(a);
+  const c = Math.cos(a),
+    s = Math.sin(a);
   return [1, 0, 0, 0, c, -s, 0, s, c];
 }
 function rotY(a: number): Mat {
-  const c = Math.cos(a), s = Math.sin(a);
+  const c = Math.cos(a),
+    s = Math.sin(a);
   return [c, 0, s, 0, 1, 0, -s, 0, c];
 }
 function rotZ(a: number): Mat {
-  const c = Math.cos(a), s = Math.sin(a);
+  const c = Math.cos(a),
+    s = Math.sin(a);
   return [c, -s, 0, s, c, 0, 0, 0, 1];
 }
 function mul(a: Mat, b: Mat): Mat {
@@ -218,9 +223,5 @@ function mul(a: Mat, b: Mat): Mat {
 }
 /** Mᵀv: a world (or outer-frame) vector as the rotated device sees it. */
 function applyT(m: Mat, v: Vec): Vec {
-  return [
-    m[0] * v[0] + m[3] * v[1] + m[6] * v[2],
-    m[1] * v[0] + m[4] * v[1] + m[7] * v[2],
-    m[2] * v[0] + m[5] * v[1] + m[8] * v[2],
-  ];
+  return [m[0] * v[0] + m[3] * v[1] + m[6] * v[2], m[1] * v[0] + m[4] * v[1] + m[7] * v[2], m[2] * v[0] + m[5] * v[1] + m[8] * v[2]];
 }

@@ -58,12 +58,12 @@ export function cutWindows(columns: ReadingColumns, options: WindowOptions = {})
   const { timestamp, device, session, length } = columns;
   const windows: ReadingWindow[] = [];
 
-  for (let deviceStart = 0; deviceStart < length; ) {
+  for (let deviceStart = 0; deviceStart < length;) {
     let deviceEnd = deviceStart + 1;
     while (deviceEnd < length && device[deviceEnd] === device[deviceStart]) deviceEnd++;
     const maxGap = options.maxGapMs ?? (options.gapFactor ?? DEFAULT_GAP_FACTOR) * medianInterval(timestamp, deviceStart, deviceEnd);
 
-    for (let runStart = deviceStart; runStart < deviceEnd; ) {
+    for (let runStart = deviceStart; runStart < deviceEnd;) {
       let runEnd = runStart + 1;
       while (runEnd < deviceEnd && session[runEnd] === session[runStart]) {
         const dt = timestamp[runEnd] - timestamp[runEnd - 1];

@@ -27,7 +27,8 @@ export function toUnits(problem: BidProblem, step = 1): UnitProblem {
   if (problem.others.length !== teams) throw new Error(`others has ${problem.others.length} teams, value has ${teams}`);
   if (!(step > 0)) throw new Error(`step must be positive, got ${step}`);
   for (let t = 0; t < teams; t++) {
-    if (!(problem.others[t] >= 0) || !(problem.value[t] >= 0)) throw new Error(`team ${t}: others ${problem.others[t]} and value ${problem.value[t]} must be finite and ≥ 0`);
+    if (!(problem.others[t] >= 0) || !(problem.value[t] >= 0))
+      throw new Error(`team ${t}: others ${problem.others[t]} and value ${problem.value[t]} must be finite and ≥ 0`);
   }
   const units = Math.floor(problem.budget / step + 1e-9);
   const minUnits = Math.max(1, Math.ceil(problem.minBid / step - 1e-9));
@@ -44,7 +45,9 @@ export function ownedValue(p: UnitProblem, t: number, u: number): number {
 
 /** The objective of any allocation (money per team), by the definition at the top of this file. */
 export function evaluateBids(problem: BidProblem, amounts: ArrayLike<number>): { objective: number; expectedPayout: number; spend: number; pool: number } {
-  let spend = 0, owned = 0, others = 0;
+  let spend = 0,
+    owned = 0,
+    others = 0;
   for (let t = 0; t < problem.value.length; t++) {
     others += problem.others[t];
     const b = amounts[t];
@@ -57,4 +60,3 @@ export function evaluateBids(problem: BidProblem, amounts: ArrayLike<number>): {
   const expectedPayout = pool * owned;
   return { objective: spend > 0 ? expectedPayout / spend : 0, expectedPayout, spend, pool };
 }
-

@@ -36,7 +36,8 @@ export function ownershipFromBids(teams: readonly Team[], bids: readonly Bid[]):
   for (const bid of bids) {
     const t = teamIndex.get(bid.team);
     if (t === undefined) throw new Error(`entry "${bid.entry}" bid on team "${bid.team}", which is not in the field`);
-    if (!Number.isFinite(bid.amount) || bid.amount < 0) throw new Error(`entry "${bid.entry}" bid ${bid.amount} on "${bid.team}", expected a finite amount ≥ 0`);
+    if (!Number.isFinite(bid.amount) || bid.amount < 0)
+      throw new Error(`entry "${bid.entry}" bid ${bid.amount} on "${bid.team}", expected a finite amount ≥ 0`);
     amount[entryIndex.get(bid.entry)! * n + t] += bid.amount;
   }
   const teamTotals = new Float64Array(n);
@@ -77,7 +78,10 @@ export interface SimulationOutcome {
  * wins[offset..] and returns the outcome for every entry. Payouts within a millionth of a currency
  * unit count as tied, so rounding in the sums does not split ties.
  */
-export function simulationScorer(ownership: Ownership, calcutta: Pick<Calcutta, 'payouts'>): (wins: Uint8Array, offset: number, sim: number) => SimulationOutcome {
+export function simulationScorer(
+  ownership: Ownership,
+  calcutta: Pick<Calcutta, 'payouts'>,
+): (wins: Uint8Array, offset: number, sim: number) => SimulationOutcome {
   const { n, entries, share, spend, pool, offsets, ownedTeam } = ownership;
   const E = entries.length;
   const points = new Float64Array(n);
@@ -173,7 +177,10 @@ export class PerformanceAccumulator {
   private readonly sums: Float64Array[];
   private simulations = 0;
 
-  constructor(private readonly ownership: Ownership, private readonly calcutta: Pick<Calcutta, 'payouts'>) {
+  constructor(
+    private readonly ownership: Ownership,
+    private readonly calcutta: Pick<Calcutta, 'payouts'>,
+  ) {
     this.sums = Array.from({ length: 6 }, () => new Float64Array(ownership.entries.length));
   }
 
@@ -257,7 +264,8 @@ export function investmentReport(options: {
   for (let t = 0; t < n; t++) {
     const bid = ownership.amount[e * n + t];
     if (!(bid > 0)) continue;
-    let wins = 0, share = 0;
+    let wins = 0,
+      share = 0;
     for (let k = 0; k < width; k++) {
       wins += k * distribution[t * width + k];
       share += table[k] * distribution[t * width + k];
@@ -265,10 +273,18 @@ export function investmentReport(options: {
     const own = ownership.share[e * n + t];
     const expectedPayout = own * share * ownership.pool;
     rows.push({
-      team: teams[t].key, name: teams[t].name, region: teams[t].region, seed: teams[t].seed,
-      bid, totalBids: ownership.teamTotals[t], ownership: own,
-      expectedWins: wins, expectedTeamPoints: 100 * share, expectedPoints: 100 * share * own,
-      expectedPayout, roi: expectedPayout / bid - 1,
+      team: teams[t].key,
+      name: teams[t].name,
+      region: teams[t].region,
+      seed: teams[t].seed,
+      bid,
+      totalBids: ownership.teamTotals[t],
+      ownership: own,
+      expectedWins: wins,
+      expectedTeamPoints: 100 * share,
+      expectedPoints: 100 * share * own,
+      expectedPayout,
+      roi: expectedPayout / bid - 1,
     });
   }
   return rows;

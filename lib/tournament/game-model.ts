@@ -75,7 +75,11 @@ export function fitGameModel(games: readonly HistoricalGame[], options: FitOptio
   let alpha = 0;
   let current = logLik(beta, alpha);
   for (let iter = 0; iter < 100; iter++) {
-    let gb = 0, ga = 0, hbb = 0, hab = 0, haa = 0;
+    let gb = 0,
+      ga = 0,
+      hbb = 0,
+      hab = 0,
+      haa = 0;
     for (let i = 0; i < d.length; i++) {
       const q = sigmoid(beta * d[i] + alpha);
       const w = q * (1 - q);
@@ -110,7 +114,9 @@ export function fitGameModel(games: readonly HistoricalGame[], options: FitOptio
     if (Math.abs(t * stepB) < 1e-10 * Math.max(1, Math.abs(beta)) && Math.abs(gain) < 1e-12 * d.length) break;
   }
   if (!(beta > 0) || !Number.isFinite(beta) || beta > 1e3) {
-    throw new Error(`fitGameModel: the ${games.length} games do not determine a positive scale (1/scale = ${beta}); are outcomes separated or ratings reversed?`);
+    throw new Error(
+      `fitGameModel: the ${games.length} games do not determine a positive scale (1/scale = ${beta}); are outcomes separated or ratings reversed?`,
+    );
   }
   return withIntercept ? { scale: 1 / beta, intercept: alpha } : { scale: 1 / beta };
 }
@@ -128,7 +134,8 @@ export interface Calibration {
 }
 
 export function calibration(model: GameModel, games: readonly HistoricalGame[]): Calibration {
-  let logLoss = 0, brier = 0;
+  let logLoss = 0,
+    brier = 0;
   for (const g of games) {
     const z = (g.ratingA - g.ratingB) / model.scale + (model.intercept ?? 0);
     logLoss += g.aWon ? softplus(-z) : softplus(z);

@@ -18,7 +18,11 @@ const text = z.string().min(1, 'is empty').max(200, 'is longer than 200 characte
 const DECIMAL = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 const num = z.string().regex(DECIMAL, 'must be a number').transform(Number).refine(Number.isFinite, 'must be a finite number');
 const int = (min: number, max: number) =>
-  z.string().regex(/^[-+]?\d+$/, 'must be a whole number').transform(Number).pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+  z
+    .string()
+    .regex(/^[-+]?\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
 const bool = z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).transform((v) => v === 'true' || v === '1');
 
 export const LANDING_FILES = {
@@ -110,13 +114,15 @@ export function checkTournamentFiles(tournamentKey: string, files: Partial<{ [K 
   const add = (f: ParsedFile | undefined, p: Omit<Problem, 'file'>) => f && f.problems.push({ file: f.file, ...p });
   const tournament = files['tournament.csv'];
   if (tournament && !tournament.problems.length) {
-    if (tournament.rows.length !== 1) add(tournament, { line: null, column: null, reason: `must hold exactly one tournament, holds ${tournament.rows.length}` });
+    if (tournament.rows.length !== 1)
+      add(tournament, { line: null, column: null, reason: `must hold exactly one tournament, holds ${tournament.rows.length}` });
     else if (tournament.rows[0].tournament_key !== tournamentKey) {
       add(tournament, { line: 2, column: 'tournament_key', reason: `is "${tournament.rows[0].tournament_key}" but the folder is "${tournamentKey}"` });
     }
   }
   const calcutta = files['calcutta.csv'];
-  if (calcutta && !calcutta.problems.length && calcutta.rows.length !== 1) add(calcutta, { line: null, column: null, reason: `must hold exactly one calcutta, holds ${calcutta.rows.length}` });
+  if (calcutta && !calcutta.problems.length && calcutta.rows.length !== 1)
+    add(calcutta, { line: null, column: null, reason: `must hold exactly one calcutta, holds ${calcutta.rows.length}` });
 
   const teams = files['teams.csv'];
   if (teams && !teams.problems.length) checkField(teams, add);
@@ -131,7 +137,11 @@ export function checkTournamentFiles(tournamentKey: string, files: Partial<{ [K 
     // A share is paid to every team reaching that many wins: 32 teams win once, 16 twice, … 1 six times.
     const total = payouts.rows.reduce((s, r) => s + r.share * 2 ** (6 - r.wins), 0);
     if (Math.abs(total - 1) > 1e-9) {
-      add(payouts, { line: null, column: 'share', reason: `shares pay out ${+total.toFixed(12)} of the pool (each share × the teams reaching that round); they must sum to 1` });
+      add(payouts, {
+        line: null,
+        column: 'share',
+        reason: `shares pay out ${+total.toFixed(12)} of the pool (each share × the teams reaching that round); they must sum to 1`,
+      });
     }
   }
 
@@ -154,7 +164,8 @@ export function checkTournamentFiles(tournamentKey: string, files: Partial<{ [K 
       for (const b of bids.rows) {
         if (!known.has(b.team_key)) add(bids, { line: b.line, column: 'team_key', reason: `"${b.team_key}" is not a team in teams.csv` });
         const pair = `${b.entry}|${b.team_key}`;
-        if (seen.has(pair)) add(bids, { line: b.line, column: 'team_key', reason: `entry "${b.entry}" already bid on "${b.team_key}" (line ${seen.get(pair)})` });
+        if (seen.has(pair))
+          add(bids, { line: b.line, column: 'team_key', reason: `entry "${b.entry}" already bid on "${b.team_key}" (line ${seen.get(pair)})` });
         seen.set(pair, b.line);
       }
     }
@@ -162,12 +173,14 @@ export function checkTournamentFiles(tournamentKey: string, files: Partial<{ [K 
     if (rules) {
       const spent = new Map<string, { total: number; teams: number; last: number }>();
       for (const b of bids.rows) {
-        if (b.amount > 0 && b.amount < rules.min_bid) add(bids, { line: b.line, column: 'amount', reason: `${b.amount} is below the minimum bid ${rules.min_bid}` });
+        if (b.amount > 0 && b.amount < rules.min_bid)
+          add(bids, { line: b.line, column: 'amount', reason: `${b.amount} is below the minimum bid ${rules.min_bid}` });
         const s = spent.get(b.entry) ?? { total: 0, teams: 0, last: b.line };
         spent.set(b.entry, { total: s.total + b.amount, teams: s.teams + (b.amount > 0 ? 1 : 0), last: b.line });
       }
       for (const [entry, s] of spent) {
-        if (s.total > rules.budget_per_entry + 1e-9) add(bids, { line: s.last, column: 'amount', reason: `entry "${entry}" bids ${s.total} in total, over the budget of ${rules.budget_per_entry}` });
+        if (s.total > rules.budget_per_entry + 1e-9)
+          add(bids, { line: s.last, column: 'amount', reason: `entry "${entry}" bids ${s.total} in total, over the budget of ${rules.budget_per_entry}` });
         if (rules.max_teams_per_entry && s.teams > rules.max_teams_per_entry) {
           add(bids, { line: s.last, column: 'team_key', reason: `entry "${entry}" bids on ${s.teams} teams, more than ${rules.max_teams_per_entry}` });
         }
@@ -189,8 +202,10 @@ function checkField(teams: ParsedFile<'teams.csv'>, add: (f: ParsedFile, p: Omit
     if (seeds.has(t.seed)) add(teams, { line: t.line, column: 'seed', reason: `region ${t.region} already has a ${t.seed} seed (line ${seeds.get(t.seed)})` });
     seeds.set(t.seed, t.line);
   }
-  if (teams.rows.length !== REGIONS * SEEDS) add(teams, { line: null, column: null, reason: `holds ${teams.rows.length} teams; a bracket needs ${REGIONS * SEEDS}` });
-  if (regions.size !== REGIONS) add(teams, { line: null, column: 'region', reason: `has ${regions.size} regions (${[...regions.keys()].join(', ')}); a bracket needs ${REGIONS}` });
+  if (teams.rows.length !== REGIONS * SEEDS)
+    add(teams, { line: null, column: null, reason: `holds ${teams.rows.length} teams; a bracket needs ${REGIONS * SEEDS}` });
+  if (regions.size !== REGIONS)
+    add(teams, { line: null, column: 'region', reason: `has ${regions.size} regions (${[...regions.keys()].join(', ')}); a bracket needs ${REGIONS}` });
   for (const [region, seeds] of regions) {
     const absent = Array.from({ length: SEEDS }, (_, i) => i + 1).filter((s) => !seeds.has(s));
     if (absent.length) add(teams, { line: null, column: 'seed', reason: `region ${region} has no ${absent.join(', ')} seed${absent.length > 1 ? 's' : ''}` });

@@ -22,7 +22,10 @@ export interface MarketPriorOptions {
 /** Each team's expected payout share (fraction of the pool) under the game model, exact. */
 export function teamValues(teams: readonly Team[], options: Pick<MarketPriorOptions, 'model' | 'payouts'> = {}): Float64Array {
   const n = teams.length;
-  const p = probabilityMatrix(options.model ?? DEFAULT_GAME_MODEL, teams.map((t) => t.rating));
+  const p = probabilityMatrix(
+    options.model ?? DEFAULT_GAME_MODEL,
+    teams.map((t) => t.rating),
+  );
   const distribution = exactWinDistribution(bracketOrder(teams), p, n);
   return expectedPayoutShares(distribution, n, { payouts: [...(options.payouts ?? DEFAULT_PAYOUTS)] });
 }
@@ -54,7 +57,10 @@ export const MARKET_FEATURE_NAMES = [
  */
 export function marketFeatureMatrix(teams: readonly Team[], options: Pick<MarketPriorOptions, 'model' | 'payouts'> = {}): number[][] {
   const n = teams.length;
-  const p = probabilityMatrix(options.model ?? DEFAULT_GAME_MODEL, teams.map((t) => t.rating));
+  const p = probabilityMatrix(
+    options.model ?? DEFAULT_GAME_MODEL,
+    teams.map((t) => t.rating),
+  );
   const distribution = exactWinDistribution(bracketOrder(teams), p, n);
   const wins = expectedWins(distribution, n);
   const value = expectedPayoutShares(distribution, n, { payouts: [...(options.payouts ?? DEFAULT_PAYOUTS)] });

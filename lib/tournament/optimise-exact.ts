@@ -12,7 +12,9 @@ export function optimiseExact(p: UnitProblem): Int32Array {
   const K = Math.max(0, p.maxTeams);
   const work = (teams * K * U * U) / 2;
   if (work > EXACT_WORK_LIMIT) {
-    throw new Error(`exact bid optimisation would take ~${work.toExponential(1)} steps (${teams} teams, ${U} units, up to ${K} teams held); use method 'greedy' or a larger step`);
+    throw new Error(
+      `exact bid optimisation would take ~${work.toExponential(1)} steps (${teams} teams, ${U} units, up to ${K} teams held); use method 'greedy' or a larger step`,
+    );
   }
   const held = new Int32Array(teams);
   if (K === 0 || U < m) return held;
@@ -30,7 +32,8 @@ export function optimiseExact(p: UnitProblem): Int32Array {
     for (let k = 1; k <= K; k++) {
       const prev = (k - 1) * W;
       for (let u = m; u <= U; u++) {
-        let top = next[k * W + u], arg = 0;
+        let top = next[k * W + u],
+          arg = 0;
         for (let c = m; c <= u; c++) {
           const v = best[prev + u - c] + f[c];
           if (v > top) [top, arg] = [v, c];

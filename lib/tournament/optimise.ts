@@ -55,8 +55,10 @@ export function optimiseGreedy(p: UnitProblem): Int32Array {
   const held = new Int32Array(p.teams);
   if (p.maxTeams < 1) return held;
   let count = 0;
-  for (let left = p.units; left > 0; ) {
-    let best = -1, bestRate = -Infinity, bestUnits = 0;
+  for (let left = p.units; left > 0;) {
+    let best = -1,
+      bestRate = -Infinity,
+      bestUnits = 0;
     for (let t = 0; t < p.teams; t++) {
       const add = held[t] > 0 ? 1 : p.minUnits;
       if (add > left || (held[t] === 0 && count >= p.maxTeams)) continue;

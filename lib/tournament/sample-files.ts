@@ -11,13 +11,22 @@ export function sampleLandingFiles(s: SampleTournament): Record<LandingKind, str
   );
   return {
     'tournament.csv': csv([[s.tournament.key, s.tournament.name, s.tournament.year]], ['tournament_key', 'name', 'year']),
-    'teams.csv': csv(s.teams.map((t) => [t.key, t.name, t.region, t.seed, t.rating]), ['team_key', 'name', 'region', 'seed', 'rating']),
+    'teams.csv': csv(
+      s.teams.map((t) => [t.key, t.name, t.region, t.seed, t.rating]),
+      ['team_key', 'name', 'region', 'seed', 'rating'],
+    ),
     'calcutta.csv': csv(
       [[s.calcutta.key, s.calcutta.name, s.calcutta.budgetPerEntry, s.calcutta.minBid, s.calcutta.maxTeamsPerEntry ?? '']],
       ['calcutta_key', 'name', 'budget_per_entry', 'min_bid', 'max_teams_per_entry'],
     ),
-    'payouts.csv': csv(s.calcutta.payouts.map((p) => [p.wins, p.share]), ['wins', 'share']),
-    'bids.csv': csv(s.bids.map((b) => [b.entry, b.team, b.amount]), ['entry', 'team_key', 'amount']),
+    'payouts.csv': csv(
+      s.calcutta.payouts.map((p) => [p.wins, p.share]),
+      ['wins', 'share'],
+    ),
+    'bids.csv': csv(
+      s.bids.map((b) => [b.entry, b.team, b.amount]),
+      ['entry', 'team_key', 'amount'],
+    ),
     'historical_games.csv': csv(
       s.historicalGames.map((g, i) => [s.tournament.year - 1 - (i % 5), g.ratingA, g.ratingB, g.aWon]),
       ['season', 'rating_a', 'rating_b', 'a_won'],

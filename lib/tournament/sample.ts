@@ -11,21 +11,107 @@ import type { Bid, Calcutta, Team } from './types.ts';
 export const SAMPLE_REGIONS = ['East', 'West', 'South', 'Midwest'] as const;
 
 const SCHOOLS = [
-  'Duke', 'Houston', 'Purdue', 'Connecticut', 'Kansas', 'Arizona', 'North Carolina', 'Tennessee',
-  'Alabama', 'Auburn', 'Gonzaga', 'Baylor', 'Kentucky', 'Marquette', 'Iowa State', 'Creighton',
-  'Illinois', 'Wisconsin', 'Michigan State', 'Texas Tech', 'Saint Mary\'s', 'Clemson', 'BYU', 'San Diego State',
-  'Florida', 'Texas A&M', 'Mississippi State', 'Nebraska', 'Utah State', 'Dayton', 'Florida Atlantic', 'Northwestern',
-  'TCU', 'Colorado', 'Texas', 'Boise State', 'Washington State', 'Virginia', 'New Mexico', 'Drake',
-  'Nevada', 'Oregon', 'Grand Canyon', 'James Madison', 'McNeese', 'Samford', 'Yale', 'Vermont',
-  'Charleston', 'Akron', 'Oakland', 'Colgate', 'Morehead State', 'Longwood', 'Western Kentucky', 'South Dakota State',
-  'Stetson', 'Montana State', 'Howard', 'Wagner', 'Grambling', 'Saint Peter\'s', 'Long Beach State', 'Fairleigh Dickinson',
-  'Memphis', 'Xavier', 'Villanova', 'UCLA', 'Indiana', 'Ohio State', 'Arkansas', 'Miami',
+  'Duke',
+  'Houston',
+  'Purdue',
+  'Connecticut',
+  'Kansas',
+  'Arizona',
+  'North Carolina',
+  'Tennessee',
+  'Alabama',
+  'Auburn',
+  'Gonzaga',
+  'Baylor',
+  'Kentucky',
+  'Marquette',
+  'Iowa State',
+  'Creighton',
+  'Illinois',
+  'Wisconsin',
+  'Michigan State',
+  'Texas Tech',
+  "Saint Mary's",
+  'Clemson',
+  'BYU',
+  'San Diego State',
+  'Florida',
+  'Texas A&M',
+  'Mississippi State',
+  'Nebraska',
+  'Utah State',
+  'Dayton',
+  'Florida Atlantic',
+  'Northwestern',
+  'TCU',
+  'Colorado',
+  'Texas',
+  'Boise State',
+  'Washington State',
+  'Virginia',
+  'New Mexico',
+  'Drake',
+  'Nevada',
+  'Oregon',
+  'Grand Canyon',
+  'James Madison',
+  'McNeese',
+  'Samford',
+  'Yale',
+  'Vermont',
+  'Charleston',
+  'Akron',
+  'Oakland',
+  'Colgate',
+  'Morehead State',
+  'Longwood',
+  'Western Kentucky',
+  'South Dakota State',
+  'Stetson',
+  'Montana State',
+  'Howard',
+  'Wagner',
+  'Grambling',
+  "Saint Peter's",
+  'Long Beach State',
+  'Fairleigh Dickinson',
+  'Memphis',
+  'Xavier',
+  'Villanova',
+  'UCLA',
+  'Indiana',
+  'Ohio State',
+  'Arkansas',
+  'Miami',
 ];
 
 const ENTRY_NAMES = [
-  'avery', 'blake', 'casey', 'devon', 'emerson', 'finley', 'gray', 'harper', 'indigo', 'jordan',
-  'kendall', 'logan', 'morgan', 'noel', 'oakley', 'parker', 'quinn', 'reese', 'sawyer', 'taylor',
-  'usher', 'val', 'wren', 'xen', 'yael', 'zion',
+  'avery',
+  'blake',
+  'casey',
+  'devon',
+  'emerson',
+  'finley',
+  'gray',
+  'harper',
+  'indigo',
+  'jordan',
+  'kendall',
+  'logan',
+  'morgan',
+  'noel',
+  'oakley',
+  'parker',
+  'quinn',
+  'reese',
+  'sawyer',
+  'taylor',
+  'usher',
+  'val',
+  'wren',
+  'xen',
+  'yael',
+  'zion',
 ];
 
 export interface SampleAuction {
@@ -101,7 +187,12 @@ function sampleField(rng: Random): Team[] {
   const schools = SCHOOLS.map((name, i) => ({ name, at: i + 8 * rng.normal() }))
     .sort((a, b) => a.at - b.at)
     .slice(0, 64);
-  const byLine = Array.from({ length: 16 }, (_, line) => shuffle(rng, schools.slice(4 * line, 4 * line + 4).map((s) => s.name)));
+  const byLine = Array.from({ length: 16 }, (_, line) =>
+    shuffle(
+      rng,
+      schools.slice(4 * line, 4 * line + 4).map((s) => s.name),
+    ),
+  );
   const teams: Team[] = [];
   for (const region of SAMPLE_REGIONS) {
     for (const seed of [...REGION_SEED_ORDER].sort((a, b) => a - b)) {
@@ -164,5 +255,10 @@ function shuffle<T>(rng: Random, items: readonly T[]): T[] {
   return out;
 }
 
-const slug = (name: string) => name.toLowerCase().replace(/&/g, 'and').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+const slug = (name: string) =>
+  name
+    .toLowerCase()
+    .replace(/&/g, 'and')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 const round1 = (x: number) => Math.round(x * 10) / 10;

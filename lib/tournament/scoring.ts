@@ -25,7 +25,8 @@ export function payoutTable(calcutta: Pick<Calcutta, 'payouts'>, rounds = 6): Fl
   const increments = new Float64Array(rounds + 1);
   for (const rule of calcutta.payouts) {
     if (!Number.isInteger(rule.wins) || rule.wins < 0 || rule.wins > rounds) throw new Error(`payout rule for ${rule.wins} wins is outside 0..${rounds}`);
-    if (!Number.isFinite(rule.share) || rule.share < 0) throw new Error(`payout rule for ${rule.wins} wins has share ${rule.share}, expected a finite share ≥ 0`);
+    if (!Number.isFinite(rule.share) || rule.share < 0)
+      throw new Error(`payout rule for ${rule.wins} wins has share ${rule.share}, expected a finite share ≥ 0`);
     increments[rule.wins] += rule.share;
   }
   const table = new Float64Array(rounds + 1);
@@ -103,7 +104,8 @@ export function validateBids(bids: readonly Bid[], calcutta: Calcutta, teamKeys?
   }
   if (calcutta.maxTeamsPerEntry !== undefined) {
     for (const [entry, teams] of teamsByEntry) {
-      if (teams.size > calcutta.maxTeamsPerEntry) problems.push(`entry "${entry}" bid on ${teams.size} teams, more than the limit of ${calcutta.maxTeamsPerEntry}`);
+      if (teams.size > calcutta.maxTeamsPerEntry)
+        problems.push(`entry "${entry}" bid on ${teams.size} teams, more than the limit of ${calcutta.maxTeamsPerEntry}`);
     }
   }
   return problems;

@@ -26,7 +26,12 @@ const tally = { requests: 0, fiveXX: 0, accepted: 0, rejected: 0 };
 
 beforeAll(async () => {
   stack = await createTestStack(import.meta.url);
-  app = createApp({ readPool: stack.pools.api, ingestPool: stack.pools.ingest, log: createLogger('silent', 'fuzz'), ready: { postgres: async () => {}, temporal: async () => {} } });
+  app = createApp({
+    readPool: stack.pools.api,
+    ingestPool: stack.pools.ingest,
+    log: createLogger('silent', 'fuzz'),
+    ready: { postgres: async () => {}, temporal: async () => {} },
+  });
   device = (await createApiKey(stack.pools.owner, { name: 'fuzz device', role: 'device', deviceId: 'fz' })).token;
   reader = (await createApiKey(stack.pools.owner, { name: 'fuzz reader', role: 'reader' })).token;
   const port = await freePort();
@@ -52,7 +57,11 @@ const mutatedBatch = fc
     index: fc.nat(),
   })
   .map(({ batchId, size, target, field, value, index }) => {
-    const batch: Record<string, unknown> = { deviceId: 'fz', batchId, readings: Array.from({ length: size }, (_, i) => ({ ...validReading, timestamp: validReading.timestamp + i })) };
+    const batch: Record<string, unknown> = {
+      deviceId: 'fz',
+      batchId,
+      readings: Array.from({ length: size }, (_, i) => ({ ...validReading, timestamp: validReading.timestamp + i })),
+    };
     const where = target === 'batch' ? batch : (batch.readings as Record<string, unknown>[])[index % size]!;
     if (value === undefined) delete where[field];
     else where[field] = value;
@@ -63,7 +72,11 @@ const mutatedBatch = fc
 
 async function ingest(body: string) {
   tally.requests++;
-  const res = await app.request('/v1/ingest/readings', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${device}` }, body });
+  const res = await app.request('/v1/ingest/readings', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${device}` },
+    body,
+  });
   if (res.status >= 500) tally.fiveXX++;
   return res;
 }
@@ -90,11 +103,18 @@ describe('fuzzing', () => {
 
   it('answers arbitrary JSON and arbitrary bytes with 4xx', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.jsonValue().map((v) => JSON.stringify(v)), fc.string(), fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b).toString('latin1'))), async (body) => {
-        const res = await ingest(body);
-        expect(res.status).toBeGreaterThanOrEqual(400);
-        expect(res.status).toBeLessThan(500);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.jsonValue().map((v) => JSON.stringify(v)),
+          fc.string(),
+          fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b).toString('latin1')),
+        ),
+        async (body) => {
+          const res = await ingest(body);
+          expect(res.status).toBeGreaterThanOrEqual(400);
+          expect(res.status).toBeLessThan(500);
+        },
+      ),
       { numRuns: long ? 2000 : 200 },
     );
   });
@@ -102,12 +122,16 @@ describe('fuzzing', () => {
   it('answers arbitrary query parameters on the read endpoints with 200 or 400', async () => {
     const paths = ['/v1/runs', '/v1/pipelines', '/v1/keys'];
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...paths), fc.dictionary(fc.string({ maxLength: 12 }), fc.string({ maxLength: 40 }), { maxKeys: 4 }), async (path, params) => {
-        tally.requests++;
-        const res = await app.request(`${path}?${new URLSearchParams(params)}`, { headers: { authorization: `Bearer ${reader}` } });
-        if (res.status >= 500) tally.fiveXX++;
-        expect([200, 400, 403]).toContain(res.status);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...paths),
+        fc.dictionary(fc.string({ maxLength: 12 }), fc.string({ maxLength: 40 }), { maxKeys: 4 }),
+        async (path, params) => {
+          tally.requests++;
+          const res = await app.request(`${path}?${new URLSearchParams(params)}`, { headers: { authorization: `Bearer ${reader}` } });
+          if (res.status >= 500) tally.fiveXX++;
+          expect([200, 400, 403]).toContain(res.status);
+        },
+      ),
       { numRuns: long ? 2000 : 200 },
     );
     const { rows } = await stack.pools.owner.query(`SELECT count(*)::int AS n FROM ops.pipeline_runs`);
@@ -120,9 +144,17 @@ describe('awkward clients', () => {
     const deep = '['.repeat(200_000) + ']'.repeat(200_000);
     expect((await ingest(deep)).status).toBe(400);
     const invalidUtf8 = Buffer.concat([Buffer.from('{"deviceId":"fz","batchId":"'), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('","readings":[]}')]);
-    const res = await fetch(`${apiUrl}/v1/ingest/readings`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${device}` }, body: invalidUtf8 });
+    const res = await fetch(`${apiUrl}/v1/ingest/readings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${device}` },
+      body: invalidUtf8,
+    });
     expect(res.status).toBe(400);
-    const huge = await fetch(`${apiUrl}/v1/ingest/readings`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${device}` }, body: 'x'.repeat(5 * 1024 * 1024) });
+    const huge = await fetch(`${apiUrl}/v1/ingest/readings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${device}` },
+      body: 'x'.repeat(5 * 1024 * 1024),
+    });
     expect(huge.status).toBe(413);
   });
 
@@ -130,7 +162,9 @@ describe('awkward clients', () => {
     const started = Date.now();
     const closed = await new Promise<string>((resolve) => {
       const socket = net.connect(Number(new URL(apiUrl).port), '127.0.0.1', () => {
-        socket.write(`POST /v1/ingest/readings HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nAuthorization: Bearer ${device}\r\nContent-Length: 100000\r\n\r\n{"deviceId":`);
+        socket.write(
+          `POST /v1/ingest/readings HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nAuthorization: Bearer ${device}\r\nContent-Length: 100000\r\n\r\n{"deviceId":`,
+        );
       });
       let answer = '';
       socket.on('data', (d) => (answer += d));
@@ -153,7 +187,19 @@ describe('schemathesis', () => {
     }
     const { stdout, stderr } = await run(
       'schemathesis',
-      ['run', `${apiUrl}/openapi.json`, '--checks', 'not_a_server_error', '--header', `Authorization: Bearer ${reader}`, '--max-examples', long ? '200' : '25', '--no-color', '--seed', '1'],
+      [
+        'run',
+        `${apiUrl}/openapi.json`,
+        '--checks',
+        'not_a_server_error',
+        '--header',
+        `Authorization: Bearer ${reader}`,
+        '--max-examples',
+        long ? '200' : '25',
+        '--no-color',
+        '--seed',
+        '1',
+      ],
       { maxBuffer: 10 * 1024 * 1024, timeout: 540_000 },
     ).catch((e: { stdout: string; stderr: string; code: number }) => {
       throw new Error(`schemathesis found problems (exit ${e.code}):\n${e.stdout.slice(-4000)}\n${e.stderr.slice(-2000)}`);

@@ -24,7 +24,15 @@ function batch(device: number, n: number, prefix: string) {
   return {
     deviceId: `dev-${device}`,
     batchId: `${prefix}-${n}`,
-    readings: Array.from({ length: READINGS }, (_, i) => ({ timestamp: start + i * 20, ax: (i % 13) / 10, ay: 0.5, az: 9.8, gx: 0.1, gy: -0.1, gz: (n % 5) / 10 })),
+    readings: Array.from({ length: READINGS }, (_, i) => ({
+      timestamp: start + i * 20,
+      ax: (i % 13) / 10,
+      ay: 0.5,
+      az: 9.8,
+      gx: 0.1,
+      gy: -0.1,
+      gz: (n % 5) / 10,
+    })),
   };
 }
 

@@ -90,13 +90,17 @@ describe('landing file fuzzing', () => {
           for (const r of rejected) {
             expect(error).toContain(r.file_name);
             expect(r.problems.length).toBeGreaterThan(0);
-            const { rows } = await stack.pools.owner.query(`SELECT count(*)::int AS n FROM ${TABLES[r.file_name as LandingKind]} WHERE tournament_key = $1`, [key]);
+            const { rows } = await stack.pools.owner.query(`SELECT count(*)::int AS n FROM ${TABLES[r.file_name as LandingKind]} WHERE tournament_key = $1`, [
+              key,
+            ]);
             tally.rowsFromRejectedFiles += rows[0].n;
             expect(rows[0].n).toBe(0);
           }
         }
         for (const r of status.rows.filter((x) => x.status === 'loaded')) {
-          const { rows } = await stack.pools.owner.query(`SELECT count(*)::int AS n FROM ${TABLES[r.file_name as LandingKind]} WHERE tournament_key = $1`, [key]);
+          const { rows } = await stack.pools.owner.query(`SELECT count(*)::int AS n FROM ${TABLES[r.file_name as LandingKind]} WHERE tournament_key = $1`, [
+            key,
+          ]);
           expect(rows[0].n).toBe(r.rows);
         }
       }),
@@ -104,7 +108,8 @@ describe('landing file fuzzing', () => {
     );
     expect(tally.rejected).toBeGreaterThan(0);
     recordFigure('landing-fuzz', {
-      scenario: 'Bad landing files: one of the sample tournament\u2019s CSVs mutated at random (bytes spliced, a field replaced, a line dropped or duplicated), loaded by the real bronze step',
+      scenario:
+        'Bad landing files: one of the sample tournament\u2019s CSVs mutated at random (bytes spliced, a field replaced, a line dropped or duplicated), loaded by the real bronze step',
       command: 'npm run test:chaos -- landing-fuzz',
       loadsTried: tally.loads,
       accepted: tally.accepted,

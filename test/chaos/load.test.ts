@@ -48,10 +48,24 @@ describe('sustained ingest while a backfill runs', () => {
   it('keeps memory bounded and loses nothing', async () => {
     const readingsJson = Array.from({ length: DEVICES }, (_, d) =>
       JSON.stringify(
-        Array.from({ length: BATCH }, (_, i) => ({ timestamp: Date.UTC(2026, 9, 1) + i * 20, ax: ((i + d) % 17) / 10, ay: 0.1, az: 9.8, gx: 0.01, gy: 0.02, gz: -0.01, mx: 20, my: 1, mz: -40 })),
+        Array.from({ length: BATCH }, (_, i) => ({
+          timestamp: Date.UTC(2026, 9, 1) + i * 20,
+          ax: ((i + d) % 17) / 10,
+          ay: 0.1,
+          az: 9.8,
+          gx: 0.01,
+          gy: 0.02,
+          gz: -0.01,
+          mx: 20,
+          my: 1,
+          mz: -40,
+        })),
       ),
     );
-    const backfill = await startBackfill(stack.client, stack.config, getPipeline('demo'), { range: { from: '2026-01-01', to: long ? '2026-12-31' : '2026-02-15' }, concurrency: 2 });
+    const backfill = await startBackfill(stack.client, stack.config, getPipeline('demo'), {
+      range: { from: '2026-01-01', to: long ? '2026-12-31' : '2026-02-15' },
+      concurrency: 2,
+    });
     const samples: { t: number; api: number; worker: number }[] = [];
     const started = Date.now();
     const sampler = setInterval(() => samples.push({ t: (Date.now() - started) / 1000, api: rssMb(api.child.pid!), worker: rssMb(worker.child.pid!) }), 1000);
@@ -66,7 +80,11 @@ describe('sustained ingest while a backfill runs', () => {
           setupRequest: (req) => {
             const n = sent++;
             const d = n % DEVICES;
-            return { ...req, headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[d]}` }, body: `{"deviceId":"load-${d}","batchId":"l-${n}","readings":${readingsJson[d]}}` };
+            return {
+              ...req,
+              headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[d]}` },
+              body: `{"deviceId":"load-${d}","batchId":"l-${n}","readings":${readingsJson[d]}}`,
+            };
           },
         },
       ],
@@ -76,7 +94,9 @@ describe('sustained ingest while a backfill runs', () => {
 
     expect(result.non2xx).toBe(0);
     expect(result.errors).toBe(0);
-    const { rows } = await stack.pools.owner.query(`SELECT count(DISTINCT (device_id, batch_id))::int AS batches, count(*)::int AS readings FROM bronze.imu_readings WHERE device_id LIKE 'load-%'`);
+    const { rows } = await stack.pools.owner.query(
+      `SELECT count(DISTINCT (device_id, batch_id))::int AS batches, count(*)::int AS readings FROM bronze.imu_readings WHERE device_id LIKE 'load-%'`,
+    );
     expect(rows[0].batches).toBeGreaterThanOrEqual(result['2xx']);
     expect(rows[0].batches).toBeLessThanOrEqual(result['2xx'] + DEVICES);
     expect(rows[0].readings).toBe(rows[0].batches * BATCH);
@@ -89,7 +109,10 @@ describe('sustained ingest while a backfill runs', () => {
     for (const key of ['api', 'worker'] as const) {
       expect(peak(last, key), `${key} RSS grew: ${JSON.stringify(samples.map((s) => Math.round(s[key])))}`).toBeLessThanOrEqual(peak(middle, key) * 1.25 + 30);
     }
-    const { rows: runs } = await stack.pools.owner.query(`SELECT count(*) FILTER (WHERE status = 'succeeded')::int AS done FROM ops.pipeline_runs WHERE backfill_id = $1`, [backfill.workflowId]);
+    const { rows: runs } = await stack.pools.owner.query(
+      `SELECT count(*) FILTER (WHERE status = 'succeeded')::int AS done FROM ops.pipeline_runs WHERE backfill_id = $1`,
+      [backfill.workflowId],
+    );
     recordFigure('load', {
       scenario: `Sustained ingest (${DEVICES} devices, ${BATCH}-reading batches) for ${SECONDS} s while a demo backfill runs on a worker process`,
       requestsTried: result.requests.total,

@@ -60,7 +60,12 @@ describe('a pipeline backfill through a PostgreSQL crash', () => {
     // Workers of our own, writing to the database we are about to crash.
     const queues = { io: 'chaos-pipeline-io', compute: 'chaos-pipeline-compute' };
     const config = loadConfig(
-      { WORKER_DATABASE_URL: own.roles.worker, TEMPORAL_ADDRESS: inject('temporalAddress'), REFINERY_TASK_QUEUE_IO: queues.io, REFINERY_TASK_QUEUE_COMPUTE: queues.compute },
+      {
+        WORKER_DATABASE_URL: own.roles.worker,
+        TEMPORAL_ADDRESS: inject('temporalAddress'),
+        REFINERY_TASK_QUEUE_IO: queues.io,
+        REFINERY_TASK_QUEUE_COMPUTE: queues.compute,
+      },
       { useRunningStack: false },
     );
     installRuntime('error');
@@ -68,14 +73,24 @@ describe('a pipeline backfill through a PostgreSQL crash', () => {
     workerPool = createPool(own.roles.worker, { applicationName: 'chaos-worker', max: 10 });
     workers = await Promise.all(
       (['io', 'compute'] as const).map((queue) =>
-        createWorker({ config, queue, connection: native, pools: { worker: workerPool }, log: createLogger('silent', 'chaos'), definitions, workflowBundle: { codePath: inject('workflowBundlePath') } }),
+        createWorker({
+          config,
+          queue,
+          connection: native,
+          pools: { worker: workerPool },
+          log: createLogger('silent', 'chaos'),
+          definitions,
+          workflowBundle: { codePath: inject('workflowBundlePath') },
+        }),
       ),
     );
     runs = workers.map((w) => w.run());
 
     const handle = await startBackfill(reference.client, config, getPipeline('demo'), { range: { from: FROM, to: TO }, concurrency: 3 });
     for (;;) {
-      const { rows } = await own.owner.query(`SELECT count(*)::int AS n FROM ops.pipeline_runs WHERE backfill_id = $1 AND status = 'succeeded'`, [handle.workflowId]);
+      const { rows } = await own.owner.query(`SELECT count(*)::int AS n FROM ops.pipeline_runs WHERE backfill_id = $1 AND status = 'succeeded'`, [
+        handle.workflowId,
+      ]);
       if (rows[0].n >= 3) break;
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -89,7 +104,10 @@ describe('a pipeline backfill through a PostgreSQL crash', () => {
       `SELECT count(*)::int AS n FROM ops.step_runs s JOIN ops.pipeline_runs r ON r.id = s.pipeline_run_id WHERE r.backfill_id = $1 AND s.attempt > 1`,
       [handle.workflowId],
     );
-    const { rows: runsRecorded } = await own.owner.query(`SELECT count(*)::int AS n, count(DISTINCT partition_key)::int AS partitions FROM ops.pipeline_runs WHERE backfill_id = $1`, [handle.workflowId]);
+    const { rows: runsRecorded } = await own.owner.query(
+      `SELECT count(*)::int AS n, count(DISTINCT partition_key)::int AS partitions FROM ops.pipeline_runs WHERE backfill_id = $1`,
+      [handle.workflowId],
+    );
     expect(runsRecorded[0]).toEqual({ n: PARTITIONS, partitions: PARTITIONS });
     recordFigure('pipeline-db-restart', {
       scenario: 'PostgreSQL crash (immediate shutdown, 2 s down) during a demo backfill',

@@ -23,7 +23,8 @@ for (const f of figures) {
   const { id, scenario, command, at, ...measures } = f;
   lines.push(`## ${scenario}`, '', `- Reproduce: \`${command}\``, `- Recorded: ${at} (scenario \`${id}\`)`, '');
   lines.push('| measure | value |', '|---|---:|');
-  for (const [name, value] of Object.entries(measures)) lines.push(`| ${name.replace(/([A-Z])/g, ' $1').toLowerCase()} | ${typeof value === 'number' ? value.toLocaleString('en-US') : value} |`);
+  for (const [name, value] of Object.entries(measures))
+    lines.push(`| ${name.replace(/([A-Z])/g, ' $1').toLowerCase()} | ${typeof value === 'number' ? value.toLocaleString('en-US') : value} |`);
   lines.push('');
 }
 writeFileSync(join(resultsDir, '..', '..', '..', 'RELIABILITY.md'), lines.join('\n'));

@@ -82,10 +82,19 @@ describe('keys and roles on every route', () => {
 });
 
 describe('SQL injection', () => {
-  const payloads = ["' OR '1'='1", "1; DROP TABLE ops.api_keys; --", "'); DELETE FROM ops.pipeline_runs; --", '$1', "\\'; SELECT pg_sleep(5); --", '%27%20OR%201=1'];
+  const payloads = [
+    "' OR '1'='1",
+    '1; DROP TABLE ops.api_keys; --',
+    "'); DELETE FROM ops.pipeline_runs; --",
+    '$1',
+    "\\'; SELECT pg_sleep(5); --",
+    '%27%20OR%201=1',
+  ];
 
   it('changes nothing through any parameter of any route', async () => {
-    const before = await stack.pools.owner.query('SELECT (SELECT count(*) FROM ops.api_keys)::int AS keys, (SELECT count(*) FROM ops.pipeline_runs)::int AS runs');
+    const before = await stack.pools.owner.query(
+      'SELECT (SELECT count(*) FROM ops.api_keys)::int AS keys, (SELECT count(*) FROM ops.pipeline_runs)::int AS runs',
+    );
     for (const op of operations.filter((o) => o.secured)) {
       for (const payload of payloads) {
         for (const param of op.params) {
@@ -100,7 +109,9 @@ describe('SQL injection', () => {
         }
       }
     }
-    const after = await stack.pools.owner.query('SELECT (SELECT count(*) FROM ops.api_keys)::int AS keys, (SELECT count(*) FROM ops.pipeline_runs)::int AS runs');
+    const after = await stack.pools.owner.query(
+      'SELECT (SELECT count(*) FROM ops.api_keys)::int AS keys, (SELECT count(*) FROM ops.pipeline_runs)::int AS runs',
+    );
     expect(after.rows).toEqual(before.rows);
   });
 });
@@ -128,8 +139,17 @@ describe('PostgreSQL grants', () => {
     expect(tables.length).toBeGreaterThan(10);
     const ingestMayInsert = new Set(['bronze.imu_readings', 'bronze.ingest_batches', 'bronze.exercise_sessions']);
     for (const { name } of tables) {
-      for (const [role, pool] of [['api', stack.pools.api], ['ingest', stack.pools.ingest]] as const) {
-        for (const statement of [`DELETE FROM ${name}`, `UPDATE ${name} SET ${'x'} = NULL WHERE false`, `TRUNCATE ${name}`, `ALTER TABLE ${name} ADD COLUMN evil int`, `DROP TABLE ${name}`]) {
+      for (const [role, pool] of [
+        ['api', stack.pools.api],
+        ['ingest', stack.pools.ingest],
+      ] as const) {
+        for (const statement of [
+          `DELETE FROM ${name}`,
+          `UPDATE ${name} SET ${'x'} = NULL WHERE false`,
+          `TRUNCATE ${name}`,
+          `ALTER TABLE ${name} ADD COLUMN evil int`,
+          `DROP TABLE ${name}`,
+        ]) {
           await expect(pool.query(statement), `${role}: ${statement}`).rejects.toThrow(/permission denied|must be owner|column "x"/);
           tally.refusedByPostgres++;
         }

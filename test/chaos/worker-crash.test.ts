@@ -38,9 +38,16 @@ async function digest(partition: string) {
 describe('a worker killed during a large COPY', () => {
   it('ends with exactly the rows of a clean run', async () => {
     const pipeline = testPipeline('big-copy', [
-      { id: 'land', activity: 'landDemoEvents', layer: 'bronze', params: { count: ROWS }, heartbeatTimeout: '5 seconds', writes: [{ table: 'bronze.demo_events', partitionColumn: 'partition_date' }] },
+      {
+        id: 'land',
+        activity: 'landDemoEvents',
+        layer: 'bronze',
+        params: { count: ROWS },
+        heartbeatTimeout: '5 seconds',
+        writes: [{ table: 'bronze.demo_events', partitionColumn: 'partition_date' }],
+      },
     ]);
-    let worker = startWorker();
+    const worker = startWorker();
     await worker.waitFor(/worker running/);
     // The clean run, for the checksum, on another partition of the same generator.
     const clean = await startPipelineRun(stack.client, stack.config, pipeline, '2026-07-01', { params: { count: ROWS } });
@@ -59,7 +66,7 @@ describe('a worker killed during a large COPY', () => {
     const killedAt = Date.now();
     const halfWritten = await digest('2026-07-02');
     expect(halfWritten.n).toBe(0); // the dead attempt's rows never committed
-    worker = startWorker();
+    startWorker(); // the restarted worker finishes the run; afterAll stops every worker started
     const summary = await handle.result();
     expect(summary.status).toBe('succeeded');
 
@@ -71,10 +78,9 @@ describe('a worker killed during a large COPY', () => {
     await again.handle.result();
     expect(await digest('2026-07-02')).toEqual(b);
     expect(a.n).toBe(ROWS);
-    const { rows: attempts } = await stack.pools.owner.query(
-      `SELECT attempt, status, error FROM ops.step_runs WHERE pipeline_run_id = $1 ORDER BY attempt`,
-      [summary.runId],
-    );
+    const { rows: attempts } = await stack.pools.owner.query(`SELECT attempt, status, error FROM ops.step_runs WHERE pipeline_run_id = $1 ORDER BY attempt`, [
+      summary.runId,
+    ]);
     expect(attempts.map((x) => x.status)).toEqual([...Array(attempts.length - 1).fill('failed'), 'succeeded']);
     expect(attempts[0].error).toMatch(/abandoned/);
     recordFigure('worker-crash-copy', {

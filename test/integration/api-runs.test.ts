@@ -20,7 +20,8 @@ let backfillId: string;
 
 // Response bodies are checked field by field.
 const json = (res: Response): Promise<any> => res.json();
-const get = (path: string, key = reader, headers: Record<string, string> = {}) => app.request(path, { headers: { authorization: `Bearer ${key}`, ...headers } });
+const get = (path: string, key = reader, headers: Record<string, string> = {}) =>
+  app.request(path, { headers: { authorization: `Bearer ${key}`, ...headers } });
 
 beforeAll(async () => {
   stack = await createTestStack(import.meta.url);
@@ -148,7 +149,15 @@ describe('GET /v1/runs/{id}', () => {
 describe('GET /v1/backfills/{id}', () => {
   it("reports a backfill's progress from the runs it started", async () => {
     const body = await json(await get(`/v1/backfills/${encodeURIComponent(backfillId)}`));
-    expect(body).toMatchObject({ id: backfillId, pipeline: 'demo', partitions: 4, concurrency: 2, status: 'succeeded', pending: 0, runs: { succeeded: 4, failed: 0 } });
+    expect(body).toMatchObject({
+      id: backfillId,
+      pipeline: 'demo',
+      partitions: 4,
+      concurrency: 2,
+      status: 'succeeded',
+      pending: 0,
+      runs: { succeeded: 4, failed: 0 },
+    });
     expect((await get(`/v1/backfills/${encodeURIComponent('backfill/none')}`)).status).toBe(404);
   });
 });

@@ -17,7 +17,8 @@ let device: string;
 let seed: TournamentSeed;
 
 const json = (res: Response): Promise<any> => res.json();
-const get = (path: string, key = reader, headers: Record<string, string> = {}) => app.request(path, { headers: { authorization: `Bearer ${key}`, ...headers } });
+const get = (path: string, key = reader, headers: Record<string, string> = {}) =>
+  app.request(path, { headers: { authorization: `Bearer ${key}`, ...headers } });
 
 /** percentile_cont: linear interpolation between the two nearest order statistics. */
 function percentile(values: number[], p: number): number {
@@ -37,7 +38,12 @@ async function goldCounts() {
 
 beforeAll(async () => {
   stack = await createTestStack(import.meta.url);
-  app = createApp({ readPool: stack.pools.api, ingestPool: stack.pools.ingest, log: createLogger('silent', 'test'), ready: { postgres: async () => {}, temporal: async () => {} } });
+  app = createApp({
+    readPool: stack.pools.api,
+    ingestPool: stack.pools.ingest,
+    log: createLogger('silent', 'test'),
+    ready: { postgres: async () => {}, temporal: async () => {} },
+  });
   reader = (await createApiKey(stack.pools.owner, { name: 'ui', role: 'reader' })).token;
   admin = (await createApiKey(stack.pools.owner, { name: 'ops', role: 'admin' })).token;
   device = (await createApiKey(stack.pools.owner, { name: 'esp', role: 'device', deviceId: 'd1' })).token;
@@ -49,7 +55,15 @@ describe('tournaments and teams', () => {
   it('lists tournaments newest first, paged', async () => {
     const first = await json(await get('/v1/tournaments?limit=1'));
     expect(first.items.map((t: any) => t.key)).toEqual([MAIN]);
-    expect(first.items[0]).toMatchObject({ name: 'NCAA 2025 <i>office</i> pool', year: 2025, teams: 16, entries: 25, pool: 2500, marketMethod: 'ridge', simulations: 10000 });
+    expect(first.items[0]).toMatchObject({
+      name: 'NCAA 2025 <i>office</i> pool',
+      year: 2025,
+      teams: 16,
+      entries: 25,
+      pool: 2500,
+      marketMethod: 'ridge',
+      simulations: 10000,
+    });
     const second = await json(await get(`/v1/tournaments?limit=1&cursor=${first.nextCursor}`));
     expect(second.items.map((t: any) => t.key)).toEqual(['ncaa-2024']);
     expect(second.nextCursor).toBeNull();
@@ -77,7 +91,9 @@ describe('tournaments and teams', () => {
     expect(east1).toMatchObject({ region: 'East', valueShare: seeded.valueShare, predictedShare: seeded.predictedShare });
 
     const byValue = await json(await get(`/v1/tournaments/${MAIN}/teams?sort=value`));
-    expect(byValue.items.map((t: any) => t.teamKey)).toEqual([...seed.teams].sort((a, b) => b.valueShare - a.valueShare || a.teamKey.localeCompare(b.teamKey)).map((t) => t.teamKey));
+    expect(byValue.items.map((t: any) => t.teamKey)).toEqual(
+      [...seed.teams].sort((a, b) => b.valueShare - a.valueShare || a.teamKey.localeCompare(b.teamKey)).map((t) => t.teamKey),
+    );
     const byShare = await json(await get(`/v1/tournaments/${MAIN}/teams?sort=predicted_share`));
     const shares = byShare.items.map((t: any) => t.predictedShare);
     expect(shares).toEqual([...shares].sort((a, b) => b - a));
@@ -100,7 +116,15 @@ describe('tournaments and teams', () => {
 describe('optimisation runs', () => {
   it('serves a run with its parameters, seed, objective and baselines', async () => {
     const body = await json(await get(`/v1/optimisation-runs/${seed.runIds[0]}`));
-    expect(body).toMatchObject({ id: seed.runIds[0], tournamentKey: MAIN, method: 'greedy', seed: 1, objective: 1.234, params: { method: 'greedy', simulations: 40 }, baselines: { proportional: 1.02 } });
+    expect(body).toMatchObject({
+      id: seed.runIds[0],
+      tournamentKey: MAIN,
+      method: 'greedy',
+      seed: 1,
+      objective: 1.234,
+      params: { method: 'greedy', simulations: 40 },
+      baselines: { proportional: 1.02 },
+    });
   });
 
   it('walks the rankings 7 at a time: every entry once, by mean normalised payout then entry', async () => {
@@ -146,12 +170,24 @@ describe('optimisation runs', () => {
     const payouts = outcomes.map((o) => o.payout);
     expect(body.entry).toBe(entry);
     expect(body.distribution.simulations).toBe(40);
-    for (const [k, p] of [['p10', 0.1], ['p25', 0.25], ['p50', 0.5], ['p75', 0.75], ['p90', 0.9]] as const) {
+    for (const [k, p] of [
+      ['p10', 0.1],
+      ['p25', 0.25],
+      ['p50', 0.5],
+      ['p75', 0.75],
+      ['p90', 0.9],
+    ] as const) {
       expect(body.distribution.payout[k], k).toBeCloseTo(percentile(payouts, p), 9);
     }
     expect(body.distribution.payout.max).toBe(Math.max(...payouts));
     expect(body.distribution.payout.mean).toBeCloseTo(payouts.reduce((a, b) => a + b, 0) / 40, 9);
-    expect(body.distribution.normalisedPayout.p50).toBeCloseTo(percentile(outcomes.map((o) => o.normalisedPayout), 0.5), 9);
+    expect(body.distribution.normalisedPayout.p50).toBeCloseTo(
+      percentile(
+        outcomes.map((o) => o.normalisedPayout),
+        0.5,
+      ),
+      9,
+    );
     expect(body.distribution.pInTheMoney).toBeCloseTo(payouts.filter((p) => p > 0).length / 40, 12);
     const histogram = new Map<number, number>();
     for (const o of outcomes) histogram.set(o.rank, (histogram.get(o.rank) ?? 0) + 1);
@@ -189,7 +225,7 @@ describe('optimisation runs', () => {
     expect(again.status).toBe(304);
     expect(again.headers.get('etag')).toBe(etag);
     expect((await get(`/v1/optimisation-runs/${seed.runIds[0]}/investment-report`, reader, { 'if-none-match': etag })).status).toBe(304);
-    await stack.pools.owner.query('UPDATE gold.optimisation_runs SET updated_at = updated_at + interval \'1 microsecond\' WHERE id = $1', [seed.runIds[0]]);
+    await stack.pools.owner.query("UPDATE gold.optimisation_runs SET updated_at = updated_at + interval '1 microsecond' WHERE id = $1", [seed.runIds[0]]);
     // Other resources of the run see the new version at once; rankings pages are kept in memory for 1 s.
     expect((await get(`/v1/optimisation-runs/${seed.runIds[0]}/investment-report`, reader, { 'if-none-match': etag })).status).toBe(200);
     await new Promise((r) => setTimeout(r, 1100));
@@ -225,7 +261,16 @@ describe('bad requests', () => {
       expect((await app.request(path)).status, path).toBe(401);
       expect((await get(path, device)).status, path).toBe(403);
     }
-    for (const path of ['/v1/tournaments/nope', '/v1/tournaments/nope/teams', '/v1/tournaments/nope/optimisation-runs', '/v1/optimisation-runs/999999', '/v1/optimisation-runs/999999/rankings', '/v1/optimisation-runs/999999/entries/x', '/v1/optimisation-runs/999999/bids', '/v1/optimisation-runs/999999/investment-report']) {
+    for (const path of [
+      '/v1/tournaments/nope',
+      '/v1/tournaments/nope/teams',
+      '/v1/tournaments/nope/optimisation-runs',
+      '/v1/optimisation-runs/999999',
+      '/v1/optimisation-runs/999999/rankings',
+      '/v1/optimisation-runs/999999/entries/x',
+      '/v1/optimisation-runs/999999/bids',
+      '/v1/optimisation-runs/999999/investment-report',
+    ]) {
       const res = await get(path);
       expect(res.status, path).toBe(404);
       expect((await json(res)).error.code).toBe('not_found');

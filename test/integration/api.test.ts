@@ -143,9 +143,7 @@ describe('envelope, request ids and documentation', () => {
     );
     // Documentation and the dashboard's static files are pages, not API routes.
     const undocumented = ['/openapi.json', '/docs', '/docs/init.js', '/docs/assets/:file', '/', '/dashboard/*'];
-    const routes = app.routes
-      .filter((r) => r.method !== 'ALL' && !undocumented.includes(r.path))
-      .map((r) => `${r.method} ${r.path}`);
+    const routes = app.routes.filter((r) => r.method !== 'ALL' && !undocumented.includes(r.path)).map((r) => `${r.method} ${r.path}`);
     expect(routes.length).toBeGreaterThan(3);
     for (const route of routes) expect(documented, route).toContain(route);
     expect(doc.components.securitySchemes.apiKey).toMatchObject({ type: 'http', scheme: 'bearer' });

@@ -36,7 +36,10 @@ function maxOverlap(runs: { started_at: Date; ended_at: Date | null }[]): number
 }
 
 async function failureOf(p: Promise<unknown>): Promise<BackfillProgress> {
-  const e = await p.then(() => undefined, (err) => err);
+  const e = await p.then(
+    () => undefined,
+    (err) => err,
+  );
   expect(e).toBeInstanceOf(WorkflowFailedError);
   return (e as WorkflowFailedError & { cause: { details: BackfillProgress[] } }).cause.details[0]!;
 }
@@ -58,7 +61,11 @@ describe('backfills', () => {
   it('re-runs exactly the failed partitions in only-failed mode', async () => {
     const pipeline = testPipeline('patchy', [{ id: 'maybe', activity: 'fail', layer: 'silver', retry: { maximumAttempts: 1 } }]);
     const broken = ['2026-03-03', '2026-03-07'];
-    const first = await startBackfill(stack.client, stack.config, pipeline, { range: { from: '2026-03-01', to: '2026-03-10' }, concurrency: 4, params: { partitions: broken } });
+    const first = await startBackfill(stack.client, stack.config, pipeline, {
+      range: { from: '2026-03-01', to: '2026-03-10' },
+      concurrency: 4,
+      params: { partitions: broken },
+    });
     const progress = await failureOf(first.result());
     expect(progress).toMatchObject({ total: 10, succeeded: 8, failed: 2 });
     expect(progress.failures.map((f) => f.partition).sort()).toEqual(broken);
@@ -82,7 +89,10 @@ describe('backfills', () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     await handle.cancel();
-    const error = await handle.result().then(() => undefined, (e) => e);
+    const error = await handle.result().then(
+      () => undefined,
+      (e) => e,
+    );
     expect(error).toBeInstanceOf(WorkflowFailedError);
     expect(error.cause).toBeInstanceOf(CancelledFailure);
     const runs = await runsOf(handle.workflowId);

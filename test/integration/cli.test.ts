@@ -83,9 +83,13 @@ describe('refinery CLI', () => {
     expect(JSON.parse(list.stdout).map((r: { partition: string }) => r.partition)).toContain('2026-06-01');
     const show = await refinery(['runs', 'show', 'demo/2026-06-01', '--json'], env);
     const detail = JSON.parse(show.stdout);
-    expect(detail.steps.map((s: { stepId: string; status: string }) => `${s.stepId}:${s.status}`).sort()).toEqual(
-      ['by_hour:succeeded', 'by_source:succeeded', 'clean:succeeded', 'land:succeeded', 'summary:succeeded'],
-    );
+    expect(detail.steps.map((s: { stepId: string; status: string }) => `${s.stepId}:${s.status}`).sort()).toEqual([
+      'by_hour:succeeded',
+      'by_source:succeeded',
+      'clean:succeeded',
+      'land:succeeded',
+      'summary:succeeded',
+    ]);
 
     const dry = await refinery(['backfill', 'demo', '--from', '2026-06-01', '--to', '2026-06-04', '--only-failed', '--dry-run', '--json'], env);
     expect(JSON.parse(dry.stdout)).toEqual({ pipeline: 'demo', partitions: ['2026-06-02', '2026-06-03', '2026-06-04'] });
@@ -96,8 +100,12 @@ describe('refinery CLI', () => {
 
   it('refuses bad pipeline names, partitions and ranges with one line', async () => {
     const env = stackEnvironment();
-    expect((await refinery(['run', 'nope', '--partition', '2026-01-01'], env)).stderr.trim()).toBe('refinery: unknown pipeline "nope" (known: demo, sensor, tournament)');
-    expect((await refinery(['run', 'demo', '--partition', 'yesterday'], env)).stderr.trim()).toBe('refinery: demo: partition "yesterday" is not a date (YYYY-MM-DD)');
+    expect((await refinery(['run', 'nope', '--partition', '2026-01-01'], env)).stderr.trim()).toBe(
+      'refinery: unknown pipeline "nope" (known: demo, sensor, tournament)',
+    );
+    expect((await refinery(['run', 'demo', '--partition', 'yesterday'], env)).stderr.trim()).toBe(
+      'refinery: demo: partition "yesterday" is not a date (YYYY-MM-DD)',
+    );
     expect((await refinery(['backfill', 'demo', '--from', '2026-02-01', '--to', '2026-01-01'], env)).stderr.trim()).toBe(
       'refinery: demo: --from 2026-02-01 is after --to 2026-01-01',
     );

@@ -22,7 +22,10 @@ const MATRIX = [
   [5, 0, 1, 63],
 ];
 // 24 features, so the view has to cut to the top 20; importances are distinct so the order is fixed.
-const FEATURES = Array.from({ length: 24 }, (_, i) => ({ feature: `${['acc', 'gyr', 'mag'][i % 3]}_${['x', 'y', 'z', 'mag'][i % 4]}_${['mean', 'std', 'rms', 'p90'][Math.floor(i / 6) % 4]}_${i}`, importance: Number((0.12 / (1 + i * 0.37)).toFixed(5)) }));
+const FEATURES = Array.from({ length: 24 }, (_, i) => ({
+  feature: `${['acc', 'gyr', 'mag'][i % 3]}_${['x', 'y', 'z', 'mag'][i % 4]}_${['mean', 'std', 'rms', 'p90'][Math.floor(i / 6) % 4]}_${i}`,
+  importance: Number((0.12 / (1 + i * 0.37)).toFixed(5)),
+}));
 const HEADLINE = { accuracy: 0.912, macro_precision: 0.897, macro_recall: 0.893, macro_f1: 0.894, oob_score: 0.905 };
 const DEVICE = 'wrist-007';
 // Six days with data over a week (09-04 missing).
@@ -43,35 +46,49 @@ let reader: string;
 const consoleErrors: string[] = [];
 
 async function seed(db: Pool) {
-  const { rows: [model] } = await db.query(
+  const {
+    rows: [model],
+  } = await db.query(
     `INSERT INTO registry.models (name, task, algorithm, description) VALUES ('exercise_classifier', 'classification', 'random_forest', 'Which exercise a wrist IMU window shows <b>not bold</b>') RETURNING id`,
   );
-  const { rows: [dataset] } = await db.query(
+  const {
+    rows: [dataset],
+  } = await db.query(
     `INSERT INTO registry.datasets (name, source, partitions, rows, features, class_counts, split)
      VALUES ('imu-windows-2026-08', 'silver.imu_windows', ARRAY['2026-08-01','2026-08-31'], 2771, 24, '{"lunge":650,"pushup":580,"rest":1000,"squat":541}', '{"test":0.1,"strategy":"by_session"}') RETURNING id`,
   );
   const runOf = async (modelId: number) =>
-    (await db.query(
-      `INSERT INTO registry.training_runs (model_id, dataset_id, partition_key, status, seed, started_at, ended_at)
+    (
+      await db.query(
+        `INSERT INTO registry.training_runs (model_id, dataset_id, partition_key, status, seed, started_at, ended_at)
        VALUES ($1, $2, '2026-08-31', 'succeeded', 42, '2026-09-01T02:00:00Z', '2026-09-01T02:03:10Z') RETURNING id`,
-      [modelId, dataset.id],
-    )).rows[0].id as number;
+        [modelId, dataset.id],
+      )
+    ).rows[0].id as number;
   const oldRun = await runOf(model.id);
   const run = await runOf(model.id);
   await db.query(`INSERT INTO registry.hyperparameters VALUES ($1, 'n_estimators', '200'), ($1, 'max_depth', '12')`, [run]);
-  for (const [name, value] of Object.entries(HEADLINE)) await db.query('INSERT INTO registry.metrics (training_run_id, name, value) VALUES ($1, $2, $3)', [run, name, value]);
+  for (const [name, value] of Object.entries(HEADLINE))
+    await db.query('INSERT INTO registry.metrics (training_run_id, name, value) VALUES ($1, $2, $3)', [run, name, value]);
   await db.query(`INSERT INTO registry.metrics (training_run_id, name, value) VALUES ($1, 'accuracy', 0.85)`, [oldRun]);
   for (const [i, label] of CLASSES.entries()) {
     const tp = MATRIX[i]![i]!;
     const support = MATRIX[i]!.reduce((a, b) => a + b, 0);
     const predicted = MATRIX.reduce((a, row) => a + row[i]!, 0);
-    const p = tp / predicted, r = tp / support;
+    const p = tp / predicted,
+      r = tp / support;
     for (const [name, value] of Object.entries({ precision: p, recall: r, f1: (2 * p * r) / (p + r), support })) {
       await db.query('INSERT INTO registry.metrics (training_run_id, name, value, label) VALUES ($1, $2, $3, $4)', [run, name, value, label]);
     }
   }
-  await db.query(`INSERT INTO registry.metrics (training_run_id, name, details) VALUES ($1, 'confusion_matrix', $2)`, [run, JSON.stringify({ labels: CLASSES, matrix: MATRIX })]);
-  await db.query(`INSERT INTO registry.metrics (training_run_id, name, details) VALUES ($1, 'feature_importance', $2)`, [run, JSON.stringify({ features: [...FEATURES].reverse() })]);
+  await db.query(`INSERT INTO registry.metrics (training_run_id, name, details) VALUES ($1, 'confusion_matrix', $2)`, [
+    run,
+    JSON.stringify({ labels: CLASSES, matrix: MATRIX }),
+  ]);
+  await db.query(`INSERT INTO registry.metrics (training_run_id, name, details) VALUES ($1, 'feature_importance', $2)`, [
+    run,
+    JSON.stringify({ features: [...FEATURES].reverse() }),
+  ]);
   const names = FEATURES.map((f) => f.feature);
   await db.query(
     `INSERT INTO registry.model_versions (model_id, version, training_run_id, status, artifact, feature_names, classes, gate, created_at, promoted_at)
@@ -80,25 +97,46 @@ async function seed(db: Pool) {
     [model.id, oldRun, run, names, CLASSES],
   );
 
-  const { rows: [posture] } = await db.query(`INSERT INTO registry.models (name, task, algorithm) VALUES ('posture_classifier', 'classification', 'random_forest') RETURNING id`);
-  await db.query(`INSERT INTO registry.model_versions (model_id, version, status, artifact, feature_names, classes) VALUES ($1, 1, 'candidate', '{}', ARRAY['a','b'], ARRAY['sit','stand'])`, [posture.id]);
+  const {
+    rows: [posture],
+  } = await db.query(`INSERT INTO registry.models (name, task, algorithm) VALUES ('posture_classifier', 'classification', 'random_forest') RETURNING id`);
+  await db.query(
+    `INSERT INTO registry.model_versions (model_id, version, status, artifact, feature_names, classes) VALUES ($1, 1, 'candidate', '{}', ARRAY['a','b'], ARRAY['sit','stand'])`,
+    [posture.id],
+  );
 
   for (const [day, byExercise] of DAYS) {
     const active = Object.values(byExercise).reduce((a, b) => a + b, 0);
     const top = Object.entries(byExercise).sort((a, b) => b[1] - a[1])[0]![0];
-    await db.query(
-      `INSERT INTO gold.device_daily_activity VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [day, DEVICE, Math.round(active * 60 * 50), Math.round(active * 30), Object.keys(byExercise).length, active, JSON.stringify(byExercise), top],
-    );
+    await db.query(`INSERT INTO gold.device_daily_activity VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, [
+      day,
+      DEVICE,
+      Math.round(active * 60 * 50),
+      Math.round(active * 30),
+      Object.keys(byExercise).length,
+      active,
+      JSON.stringify(byExercise),
+      top,
+    ]);
   }
   await db.query(`INSERT INTO gold.device_daily_activity VALUES ('2026-09-03', 'ankle-002', 1200, 40, 1, 1.2, '{"rest":1.2}', 'rest')`);
   for (let i = 0; i < 8; i++) {
     const day = DAYS[DAYS.length - 1 - Math.floor(i / 2)]![0];
     const start = new Date(`${day}T${String(7 + (i % 2) * 10).padStart(2, '0')}:15:00Z`);
-    await db.query(
-      `INSERT INTO gold.session_summaries VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-      [day, DEVICE, `s-${day}-${i % 2}`, start, new Date(start.getTime() + 540_000), 540, 270, CLASSES[i % 4], 0.6 + i * 0.04, i === 3 ? 'lunge' : CLASSES[i % 4], i === 3 ? false : true, 2],
-    );
+    await db.query(`INSERT INTO gold.session_summaries VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`, [
+      day,
+      DEVICE,
+      `s-${day}-${i % 2}`,
+      start,
+      new Date(start.getTime() + 540_000),
+      540,
+      270,
+      CLASSES[i % 4],
+      0.6 + i * 0.04,
+      i === 3 ? 'lunge' : CLASSES[i % 4],
+      i === 3 ? false : true,
+      2,
+    ]);
   }
 }
 
@@ -130,7 +168,9 @@ describe('dashboard: model and devices', () => {
 
     expect(await page.$$eval('#confusion thead th[data-col]', (ths) => ths.map((t) => t.textContent))).toEqual(CLASSES);
     expect(await page.$$eval('#confusion tbody th[data-row]', (ths) => ths.map((t) => t.textContent))).toEqual(CLASSES);
-    const cells = await page.$$eval('#confusion tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td[data-pred]')].map((td) => Number(td.textContent))));
+    const cells = await page.$$eval('#confusion tbody tr', (trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td[data-pred]')].map((td) => Number(td.textContent))),
+    );
     expect(cells).toEqual(MATRIX);
     // Shaded by row share: the diagonal of the 'rest' row (97 of 100) is darker than 'lunge' (41 of 50).
     const share = (t: string, p: string) => page.$eval(`#confusion td[data-true="${t}"][data-pred="${p}"]`, (td) => Number(td.getAttribute('data-share')));
@@ -142,7 +182,20 @@ describe('dashboard: model and devices', () => {
     expect(perClass).toEqual(CLASSES);
     expect(await page.textContent('#per-class tr[data-class="rest"]')).toContain('100');
 
-    const bars = await page.$$eval('#importance li', (lis) => lis.map((li) => [li.getAttribute('data-feature'), parseFloat(li.querySelector('.bar')!.getAttribute('style')!.replace(/[^0-9.]/g, ''))] as const));
+    const bars = await page.$$eval('#importance li', (lis) =>
+      lis.map(
+        (li) =>
+          [
+            li.getAttribute('data-feature'),
+            parseFloat(
+              li
+                .querySelector('.bar')!
+                .getAttribute('style')!
+                .replace(/[^0-9.]/g, ''),
+            ),
+          ] as const,
+      ),
+    );
     expect(bars.map(([f]) => f)).toEqual(FEATURES.slice(0, 20).map((f) => f.feature));
     expect(bars[0]![1]).toBe(100);
     for (let i = 1; i < bars.length; i++) expect(bars[i]![1]).toBeLessThan(bars[i - 1]![1]);
@@ -183,7 +236,8 @@ describe('dashboard: model and devices', () => {
     expect(tip).toContain('2026-09-06: 40.0 active min');
     expect(tip).toContain('squat: 25.0 min');
     // Taller bar for the busier day.
-    const height = (day: string) => page.$$eval(`#activity-chart g[data-day="${day}"] rect[data-exercise]`, (rs) => rs.reduce((a, r) => a + Number(r.getAttribute('height')), 0));
+    const height = (day: string) =>
+      page.$$eval(`#activity-chart g[data-day="${day}"] rect[data-exercise]`, (rs) => rs.reduce((a, r) => a + Number(r.getAttribute('height')), 0));
     expect(await height('2026-09-06')).toBeGreaterThan(await height('2026-09-03'));
     expect(await page.$$eval('.legend [data-legend]', (ls) => ls.map((l) => l.getAttribute('data-legend')))).toEqual(CLASSES);
 

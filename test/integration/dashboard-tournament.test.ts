@@ -52,7 +52,13 @@ describe('dashboard: tournament', () => {
     await page.selectOption('#run-select', String(seed.runIds[0]));
     await page.waitForFunction("document.querySelectorAll('#rankings tbody tr').length === 25");
     expect(page.url()).toContain(`#/tournament/${MAIN}/${seed.runIds[0]}`);
-    const rows = await page.$$eval('#rankings tbody tr', (trs) => trs.map((tr) => [tr.getAttribute('data-entry'), Number(tr.querySelector('[data-mnp]')!.getAttribute('data-mnp')), tr.querySelector('[data-mnp]')!.textContent]));
+    const rows = await page.$$eval('#rankings tbody tr', (trs) =>
+      trs.map((tr) => [
+        tr.getAttribute('data-entry'),
+        Number(tr.querySelector('[data-mnp]')!.getAttribute('data-mnp')),
+        tr.querySelector('[data-mnp]')!.textContent,
+      ]),
+    );
     expect(rows.map((r) => r[0])).toEqual(seed.entries.map((e) => e.entry));
     expect(rows.map((r) => r[1])).toEqual(seed.entries.map((e) => e.meanNormalisedPayout));
     expect(rows.map((r) => r[2])).toEqual(seed.entries.map((e) => e.meanNormalisedPayout.toFixed(3)));

@@ -48,7 +48,9 @@ describe('dashboard', () => {
   it('asks for a key, then lists pipelines and runs with their states', async () => {
     const page = await signedIn('#/runs');
     await page.waitForSelector('#runs tbody tr[data-run]');
-    const rows = await page.$$eval('#runs tbody tr[data-run]', (trs) => trs.map((tr) => [tr.children[1]!.textContent, tr.children[2]!.textContent, tr.querySelector('[data-status]')!.getAttribute('data-status')]));
+    const rows = await page.$$eval('#runs tbody tr[data-run]', (trs) =>
+      trs.map((tr) => [tr.children[1]!.textContent, tr.children[2]!.textContent, tr.querySelector('[data-status]')!.getAttribute('data-status')]),
+    );
     expect(rows).toContainEqual(['demo', '2026-09-01', 'succeeded']);
     expect(rows).toContainEqual(['broken', '2026-09-02', 'failed']);
     expect(await page.textContent('[data-pipeline="demo"]')).toContain('succeeded');

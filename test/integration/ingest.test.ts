@@ -26,7 +26,18 @@ afterAll(() => stack?.close());
 const T0 = Date.UTC(2026, 10, 20, 8, 0, 0);
 
 function readings(n: number, start = T0) {
-  return Array.from({ length: n }, (_, i) => ({ timestamp: start + i * 20, ax: 0.1 * (i % 7), ay: -0.2, az: 9.81, gx: 0.01, gy: -0.02, gz: 0.5, mx: 20, my: -5, mz: 40 }));
+  return Array.from({ length: n }, (_, i) => ({
+    timestamp: start + i * 20,
+    ax: 0.1 * (i % 7),
+    ay: -0.2,
+    az: 9.81,
+    gx: 0.01,
+    gy: -0.02,
+    gz: 0.5,
+    mx: 20,
+    my: -5,
+    mz: 40,
+  }));
 }
 
 function post(path: string, body: unknown, key?: string, headers: Record<string, string> = {}) {
@@ -76,13 +87,23 @@ describe('POST /v1/ingest/readings', () => {
     ['infinity', (b) => (b.readings[1].gy = 'INF'), 'readings[1].gy', 'must be a number'],
     ['a value out of physical range', (b) => (b.readings[2].ax = 500), 'readings[2].ax', 'out of physical range (-156.9 to 156.9 m/s²)'],
     ['a gyroscope beyond 2000 °/s', (b) => (b.readings[0].gz = -40), 'readings[0].gz', 'out of physical range (-34.9 to 34.9 rad/s)'],
-    ['a timestamp far in the future', (b) => (b.readings[4].timestamp = Date.now() + 3_600_000), 'readings[4].timestamp', 'is more than 5 minutes in the future'],
+    [
+      'a timestamp far in the future',
+      (b) => (b.readings[4].timestamp = Date.now() + 3_600_000),
+      'readings[4].timestamp',
+      'is more than 5 minutes in the future',
+    ],
     ['a timestamp before 2000', (b) => (b.readings[0].timestamp = 0), 'readings[0].timestamp', 'is before 2000-01-01'],
     ['a bad timestamp string', (b) => (b.readings[0].timestamp = 'yesterday'), 'readings[0].timestamp', 'must be ISO-8601 with a time zone'],
     ['a timestamp of the wrong type', (b) => (b.readings[0].timestamp = true), 'readings[0].timestamp', 'must be epoch milliseconds or an ISO-8601 date-time'],
     ['an unknown field', (b) => (b.readings[0].temperature = 21), 'readings[0].temperature', 'is not a known field'],
     ['no readings', (b) => (b.readings = []), 'readings', 'must hold at least one reading'],
-    ['a bad batch id', (b) => (b.batchId = 'has spaces'), 'batchId', 'batchId must be 1-128 letters, digits, ".", "_", ":" or "-", starting with a letter or digit'],
+    [
+      'a bad batch id',
+      (b) => (b.batchId = 'has spaces'),
+      'batchId',
+      'batchId must be 1-128 letters, digits, ".", "_", ":" or "-", starting with a letter or digit',
+    ],
   ];
   for (const [what, mutate, field, reason] of invalid) {
     it(`refuses ${what} with 400 naming ${field}, and stores nothing of the batch`, async () => {

@@ -10,9 +10,7 @@ beforeAll(async () => {
 afterAll(() => stack?.close());
 
 async function schemas(): Promise<string[]> {
-  const { rows } = await stack.pools.owner.query(
-    "SELECT nspname FROM pg_namespace WHERE nspname IN ('bronze','silver','gold','registry','ops') ORDER BY 1",
-  );
+  const { rows } = await stack.pools.owner.query("SELECT nspname FROM pg_namespace WHERE nspname IN ('bronze','silver','gold','registry','ops') ORDER BY 1");
   return rows.map((r) => r.nspname);
 }
 

@@ -19,7 +19,12 @@ const openApiPath = (path: string) => path.replace(/:([A-Za-z0-9_]+)(\{[^}]*\})?
 
 beforeAll(async () => {
   stack = await createTestStack(import.meta.url);
-  app = createApp({ readPool: stack.pools.api, ingestPool: stack.pools.ingest, log: createLogger('silent', 'test'), ready: { postgres: async () => {}, temporal: async () => {} } });
+  app = createApp({
+    readPool: stack.pools.api,
+    ingestPool: stack.pools.ingest,
+    log: createLogger('silent', 'test'),
+    ready: { postgres: async () => {}, temporal: async () => {} },
+  });
   const res = await app.request('/openapi.json');
   expect(res.status).toBe(200);
   doc = await res.json();
@@ -42,7 +47,8 @@ describe('/openapi.json', () => {
     }
     const documented = new Set<string>();
     for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, unknown>>)) {
-      for (const method of Object.keys(item)) if (['get', 'put', 'post', 'delete', 'patch', 'head', 'options'].includes(method)) documented.add(`${method} ${path}`);
+      for (const method of Object.keys(item))
+        if (['get', 'put', 'post', 'delete', 'patch', 'head', 'options'].includes(method)) documented.add(`${method} ${path}`);
     }
     expect(served.size).toBeGreaterThan(20);
     expect([...served].filter((r) => !documented.has(r)).sort()).toEqual([]);

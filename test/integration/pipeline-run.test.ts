@@ -114,14 +114,27 @@ describe('pipeline runs', () => {
   it('fails the run when a step keeps failing, skips its downstream, and keeps the error in ops', async () => {
     const pipeline = testPipeline('broken', [
       { id: 'ok', activity: 'noop', layer: 'bronze' },
-      { id: 'bad', activity: 'fail', layer: 'silver', dependsOn: ['ok'], params: { message: 'disk on fire' }, retry: { maximumAttempts: 2, initialInterval: '100 milliseconds' } },
+      {
+        id: 'bad',
+        activity: 'fail',
+        layer: 'silver',
+        dependsOn: ['ok'],
+        params: { message: 'disk on fire' },
+        retry: { maximumAttempts: 2, initialInterval: '100 milliseconds' },
+      },
       { id: 'side', activity: 'noop', layer: 'silver', dependsOn: ['ok'] },
       { id: 'down', activity: 'noop', layer: 'gold', dependsOn: ['bad'] },
       { id: 'further', activity: 'noop', layer: 'gold', dependsOn: ['down', 'side'] },
     ]);
     const summary = await runPipeline(stack, pipeline, '2026-11-05');
     expect(summary.status).toBe('failed');
-    expect(Object.fromEntries(summary.steps.map((s) => [s.stepId, s.status]))).toEqual({ ok: 'succeeded', bad: 'failed', side: 'succeeded', down: 'skipped', further: 'skipped' });
+    expect(Object.fromEntries(summary.steps.map((s) => [s.stepId, s.status]))).toEqual({
+      ok: 'succeeded',
+      bad: 'failed',
+      side: 'succeeded',
+      down: 'skipped',
+      further: 'skipped',
+    });
     const steps = await stepRows(summary.runId);
     expect(steps.filter((s) => s.step_id === 'bad').map((s) => [s.attempt, s.status, s.error])).toEqual([
       [1, 'failed', 'disk on fire'],
@@ -150,7 +163,9 @@ describe('pipeline runs', () => {
     const summary = await runPipeline(stack, pipeline, '2026-11-06');
     expect(summary.status).toBe('failed');
     const land = summary.steps.find((s) => s.stepId === 'land')!;
-    expect(land.error).toMatch(/^data-quality check failed: rowCount\(bronze\.demo_events\): 50 rows \(expected ≥ 1000\); range\(bronze\.demo_events\.value\): \d+ rows with value outside \[0, ∞\]$/);
+    expect(land.error).toMatch(
+      /^data-quality check failed: rowCount\(bronze\.demo_events\): 50 rows \(expected ≥ 1000\); range\(bronze\.demo_events\.value\): \d+ rows with value outside \[0, ∞\]$/,
+    );
     expect(summary.steps.find((s) => s.stepId === 'next')!.status).toBe('skipped');
     expect((await stepRows(summary.runId)).filter((s) => s.step_id === 'land')).toHaveLength(1);
   });
@@ -176,7 +191,9 @@ describe('pipeline runs', () => {
     const { handle } = await startPipelineRun(stack.client, stack.config, pipeline, '2026-11-08');
     const deadline = Date.now() + 20_000;
     for (;;) {
-      const { rows } = await stack.pools.owner.query(`SELECT 1 FROM ops.step_runs s JOIN ops.pipeline_runs r ON r.id = s.pipeline_run_id WHERE r.workflow_id = 'cancel/2026-11-08' AND s.status = 'running'`);
+      const { rows } = await stack.pools.owner.query(
+        `SELECT 1 FROM ops.step_runs s JOIN ops.pipeline_runs r ON r.id = s.pipeline_run_id WHERE r.workflow_id = 'cancel/2026-11-08' AND s.status = 'running'`,
+      );
       if (rows.length || Date.now() > deadline) break;
       await new Promise((r) => setTimeout(r, 100));
     }

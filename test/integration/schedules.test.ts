@@ -3,7 +3,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getPipeline } from '../../domains/index.ts';
 import { partitionForScheduledStart } from '../../engine/pipeline/partitions.ts';
-import { createSchedule, deleteSchedule, listSchedules, pauseSchedule, resumeSchedule, showSchedule, triggerSchedule } from '../../engine/temporal/schedules.ts';
+import {
+  createSchedule,
+  deleteSchedule,
+  listSchedules,
+  pauseSchedule,
+  resumeSchedule,
+  showSchedule,
+  triggerSchedule,
+} from '../../engine/temporal/schedules.ts';
 import { createTestStack, type TestStack } from '../support/stack.ts';
 
 let stack: TestStack;

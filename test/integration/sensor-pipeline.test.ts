@@ -26,8 +26,12 @@ beforeAll(async () => {
   apiUrl = server.url;
   reader = (await createApiKey(stack.pools.owner, { name: 'reader', role: 'reader' })).token;
   const devices = [];
-  for (const deviceId of DEVICES) devices.push({ deviceId, token: (await createApiKey(stack.pools.owner, { name: deviceId, role: 'device', deviceId })).token });
-  for (const [day, seed] of [[DAY1, 1], [DAY2, 2]] as const) {
+  for (const deviceId of DEVICES)
+    devices.push({ deviceId, token: (await createApiKey(stack.pools.owner, { name: deviceId, role: 'device', deviceId })).token });
+  for (const [day, seed] of [
+    [DAY1, 1],
+    [DAY2, 2],
+  ] as const) {
     await simulateFleet({ apiUrl, devices, day, sessionsPerDevice: 6, sessionSeconds: 40, unlabelledShare: 0, seed });
   }
 });
@@ -81,9 +85,10 @@ describe('sensor pipeline', () => {
   });
 
   it('day 2 predicted by the day-1 model: accuracy on sessions it never saw', async () => {
-    const predictOnly = testPipeline('sensor-predict-only', sensorPipeline.steps.filter((s) => s.id !== 'train' && s.id !== 'promote').map((s) =>
-      s.id === 'predict' ? { ...s, dependsOn: ['windows'] } : s,
-    ));
+    const predictOnly = testPipeline(
+      'sensor-predict-only',
+      sensorPipeline.steps.filter((s) => s.id !== 'train' && s.id !== 'promote').map((s) => (s.id === 'predict' ? { ...s, dependsOn: ['windows'] } : s)),
+    );
     const summary = await runPipeline(stack, predictOnly, DAY2);
     expect(summary.status).toBe('succeeded');
     const [w] = await q(
@@ -92,10 +97,14 @@ describe('sensor pipeline', () => {
         WHERE p.partition_date = $1`,
       [DAY2],
     );
-    const [s] = await q(`SELECT count(*)::int AS n, count(*) FILTER (WHERE agrees)::int AS agree FROM gold.session_summaries WHERE partition_date = $1`, [DAY2]);
+    const [s] = await q(`SELECT count(*)::int AS n, count(*) FILTER (WHERE agrees)::int AS agree FROM gold.session_summaries WHERE partition_date = $1`, [
+      DAY2,
+    ]);
     const windowAccuracy = w.correct / w.n;
     const sessionAccuracy = s.agree / s.n;
-    console.log(`held-out day ${DAY2}: window accuracy ${(windowAccuracy * 100).toFixed(1)}% of ${w.n}, session accuracy ${(sessionAccuracy * 100).toFixed(1)}% of ${s.n}`);
+    console.log(
+      `held-out day ${DAY2}: window accuracy ${(windowAccuracy * 100).toFixed(1)}% of ${w.n}, session accuracy ${(sessionAccuracy * 100).toFixed(1)}% of ${s.n}`,
+    );
     expect(w.n).toBeGreaterThan(500);
     expect(windowAccuracy).toBeGreaterThan(0.85);
     expect(sessionAccuracy).toBeGreaterThan(0.9);
@@ -110,13 +119,17 @@ describe('sensor pipeline', () => {
     const v2 = versions[1];
     expect(v2.gate.metric).toBe('macro_f1');
     expect(v2.gate.production).toMatchObject({ version: 1 });
-    const [baseline] = await q(`SELECT m.value FROM registry.metrics m JOIN registry.model_versions v ON v.training_run_id = m.training_run_id WHERE v.version = 2 AND m.name = 'baseline_macro_f1'`);
+    const [baseline] = await q(
+      `SELECT m.value FROM registry.metrics m JOIN registry.model_versions v ON v.training_run_id = m.training_run_id WHERE v.version = 2 AND m.name = 'baseline_macro_f1'`,
+    );
     expect(v2.gate.production.value).toBeCloseTo(baseline.value, 12);
     expect(v2.status).toBe(v2.gate.promote ? 'production' : 'rejected');
     expect(versions[0].status).toBe(v2.gate.promote ? 'archived' : 'production');
     const [dataset] = await q(`SELECT partitions FROM registry.datasets ORDER BY id DESC LIMIT 1`);
     expect(dataset.partitions).toEqual([DAY1, DAY2]);
-    const experiments = await q(`SELECT e.name, count(*)::int AS runs FROM registry.experiments e JOIN registry.experiment_runs r ON r.experiment_id = e.id GROUP BY 1`);
+    const experiments = await q(
+      `SELECT e.name, count(*)::int AS runs FROM registry.experiments e JOIN registry.experiment_runs r ON r.experiment_id = e.id GROUP BY 1`,
+    );
     expect(experiments).toEqual([{ name: 'exercise-classifier/daily-retraining', runs: 2 }]);
   });
 
@@ -140,15 +153,33 @@ describe('sensor pipeline', () => {
 
 describe('POST /v1/predict', () => {
   const post = (body: unknown, token = reader) =>
-    fetch(`${apiUrl}/v1/predict`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(`${apiUrl}/v1/predict`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
 
   it('classifies a fresh window of each exercise with the production model, and writes nothing', async () => {
     const { generateSession, EXERCISES } = await import('../../lib/imu/index.ts');
-    const counts = async () => (await q(`SELECT (SELECT count(*) FROM gold.window_predictions) + (SELECT count(*) FROM registry.predictions) + (SELECT count(*) FROM bronze.imu_readings) AS n`))[0].n;
+    const counts = async () =>
+      (
+        await q(
+          `SELECT (SELECT count(*) FROM gold.window_predictions) + (SELECT count(*) FROM registry.predictions) + (SELECT count(*) FROM bronze.imu_readings) AS n`,
+        )
+      )[0].n;
     const before = await counts();
     let correct = 0;
     for (const [i, exercise] of EXERCISES.entries()) {
-      const session = generateSession({ exercise, deviceId: 'wrist-new', sessionId: `p-${i}`, start: Date.UTC(2026, 9, 22), durationS: 5, seed: 9000 + i, dropRate: 0, gapsPerMinute: 0 });
+      const session = generateSession({
+        exercise,
+        deviceId: 'wrist-new',
+        sessionId: `p-${i}`,
+        start: Date.UTC(2026, 9, 22),
+        durationS: 5,
+        seed: 9000 + i,
+        dropRate: 0,
+        gapsPerMinute: 0,
+      });
       const res = await post({ readings: session.readings.slice(0, 200) });
       expect(res.status).toBe(200);
       const body = (await res.json()) as { predicted: string; probabilities: Record<string, number>; version: number; window: { readings: number } };
@@ -162,7 +193,10 @@ describe('POST /v1/predict', () => {
 
   it('follows a promotion: the next request uses the new production version', async () => {
     const { generateSession } = await import('../../lib/imu/index.ts');
-    const readings = generateSession({ exercise: 'squat', deviceId: 'w', sessionId: 'x', start: Date.UTC(2026, 9, 22), durationS: 5, seed: 1 }).readings.slice(0, 200);
+    const readings = generateSession({ exercise: 'squat', deviceId: 'w', sessionId: 'x', start: Date.UTC(2026, 9, 22), durationS: 5, seed: 1 }).readings.slice(
+      0,
+      200,
+    );
     const first = (await (await post({ readings })).json()) as { modelVersionId: number };
     // Swap production to another version by hand (as the gate would), then wait out the recheck interval.
     const [other] = await q(`SELECT id FROM registry.model_versions WHERE id <> $1 ORDER BY id LIMIT 1`, [first.modelVersionId]);

@@ -18,7 +18,8 @@ beforeAll(async () => {
   await stack.startWorkers();
   server = await startTestApi(stack);
   const devices = [];
-  for (const deviceId of ['wrist-1', 'wrist-2', 'wrist-3']) devices.push({ deviceId, token: (await createApiKey(stack.pools.owner, { name: deviceId, role: 'device', deviceId })).token });
+  for (const deviceId of ['wrist-1', 'wrist-2', 'wrist-3'])
+    devices.push({ deviceId, token: (await createApiKey(stack.pools.owner, { name: deviceId, role: 'device', deviceId })).token });
   fleet = await simulateFleet({ apiUrl: server.url, devices, day: DAY, sessionsPerDevice: 3, sessionSeconds: 30, seed: 7 });
 });
 afterAll(async () => {
@@ -60,17 +61,29 @@ describe('sensor silver', () => {
       expect(r.windows).toBeGreaterThan(3 * 6);
       expect(r.windows).toBeLessThanOrEqual(3 * 13);
     }
-    const { rows: cleaning } = await stack.pools.owner.query('SELECT sum(readings_in)::int AS n, sum(kept)::int AS kept FROM silver.imu_cleaning WHERE partition_date = $1', [DAY]);
+    const { rows: cleaning } = await stack.pools.owner.query(
+      'SELECT sum(readings_in)::int AS n, sum(kept)::int AS kept FROM silver.imu_cleaning WHERE partition_date = $1',
+      [DAY],
+    );
     expect(cleaning[0].n).toBe(fleet.readings);
     expect(cleaning[0].kept).toBe(fleet.readings);
     const { rows: catalogue } = await stack.pools.owner.query(`SELECT count(*)::int AS n FROM silver.feature_catalogue`);
     expect(catalogue[0].n).toBe(FEATURE_COUNT);
-    const { rows: labels } = await stack.pools.owner.query('SELECT count(*)::int AS n, count(exercise)::int AS labelled FROM silver.exercise_sessions WHERE partition_date = $1', [DAY]);
+    const { rows: labels } = await stack.pools.owner.query(
+      'SELECT count(*)::int AS n, count(exercise)::int AS labelled FROM silver.exercise_sessions WHERE partition_date = $1',
+      [DAY],
+    );
     expect(labels[0]).toEqual({ n: 9, labelled: fleet.labelled });
 
-    const before = await stack.pools.owner.query(`SELECT md5(string_agg(t::text, '|' ORDER BY device_id, window_index)) AS d FROM silver.imu_windows t WHERE partition_date = $1`, [DAY]);
+    const before = await stack.pools.owner.query(
+      `SELECT md5(string_agg(t::text, '|' ORDER BY device_id, window_index)) AS d FROM silver.imu_windows t WHERE partition_date = $1`,
+      [DAY],
+    );
     await runPipeline(stack, windowsStep, DAY);
-    const after = await stack.pools.owner.query(`SELECT md5(string_agg(t::text, '|' ORDER BY device_id, window_index)) AS d FROM silver.imu_windows t WHERE partition_date = $1`, [DAY]);
+    const after = await stack.pools.owner.query(
+      `SELECT md5(string_agg(t::text, '|' ORDER BY device_id, window_index)) AS d FROM silver.imu_windows t WHERE partition_date = $1`,
+      [DAY],
+    );
     expect(after.rows[0].d).toBe(before.rows[0].d);
   });
 

@@ -73,7 +73,9 @@ describe('tournament pipeline', () => {
     expect(perf).toHaveLength(entries);
     expect(perf.filter((p) => p.ours).map((p) => p.entry)).toEqual(['refinery']);
     expect(perf.reduce((s, p) => s + p.p_first, 0)).toBeCloseTo(1, 9);
-    const [outcomes] = await q(`SELECT count(*)::int AS n, count(DISTINCT simulation)::int AS sims FROM gold.entry_outcomes WHERE optimisation_run_id = $1`, [run.id]);
+    const [outcomes] = await q(`SELECT count(*)::int AS n, count(DISTINCT simulation)::int AS sims FROM gold.entry_outcomes WHERE optimisation_run_id = $1`, [
+      run.id,
+    ]);
     expect(outcomes).toEqual({ n: SIMS * entries, sims: SIMS });
     const report = await q(`SELECT team_key, bid, ownership, roi FROM gold.investment_report WHERE optimisation_run_id = $1`, [run.id]);
     expect(report.length).toBe(bids[0].teams);
@@ -98,7 +100,10 @@ describe('tournament pipeline', () => {
     expect(await checksum('bronze.simulated_outcomes', 'tournament_key = $1', 'simulation, team_key', [KEY])).toEqual(first.simulated);
     expect(await checksum('gold.entry_outcomes', 'optimisation_run_id = $1', 'simulation, entry', [runs[0].id])).toEqual(first.outcomes);
     expect(await checksum('gold.entry_performance', 'optimisation_run_id = $1', 'entry', [runs[0].id])).toEqual(first.performance);
-    const [files] = await q(`SELECT count(*)::int AS n, count(*) FILTER (WHERE status = 'loaded')::int AS loaded FROM bronze.landing_files WHERE tournament_key = $1`, [KEY]);
+    const [files] = await q(
+      `SELECT count(*)::int AS n, count(*) FILTER (WHERE status = 'loaded')::int AS loaded FROM bronze.landing_files WHERE tournament_key = $1`,
+      [KEY],
+    );
     expect(files).toEqual({ n: 7, loaded: 7 });
   });
 
@@ -108,7 +113,10 @@ describe('tournament pipeline', () => {
     const [n] = await q(`SELECT count(*)::int AS n, max(simulation) AS last FROM bronze.simulated_outcomes WHERE tournament_key = $1`, [KEY]);
     expect(n).toEqual({ n: 1_000 * 64, last: 999 });
     // Different parameters are another optimisation run; the first one's rows are untouched.
-    expect(await q(`SELECT simulations FROM gold.optimisation_runs WHERE tournament_key = $1 ORDER BY id`, [KEY])).toEqual([{ simulations: SIMS }, { simulations: 1_000 }]);
+    expect(await q(`SELECT simulations FROM gold.optimisation_runs WHERE tournament_key = $1 ORDER BY id`, [KEY])).toEqual([
+      { simulations: SIMS },
+      { simulations: 1_000 },
+    ]);
   });
 });
 

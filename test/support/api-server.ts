@@ -11,7 +11,12 @@ export interface TestApi {
 }
 
 export async function startTestApi(stack: TestStack): Promise<TestApi> {
-  const app = createApp({ readPool: stack.pools.api, ingestPool: stack.pools.ingest, log: createLogger('silent', 't'), ready: { postgres: async () => {}, temporal: async () => {} } });
+  const app = createApp({
+    readPool: stack.pools.api,
+    ingestPool: stack.pools.ingest,
+    log: createLogger('silent', 't'),
+    ready: { postgres: async () => {}, temporal: async () => {} },
+  });
   const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
   await new Promise((r) => server.once('listening', r));
   return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, close: () => server.close() };

@@ -28,13 +28,16 @@ export interface OwnStack {
 export async function ownStack(name: string): Promise<OwnStack> {
   const home = mkdtempSync(join(tmpdir(), `refinery-${name}-`));
   const password = randomBytes(12).toString('hex');
-  const start = (port?: number) =>
-    startLocalPostgres({ dataDir: join(home, 'postgres'), password, preferredPort: port, logFile: join(home, 'postgres.log') });
+  const start = (port?: number) => startLocalPostgres({ dataDir: join(home, 'postgres'), password, preferredPort: port, logFile: join(home, 'postgres.log') });
   let postgres = await start();
   await ensureDatabase(postgres.url('postgres'), 'refinery');
   const ownerUrl = postgres.url('refinery');
   await migrate(ownerUrl, { direction: 'up' });
-  const roles = await provisionLogins(ownerUrl, { worker: randomBytes(9).toString('hex'), ingest: randomBytes(9).toString('hex'), api: randomBytes(9).toString('hex') });
+  const roles = await provisionLogins(ownerUrl, {
+    worker: randomBytes(9).toString('hex'),
+    ingest: randomBytes(9).toString('hex'),
+    api: randomBytes(9).toString('hex'),
+  });
   const owner = createPool(ownerUrl, { applicationName: 'chaos-owner', max: 4 });
   const apis: RefineryProcess[] = [];
   const stack: OwnStack = {

@@ -7,7 +7,11 @@ import { definitions } from '../../domains/index.ts';
 import { startPipelineRun } from '../../engine/temporal/runs.ts';
 import type { TestStack } from './stack.ts';
 
-export function testPipeline(name: string, steps: StepDefinition[], partitioning: PipelineDefinition['partitioning'] = { kind: 'daily', timezone: 'UTC' }): PipelineDefinition {
+export function testPipeline(
+  name: string,
+  steps: StepDefinition[],
+  partitioning: PipelineDefinition['partitioning'] = { kind: 'daily', timezone: 'UTC' },
+): PipelineDefinition {
   return validatePipeline({ name, partitioning, steps }, Object.keys(definitions.steps));
 }
 

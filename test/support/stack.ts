@@ -37,7 +37,10 @@ function onDatabase(url: string, database: string): string {
 }
 
 export async function createTestStack(testFileUrl: string): Promise<TestStack> {
-  const stem = basename(fileURLToPath(testFileUrl)).replace(/\.test\.ts$/, '').replace(/[^a-z0-9]/gi, '_').toLowerCase();
+  const stem = basename(fileURLToPath(testFileUrl))
+    .replace(/\.test\.ts$/, '')
+    .replace(/[^a-z0-9]/gi, '_')
+    .toLowerCase();
   const database = `t_${stem.slice(0, 40)}_${randomBytes(3).toString('hex')}`;
   const templateUrl = inject('templateUrl');
   const roleUrls = inject('roleUrls');

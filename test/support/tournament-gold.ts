@@ -58,7 +58,14 @@ export async function seedTournamentGold(db: Pool, options: { entries?: number; 
     { key: MAIN, name: 'NCAA 2025 <i>office</i> pool', year: 2025 },
     { key: 'ncaa-2024', name: 'NCAA 2024', year: 2024 },
   ];
-  const calcutta = { key: 'office', name: 'Office calcutta', budgetPerEntry: 100, minBid: 1, maxTeamsPerEntry: null, payouts: { 1: 0.5, 2: 1, 3: 2.5, 4: 5, 5: 10, 6: 20 } };
+  const calcutta = {
+    key: 'office',
+    name: 'Office calcutta',
+    budgetPerEntry: 100,
+    minBid: 1,
+    maxTeamsPerEntry: null,
+    payouts: { 1: 0.5, 2: 1, 3: 2.5, 4: 5, 5: 10, 6: 20 },
+  };
   for (const t of tournaments) {
     await db.query(
       `INSERT INTO gold.tournaments (tournament_key, name, year, calcutta, teams, entries, pool, game_model, market_method, simulations)
@@ -91,12 +98,26 @@ export async function seedTournamentGold(db: Pool, options: { entries?: number; 
       });
     }
   }
-  for (const [key, list] of [[MAIN, teams], ['ncaa-2024', teams.slice(0, 8)]] as const) {
+  for (const [key, list] of [
+    [MAIN, teams],
+    ['ncaa-2024', teams.slice(0, 8)],
+  ] as const) {
     for (const t of list) {
-      await db.query(
-        `INSERT INTO gold.tournament_teams VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-        [key, t.teamKey, t.name, t.region, t.seed, t.rating, t.pAdvance, t.pAdvance.reduce((a, b) => a + b, 0), t.valueShare * 100, t.valueShare, t.predictedShare, t.predictedShare * E * 100, t.predictedShare * E * 97],
-      );
+      await db.query(`INSERT INTO gold.tournament_teams VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`, [
+        key,
+        t.teamKey,
+        t.name,
+        t.region,
+        t.seed,
+        t.rating,
+        t.pAdvance,
+        t.pAdvance.reduce((a, b) => a + b, 0),
+        t.valueShare * 100,
+        t.valueShare,
+        t.predictedShare,
+        t.predictedShare * E * 100,
+        t.predictedShare * E * 97,
+      ]);
     }
   }
 
@@ -106,11 +127,24 @@ export async function seedTournamentGold(db: Pool, options: { entries?: number; 
         await db.query(
           `INSERT INTO gold.optimisation_runs (tournament_key, run_key, entry, method, params, seed, simulations, budget, spend, objective, expected_payout, baselines, created_at, updated_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, 100, 98, 1.234, 123.4, $8, $9, $9) RETURNING id`,
-          [tournament, runKey, OURS, method, JSON.stringify({ method, simulations: S, minBid: 1 }), seed, S, JSON.stringify({ proportional: 1.02, uniform: 0.97 }), createdAt],
+          [
+            tournament,
+            runKey,
+            OURS,
+            method,
+            JSON.stringify({ method, simulations: S, minBid: 1 }),
+            seed,
+            S,
+            JSON.stringify({ proportional: 1.02, uniform: 0.97 }),
+            createdAt,
+          ],
         )
       ).rows[0].id,
     );
-  const runIds = [await insertRun(MAIN, `${MAIN}/greedy/1`, 'greedy', 1, '2026-03-01T10:00:00Z'), await insertRun(MAIN, `${MAIN}/exact/2`, 'exact', 2, '2026-03-02T10:00:00Z')];
+  const runIds = [
+    await insertRun(MAIN, `${MAIN}/greedy/1`, 'greedy', 1, '2026-03-01T10:00:00Z'),
+    await insertRun(MAIN, `${MAIN}/exact/2`, 'exact', 2, '2026-03-02T10:00:00Z'),
+  ];
   const otherRunId = await insertRun('ncaa-2024', 'ncaa-2024/greedy/1', 'greedy', 1, '2026-03-03T10:00:00Z');
 
   // Entries of the main run; two pairs tie on mean normalised payout, so the entry breaks the tie.
@@ -122,12 +156,24 @@ export async function seedTournamentGold(db: Pool, options: { entries?: number; 
     pFirst: Number((rand() * 0.2).toFixed(4)),
     meanPercentile: Number(rand().toFixed(4)),
   }));
-  for (const [run, list] of [[runIds[0]!, entries], [runIds[1]!, entries.slice(0, 10)], [otherRunId, entries.slice(0, 4)]] as const) {
+  for (const [run, list] of [
+    [runIds[0]!, entries],
+    [runIds[1]!, entries.slice(0, 10)],
+    [otherRunId, entries.slice(0, 4)],
+  ] as const) {
     for (const e of list) {
-      await db.query(
-        `INSERT INTO gold.entry_performance VALUES ($1, $2, $3, 100, $4, $5, $6, $7, $8, $9, $10)`,
-        [run, e.entry, e.ours, e.meanNormalisedPayout * 10, e.meanNormalisedPayout * 100, e.meanNormalisedPayout, e.pFirst, 1 + (1 - e.meanPercentile) * (E - 1), e.meanPercentile, S],
-      );
+      await db.query(`INSERT INTO gold.entry_performance VALUES ($1, $2, $3, 100, $4, $5, $6, $7, $8, $9, $10)`, [
+        run,
+        e.entry,
+        e.ours,
+        e.meanNormalisedPayout * 10,
+        e.meanNormalisedPayout * 100,
+        e.meanNormalisedPayout,
+        e.pFirst,
+        1 + (1 - e.meanPercentile) * (E - 1),
+        e.meanPercentile,
+        S,
+      ]);
     }
   }
   entries.sort((a, b) => b.meanNormalisedPayout - a.meanNormalisedPayout || (a.entry < b.entry ? -1 : a.entry > b.entry ? 1 : 0));
@@ -155,10 +201,21 @@ export async function seedTournamentGold(db: Pool, options: { entries?: number; 
     const r = report[i]!;
     const total = r.bid + 150;
     await db.query(`INSERT INTO gold.recommended_bids VALUES ($1, $2, $3, 150, $4)`, [runIds[0], t.teamKey, r.bid, r.bid / total]);
-    await db.query(
-      `INSERT INTO gold.investment_report VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-      [runIds[0], t.teamKey, t.name, t.region, t.seed, r.bid, total, r.bid / total, 1.5, 10, (10 * r.bid) / total, r.expectedPayout, r.expectedPayout / r.bid - 1],
-    );
+    await db.query(`INSERT INTO gold.investment_report VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`, [
+      runIds[0],
+      t.teamKey,
+      t.name,
+      t.region,
+      t.seed,
+      r.bid,
+      total,
+      r.bid / total,
+      1.5,
+      10,
+      (10 * r.bid) / total,
+      r.expectedPayout,
+      r.expectedPayout / r.bid - 1,
+    ]);
   }
   return { tournaments, teams, runIds, otherRunId, entries, outcomes, report };
 }

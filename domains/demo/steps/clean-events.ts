@@ -2,16 +2,18 @@
 import { replacePartitionFromQuery } from '../../../lib/db/copy.ts';
 import type { StepFactory } from '../../../engine/activities/step-runner.ts';
 
-export const cleanDemoEvents: StepFactory = ({ pools }) => async (input) => {
-  const { inserted } = await replacePartitionFromQuery(
-    pools.worker,
-    { table: 'silver.demo_events_clean', columns: ['partition_date', 'event_id', 'source', 'value', 'occurred_at'] },
-    { partition_date: input.partition },
-    `SELECT partition_date, event_id, regexp_replace(lower(trim(source)), '[^a-z0-9]+', '-', 'g'), value, occurred_at
+export const cleanDemoEvents: StepFactory =
+  ({ pools }) =>
+  async (input) => {
+    const { inserted } = await replacePartitionFromQuery(
+      pools.worker,
+      { table: 'silver.demo_events_clean', columns: ['partition_date', 'event_id', 'source', 'value', 'occurred_at'] },
+      { partition_date: input.partition },
+      `SELECT partition_date, event_id, regexp_replace(lower(trim(source)), '[^a-z0-9]+', '-', 'g'), value, occurred_at
        FROM bronze.demo_events
       WHERE partition_date = $1 AND attributes->>'quality' = 'good'`,
-    [input.partition],
-  );
-  const { rows } = await pools.worker.query('SELECT count(*)::int AS n FROM bronze.demo_events WHERE partition_date = $1', [input.partition]);
-  return { rowsRead: rows[0].n, rowsWritten: inserted };
-};
+      [input.partition],
+    );
+    const { rows } = await pools.worker.query('SELECT count(*)::int AS n FROM bronze.demo_events WHERE partition_date = $1', [input.partition]);
+    return { rowsRead: rows[0].n, rowsWritten: inserted };
+  };

@@ -4,4 +4,7 @@ import { aggregateDemoByHour, aggregateDemoBySource, summariseDemoDay } from './
 import { cleanDemoEvents } from './clean-events.ts';
 import { landDemoEvents } from './land-events.ts';
 
-export const demoSteps = { landDemoEvents, cleanDemoEvents, aggregateDemoBySource, aggregateDemoByHour, summariseDemoDay } satisfies Record<string, StepFactory>;
+export const demoSteps = { landDemoEvents, cleanDemoEvents, aggregateDemoBySource, aggregateDemoByHour, summariseDemoDay } satisfies Record<
+  string,
+  StepFactory
+>;

@@ -23,7 +23,15 @@ const Version = z
   })
   .openapi('ModelVersion');
 const Model = z
-  .object({ name: z.string(), task: z.string(), algorithm: z.string(), description: z.string().nullable(), createdAt: Timestamp, production: Version.nullable(), versions: z.number().int() })
+  .object({
+    name: z.string(),
+    task: z.string(),
+    algorithm: z.string(),
+    description: z.string().nullable(),
+    createdAt: Timestamp,
+    production: Version.nullable(),
+    versions: z.number().int(),
+  })
   .openapi('Model');
 const Metric = z.object({ name: z.string(), value: z.number().nullable(), step: z.number().int().nullable(), label: z.string().nullable() });
 const TrainingRun = z
@@ -38,7 +46,16 @@ const TrainingRun = z
     endedAt: Timestamp.nullable(),
     error: z.string().nullable(),
     dataset: z
-      .object({ id: z.number().int(), name: z.string(), source: z.string(), partitions: z.array(z.string()), rows: z.number().int(), features: z.number().int(), classCounts: z.record(z.string(), z.number()).nullable(), split: z.record(z.string(), z.unknown()) })
+      .object({
+        id: z.number().int(),
+        name: z.string(),
+        source: z.string(),
+        partitions: z.array(z.string()),
+        rows: z.number().int(),
+        features: z.number().int(),
+        classCounts: z.record(z.string(), z.number()).nullable(),
+        split: z.record(z.string(), z.unknown()),
+      })
       .nullable(),
     hyperparameters: z.record(z.string(), z.unknown()),
     metrics: z.array(Metric),
@@ -48,12 +65,28 @@ const TrainingRun = z
   })
   .openapi('TrainingRun');
 const Experiment = z
-  .object({ id: z.number().int(), name: z.string(), description: z.string().nullable(), createdAt: Timestamp, runs: z.array(z.object({ trainingRunId: z.number().int(), model: z.string(), status: z.string(), note: z.string().nullable(), metrics: z.record(z.string(), z.number()) })) })
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    description: z.string().nullable(),
+    createdAt: Timestamp,
+    runs: z.array(
+      z.object({
+        trainingRunId: z.number().int(),
+        model: z.string(),
+        status: z.string(),
+        note: z.string().nullable(),
+        metrics: z.record(z.string(), z.number()),
+      }),
+    ),
+  })
   .openapi('Experiment');
 
 const errors = readErrors;
 const notFound = notFoundError;
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- an untyped pg row, until this route gets typed queries
 
 function versionJson(v: Record<string, any>) {
   return {
@@ -110,8 +143,15 @@ export function registryRoutes(deps: AppDeps, keys: KeyStore) {
     summary: 'A training run: dataset, hyperparameters, metrics, confusion matrix, feature importance (cacheable once ended)',
     security,
     middleware: [readers] as const,
-    request: { params: z.object({ id: z.coerce.number({ error: 'must be a training run id' }).int('must be a training run id').positive('must be a training run id') }) },
-    responses: { 200: { description: 'the training run', content: { 'application/json': { schema: TrainingRun } } }, 304: { description: 'not modified' }, ...errors, ...notFound },
+    request: {
+      params: z.object({ id: z.coerce.number({ error: 'must be a training run id' }).int('must be a training run id').positive('must be a training run id') }),
+    },
+    responses: {
+      200: { description: 'the training run', content: { 'application/json': { schema: TrainingRun } } },
+      304: { description: 'not modified' },
+      ...errors,
+      ...notFound,
+    },
   });
   const experiments = createRoute({
     method: 'get',
@@ -148,7 +188,9 @@ export function registryRoutes(deps: AppDeps, keys: KeyStore) {
     .openapi(versions, async (c) => {
       const { name } = c.req.valid('param');
       const { rows } = await deps.readPool.query(
-        `SELECT ${VERSION_COLUMNS.split(', ').map((col) => `v.${col}`).join(', ')} FROM registry.model_versions v JOIN registry.models m ON m.id = v.model_id WHERE m.name = $1 ORDER BY v.version DESC`,
+        `SELECT ${VERSION_COLUMNS.split(', ')
+          .map((col) => `v.${col}`)
+          .join(', ')} FROM registry.model_versions v JOIN registry.models m ON m.id = v.model_id WHERE m.name = $1 ORDER BY v.version DESC`,
         [name],
       );
       if (!rows.length) {
@@ -160,7 +202,9 @@ export function registryRoutes(deps: AppDeps, keys: KeyStore) {
     .openapi(production, async (c) => {
       const { name } = c.req.valid('param');
       const { rows } = await deps.readPool.query(
-        `SELECT ${VERSION_COLUMNS.split(', ').map((col) => `v.${col}`).join(', ')} FROM registry.model_versions v JOIN registry.models m ON m.id = v.model_id WHERE m.name = $1 AND v.status = 'production'`,
+        `SELECT ${VERSION_COLUMNS.split(', ')
+          .map((col) => `v.${col}`)
+          .join(', ')} FROM registry.model_versions v JOIN registry.models m ON m.id = v.model_id WHERE m.name = $1 AND v.status = 'production'`,
         [name],
       );
       if (!rows[0]) throw new ApiError(404, `model ${name} has no production version`);
@@ -175,9 +219,13 @@ export function registryRoutes(deps: AppDeps, keys: KeyStore) {
       const r = rows[0];
       if (!r) throw new ApiError(404, `no training run ${id}`);
       const [dataset, hyper, metrics, version] = await Promise.all([
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- an untyped pg row, until this route gets typed queries
         r.dataset_id ? deps.readPool.query('SELECT * FROM registry.datasets WHERE id = $1', [r.dataset_id]) : Promise.resolve({ rows: [] as any[] }),
         deps.readPool.query('SELECT name, value FROM registry.hyperparameters WHERE training_run_id = $1 ORDER BY name', [id]),
-        deps.readPool.query('SELECT name, value, step, label, details FROM registry.metrics WHERE training_run_id = $1 ORDER BY name, label NULLS FIRST, step NULLS FIRST', [id]),
+        deps.readPool.query(
+          'SELECT name, value, step, label, details FROM registry.metrics WHERE training_run_id = $1 ORDER BY name, label NULLS FIRST, step NULLS FIRST',
+          [id],
+        ),
         deps.readPool.query(`SELECT ${VERSION_COLUMNS} FROM registry.model_versions WHERE training_run_id = $1`, [id]),
       ]);
       const d = dataset.rows[0];
@@ -194,7 +242,16 @@ export function registryRoutes(deps: AppDeps, keys: KeyStore) {
         endedAt: iso(r.ended_at),
         error: r.error,
         dataset: d
-          ? { id: d.id, name: d.name, source: d.source, partitions: d.partitions, rows: d.rows, features: d.features, classCounts: d.class_counts, split: d.split }
+          ? {
+              id: d.id,
+              name: d.name,
+              source: d.source,
+              partitions: d.partitions,
+              rows: d.rows,
+              features: d.features,
+              classCounts: d.class_counts,
+              split: d.split,
+            }
           : null,
         hyperparameters: Object.fromEntries(hyper.rows.map((h) => [h.name, h.value])),
         metrics: metrics.rows.filter((m) => !m.details).map((m) => ({ name: m.name, value: m.value, step: m.step, label: m.label })),
@@ -219,7 +276,9 @@ export function registryRoutes(deps: AppDeps, keys: KeyStore) {
             name: e.name,
             description: e.description,
             createdAt: e.created_at.toISOString(),
-            runs: runs.filter((r) => r.experiment_id === e.id).map((r) => ({ trainingRunId: r.training_run_id, model: r.model, status: r.status, note: r.note, metrics: r.metrics })),
+            runs: runs
+              .filter((r) => r.experiment_id === e.id)
+              .map((r) => ({ trainingRunId: r.training_run_id, model: r.model, status: r.status, note: r.note, metrics: r.metrics })),
           })),
         },
         200,

@@ -21,9 +21,15 @@ function measure(range: { min: number; max: number; unit: string }, required: bo
 
 /** Epoch milliseconds, or an ISO-8601 date-time with an offset; returned as epoch milliseconds. */
 export const Timestamp = z
-  .union([z.number().int('must be whole milliseconds').min(EARLIEST_READING, 'is before 2000-01-01'), z.iso.datetime({ offset: true, error: 'must be ISO-8601 with a time zone' })], {
-    error: (i) => (i.input === undefined ? 'required' : 'must be epoch milliseconds or an ISO-8601 date-time'),
-  })
+  .union(
+    [
+      z.number().int('must be whole milliseconds').min(EARLIEST_READING, 'is before 2000-01-01'),
+      z.iso.datetime({ offset: true, error: 'must be ISO-8601 with a time zone' }),
+    ],
+    {
+      error: (i) => (i.input === undefined ? 'required' : 'must be epoch milliseconds or an ISO-8601 date-time'),
+    },
+  )
   .transform((v) => (typeof v === 'number' ? v : Date.parse(v)))
   .refine((ms) => ms >= EARLIEST_READING, 'is before 2000-01-01')
   .refine((ms) => ms <= Date.now() + MAX_CLOCK_SKEW_MS, `is more than ${MAX_CLOCK_SKEW_MS / 60_000} minutes in the future`)

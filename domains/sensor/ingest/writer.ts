@@ -145,7 +145,22 @@ function* rowsOf(batches: Pending[], receivedAt: Date): Generator<CopyRow[]> {
     const rows: CopyRow[] = new Array(batch.readings.length);
     for (let i = 0; i < batch.readings.length; i++) {
       const r = batch.readings[i]!;
-      rows[i] = [batch.deviceId, batch.batchId, session, new Date(r.timestamp), r.ax, r.ay, r.az, r.gx, r.gy, r.gz, r.mx ?? null, r.my ?? null, r.mz ?? null, receivedAt];
+      rows[i] = [
+        batch.deviceId,
+        batch.batchId,
+        session,
+        new Date(r.timestamp),
+        r.ax,
+        r.ay,
+        r.az,
+        r.gx,
+        r.gy,
+        r.gz,
+        r.mx ?? null,
+        r.my ?? null,
+        r.mz ?? null,
+        receivedAt,
+      ];
     }
     yield rows;
   }

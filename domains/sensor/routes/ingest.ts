@@ -31,7 +31,9 @@ const limit = (maxBytes: number) =>
 function ownDevice(c: { get(key: 'principal'): { role: string; deviceId?: string } }, deviceId: string): void {
   const principal = c.get('principal');
   if (principal.role === 'device' && principal.deviceId !== deviceId) {
-    throw new ApiError(403, `this key may only post for device ${principal.deviceId}`, [{ field: 'deviceId', reason: `is not this key's device (${principal.deviceId})` }]);
+    throw new ApiError(403, `this key may only post for device ${principal.deviceId}`, [
+      { field: 'deviceId', reason: `is not this key's device (${principal.deviceId})` },
+    ]);
   }
 }
 
@@ -41,7 +43,10 @@ const errors = {
   403: { description: 'not a device or admin key, or another device', content: { 'application/json': { schema: ErrorSchema } } },
   413: { description: 'body too large', content: { 'application/json': { schema: ErrorSchema } } },
   415: { description: 'not JSON', content: { 'application/json': { schema: ErrorSchema } } },
-  503: { description: 'the database is unavailable or ingest is overloaded; retry with the same batch id', content: { 'application/json': { schema: ErrorSchema } } },
+  503: {
+    description: 'the database is unavailable or ingest is overloaded; retry with the same batch id',
+    content: { 'application/json': { schema: ErrorSchema } },
+  },
 };
 
 export function ingestRoutes(deps: AppDeps, keys: KeyStore, writer: IngestWriter, maxBodyBytes = MAX_INGEST_BODY_BYTES) {
@@ -50,7 +55,8 @@ export function ingestRoutes(deps: AppDeps, keys: KeyStore, writer: IngestWriter
     path: '/v1/ingest/readings',
     tags: ['ingest'],
     summary: 'Land a batch of IMU readings in bronze',
-    description: 'Acknowledged (201) only once the readings are committed. Re-sending a batch id is safe: the answer is 200 "duplicate" and nothing is stored twice.',
+    description:
+      'Acknowledged (201) only once the readings are committed. Re-sending a batch id is safe: the answer is 200 "duplicate" and nothing is stored twice.',
     security: [{ apiKey: [] }],
     middleware: [requireRole(keys, 'device'), jsonOnly, limit(maxBodyBytes)] as const,
     request: { body: { required: true, content: { 'application/json': { schema: ReadingsBatch } } } },

@@ -16,7 +16,11 @@ export const PREDICT_MAX_READINGS = 2_000;
 
 const PredictRequest = z
   .object({
-    model: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, 'must be a model name such as "exercise-classifier"').optional().openapi({ example: 'exercise-classifier' }),
+    model: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{0,63}$/, 'must be a model name such as "exercise-classifier"')
+      .optional()
+      .openapi({ example: 'exercise-classifier' }),
     readings: z
       .array(Reading, { error: (i) => (i.input === undefined ? 'required' : 'must be an array') })
       .min(PREDICT_MIN_READINGS, `must hold at least ${PREDICT_MIN_READINGS} readings (one window, 1 s at 50 Hz)`)
@@ -48,11 +52,16 @@ export function predictRoutes(deps: AppDeps, keys: KeyStore) {
     method: 'post',
     path: '/v1/predict',
     tags: ['sensor'],
-    summary: "Classify one window of readings with the production model (writes nothing)",
+    summary: 'Classify one window of readings with the production model (writes nothing)',
     security: [{ apiKey: [] }],
     middleware: [
       requireRole(keys, 'reader', 'device'),
-      bodyLimit({ maxSize: 512 * 1024, onError: () => { throw new ApiError(413, 'the body is larger than 512 KiB; send one window'); } }),
+      bodyLimit({
+        maxSize: 512 * 1024,
+        onError: () => {
+          throw new ApiError(413, 'the body is larger than 512 KiB; send one window');
+        },
+      }),
     ] as const,
     request: { body: { required: true, content: { 'application/json': { schema: PredictRequest } } } },
     responses: {
@@ -75,11 +84,14 @@ export function predictRoutes(deps: AppDeps, keys: KeyStore) {
     }
     const { columns } = cleanReadings(deviceColumns('request', null, body.readings as ImuReading[]));
     if (columns.length < PREDICT_MIN_READINGS) {
-      throw new ApiError(400, 'too few readings remain after removing duplicates', [{ field: 'readings', reason: `only ${columns.length} distinct timestamps; need ${PREDICT_MIN_READINGS}` }]);
+      throw new ApiError(400, 'too few readings remain after removing duplicates', [
+        { field: 'readings', reason: `only ${columns.length} distinct timestamps; need ${PREDICT_MIN_READINGS}` },
+      ]);
     }
     const window = { start: 0, end: columns.length, startTs: columns.timestamp[0], endTs: columns.timestamp[columns.length - 1] };
     const features = extractFeatures(columns, [window]);
-    if (loaded.forest.features !== FEATURE_COUNT) throw new ApiError(503, `production ${model} v${loaded.version} expects ${loaded.forest.features} features; this API computes ${FEATURE_COUNT}`);
+    if (loaded.forest.features !== FEATURE_COUNT)
+      throw new ApiError(503, `production ${model} v${loaded.version} expects ${loaded.forest.features} features; this API computes ${FEATURE_COUNT}`);
     const p = loaded.forest.predictProba({ data: features, rows: 1, cols: FEATURE_COUNT });
     const best = argmax(p, 0, loaded.classes.length);
     return c.json(

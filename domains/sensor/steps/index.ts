@@ -6,4 +6,7 @@ import { summariseSensorDay } from './summaries.ts';
 import { trainExerciseModel } from './train.ts';
 import { buildImuWindows } from './windows.ts';
 
-export const sensorSteps = { buildImuWindows, trainExerciseModel, promoteModel, predictExerciseWindows, summariseSensorDay } satisfies Record<string, StepFactory>;
+export const sensorSteps = { buildImuWindows, trainExerciseModel, promoteModel, predictExerciseWindows, summariseSensorDay } satisfies Record<
+  string,
+  StepFactory
+>;

@@ -15,63 +15,93 @@ const BATCH = 5_000;
 // A worker keeps the last model it loaded: the next day's run usually needs the same one.
 let cached: LoadedModel | null = null;
 
-export const predictExerciseWindows: StepFactory = ({ pools }) => async (input) => {
-  const day = input.partition;
-  const model = String(input.params.model ?? EXERCISE_MODEL);
-  const versionId = await productionVersionId(pools.worker, model);
-  if (versionId === null) throw ApplicationFailure.nonRetryable(`model "${model}" has no production version; nothing can predict ${day}`, 'NoProductionModel');
-  if (cached?.modelVersionId !== versionId) cached = await loadModelVersion(pools.worker, versionId);
-  const loaded = cached;
-  const windows = await withClient(pools.worker, (reader) => readWindows(reader, [day], FEATURE_COUNT));
-  const ctx = Context.current();
-  const classes = loaded.classes;
-  const counts: Record<string, number> = {};
-  let probabilitySum = 0;
-  async function* predictionRows() {
-    for (let start = 0; start < windows.rows.length; start += BATCH) {
-      const end = Math.min(windows.rows.length, start + BATCH);
-      const p = loaded.forest.predictProba({ data: windows.x.subarray(start * FEATURE_COUNT, end * FEATURE_COUNT), rows: end - start, cols: FEATURE_COUNT });
-      const batch: unknown[][] = [];
-      for (let i = 0; i < end - start; i++) {
-        const w = windows.rows[start + i];
-        const best = argmax(p, i * classes.length, classes.length);
-        const probabilities: Record<string, number> = {};
-        classes.forEach((c, k) => (probabilities[c] = Math.round(p[i * classes.length + k] * 1e6) / 1e6));
-        counts[classes[best]] = (counts[classes[best]] ?? 0) + 1;
-        probabilitySum += p[i * classes.length + best];
-        batch.push([day, w.deviceId, w.windowIndex, w.sessionId, w.startTs, w.endTs, loaded.modelVersionId, classes[best], p[i * classes.length + best], probabilities]);
+export const predictExerciseWindows: StepFactory =
+  ({ pools }) =>
+  async (input) => {
+    const day = input.partition;
+    const model = String(input.params.model ?? EXERCISE_MODEL);
+    const versionId = await productionVersionId(pools.worker, model);
+    if (versionId === null)
+      throw ApplicationFailure.nonRetryable(`model "${model}" has no production version; nothing can predict ${day}`, 'NoProductionModel');
+    if (cached?.modelVersionId !== versionId) cached = await loadModelVersion(pools.worker, versionId);
+    const loaded = cached;
+    const windows = await withClient(pools.worker, (reader) => readWindows(reader, [day], FEATURE_COUNT));
+    const ctx = Context.current();
+    const classes = loaded.classes;
+    const counts: Record<string, number> = {};
+    let probabilitySum = 0;
+    async function* predictionRows() {
+      for (let start = 0; start < windows.rows.length; start += BATCH) {
+        const end = Math.min(windows.rows.length, start + BATCH);
+        const p = loaded.forest.predictProba({ data: windows.x.subarray(start * FEATURE_COUNT, end * FEATURE_COUNT), rows: end - start, cols: FEATURE_COUNT });
+        const batch: unknown[][] = [];
+        for (let i = 0; i < end - start; i++) {
+          const w = windows.rows[start + i];
+          const best = argmax(p, i * classes.length, classes.length);
+          const probabilities: Record<string, number> = {};
+          classes.forEach((c, k) => (probabilities[c] = Math.round(p[i * classes.length + k] * 1e6) / 1e6));
+          counts[classes[best]] = (counts[classes[best]] ?? 0) + 1;
+          probabilitySum += p[i * classes.length + best];
+          batch.push([
+            day,
+            w.deviceId,
+            w.windowIndex,
+            w.sessionId,
+            w.startTs,
+            w.endTs,
+            loaded.modelVersionId,
+            classes[best],
+            p[i * classes.length + best],
+            probabilities,
+          ]);
+        }
+        ctx.heartbeat({ windows: end });
+        yield batch;
+        await new Promise((r) => setImmediate(r));
       }
-      ctx.heartbeat({ windows: end });
-      yield batch;
-      await new Promise((r) => setImmediate(r));
     }
-  }
-  await withTransaction(pools.worker, async (client) => {
-    await replacePartitionIn(
-      client,
-      {
-        table: 'gold.window_predictions',
-        columns: ['partition_date', 'device_id', 'window_index', 'session_id', 'start_ts', 'end_ts', 'model_version_id', 'predicted', 'probability', { name: 'probabilities', json: true }],
+    await withTransaction(pools.worker, async (client) => {
+      await replacePartitionIn(
+        client,
+        {
+          table: 'gold.window_predictions',
+          columns: [
+            'partition_date',
+            'device_id',
+            'window_index',
+            'session_id',
+            'start_ts',
+            'end_ts',
+            'model_version_id',
+            'predicted',
+            'probability',
+            { name: 'probabilities', json: true },
+          ],
+        },
+        { partition_date: day },
+        { batches: predictionRows() },
+      );
+      await client.query(`DELETE FROM registry.predictions WHERE source = 'gold.window_predictions' AND partition_key = $1`, [day]);
+      await client.query(
+        `INSERT INTO registry.predictions (model_version_id, source, partition_key, items, summary) VALUES ($1, 'gold.window_predictions', $2, $3, $4)`,
+        [
+          loaded.modelVersionId,
+          day,
+          windows.rows.length,
+          { predicted: counts, meanProbability: windows.rows.length ? probabilitySum / windows.rows.length : null },
+        ],
+      );
+    });
+    return {
+      rowsRead: windows.rows.length,
+      rowsWritten: windows.rows.length,
+      lineage: {
+        reads: [{ table: 'silver.imu_windows', partition: day, rows: windows.rows.length }],
+        writes: [
+          { table: 'gold.window_predictions', partition: day, rows: windows.rows.length },
+          { table: 'registry.predictions', partition: day, rows: 1 },
+        ],
       },
-      { partition_date: day },
-      { batches: predictionRows() },
-    );
-    await client.query(`DELETE FROM registry.predictions WHERE source = 'gold.window_predictions' AND partition_key = $1`, [day]);
-    await client.query(
-      `INSERT INTO registry.predictions (model_version_id, source, partition_key, items, summary) VALUES ($1, 'gold.window_predictions', $2, $3, $4)`,
-      [loaded.modelVersionId, day, windows.rows.length, { predicted: counts, meanProbability: windows.rows.length ? probabilitySum / windows.rows.length : null }],
-    );
-  });
-  return {
-    rowsRead: windows.rows.length,
-    rowsWritten: windows.rows.length,
-    lineage: {
-      reads: [{ table: 'silver.imu_windows', partition: day, rows: windows.rows.length }],
-      writes: [
-        { table: 'gold.window_predictions', partition: day, rows: windows.rows.length },
-        { table: 'registry.predictions', partition: day, rows: 1 },
-      ],
-    },
-    metrics: { model, version: loaded.version, modelVersionId: loaded.modelVersionId },
+      metrics: { model, version: loaded.version, modelVersionId: loaded.modelVersionId },
+    };
   };
-};

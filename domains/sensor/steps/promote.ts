@@ -10,14 +10,16 @@ import { EXERCISE_MODEL } from './train.ts';
 
 const METRIC = 'macro_f1';
 
-export const promoteModel: StepFactory = ({ pools }) => async (input) => {
-  const model = String(input.params.model ?? EXERCISE_MODEL);
-  const tolerance = Number(input.params.tolerance ?? 0.02);
-  const minimum = Number(input.params.minimum ?? 0.5);
-  const decision = await withTransaction(pools.worker, async (client) => {
-    await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`registry.versions|${model}`]);
-    const { rows } = await client.query(
-      `SELECT v.id, v.version, v.status, v.gate, v.training_run_id,
+export const promoteModel: StepFactory =
+  ({ pools }) =>
+  async (input) => {
+    const model = String(input.params.model ?? EXERCISE_MODEL);
+    const tolerance = Number(input.params.tolerance ?? 0.02);
+    const minimum = Number(input.params.minimum ?? 0.5);
+    const decision = await withTransaction(pools.worker, async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`registry.versions|${model}`]);
+      const { rows } = await client.query(
+        `SELECT v.id, v.version, v.status, v.gate, v.training_run_id,
               (SELECT value FROM registry.metrics WHERE training_run_id = v.training_run_id AND name = $3 AND label IS NULL) AS candidate,
               (SELECT value FROM registry.metrics WHERE training_run_id = v.training_run_id AND name = 'baseline_' || $3) AS baseline,
               (SELECT (details->>'modelVersionId')::bigint FROM registry.metrics WHERE training_run_id = v.training_run_id AND name = 'baseline_' || $3) AS baseline_version_id
@@ -25,41 +27,45 @@ export const promoteModel: StepFactory = ({ pools }) => async (input) => {
          JOIN registry.models m ON m.id = v.model_id
          JOIN registry.training_runs r ON r.id = v.training_run_id
         WHERE m.name = $1 AND r.pipeline_run_id = $2`,
-      [model, input.runId, METRIC],
-    );
-    if (!rows.length) throw ApplicationFailure.nonRetryable(`no version of ${model} was trained by pipeline run ${input.runId}`, 'NoCandidate');
-    const candidate = rows[0];
-    // Already decided (a retry after the commit): report the recorded decision.
-    if (candidate.status !== 'candidate') return { ...(candidate.gate as GateDecision), version: candidate.version as number };
-    const { rows: prod } = await client.query(
-      `SELECT v.id, v.version,
+        [model, input.runId, METRIC],
+      );
+      if (!rows.length) throw ApplicationFailure.nonRetryable(`no version of ${model} was trained by pipeline run ${input.runId}`, 'NoCandidate');
+      const candidate = rows[0];
+      // Already decided (a retry after the commit): report the recorded decision.
+      if (candidate.status !== 'candidate') return { ...(candidate.gate as GateDecision), version: candidate.version as number };
+      const { rows: prod } = await client.query(
+        `SELECT v.id, v.version,
               (SELECT value FROM registry.metrics WHERE training_run_id = v.training_run_id AND name = $2 AND label IS NULL) AS value
          FROM registry.model_versions v JOIN registry.models m ON m.id = v.model_id
         WHERE m.name = $1 AND v.status = 'production'`,
-      [model, METRIC],
-    );
-    const production = prod[0];
-    // Prefer production's score on the candidate's own holdout; fall back to its recorded score.
-    const productionValue =
-      production && candidate.baseline !== null && Number(candidate.baseline_version_id) === Number(production.id) ? candidate.baseline : production?.value;
-    const gate = decidePromotion({
-      metric: METRIC,
-      candidate: candidate.candidate === null ? Number.NaN : Number(candidate.candidate),
-      production: production && productionValue !== null && productionValue !== undefined ? { version: production.version, value: Number(productionValue) } : undefined,
-      tolerance,
-      minimum,
+        [model, METRIC],
+      );
+      const production = prod[0];
+      // Prefer production's score on the candidate's own holdout; fall back to its recorded score.
+      const productionValue =
+        production && candidate.baseline !== null && Number(candidate.baseline_version_id) === Number(production.id) ? candidate.baseline : production?.value;
+      const gate = decidePromotion({
+        metric: METRIC,
+        candidate: candidate.candidate === null ? Number.NaN : Number(candidate.candidate),
+        production:
+          production && productionValue !== null && productionValue !== undefined ? { version: production.version, value: Number(productionValue) } : undefined,
+        tolerance,
+        minimum,
+      });
+      if (gate.promote) {
+        await client.query(
+          `UPDATE registry.model_versions SET status = 'archived' WHERE model_id = (SELECT model_id FROM registry.model_versions WHERE id = $1) AND status = 'production'`,
+          [candidate.id],
+        );
+        await client.query(`UPDATE registry.model_versions SET status = 'production', promoted_at = now(), gate = $2 WHERE id = $1`, [candidate.id, gate]);
+      } else {
+        await client.query(`UPDATE registry.model_versions SET status = 'rejected', gate = $2 WHERE id = $1`, [candidate.id, gate]);
+      }
+      return { ...gate, version: candidate.version as number };
     });
-    if (gate.promote) {
-      await client.query(`UPDATE registry.model_versions SET status = 'archived' WHERE model_id = (SELECT model_id FROM registry.model_versions WHERE id = $1) AND status = 'production'`, [candidate.id]);
-      await client.query(`UPDATE registry.model_versions SET status = 'production', promoted_at = now(), gate = $2 WHERE id = $1`, [candidate.id, gate]);
-    } else {
-      await client.query(`UPDATE registry.model_versions SET status = 'rejected', gate = $2 WHERE id = $1`, [candidate.id, gate]);
-    }
-    return { ...gate, version: candidate.version as number };
-  });
-  return {
-    rowsWritten: decision.promote ? 2 : 1,
-    lineage: { writes: [{ table: 'registry.model_versions', partition: null }] },
-    metrics: { model, version: decision.version, promoted: decision.promote, reason: decision.reason },
+    return {
+      rowsWritten: decision.promote ? 2 : 1,
+      lineage: { writes: [{ table: 'registry.model_versions', partition: null }] },
+      metrics: { model, version: decision.version, promoted: decision.promote, reason: decision.reason },
+    };
   };
-};

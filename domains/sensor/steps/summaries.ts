@@ -4,14 +4,16 @@
 import { withTransaction } from '../../../lib/db/pool.ts';
 import type { StepFactory } from '../../../engine/activities/step-runner.ts';
 
-export const summariseSensorDay: StepFactory = ({ pools }) => async (input) => {
-  const day = input.partition;
-  const written = await withTransaction(pools.worker, async (client) => {
-    await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`gold.sensor-summaries|${day}`]);
-    await client.query('DELETE FROM gold.session_summaries WHERE partition_date = $1', [day]);
-    // A session's exercise is the class with the largest summed probability over its windows.
-    const sessions = await client.query(
-      `WITH votes AS (
+export const summariseSensorDay: StepFactory =
+  ({ pools }) =>
+  async (input) => {
+    const day = input.partition;
+    const written = await withTransaction(pools.worker, async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`gold.sensor-summaries|${day}`]);
+      await client.query('DELETE FROM gold.session_summaries WHERE partition_date = $1', [day]);
+      // A session's exercise is the class with the largest summed probability over its windows.
+      const sessions = await client.query(
+        `WITH votes AS (
          SELECT p.device_id, p.session_id, c.key AS exercise, sum(c.value::float8) AS weight, count(*) AS windows
            FROM gold.window_predictions p, jsonb_each_text(p.probabilities) c
           WHERE p.partition_date = $1 AND p.session_id IS NOT NULL
@@ -28,11 +30,11 @@ export const summariseSensorDay: StepFactory = ({ pools }) => async (input) => {
               b.exercise, b.confidence, l.exercise, CASE WHEN l.exercise IS NULL THEN NULL ELSE l.exercise = b.exercise END, s.model_version_id
          FROM spans s JOIN best b USING (device_id, session_id)
          LEFT JOIN silver.exercise_sessions l ON l.partition_date = $1 AND l.device_id = s.device_id AND l.session_id = s.session_id`,
-      [day],
-    );
-    await client.query('DELETE FROM gold.device_daily_activity WHERE partition_date = $1', [day]);
-    const devices = await client.query(
-      `WITH per_device AS (
+        [day],
+      );
+      await client.query('DELETE FROM gold.device_daily_activity WHERE partition_date = $1', [day]);
+      const devices = await client.query(
+        `WITH per_device AS (
          SELECT c.device_id, c.kept AS readings, c.windows,
                 (SELECT count(*) FROM gold.session_summaries s WHERE s.partition_date = $1 AND s.device_id = c.device_id)::int AS sessions,
                 coalesce((SELECT sum(duration_s) / 60 FROM gold.session_summaries s WHERE s.partition_date = $1 AND s.device_id = c.device_id), 0) AS active_minutes,
@@ -44,23 +46,23 @@ export const summariseSensorDay: StepFactory = ({ pools }) => async (input) => {
            FROM silver.imu_cleaning c WHERE c.partition_date = $1)
        INSERT INTO gold.device_daily_activity (partition_date, device_id, readings, windows, sessions, active_minutes, minutes_by_exercise, top_exercise)
        SELECT $1::date, device_id, readings, windows, sessions, active_minutes, minutes_by_exercise, top_exercise FROM per_device`,
-      [day],
-    );
-    return { sessions: sessions.rowCount ?? 0, devices: devices.rowCount ?? 0 };
-  });
-  return {
-    rowsWritten: written.sessions + written.devices,
-    lineage: {
-      reads: [
-        { table: 'gold.window_predictions', partition: day },
-        { table: 'silver.exercise_sessions', partition: day },
-        { table: 'silver.imu_cleaning', partition: day },
-      ],
-      writes: [
-        { table: 'gold.session_summaries', partition: day, rows: written.sessions },
-        { table: 'gold.device_daily_activity', partition: day, rows: written.devices },
-      ],
-    },
-    metrics: { sessions: written.sessions, devices: written.devices },
+        [day],
+      );
+      return { sessions: sessions.rowCount ?? 0, devices: devices.rowCount ?? 0 };
+    });
+    return {
+      rowsWritten: written.sessions + written.devices,
+      lineage: {
+        reads: [
+          { table: 'gold.window_predictions', partition: day },
+          { table: 'silver.exercise_sessions', partition: day },
+          { table: 'silver.imu_cleaning', partition: day },
+        ],
+        writes: [
+          { table: 'gold.session_summaries', partition: day, rows: written.sessions },
+          { table: 'gold.device_daily_activity', partition: day, rows: written.devices },
+        ],
+      },
+      metrics: { sessions: written.sessions, devices: written.devices },
+    };
   };
-};

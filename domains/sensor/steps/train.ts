@@ -30,155 +30,177 @@ function intParam(params: Record<string, unknown>, name: string, fallback: numbe
   return n;
 }
 
-export const trainExerciseModel: StepFactory = ({ pools }) => async (input) => {
-  const ctx = Context.current();
-  const model = String(input.params.model ?? EXERCISE_MODEL);
-  const trainingDays = intParam(input.params, 'trainingDays', 28);
-  const hyper = {
-    nEstimators: intParam(input.params, 'nEstimators', 100),
-    maxDepth: input.params.maxDepth === undefined ? null : intParam(input.params, 'maxDepth', 1),
-    minSamplesLeaf: intParam(input.params, 'minSamplesLeaf', 1),
-    maxFeatures: (input.params.maxFeatures as string | number | undefined) ?? 'sqrt',
-    bootstrap: true,
-    holdout: Number(input.params.holdout ?? 0.2),
-    seed: input.params.seed === undefined ? hashSeed(`${model}/${input.partition}`) : intParam(input.params, 'seed', 1),
-    trainingDays,
-  };
-  const days = previousDays(input.partition, trainingDays);
-  const startedAt = new Date();
+export const trainExerciseModel: StepFactory =
+  ({ pools }) =>
+  async (input) => {
+    const ctx = Context.current();
+    const model = String(input.params.model ?? EXERCISE_MODEL);
+    const trainingDays = intParam(input.params, 'trainingDays', 28);
+    const hyper = {
+      nEstimators: intParam(input.params, 'nEstimators', 100),
+      maxDepth: input.params.maxDepth === undefined ? null : intParam(input.params, 'maxDepth', 1),
+      minSamplesLeaf: intParam(input.params, 'minSamplesLeaf', 1),
+      maxFeatures: (input.params.maxFeatures as string | number | undefined) ?? 'sqrt',
+      bootstrap: true,
+      holdout: Number(input.params.holdout ?? 0.2),
+      seed: input.params.seed === undefined ? hashSeed(`${model}/${input.partition}`) : intParam(input.params, 'seed', 1),
+      trainingDays,
+    };
+    const days = previousDays(input.partition, trainingDays);
+    const startedAt = new Date();
 
-  const data = await withClient(pools.worker, (reader) => readWindows(reader, days, FEATURE_COUNT, { labelledOnly: true }));
-  ctx.heartbeat({ phase: 'training', windows: data.rows.length });
-  const labelled = { x: data.x, cols: FEATURE_COUNT, labels: data.rows.map((r) => r.label!), sessions: data.rows.map((r) => `${r.deviceId}/${r.sessionId}`) };
-  let outcome;
-  try {
-    outcome = await trainExerciseClassifier(labelled, {
-      nEstimators: hyper.nEstimators,
-      maxDepth: hyper.maxDepth ?? undefined,
-      minSamplesLeaf: hyper.minSamplesLeaf,
-      maxFeatures: hyper.maxFeatures as never,
-      holdout: hyper.holdout,
-      seed: hyper.seed,
-      threads: input.params.threads === undefined ? 1 : intParam(input.params, 'threads', 1),
-    });
-  } catch (e) {
-    if (e instanceof NotEnoughDataError) {
-      throw ApplicationFailure.nonRetryable(`not enough labelled windows in ${days[0]}…${days.at(-1)} to train ${model}: ${e.message}`, 'NotEnoughData');
+    const data = await withClient(pools.worker, (reader) => readWindows(reader, days, FEATURE_COUNT, { labelledOnly: true }));
+    ctx.heartbeat({ phase: 'training', windows: data.rows.length });
+    const labelled = { x: data.x, cols: FEATURE_COUNT, labels: data.rows.map((r) => r.label!), sessions: data.rows.map((r) => `${r.deviceId}/${r.sessionId}`) };
+    let outcome;
+    try {
+      outcome = await trainExerciseClassifier(labelled, {
+        nEstimators: hyper.nEstimators,
+        maxDepth: hyper.maxDepth ?? undefined,
+        minSamplesLeaf: hyper.minSamplesLeaf,
+        maxFeatures: hyper.maxFeatures as never,
+        holdout: hyper.holdout,
+        seed: hyper.seed,
+        threads: input.params.threads === undefined ? 1 : intParam(input.params, 'threads', 1),
+      });
+    } catch (e) {
+      if (e instanceof NotEnoughDataError) {
+        throw ApplicationFailure.nonRetryable(`not enough labelled windows in ${days[0]}…${days.at(-1)} to train ${model}: ${e.message}`, 'NotEnoughData');
+      }
+      throw e;
     }
-    throw e;
-  }
-  ctx.heartbeat({ phase: 'recording' });
+    ctx.heartbeat({ phase: 'recording' });
 
-  // The production version scored on this holdout, so the gate compares like with like.
-  const productionId = await productionVersionId(pools.worker, model);
-  let baseline: { modelVersionId: number; version: number; macroF1: number; accuracy: number } | null = null;
-  if (productionId !== null) {
-    const production = await loadModelVersion(pools.worker, productionId);
-    if (production.forest.features === FEATURE_COUNT) {
-      const test = rowsOf(labelled, outcome.testRows);
-      const r = classificationReport(outcome.testRows.map((i) => labelled.labels[i]), production.forest.predict(test), outcome.report.labels);
-      baseline = { modelVersionId: productionId, version: production.version, macroF1: r.macroF1, accuracy: r.accuracy };
+    // The production version scored on this holdout, so the gate compares like with like.
+    const productionId = await productionVersionId(pools.worker, model);
+    let baseline: { modelVersionId: number; version: number; macroF1: number; accuracy: number } | null = null;
+    if (productionId !== null) {
+      const production = await loadModelVersion(pools.worker, productionId);
+      if (production.forest.features === FEATURE_COUNT) {
+        const test = rowsOf(labelled, outcome.testRows);
+        const r = classificationReport(
+          outcome.testRows.map((i) => labelled.labels[i]),
+          production.forest.predict(test),
+          outcome.report.labels,
+        );
+        baseline = { modelVersionId: productionId, version: production.version, macroF1: r.macroF1, accuracy: r.accuracy };
+      }
     }
-  }
 
-  const { report, forest } = outcome;
-  const recorded = await withTransaction(pools.worker, async (client) => {
-    const modelId = await ensureModel(client, model);
-    await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`registry.versions|${model}`]);
-    // A retried attempt of this pipeline run replaces what an earlier attempt recorded.
-    await client.query(
-      `DELETE FROM registry.model_versions WHERE status = 'candidate' AND training_run_id IN
+    const { report, forest } = outcome;
+    const recorded = await withTransaction(pools.worker, async (client) => {
+      const modelId = await ensureModel(client, model);
+      await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`registry.versions|${model}`]);
+      // A retried attempt of this pipeline run replaces what an earlier attempt recorded.
+      await client.query(
+        `DELETE FROM registry.model_versions WHERE status = 'candidate' AND training_run_id IN
          (SELECT id FROM registry.training_runs WHERE model_id = $1 AND pipeline_run_id = $2)`,
-      [modelId, input.runId],
-    );
-    await client.query('DELETE FROM registry.training_runs WHERE model_id = $1 AND pipeline_run_id = $2', [modelId, input.runId]);
-    const dataset = await client.query(
-      `INSERT INTO registry.datasets (name, source, partitions, rows, features, class_counts, split)
+        [modelId, input.runId],
+      );
+      await client.query('DELETE FROM registry.training_runs WHERE model_id = $1 AND pipeline_run_id = $2', [modelId, input.runId]);
+      const dataset = await client.query(
+        `INSERT INTO registry.datasets (name, source, partitions, rows, features, class_counts, split)
        VALUES ($1, 'silver.imu_windows', $2, $3, $4, $5, $6) RETURNING id`,
-      [`exercise-windows/${input.partition}`, [...new Set(data.rows.map((r) => r.partition))], data.rows.length, FEATURE_COUNT,
-        outcome.classCounts, { kind: 'holdout by session, stratified by exercise', testFraction: hyper.holdout, seed: hyper.seed, ...outcome.split }],
-    );
-    const run = await client.query(
-      `INSERT INTO registry.training_runs (model_id, dataset_id, pipeline_run_id, partition_key, status, seed, started_at, ended_at)
+        [
+          `exercise-windows/${input.partition}`,
+          [...new Set(data.rows.map((r) => r.partition))],
+          data.rows.length,
+          FEATURE_COUNT,
+          outcome.classCounts,
+          { kind: 'holdout by session, stratified by exercise', testFraction: hyper.holdout, seed: hyper.seed, ...outcome.split },
+        ],
+      );
+      const run = await client.query(
+        `INSERT INTO registry.training_runs (model_id, dataset_id, pipeline_run_id, partition_key, status, seed, started_at, ended_at)
        VALUES ($1, $2, $3, $4, 'succeeded', $5, $6, now()) RETURNING id`,
-      [modelId, dataset.rows[0].id, input.runId, input.partition, hyper.seed, startedAt],
-    );
-    const runId = Number(run.rows[0].id);
-    for (const [name, value] of Object.entries(hyper)) {
-      await client.query('INSERT INTO registry.hyperparameters (training_run_id, name, value) VALUES ($1, $2, $3)', [runId, name, JSON.stringify(value)]);
-    }
-    const metrics: [string, number | null, string | null, unknown][] = [
-      ['accuracy', report.accuracy, null, null],
-      ['macro_precision', report.macroPrecision, null, null],
-      ['macro_recall', report.macroRecall, null, null],
-      ['macro_f1', report.macroF1, null, null],
-      ['oob_score', forest.oobScore, null, null],
-      ['test_windows', outcome.split.testWindows, null, null],
-      ...report.perClass.flatMap((c): [string, number, string, null][] => [
-        ['precision', c.precision, c.label, null],
-        ['recall', c.recall, c.label, null],
-        ['f1', c.f1, c.label, null],
-        ['support', c.support, c.label, null],
-      ]),
-      ['confusion_matrix', null, null, { labels: report.labels, matrix: report.confusion }],
-      ['feature_importance', null, null, {
-        features: Array.from(forest.featureImportance, (importance, i) => ({ feature: featureCatalogue[i].name, importance }))
-          .sort((a, b) => b.importance - a.importance),
-      }],
-    ];
-    if (baseline) {
-      metrics.push(['baseline_macro_f1', baseline.macroF1, null, { modelVersionId: baseline.modelVersionId, version: baseline.version }]);
-      metrics.push(['baseline_accuracy', baseline.accuracy, null, { modelVersionId: baseline.modelVersionId, version: baseline.version }]);
-    }
-    for (const [name, value, label, details] of metrics) {
-      await client.query('INSERT INTO registry.metrics (training_run_id, name, value, label, details) VALUES ($1, $2, $3, $4, $5)', [
-        runId, name, value, label, details === null ? null : JSON.stringify(details),
-      ]);
-    }
-    const version = await client.query(
-      `INSERT INTO registry.model_versions (model_id, version, training_run_id, status, artifact, feature_names, classes)
+        [modelId, dataset.rows[0].id, input.runId, input.partition, hyper.seed, startedAt],
+      );
+      const runId = Number(run.rows[0].id);
+      for (const [name, value] of Object.entries(hyper)) {
+        await client.query('INSERT INTO registry.hyperparameters (training_run_id, name, value) VALUES ($1, $2, $3)', [runId, name, JSON.stringify(value)]);
+      }
+      const metrics: [string, number | null, string | null, unknown][] = [
+        ['accuracy', report.accuracy, null, null],
+        ['macro_precision', report.macroPrecision, null, null],
+        ['macro_recall', report.macroRecall, null, null],
+        ['macro_f1', report.macroF1, null, null],
+        ['oob_score', forest.oobScore, null, null],
+        ['test_windows', outcome.split.testWindows, null, null],
+        ...report.perClass.flatMap((c): [string, number, string, null][] => [
+          ['precision', c.precision, c.label, null],
+          ['recall', c.recall, c.label, null],
+          ['f1', c.f1, c.label, null],
+          ['support', c.support, c.label, null],
+        ]),
+        ['confusion_matrix', null, null, { labels: report.labels, matrix: report.confusion }],
+        [
+          'feature_importance',
+          null,
+          null,
+          {
+            features: Array.from(forest.featureImportance, (importance, i) => ({ feature: featureCatalogue[i].name, importance })).sort(
+              (a, b) => b.importance - a.importance,
+            ),
+          },
+        ],
+      ];
+      if (baseline) {
+        metrics.push(['baseline_macro_f1', baseline.macroF1, null, { modelVersionId: baseline.modelVersionId, version: baseline.version }]);
+        metrics.push(['baseline_accuracy', baseline.accuracy, null, { modelVersionId: baseline.modelVersionId, version: baseline.version }]);
+      }
+      for (const [name, value, label, details] of metrics) {
+        await client.query('INSERT INTO registry.metrics (training_run_id, name, value, label, details) VALUES ($1, $2, $3, $4, $5)', [
+          runId,
+          name,
+          value,
+          label,
+          details === null ? null : JSON.stringify(details),
+        ]);
+      }
+      const version = await client.query(
+        `INSERT INTO registry.model_versions (model_id, version, training_run_id, status, artifact, feature_names, classes)
        VALUES ($1, (SELECT coalesce(max(version), 0) + 1 FROM registry.model_versions WHERE model_id = $1), $2, 'candidate', $3, $4, $5)
        RETURNING id, version`,
-      [modelId, runId, JSON.stringify(forest.toJSON()), featureCatalogue.map((f) => f.name), forest.classes],
-    );
-    // Every run joins an experiment (by default the pipeline's daily retraining), so runs with
-    // different hyperparameters can be compared side by side in /v1/experiments.
-    const experiment = await client.query(
-      `INSERT INTO registry.experiments (name, description) VALUES ($1, $2)
+        [modelId, runId, JSON.stringify(forest.toJSON()), featureCatalogue.map((f) => f.name), forest.classes],
+      );
+      // Every run joins an experiment (by default the pipeline's daily retraining), so runs with
+      // different hyperparameters can be compared side by side in /v1/experiments.
+      const experiment = await client.query(
+        `INSERT INTO registry.experiments (name, description) VALUES ($1, $2)
        ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING id`,
-      [String(input.params.experiment ?? `${model}/daily-retraining`), `Training runs of ${model} by the ${input.pipeline} pipeline`],
-    );
-    await client.query('INSERT INTO registry.experiment_runs (experiment_id, training_run_id, note) VALUES ($1, $2, $3)', [
-      experiment.rows[0].id,
-      runId,
-      `${input.pipeline} ${input.partition}: ${hyper.nEstimators} trees, ${trainingDays} days`,
-    ]);
-    return { trainingRunId: runId, modelVersionId: Number(version.rows[0].id), version: version.rows[0].version as number };
-  });
-  return {
-    rowsRead: data.rows.length,
-    rowsWritten: 1,
-    lineage: {
-      reads: [...new Set(data.rows.map((r) => r.partition))].map((p) => ({ table: 'silver.imu_windows', partition: p })),
-      writes: [
-        { table: 'registry.training_runs', partition: null, rows: 1 },
-        { table: 'registry.model_versions', partition: null, rows: 1 },
-      ],
-    },
-    metrics: {
-      model,
-      version: recorded.version,
-      modelVersionId: recorded.modelVersionId,
-      trainingRunId: recorded.trainingRunId,
-      accuracy: round(report.accuracy),
-      macroF1: round(report.macroF1),
-      oobScore: forest.oobScore === null ? null : round(forest.oobScore),
-      baselineMacroF1: baseline ? round(baseline.macroF1) : null,
-      trainWindows: outcome.split.trainWindows,
-      testWindows: outcome.split.testWindows,
-    },
+        [String(input.params.experiment ?? `${model}/daily-retraining`), `Training runs of ${model} by the ${input.pipeline} pipeline`],
+      );
+      await client.query('INSERT INTO registry.experiment_runs (experiment_id, training_run_id, note) VALUES ($1, $2, $3)', [
+        experiment.rows[0].id,
+        runId,
+        `${input.pipeline} ${input.partition}: ${hyper.nEstimators} trees, ${trainingDays} days`,
+      ]);
+      return { trainingRunId: runId, modelVersionId: Number(version.rows[0].id), version: version.rows[0].version as number };
+    });
+    return {
+      rowsRead: data.rows.length,
+      rowsWritten: 1,
+      lineage: {
+        reads: [...new Set(data.rows.map((r) => r.partition))].map((p) => ({ table: 'silver.imu_windows', partition: p })),
+        writes: [
+          { table: 'registry.training_runs', partition: null, rows: 1 },
+          { table: 'registry.model_versions', partition: null, rows: 1 },
+        ],
+      },
+      metrics: {
+        model,
+        version: recorded.version,
+        modelVersionId: recorded.modelVersionId,
+        trainingRunId: recorded.trainingRunId,
+        accuracy: round(report.accuracy),
+        macroF1: round(report.macroF1),
+        oobScore: forest.oobScore === null ? null : round(forest.oobScore),
+        baselineMacroF1: baseline ? round(baseline.macroF1) : null,
+        trainWindows: outcome.split.trainWindows,
+        testWindows: outcome.split.testWindows,
+      },
+    };
   };
-};
 
 const round = (v: number) => Math.round(v * 1e4) / 1e4;
 

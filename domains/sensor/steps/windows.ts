@@ -75,84 +75,99 @@ interface DayCounts extends CleaningCounts {
   windows: number;
 }
 
-export const buildImuWindows: StepFactory = ({ pools }) => async (input) => {
-  const day = input.partition;
-  const [from, to] = dayBounds(day);
-  const size = Number(input.params.windowSize ?? 200);
-  const overlap = Number(input.params.windowOverlap ?? 0.5);
-  const ctx = Context.current();
-  const { rows: devices } = await pools.worker.query(
-    'SELECT DISTINCT device_id FROM bronze.imu_readings WHERE ts >= $1 AND ts < $2 ORDER BY 1',
-    [from, to],
-  );
-  const counts: DayCounts[] = [];
-  const extractor = createFeatureExtractor();
-  let windowsWritten = 0;
-  await withClient(pools.worker, async (reader) => {
-    async function* windowRows() {
-      for (const { device_id: deviceId } of devices as { device_id: string }[]) {
-        const raw = await readDevice(reader, deviceId, from, to);
-        const { columns, counts: c } = cleanReadings(raw);
-        const windows = cutWindows(columns, { size, overlap });
-        counts.push({ ...c, deviceId, windows: windows.length });
-        const out = new Float64Array(FEATURE_COUNT);
-        const batch: unknown[][] = [];
-        for (let w = 0; w < windows.length; w++) {
-          const win = windows[w]!;
-          extractor.extract(columns, win, out, 0);
-          batch.push([day, deviceId, win.sessionId, w, new Date(win.startTs), new Date(win.endTs), win.end - win.start, windowSampleRate(win), Float64Array.from(out)]);
-          if (batch.length === 2000) {
-            yield batch.splice(0);
-            ctx.heartbeat({ device: deviceId, windows: windowsWritten + w });
-            // Let heartbeats and cancellation through between batches of CPU work.
-            await new Promise((r) => setImmediate(r));
+export const buildImuWindows: StepFactory =
+  ({ pools }) =>
+  async (input) => {
+    const day = input.partition;
+    const [from, to] = dayBounds(day);
+    const size = Number(input.params.windowSize ?? 200);
+    const overlap = Number(input.params.windowOverlap ?? 0.5);
+    const ctx = Context.current();
+    const { rows: devices } = await pools.worker.query('SELECT DISTINCT device_id FROM bronze.imu_readings WHERE ts >= $1 AND ts < $2 ORDER BY 1', [from, to]);
+    const counts: DayCounts[] = [];
+    const extractor = createFeatureExtractor();
+    let windowsWritten = 0;
+    await withClient(pools.worker, async (reader) => {
+      async function* windowRows() {
+        for (const { device_id: deviceId } of devices as { device_id: string }[]) {
+          const raw = await readDevice(reader, deviceId, from, to);
+          const { columns, counts: c } = cleanReadings(raw);
+          const windows = cutWindows(columns, { size, overlap });
+          counts.push({ ...c, deviceId, windows: windows.length });
+          const out = new Float64Array(FEATURE_COUNT);
+          const batch: unknown[][] = [];
+          for (let w = 0; w < windows.length; w++) {
+            const win = windows[w]!;
+            extractor.extract(columns, win, out, 0);
+            batch.push([
+              day,
+              deviceId,
+              win.sessionId,
+              w,
+              new Date(win.startTs),
+              new Date(win.endTs),
+              win.end - win.start,
+              windowSampleRate(win),
+              Float64Array.from(out),
+            ]);
+            if (batch.length === 2000) {
+              yield batch.splice(0);
+              ctx.heartbeat({ device: deviceId, windows: windowsWritten + w });
+              // Let heartbeats and cancellation through between batches of CPU work.
+              await new Promise((r) => setImmediate(r));
+            }
           }
+          if (batch.length) yield batch.splice(0);
+          windowsWritten += windows.length;
         }
-        if (batch.length) yield batch.splice(0);
-        windowsWritten += windows.length;
       }
-    }
-    await withTransaction(pools.worker, async (client) => {
-      await replacePartitionIn(
-        client,
-        { table: 'silver.imu_windows', columns: ['partition_date', 'device_id', 'session_id', 'window_index', 'start_ts', 'end_ts', 'samples', 'sample_rate_hz', 'features'] },
-        { partition_date: day },
-        { batches: windowRows() },
-      );
-      await replacePartitionIn(
-        client,
-        { table: 'silver.imu_cleaning', columns: ['partition_date', 'device_id', 'readings_in', 'kept', 'non_finite', 'out_of_range', 'duplicates', 'magnetometer_cleared', 'windows'] },
-        { partition_date: day },
-        counts.map((c) => [day, c.deviceId, c.input, c.kept, c.nonFinite, c.outOfRange, c.duplicates, c.magnetometerCleared, c.windows]),
-      );
-      await writeSessions(client, day, from, to);
-      await writeCatalogue(client);
+      await withTransaction(pools.worker, async (client) => {
+        await replacePartitionIn(
+          client,
+          {
+            table: 'silver.imu_windows',
+            columns: ['partition_date', 'device_id', 'session_id', 'window_index', 'start_ts', 'end_ts', 'samples', 'sample_rate_hz', 'features'],
+          },
+          { partition_date: day },
+          { batches: windowRows() },
+        );
+        await replacePartitionIn(
+          client,
+          {
+            table: 'silver.imu_cleaning',
+            columns: ['partition_date', 'device_id', 'readings_in', 'kept', 'non_finite', 'out_of_range', 'duplicates', 'magnetometer_cleared', 'windows'],
+          },
+          { partition_date: day },
+          counts.map((c) => [day, c.deviceId, c.input, c.kept, c.nonFinite, c.outOfRange, c.duplicates, c.magnetometerCleared, c.windows]),
+        );
+        await writeSessions(client, day, from, to);
+        await writeCatalogue(client);
+      });
     });
-  });
-  const readings = counts.reduce((n, c) => n + c.input, 0);
-  return {
-    rowsRead: readings,
-    rowsWritten: windowsWritten,
-    lineage: {
-      reads: [
-        { table: 'bronze.imu_readings', partition: day, rows: readings },
-        { table: 'bronze.exercise_sessions', partition: day },
-      ],
-      writes: [
-        { table: 'silver.imu_windows', partition: day, rows: windowsWritten },
-        { table: 'silver.imu_cleaning', partition: day, rows: counts.length },
-        { table: 'silver.exercise_sessions', partition: day },
-        { table: 'silver.feature_catalogue', partition: null, rows: featureCatalogue.length },
-      ],
-    },
-    metrics: {
-      devices: counts.length,
-      readingsKept: counts.reduce((n, c) => n + c.kept, 0),
-      droppedInvalid: counts.reduce((n, c) => n + c.nonFinite + c.outOfRange, 0),
-      droppedDuplicates: counts.reduce((n, c) => n + c.duplicates, 0),
-    },
+    const readings = counts.reduce((n, c) => n + c.input, 0);
+    return {
+      rowsRead: readings,
+      rowsWritten: windowsWritten,
+      lineage: {
+        reads: [
+          { table: 'bronze.imu_readings', partition: day, rows: readings },
+          { table: 'bronze.exercise_sessions', partition: day },
+        ],
+        writes: [
+          { table: 'silver.imu_windows', partition: day, rows: windowsWritten },
+          { table: 'silver.imu_cleaning', partition: day, rows: counts.length },
+          { table: 'silver.exercise_sessions', partition: day },
+          { table: 'silver.feature_catalogue', partition: null, rows: featureCatalogue.length },
+        ],
+      },
+      metrics: {
+        devices: counts.length,
+        readingsKept: counts.reduce((n, c) => n + c.kept, 0),
+        droppedInvalid: counts.reduce((n, c) => n + c.nonFinite + c.outOfRange, 0),
+        droppedDuplicates: counts.reduce((n, c) => n + c.duplicates, 0),
+      },
+    };
   };
-};
 
 /** The day's sessions, each with its latest record (a label may be corrected by a later post). */
 async function writeSessions(client: PoolClient, day: string, from: string, to: string): Promise<void> {
@@ -174,4 +189,3 @@ async function writeCatalogue(client: PoolClient): Promise<void> {
     featureCatalogue.map((f) => [FEATURE_CATALOGUE, f.index, f.name, f.group, f.channel, f.unit ?? null, f.description]),
   );
 }
-

@@ -73,7 +73,9 @@ const OptimisationRun = z
     updatedAt: Timestamp,
   })
   .openapi('OptimisationRun');
-const OptimisationRunDetail = OptimisationRun.extend({ params: Json, baselines: z.unknown(), pipelineRunId: z.number().int().nullable() }).openapi('OptimisationRunDetail');
+const OptimisationRunDetail = OptimisationRun.extend({ params: Json, baselines: z.unknown(), pipelineRunId: z.number().int().nullable() }).openapi(
+  'OptimisationRunDetail',
+);
 const EntryPerformance = z
   .object({
     entry: z.string(),
@@ -88,7 +90,16 @@ const EntryPerformance = z
     simulations: z.number().int(),
   })
   .openapi('EntryPerformance');
-const Summary = z.object({ mean: z.number(), min: z.number(), p10: z.number(), p25: z.number(), p50: z.number(), p75: z.number(), p90: z.number(), max: z.number() });
+const Summary = z.object({
+  mean: z.number(),
+  min: z.number(),
+  p10: z.number(),
+  p25: z.number(),
+  p50: z.number(),
+  p75: z.number(),
+  p90: z.number(),
+  max: z.number(),
+});
 const EntryDetail = EntryPerformance.extend({
   optimisationRunId: z.number().int(),
   distribution: z
@@ -104,7 +115,15 @@ const EntryDetail = EntryPerformance.extend({
     .openapi({ description: 'from the simulated outcomes (percentiles interpolated, as percentile_cont); null when none were stored' }),
 }).openapi('EntryDetail');
 const RecommendedBid = z
-  .object({ teamKey: z.string(), name: z.string().nullable(), region: z.string().nullable(), seed: z.number().int().nullable(), amount: z.number(), predictedOthers: z.number(), ownership: z.number() })
+  .object({
+    teamKey: z.string(),
+    name: z.string().nullable(),
+    region: z.string().nullable(),
+    seed: z.number().int().nullable(),
+    amount: z.number(),
+    predictedOthers: z.number(),
+    ownership: z.number(),
+  })
   .openapi('RecommendedBid');
 const InvestmentRow = z
   .object({
@@ -174,9 +193,23 @@ class PageCache {
 }
 const iso = (d: Date) => d.toISOString();
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- an untyped pg row, until this route gets typed queries
+
 function tournamentJson(r: Record<string, any>) {
-  return { key: r.tournament_key, name: r.name, year: r.year, teams: r.teams, entries: r.entries, pool: r.pool, marketMethod: r.market_method, simulations: r.simulations, updatedAt: iso(r.updated_at) };
+  return {
+    key: r.tournament_key,
+    name: r.name,
+    year: r.year,
+    teams: r.teams,
+    entries: r.entries,
+    pool: r.pool,
+    marketMethod: r.market_method,
+    simulations: r.simulations,
+    updatedAt: iso(r.updated_at),
+  };
 }
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- an untyped pg row, until this route gets typed queries
 
 function runJson(r: Record<string, any>) {
   return {
@@ -196,6 +229,8 @@ function runJson(r: Record<string, any>) {
   };
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- an untyped pg row, until this route gets typed queries
+
 function performanceJson(r: Record<string, any>) {
   return {
     entry: r.entry,
@@ -214,6 +249,7 @@ function performanceJson(r: Record<string, any>) {
 const QUANTILES = [0.1, 0.25, 0.5, 0.75, 0.9];
 const summaryColumns = (col: string, as: string) =>
   `avg(${col}) AS ${as}_mean, min(${col}) AS ${as}_min, max(${col}) AS ${as}_max, percentile_cont(ARRAY[${QUANTILES.join(',')}]::float8[]) WITHIN GROUP (ORDER BY ${col}) AS ${as}_q`;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- an untyped pg row, until this route gets typed queries
 function summaryJson(r: Record<string, any>, as: string) {
   const q = r[`${as}_q`] as number[];
   return { mean: r[`${as}_mean`], min: r[`${as}_min`], p10: q[0]!, p25: q[1]!, p50: q[2]!, p75: q[3]!, p90: q[4]!, max: r[`${as}_max`] };
@@ -261,7 +297,9 @@ export function tournamentRoutes(deps: AppDeps, keys: KeyStore, options: Tournam
       params: keyParams,
       query: z
         .object({
-          sort: TeamSort.default('seed').openapi({ description: 'seed (ascending), name (ascending), or value, predicted_share, expected_points, predicted_price, actual_bids, rating (descending)' }),
+          sort: TeamSort.default('seed').openapi({
+            description: 'seed (ascending), name (ascending), or value, predicted_share, expected_points, predicted_price, actual_bids, rating (descending)',
+          }),
           region: Region.optional(),
         })
         .strict(),
@@ -298,7 +336,12 @@ export function tournamentRoutes(deps: AppDeps, keys: KeyStore, options: Tournam
     path: '/v1/optimisation-runs/{id}/rankings',
     summary: "The entries' performance by mean normalised payout (best first, then by entry)",
     request: { params: runParams, query: z.object({ ...pageQuery }).strict() },
-    responses: { 200: json('a page of entries', pageSchema(EntryPerformance).extend({ optimisationRunId: z.number().int() })), ...notModified, ...errors, ...notFound },
+    responses: {
+      200: json('a page of entries', pageSchema(EntryPerformance).extend({ optimisationRunId: z.number().int() })),
+      ...notModified,
+      ...errors,
+      ...notFound,
+    },
   });
   const entry = createRoute({
     ...base,
@@ -317,7 +360,10 @@ export function tournamentRoutes(deps: AppDeps, keys: KeyStore, options: Tournam
     summary: 'The recommended bids, largest first',
     request: { params: runParams },
     responses: {
-      200: json('the bids', z.object({ optimisationRunId: z.number().int(), entry: z.string(), budget: z.number(), total: z.number(), items: z.array(RecommendedBid) })),
+      200: json(
+        'the bids',
+        z.object({ optimisationRunId: z.number().int(), entry: z.string(), budget: z.number(), total: z.number(), items: z.array(RecommendedBid) }),
+      ),
       ...notModified,
       ...errors,
       ...notFound,
@@ -414,7 +460,11 @@ export function tournamentRoutes(deps: AppDeps, keys: KeyStore, options: Tournam
         [key, cursor?.[0] ?? null, q.limit + 1],
       );
       if (!rows[0]) throw new ApiError(404, `no tournament ${key}`);
-      const page = pageOf(rows.filter((r) => r.id !== null), q.limit, (r) => [Number(r.id)]);
+      const page = pageOf(
+        rows.filter((r) => r.id !== null),
+        q.limit,
+        (r) => [Number(r.id)],
+      );
       return c.json({ items: page.items.map(runJson), nextCursor: page.nextCursor }, 200);
     })
     .openapi(run, async (c) => {
@@ -424,7 +474,10 @@ export function tournamentRoutes(deps: AppDeps, keys: KeyStore, options: Tournam
       if (!r) throw new ApiError(404, `no optimisation run ${id}`);
       const cached = notModifiedSince(c, runTag(id, r.version));
       if (cached) return cached as never;
-      return c.json({ ...runJson(r), params: r.params, baselines: r.baselines, pipelineRunId: r.pipeline_run_id === null ? null : Number(r.pipeline_run_id) }, 200);
+      return c.json(
+        { ...runJson(r), params: r.params, baselines: r.baselines, pipelineRunId: r.pipeline_run_id === null ? null : Number(r.pipeline_run_id) },
+        200,
+      );
     })
     .openapi(rankings, async (c) => {
       const { id } = c.req.valid('param');
@@ -448,7 +501,11 @@ export function tournamentRoutes(deps: AppDeps, keys: KeyStore, options: Tournam
       if (!rows[0]) throw new ApiError(404, `no optimisation run ${id}`);
       const cached = notModifiedSince(c, runTag(id, rows[0].version));
       if (cached) return cached as never;
-      const page = pageOf(rows.filter((r) => r.entry !== null), q.limit, (r) => [r.mean_normalised_payout, r.entry]);
+      const page = pageOf(
+        rows.filter((r) => r.entry !== null),
+        q.limit,
+        (r) => [r.mean_normalised_payout, r.entry],
+      );
       const text = JSON.stringify({ optimisationRunId: id, items: page.items.map(performanceJson), nextCursor: page.nextCursor });
       rankingsCache.set(cacheKey, rows[0].version, text);
       return c.body(text, 200, { 'content-type': 'application/json' }) as never;
@@ -500,7 +557,15 @@ export function tournamentRoutes(deps: AppDeps, keys: KeyStore, options: Tournam
       if (cached) return cached as never;
       const items = rows
         .filter((b) => b.team_key !== null)
-        .map((b) => ({ teamKey: b.team_key, name: b.name, region: b.region, seed: b.seed, amount: b.amount, predictedOthers: b.predicted_others, ownership: b.ownership }));
+        .map((b) => ({
+          teamKey: b.team_key,
+          name: b.name,
+          region: b.region,
+          seed: b.seed,
+          amount: b.amount,
+          predictedOthers: b.predicted_others,
+          ownership: b.ownership,
+        }));
       const total = items.reduce((a, b) => a + b.amount, 0);
       return c.json({ optimisationRunId: id, entry: rows[0].run_entry, budget: rows[0].budget, total, items }, 200);
     })
@@ -534,7 +599,13 @@ export function tournamentRoutes(deps: AppDeps, keys: KeyStore, options: Tournam
         }));
       const bid = items.reduce((a, i) => a + i.bid, 0);
       const expectedPayout = items.reduce((a, i) => a + i.expectedPayout, 0);
-      const totals = { teams: items.length, bid, expectedPoints: items.reduce((a, i) => a + i.expectedPoints, 0), expectedPayout, roi: bid > 0 ? expectedPayout / bid - 1 : null };
+      const totals = {
+        teams: items.length,
+        bid,
+        expectedPoints: items.reduce((a, i) => a + i.expectedPoints, 0),
+        expectedPayout,
+        roi: bid > 0 ? expectedPayout / bid - 1 : null,
+      };
       return c.json({ optimisationRunId: id, entry: rows[0].run_entry, items, totals }, 200);
     });
 }

@@ -39,11 +39,13 @@ export async function readTournament(db: Queryable, key: string): Promise<Tourna
     team: r.team_key,
     amount: r.amount,
   }));
-  const historicalGames = (await q('SELECT rating_a, rating_b, a_won FROM bronze.historical_games WHERE tournament_key = $1 ORDER BY source_file, line')).map((r) => ({
-    ratingA: r.rating_a,
-    ratingB: r.rating_b,
-    aWon: r.a_won,
-  }));
+  const historicalGames = (await q('SELECT rating_a, rating_b, a_won FROM bronze.historical_games WHERE tournament_key = $1 ORDER BY source_file, line')).map(
+    (r) => ({
+      ratingA: r.rating_a,
+      ratingB: r.rating_b,
+      aWon: r.a_won,
+    }),
+  );
   const historicalAuctions = (await q('SELECT * FROM bronze.historical_auctions WHERE tournament_key = $1 ORDER BY season, line')).map((r) => ({
     season: r.season,
     amount: r.amount,
@@ -54,7 +56,14 @@ export async function readTournament(db: Queryable, key: string): Promise<Tourna
     name: t.name,
     year: t.year,
     teams,
-    calcutta: { key: c.calcutta_key, name: c.name, budgetPerEntry: c.budget_per_entry, minBid: c.min_bid, maxTeamsPerEntry: c.max_teams_per_entry ?? undefined, payouts },
+    calcutta: {
+      key: c.calcutta_key,
+      name: c.name,
+      budgetPerEntry: c.budget_per_entry,
+      minBid: c.min_bid,
+      maxTeamsPerEntry: c.max_teams_per_entry ?? undefined,
+      payouts,
+    },
     bids,
     historicalGames,
     historicalAuctions,
@@ -67,7 +76,8 @@ export async function readGameMatrix(db: Queryable, key: string, teams: Team[]):
   const index = new Map(teams.map((t, i) => [t.key, i]));
   const p = new Float64Array(n * n);
   const { rows } = await db.query('SELECT team_a, team_b, p_a_wins FROM silver.game_predictions WHERE tournament_key = $1', [key]);
-  if (rows.length !== n * (n - 1)) throw new MissingTournamentData(`tournament "${key}" has ${rows.length} game predictions; expected ${n * (n - 1)} (run the games step)`);
+  if (rows.length !== n * (n - 1))
+    throw new MissingTournamentData(`tournament "${key}" has ${rows.length} game predictions; expected ${n * (n - 1)} (run the games step)`);
   for (const r of rows) p[index.get(r.team_a)! * n + index.get(r.team_b)!] = r.p_a_wins;
   return p;
 }
@@ -76,13 +86,19 @@ export async function readGameMatrix(db: Queryable, key: string, teams: Team[]):
 export async function readSimulatedWins(client: PoolClient, key: string, teams: Team[]): Promise<{ wins: Uint8Array; count: number }> {
   const n = teams.length;
   const index = new Map(teams.map((t, i) => [t.key, i]));
-  const { rows } = await client.query('SELECT count(DISTINCT simulation)::int AS count, max(simulation) AS last FROM bronze.simulated_outcomes WHERE tournament_key = $1', [key]);
+  const { rows } = await client.query(
+    'SELECT count(DISTINCT simulation)::int AS count, max(simulation) AS last FROM bronze.simulated_outcomes WHERE tournament_key = $1',
+    [key],
+  );
   const count: number = rows[0].count;
   if (!count) throw new MissingTournamentData(`tournament "${key}" has no simulated outcomes (run the simulate steps)`);
   if (rows[0].last !== count - 1) throw new MissingTournamentData(`tournament "${key}" has simulations with gaps (${count} distinct, last ${rows[0].last})`);
   const wins = new Uint8Array(count * n);
   const filled = new Uint8Array(count * n);
-  for await (const f of copyOutRows(client, `SELECT simulation, team_key, wins FROM bronze.simulated_outcomes WHERE tournament_key = ${pg.escapeLiteral(key)}`)) {
+  for await (const f of copyOutRows(
+    client,
+    `SELECT simulation, team_key, wins FROM bronze.simulated_outcomes WHERE tournament_key = ${pg.escapeLiteral(key)}`,
+  )) {
     const at = Number(f[0]) * n + index.get(f[1]!)!;
     wins[at] = Number(f[2]);
     filled[at] = 1;

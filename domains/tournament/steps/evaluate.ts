@@ -20,84 +20,121 @@ import { runKey, tournamentParams } from './params.ts';
 
 const SIMULATIONS_PER_BATCH = 500;
 
-export const evaluateEntries: StepFactory = ({ pools }) => async (input) => {
-  const tournament = input.partition;
-  const params = tournamentParams(tournament, input.params);
-  const key = runKey(tournament, params);
-  const { rows: runs } = await pools.worker.query('SELECT id FROM gold.optimisation_runs WHERE run_key = $1', [key]);
-  if (!runs.length) throw ApplicationFailure.nonRetryable(`no optimisation run ${key}: run the optimise step first`, 'NoOptimisationRun');
-  const runId = Number(runs[0].id);
-  const t = await readTournament(pools.worker, tournament);
-  const { rows: recommended } = await pools.worker.query('SELECT team_key, amount FROM gold.recommended_bids WHERE optimisation_run_id = $1', [runId]);
-  const bids: Bid[] = [...t.bids.filter((b) => b.entry !== params.entry), ...recommended.map((r) => ({ entry: params.entry, team: r.team_key, amount: r.amount }))];
-  const ownership = ownershipFromBids(t.teams, bids);
-  const { wins, count } = await withClient(pools.worker, (client) => readSimulatedWins(client, tournament, t.teams));
-  const n = t.teams.length;
-  const score = simulationScorer(ownership, t.calcutta);
-  const performance = new PerformanceAccumulator(ownership, t.calcutta);
-  const ctx = Context.current();
-  async function* outcomeRows() {
-    for (let start = 0; start < count; start += SIMULATIONS_PER_BATCH) {
-      const size = Math.min(SIMULATIONS_PER_BATCH, count - start);
-      const chunk = wins.subarray(start * n, (start + size) * n);
-      performance.add(chunk, size);
-      const rows: unknown[][] = [];
-      for (let s = 0; s < size; s++) {
-        const o = score(chunk, s * n, start + s);
-        for (let e = 0; e < ownership.entries.length; e++) {
-          rows.push([runId, o.sim, ownership.entries[e], o.points[e], o.payout[e], o.normalisedPayout[e], o.rank[e]]);
+export const evaluateEntries: StepFactory =
+  ({ pools }) =>
+  async (input) => {
+    const tournament = input.partition;
+    const params = tournamentParams(tournament, input.params);
+    const key = runKey(tournament, params);
+    const { rows: runs } = await pools.worker.query('SELECT id FROM gold.optimisation_runs WHERE run_key = $1', [key]);
+    if (!runs.length) throw ApplicationFailure.nonRetryable(`no optimisation run ${key}: run the optimise step first`, 'NoOptimisationRun');
+    const runId = Number(runs[0].id);
+    const t = await readTournament(pools.worker, tournament);
+    const { rows: recommended } = await pools.worker.query('SELECT team_key, amount FROM gold.recommended_bids WHERE optimisation_run_id = $1', [runId]);
+    const bids: Bid[] = [
+      ...t.bids.filter((b) => b.entry !== params.entry),
+      ...recommended.map((r) => ({ entry: params.entry, team: r.team_key, amount: r.amount })),
+    ];
+    const ownership = ownershipFromBids(t.teams, bids);
+    const { wins, count } = await withClient(pools.worker, (client) => readSimulatedWins(client, tournament, t.teams));
+    const n = t.teams.length;
+    const score = simulationScorer(ownership, t.calcutta);
+    const performance = new PerformanceAccumulator(ownership, t.calcutta);
+    const ctx = Context.current();
+    async function* outcomeRows() {
+      for (let start = 0; start < count; start += SIMULATIONS_PER_BATCH) {
+        const size = Math.min(SIMULATIONS_PER_BATCH, count - start);
+        const chunk = wins.subarray(start * n, (start + size) * n);
+        performance.add(chunk, size);
+        const rows: unknown[][] = [];
+        for (let s = 0; s < size; s++) {
+          const o = score(chunk, s * n, start + s);
+          for (let e = 0; e < ownership.entries.length; e++) {
+            rows.push([runId, o.sim, ownership.entries[e], o.points[e], o.payout[e], o.normalisedPayout[e], o.rank[e]]);
+          }
         }
+        yield rows;
+        ctx.heartbeat({ simulations: start + size, of: count });
       }
-      yield rows;
-      ctx.heartbeat({ simulations: start + size, of: count });
     }
-  }
-  const report = investmentReport({ teams: t.teams, ownership, entry: params.entry, distribution: winDistributionFromSimulations(wins, n, count), calcutta: t.calcutta });
-  const written = await withTransaction(pools.worker, async (client) => {
-    await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`gold.entry_outcomes|${runId}`]);
-    await client.query('DELETE FROM gold.entry_outcomes WHERE optimisation_run_id = $1', [runId]);
-    const outcomes = await copyBatches(
-      client,
-      { table: 'gold.entry_outcomes', columns: ['optimisation_run_id', 'simulation', 'entry', 'points', 'payout', 'normalised_payout', 'rank'] },
-      outcomeRows(),
-    );
-    await client.query('DELETE FROM gold.entry_performance WHERE optimisation_run_id = $1', [runId]);
-    const perf = performance.result();
-    for (const p of perf) {
-      await client.query(
-        `INSERT INTO gold.entry_performance (optimisation_run_id, entry, ours, spend, mean_points, mean_payout, mean_normalised_payout, p_first, mean_rank, mean_percentile, simulations)
+    const report = investmentReport({
+      teams: t.teams,
+      ownership,
+      entry: params.entry,
+      distribution: winDistributionFromSimulations(wins, n, count),
+      calcutta: t.calcutta,
+    });
+    const written = await withTransaction(pools.worker, async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`gold.entry_outcomes|${runId}`]);
+      await client.query('DELETE FROM gold.entry_outcomes WHERE optimisation_run_id = $1', [runId]);
+      const outcomes = await copyBatches(
+        client,
+        { table: 'gold.entry_outcomes', columns: ['optimisation_run_id', 'simulation', 'entry', 'points', 'payout', 'normalised_payout', 'rank'] },
+        outcomeRows(),
+      );
+      await client.query('DELETE FROM gold.entry_performance WHERE optimisation_run_id = $1', [runId]);
+      const perf = performance.result();
+      for (const p of perf) {
+        await client.query(
+          `INSERT INTO gold.entry_performance (optimisation_run_id, entry, ours, spend, mean_points, mean_payout, mean_normalised_payout, p_first, mean_rank, mean_percentile, simulations)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-        [runId, p.entry, p.entry === params.entry, p.spend, p.meanPoints, p.meanPayout, p.meanNormalisedPayout, p.pFirst, p.meanRank, p.meanPercentile, p.simulations],
-      );
-    }
-    await client.query('DELETE FROM gold.investment_report WHERE optimisation_run_id = $1', [runId]);
-    for (const r of report) {
-      await client.query(
-        `INSERT INTO gold.investment_report (optimisation_run_id, team_key, name, region, seed, bid, total_bids, ownership, expected_wins, expected_team_points, expected_points, expected_payout, roi)
+          [
+            runId,
+            p.entry,
+            p.entry === params.entry,
+            p.spend,
+            p.meanPoints,
+            p.meanPayout,
+            p.meanNormalisedPayout,
+            p.pFirst,
+            p.meanRank,
+            p.meanPercentile,
+            p.simulations,
+          ],
+        );
+      }
+      await client.query('DELETE FROM gold.investment_report WHERE optimisation_run_id = $1', [runId]);
+      for (const r of report) {
+        await client.query(
+          `INSERT INTO gold.investment_report (optimisation_run_id, team_key, name, region, seed, bid, total_bids, ownership, expected_wins, expected_team_points, expected_points, expected_payout, roi)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-        [runId, r.team, r.name, r.region, r.seed, r.bid, r.totalBids, r.ownership, r.expectedWins, r.expectedTeamPoints, r.expectedPoints, r.expectedPayout, r.roi],
-      );
-    }
-    await client.query('UPDATE gold.optimisation_runs SET updated_at = now() WHERE id = $1', [runId]);
-    return { outcomes, entries: perf.length, ours: perf.find((p) => p.entry === params.entry) };
-  });
-  return {
-    rowsRead: count * n,
-    rowsWritten: written.outcomes + written.entries + report.length,
-    lineage: {
-      reads: [{ table: 'bronze.simulated_outcomes', partition: tournament, rows: count * n }],
-      writes: [
-        { table: 'gold.entry_outcomes', partition: tournament, rows: written.outcomes },
-        { table: 'gold.entry_performance', partition: tournament, rows: written.entries },
-        { table: 'gold.investment_report', partition: tournament, rows: report.length },
-      ],
-    },
-    metrics: {
-      optimisationRunId: runId,
-      entries: written.entries,
-      simulations: count,
-      oursMeanNormalisedPayout: written.ours ? Math.round(written.ours.meanNormalisedPayout * 1e4) / 1e4 : null,
-      oursPFirst: written.ours ? Math.round(written.ours.pFirst * 1e4) / 1e4 : null,
-    },
+          [
+            runId,
+            r.team,
+            r.name,
+            r.region,
+            r.seed,
+            r.bid,
+            r.totalBids,
+            r.ownership,
+            r.expectedWins,
+            r.expectedTeamPoints,
+            r.expectedPoints,
+            r.expectedPayout,
+            r.roi,
+          ],
+        );
+      }
+      await client.query('UPDATE gold.optimisation_runs SET updated_at = now() WHERE id = $1', [runId]);
+      return { outcomes, entries: perf.length, ours: perf.find((p) => p.entry === params.entry) };
+    });
+    return {
+      rowsRead: count * n,
+      rowsWritten: written.outcomes + written.entries + report.length,
+      lineage: {
+        reads: [{ table: 'bronze.simulated_outcomes', partition: tournament, rows: count * n }],
+        writes: [
+          { table: 'gold.entry_outcomes', partition: tournament, rows: written.outcomes },
+          { table: 'gold.entry_performance', partition: tournament, rows: written.entries },
+          { table: 'gold.investment_report', partition: tournament, rows: report.length },
+        ],
+      },
+      metrics: {
+        optimisationRunId: runId,
+        entries: written.entries,
+        simulations: count,
+        oursMeanNormalisedPayout: written.ours ? Math.round(written.ours.meanNormalisedPayout * 1e4) / 1e4 : null,
+        oursPFirst: written.ours ? Math.round(written.ours.pFirst * 1e4) / 1e4 : null,
+      },
+    };
   };
-};

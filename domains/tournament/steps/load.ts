@@ -55,79 +55,103 @@ const TARGETS: Record<LandingKind, { table: string; columns: string[]; row: (t: 
   },
 };
 
-export const loadTournamentFiles: StepFactory = ({ pools, landingDir }) => async (input) => {
-  const tournament = input.partition;
-  const dir = join(String(input.params.landingDir ?? landingDir), tournament);
-  let names: string[];
-  try {
-    names = (await readdir(dir)).filter((n) => n.toLowerCase().endsWith('.csv')).sort();
-  } catch {
-    throw ApplicationFailure.nonRetryable(`no landing folder ${dir}: drop the tournament's CSV files there (see README, "Tournament landing files")`, 'LandingFolderMissing');
-  }
-  const parsed: Partial<Record<LandingKind, ParsedFile>> = {};
-  const contents = new Map<string, string>();
-  const unknown: Problem[] = [];
-  for (const name of names) {
-    const content = await readFile(join(dir, name), 'utf8');
-    contents.set(name, content);
-    if (isLandingKind(name)) parsed[name] = parseLandingFile(name, content);
-    else unknown.push({ file: name, line: null, column: null, reason: `is not a landing file (expected ${Object.keys(LANDING_FILES).join(', ')})` });
-  }
-  checkTournamentFiles(tournament, parsed as never);
-  const missing: Problem[] = (Object.keys(LANDING_FILES) as LandingKind[])
-    .filter((k) => LANDING_FILES[k].required && !parsed[k])
-    .map((k) => ({ file: k, line: null, column: null, reason: `is missing from ${dir}` }));
-  const good = Object.values(parsed).filter((p) => !p.problems.length);
-  const rejected = [...Object.values(parsed).filter((p) => p.problems.length)];
-  const sha = (name: string) => createHash('sha256').update(contents.get(name) ?? '').digest('hex');
-
-  let rowsWritten = 0;
-  const loaded: ParsedFile[] = [];
-  await withTransaction(pools.worker, async (client) => {
-    for (const file of good) {
-      const target = TARGETS[file.file];
-      // A rule the parser missed but a table constraint catches rejects this file alone, saying so.
-      await client.query('SAVEPOINT landing_file');
-      try {
-        const { inserted } = await replacePartitionIn(client, { table: target.table, columns: target.columns }, { tournament_key: tournament }, file.rows.map((r) => target.row(tournament, file.file, r as Row)));
-        await client.query('RELEASE SAVEPOINT landing_file');
-        rowsWritten += inserted;
-        loaded.push(file);
-        await recordFile(client, tournament, file.file, sha(file.file), 'loaded', inserted, []);
-      } catch (e) {
-        const err = e as Error & { code?: string; detail?: string };
-        // The file's fault: text the COPY writer cannot encode, a data error (SQLSTATE class 22) or a
-        // constraint violation (class 23). Anything else (a lost connection) is retried as usual.
-        if (!(e instanceof CopyFormatError) && !(err.code && /^2[23]/.test(err.code))) throw e;
-        await client.query('ROLLBACK TO SAVEPOINT landing_file');
-        const at = e instanceof CopyFormatError ? unstorableText(file) : undefined;
-        const reason = e instanceof CopyFormatError ? err.message.replace(/^column \S+: /, '') : `refused by the database: ${err.message}${err.detail ? ` (${err.detail})` : ''}`;
-        file.problems.push({ file: file.file, line: at?.line ?? null, column: at?.column ?? null, reason });
-        rejected.push(file);
-      }
+export const loadTournamentFiles: StepFactory =
+  ({ pools, landingDir }) =>
+  async (input) => {
+    const tournament = input.partition;
+    const dir = join(String(input.params.landingDir ?? landingDir), tournament);
+    let names: string[];
+    try {
+      names = (await readdir(dir)).filter((n) => n.toLowerCase().endsWith('.csv')).sort();
+    } catch {
+      throw ApplicationFailure.nonRetryable(
+        `no landing folder ${dir}: drop the tournament's CSV files there (see README, "Tournament landing files")`,
+        'LandingFolderMissing',
+      );
     }
-    for (const file of rejected) await recordFile(client, tournament, file.file, sha(file.file), 'rejected', 0, file.problems);
-    for (const p of unknown) await recordFile(client, tournament, p.file, sha(p.file), 'rejected', 0, [p]);
-  });
+    const parsed: Partial<Record<LandingKind, ParsedFile>> = {};
+    const contents = new Map<string, string>();
+    const unknown: Problem[] = [];
+    for (const name of names) {
+      const content = await readFile(join(dir, name), 'utf8');
+      contents.set(name, content);
+      if (isLandingKind(name)) parsed[name] = parseLandingFile(name, content);
+      else unknown.push({ file: name, line: null, column: null, reason: `is not a landing file (expected ${Object.keys(LANDING_FILES).join(', ')})` });
+    }
+    checkTournamentFiles(tournament, parsed as never);
+    const missing: Problem[] = (Object.keys(LANDING_FILES) as LandingKind[])
+      .filter((k) => LANDING_FILES[k].required && !parsed[k])
+      .map((k) => ({ file: k, line: null, column: null, reason: `is missing from ${dir}` }));
+    const good = Object.values(parsed).filter((p) => !p.problems.length);
+    const rejected = [...Object.values(parsed).filter((p) => p.problems.length)];
+    const sha = (name: string) =>
+      createHash('sha256')
+        .update(contents.get(name) ?? '')
+        .digest('hex');
 
-  const problems = [...missing, ...unknown, ...rejected.flatMap((f) => f.problems)];
-  if (problems.length) {
-    const files = [...new Set(problems.map((p) => p.file))];
-    throw ApplicationFailure.nonRetryable(
-      `landing files rejected for ${tournament} (${files.join(', ')}); nothing of them was loaded:\n${formatProblems(problems.slice(0, 50))}${problems.length > 50 ? `\n… and ${problems.length - 50} more` : ''}`,
-      'LandingFilesRejected',
-      { problems },
-    );
-  }
-  return {
-    rowsRead: loaded.reduce((n, f) => n + f.rows.length, 0),
-    rowsWritten,
-    lineage: { writes: loaded.map((f) => ({ table: TARGETS[f.file].table, partition: tournament, rows: f.rows.length })) },
-    metrics: { files: good.length, teams: parsed['teams.csv']?.rows.length ?? 0, bids: parsed['bids.csv']?.rows.length ?? 0 },
+    let rowsWritten = 0;
+    const loaded: ParsedFile[] = [];
+    await withTransaction(pools.worker, async (client) => {
+      for (const file of good) {
+        const target = TARGETS[file.file];
+        // A rule the parser missed but a table constraint catches rejects this file alone, saying so.
+        await client.query('SAVEPOINT landing_file');
+        try {
+          const { inserted } = await replacePartitionIn(
+            client,
+            { table: target.table, columns: target.columns },
+            { tournament_key: tournament },
+            file.rows.map((r) => target.row(tournament, file.file, r as Row)),
+          );
+          await client.query('RELEASE SAVEPOINT landing_file');
+          rowsWritten += inserted;
+          loaded.push(file);
+          await recordFile(client, tournament, file.file, sha(file.file), 'loaded', inserted, []);
+        } catch (e) {
+          const err = e as Error & { code?: string; detail?: string };
+          // The file's fault: text the COPY writer cannot encode, a data error (SQLSTATE class 22) or a
+          // constraint violation (class 23). Anything else (a lost connection) is retried as usual.
+          if (!(e instanceof CopyFormatError) && !(err.code && /^2[23]/.test(err.code))) throw e;
+          await client.query('ROLLBACK TO SAVEPOINT landing_file');
+          const at = e instanceof CopyFormatError ? unstorableText(file) : undefined;
+          const reason =
+            e instanceof CopyFormatError
+              ? err.message.replace(/^column \S+: /, '')
+              : `refused by the database: ${err.message}${err.detail ? ` (${err.detail})` : ''}`;
+          file.problems.push({ file: file.file, line: at?.line ?? null, column: at?.column ?? null, reason });
+          rejected.push(file);
+        }
+      }
+      for (const file of rejected) await recordFile(client, tournament, file.file, sha(file.file), 'rejected', 0, file.problems);
+      for (const p of unknown) await recordFile(client, tournament, p.file, sha(p.file), 'rejected', 0, [p]);
+    });
+
+    const problems = [...missing, ...unknown, ...rejected.flatMap((f) => f.problems)];
+    if (problems.length) {
+      const files = [...new Set(problems.map((p) => p.file))];
+      throw ApplicationFailure.nonRetryable(
+        `landing files rejected for ${tournament} (${files.join(', ')}); nothing of them was loaded:\n${formatProblems(problems.slice(0, 50))}${problems.length > 50 ? `\n… and ${problems.length - 50} more` : ''}`,
+        'LandingFilesRejected',
+        { problems },
+      );
+    }
+    return {
+      rowsRead: loaded.reduce((n, f) => n + f.rows.length, 0),
+      rowsWritten,
+      lineage: { writes: loaded.map((f) => ({ table: TARGETS[f.file].table, partition: tournament, rows: f.rows.length })) },
+      metrics: { files: good.length, teams: parsed['teams.csv']?.rows.length ?? 0, bids: parsed['bids.csv']?.rows.length ?? 0 },
+    };
   };
-};
 
-async function recordFile(client: PoolClient, tournament: string, file: string, sha256: string, status: string, rows: number, problems: Problem[]): Promise<void> {
+async function recordFile(
+  client: PoolClient,
+  tournament: string,
+  file: string,
+  sha256: string,
+  status: string,
+  rows: number,
+  problems: Problem[],
+): Promise<void> {
   await client.query(
     `INSERT INTO bronze.landing_files (tournament_key, file_name, kind, sha256, status, rows, problems) VALUES ($1, $2, $3, $4, $5, $6, $7)
      ON CONFLICT (tournament_key, file_name) DO UPDATE SET kind = EXCLUDED.kind, sha256 = EXCLUDED.sha256, status = EXCLUDED.status,

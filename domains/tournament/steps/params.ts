@@ -23,7 +23,8 @@ function bad(name: string, reason: string): never {
 
 export function tournamentParams(tournament: string, params: Record<string, unknown>): TournamentParams {
   const simulations = Number(params.simulations ?? 5_000);
-  if (!Number.isInteger(simulations) || simulations < 100 || simulations > MAX_SIMULATIONS) bad('simulations', `must be a whole number from 100 to ${MAX_SIMULATIONS}, got ${String(params.simulations)}`);
+  if (!Number.isInteger(simulations) || simulations < 100 || simulations > MAX_SIMULATIONS)
+    bad('simulations', `must be a whole number from 100 to ${MAX_SIMULATIONS}, got ${String(params.simulations)}`);
   const seed = params.seed === undefined ? hashSeed(`tournament/${tournament}`) : Number(params.seed);
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) bad('seed', `must be a whole number from 0 to 4294967295, got ${String(params.seed)}`);
   const entry = String(params.entry ?? 'refinery');

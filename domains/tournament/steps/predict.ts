@@ -10,23 +10,33 @@ import { calibration, marketFeatureMatrix, marketSharePrior, probabilityMatrix, 
 import type { StepFactory } from '../../../engine/activities/step-runner.ts';
 import { gameModelFor } from './params.ts';
 
-export const predictGames: StepFactory = ({ pools }) => async (input) => {
-  const t = await readTournament(pools.worker, input.partition);
-  const { model, method } = gameModelFor(t);
-  const n = t.teams.length;
-  const p = probabilityMatrix(model, t.teams.map((x) => x.rating));
-  const rows: unknown[][] = [];
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) rows.push([input.partition, t.teams[i].key, t.teams[j].key, p[i * n + j]]);
-  await withTransaction(pools.worker, (client) =>
-    replacePartitionIn(client, { table: 'silver.game_predictions', columns: ['tournament_key', 'team_a', 'team_b', 'p_a_wins'] }, { tournament_key: input.partition }, rows),
-  );
-  const fit = t.historicalGames.length ? calibration(model, t.historicalGames) : null;
-  return {
-    rowsRead: n + t.historicalGames.length,
-    rowsWritten: rows.length,
-    metrics: { model: method, scale: model.scale, historicalGames: t.historicalGames.length, logLoss: fit?.logLoss ?? null, brier: fit?.brier ?? null },
+export const predictGames: StepFactory =
+  ({ pools }) =>
+  async (input) => {
+    const t = await readTournament(pools.worker, input.partition);
+    const { model, method } = gameModelFor(t);
+    const n = t.teams.length;
+    const p = probabilityMatrix(
+      model,
+      t.teams.map((x) => x.rating),
+    );
+    const rows: unknown[][] = [];
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) rows.push([input.partition, t.teams[i].key, t.teams[j].key, p[i * n + j]]);
+    await withTransaction(pools.worker, (client) =>
+      replacePartitionIn(
+        client,
+        { table: 'silver.game_predictions', columns: ['tournament_key', 'team_a', 'team_b', 'p_a_wins'] },
+        { tournament_key: input.partition },
+        rows,
+      ),
+    );
+    const fit = t.historicalGames.length ? calibration(model, t.historicalGames) : null;
+    return {
+      rowsRead: n + t.historicalGames.length,
+      rowsWritten: rows.length,
+      metrics: { model: method, scale: model.scale, historicalGames: t.historicalGames.length, logLoss: fit?.logLoss ?? null, brier: fit?.brier ?? null },
+    };
   };
-};
 
 /** Seasons of historical auctions whose field is a valid bracket, as (features, share of pool) rows. */
 function historicalMarket(t: Awaited<ReturnType<typeof readTournament>>, model: ReturnType<typeof gameModelFor>['model']) {
@@ -46,28 +56,35 @@ function historicalMarket(t: Awaited<ReturnType<typeof readTournament>>, model: 
   return { x, y, seasons: used };
 }
 
-export const predictMarket: StepFactory = ({ pools }) => async (input) => {
-  const t = await readTournament(pools.worker, input.partition);
-  const { model } = gameModelFor(t);
-  const history = historicalMarket(t, model);
-  let shares: Float64Array;
-  let method: string;
-  let oob: number | null = null;
-  if (history.seasons >= 2) {
-    const forest = await new RandomForestRegressor({ nEstimators: 200, minSamplesLeaf: 3, seed: 1 }).fit(history.x, history.y);
-    oob = forest.oobScore;
-    // Shares cannot be negative and must fill the pool: clip, then normalise.
-    const raw = forest.predict(marketFeatureMatrix(t.teams, { model, payouts: t.calcutta.payouts })).map((v) => Math.max(v, 1e-6));
-    const total = raw.reduce((a, b) => a + b, 0);
-    shares = raw.map((v) => v / total);
-    method = `random forest on ${history.seasons} historical auctions`;
-  } else {
-    shares = marketSharePrior(t.teams, { model, payouts: t.calcutta.payouts });
-    method = 'prior: share ∝ expected value^0.8';
-  }
-  const rows = t.teams.map((team, i) => [input.partition, team.key, shares[i], method]);
-  await withTransaction(pools.worker, (client) =>
-    replacePartitionIn(client, { table: 'silver.market_predictions', columns: ['tournament_key', 'team_key', 'predicted_share', 'method'] }, { tournament_key: input.partition }, rows),
-  );
-  return { rowsRead: t.teams.length + t.historicalAuctions.length, rowsWritten: rows.length, metrics: { method, seasons: history.seasons, oobR2: oob } };
-};
+export const predictMarket: StepFactory =
+  ({ pools }) =>
+  async (input) => {
+    const t = await readTournament(pools.worker, input.partition);
+    const { model } = gameModelFor(t);
+    const history = historicalMarket(t, model);
+    let shares: Float64Array;
+    let method: string;
+    let oob: number | null = null;
+    if (history.seasons >= 2) {
+      const forest = await new RandomForestRegressor({ nEstimators: 200, minSamplesLeaf: 3, seed: 1 }).fit(history.x, history.y);
+      oob = forest.oobScore;
+      // Shares cannot be negative and must fill the pool: clip, then normalise.
+      const raw = forest.predict(marketFeatureMatrix(t.teams, { model, payouts: t.calcutta.payouts })).map((v) => Math.max(v, 1e-6));
+      const total = raw.reduce((a, b) => a + b, 0);
+      shares = raw.map((v) => v / total);
+      method = `random forest on ${history.seasons} historical auctions`;
+    } else {
+      shares = marketSharePrior(t.teams, { model, payouts: t.calcutta.payouts });
+      method = 'prior: share ∝ expected value^0.8';
+    }
+    const rows = t.teams.map((team, i) => [input.partition, team.key, shares[i], method]);
+    await withTransaction(pools.worker, (client) =>
+      replacePartitionIn(
+        client,
+        { table: 'silver.market_predictions', columns: ['tournament_key', 'team_key', 'predicted_share', 'method'] },
+        { tournament_key: input.partition },
+        rows,
+      ),
+    );
+    return { rowsRead: t.teams.length + t.historicalAuctions.length, rowsWritten: rows.length, metrics: { method, seasons: history.seasons, oobR2: oob } };
+  };

@@ -18,43 +18,45 @@ export function chunkRange(total: number, chunk: number, chunks: number): [numbe
   return [Math.floor((chunk * total) / chunks), Math.floor(((chunk + 1) * total) / chunks)];
 }
 
-export const simulateTournamentChunk: StepFactory = ({ pools }) => async (input) => {
-  const tournament = input.partition;
-  const params = tournamentParams(tournament, input.params);
-  const chunk = Number(input.params.chunk ?? 0);
-  const chunks = Number(input.params.chunks ?? 1);
-  if (!(Number.isInteger(chunks) && chunks >= 1 && Number.isInteger(chunk) && chunk >= 0 && chunk < chunks)) {
-    throw ApplicationFailure.nonRetryable(`chunk ${input.params.chunk} of ${input.params.chunks} is not a valid chunk`, 'BadParameter');
-  }
-  const [from, to] = chunkRange(params.simulations, chunk, chunks);
-  const t = await readTournament(pools.worker, tournament);
-  const n = t.teams.length;
-  const p = await readGameMatrix(pools.worker, tournament, t.teams);
-  const bracket = bracketOrder(t.teams);
-  const keys = t.teams.map((x) => x.key);
-  const ctx = Context.current();
-  async function* batches() {
-    let done = 0;
-    for (const rows of outcomeBatches({ tournament, bracket, p, keys, seed: params.seed, from, to, rowsPerBatch: ROWS_PER_BATCH })) {
-      yield rows;
-      done += rows.length / n;
-      ctx.heartbeat({ simulations: done, of: to - from });
-      // Let heartbeats and cancellation through between batches of CPU work.
-      await new Promise((r) => setImmediate(r));
+export const simulateTournamentChunk: StepFactory =
+  ({ pools }) =>
+  async (input) => {
+    const tournament = input.partition;
+    const params = tournamentParams(tournament, input.params);
+    const chunk = Number(input.params.chunk ?? 0);
+    const chunks = Number(input.params.chunks ?? 1);
+    if (!(Number.isInteger(chunks) && chunks >= 1 && Number.isInteger(chunk) && chunk >= 0 && chunk < chunks)) {
+      throw ApplicationFailure.nonRetryable(`chunk ${input.params.chunk} of ${input.params.chunks} is not a valid chunk`, 'BadParameter');
     }
-  }
-  const written = await withTransaction(pools.worker, async (client) => {
-    await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`bronze.simulated_outcomes|${tournament}|${chunk}`]);
-    const last = chunk === chunks - 1;
-    await client.query(
-      `DELETE FROM bronze.simulated_outcomes WHERE tournament_key = $1 AND simulation >= $2 ${last ? '' : 'AND simulation < $3'}`,
-      last ? [tournament, from] : [tournament, from, to],
-    );
-    return copyBatches(client, { table: 'bronze.simulated_outcomes', columns: OUTCOME_COLUMNS }, batches());
-  });
-  return {
-    rowsWritten: written,
-    lineage: { writes: [{ table: 'bronze.simulated_outcomes', partition: tournament, rows: written }] },
-    metrics: { from, to, seed: params.seed },
+    const [from, to] = chunkRange(params.simulations, chunk, chunks);
+    const t = await readTournament(pools.worker, tournament);
+    const n = t.teams.length;
+    const p = await readGameMatrix(pools.worker, tournament, t.teams);
+    const bracket = bracketOrder(t.teams);
+    const keys = t.teams.map((x) => x.key);
+    const ctx = Context.current();
+    async function* batches() {
+      let done = 0;
+      for (const rows of outcomeBatches({ tournament, bracket, p, keys, seed: params.seed, from, to, rowsPerBatch: ROWS_PER_BATCH })) {
+        yield rows;
+        done += rows.length / n;
+        ctx.heartbeat({ simulations: done, of: to - from });
+        // Let heartbeats and cancellation through between batches of CPU work.
+        await new Promise((r) => setImmediate(r));
+      }
+    }
+    const written = await withTransaction(pools.worker, async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`bronze.simulated_outcomes|${tournament}|${chunk}`]);
+      const last = chunk === chunks - 1;
+      await client.query(
+        `DELETE FROM bronze.simulated_outcomes WHERE tournament_key = $1 AND simulation >= $2 ${last ? '' : 'AND simulation < $3'}`,
+        last ? [tournament, from] : [tournament, from, to],
+      );
+      return copyBatches(client, { table: 'bronze.simulated_outcomes', columns: OUTCOME_COLUMNS }, batches());
+    });
+    return {
+      rowsWritten: written,
+      lineage: { writes: [{ table: 'bronze.simulated_outcomes', partition: tournament, rows: written }] },
+      metrics: { from, to, seed: params.seed },
+    };
   };
-};

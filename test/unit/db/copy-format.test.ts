@@ -41,8 +41,15 @@ describe('COPY text formatting', () => {
   it('writes any sequence of dates exactly as toISOString would', () => {
     const date = fc.date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true });
     fc.assert(
-      fc.property(fc.array(fc.oneof(date, date.map((d) => new Date(d.getTime() % 60_000))), { maxLength: 50 }), (dates) =>
-        dates.every((d) => formatCopyValue(d) === d.toISOString()),
+      fc.property(
+        fc.array(
+          fc.oneof(
+            date,
+            date.map((d) => new Date(d.getTime() % 60_000)),
+          ),
+          { maxLength: 50 },
+        ),
+        (dates) => dates.every((d) => formatCopyValue(d) === d.toISOString()),
       ),
     );
     const base = Date.UTC(2026, 10, 24, 10, 59, 58, 990);
@@ -58,7 +65,12 @@ describe('COPY text formatting', () => {
   it('builds array literals with quoting, NULLs and nesting, then applies COPY escaping on top', () => {
     expect(arrayLiteral([1, null, 2.5])).toBe('{1,NULL,2.5}');
     expect(arrayLiteral(['a', 'b"c', 'd\\e', null])).toBe('{"a","b\\"c","d\\\\e",NULL}');
-    expect(arrayLiteral([[1, 2], [3, 4]])).toBe('{{1,2},{3,4}}');
+    expect(
+      arrayLiteral([
+        [1, 2],
+        [3, 4],
+      ]),
+    ).toBe('{{1,2},{3,4}}');
     expect(arrayLiteral(new Float64Array([0.5, Number.NaN]))).toBe('{0.5,NaN}');
     // The backslash that quotes inside the array literal is itself escaped for COPY.
     expect(formatCopyValue(['x\ty'])).toBe('{"x\\ty"}');

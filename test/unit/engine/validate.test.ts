@@ -3,7 +3,13 @@ import { definitions, pipelines } from '../../../domains/index.ts';
 import type { PipelineDefinition, StepDefinition } from '../../../engine/pipeline/types.ts';
 import { PipelineDefinitionError, topologicalOrder, validatePipeline } from '../../../engine/pipeline/validate.ts';
 
-const step = (id: string, dependsOn: string[] = [], extra: Partial<StepDefinition> = {}): StepDefinition => ({ id, activity: 'noop', layer: 'silver', dependsOn, ...extra });
+const step = (id: string, dependsOn: string[] = [], extra: Partial<StepDefinition> = {}): StepDefinition => ({
+  id,
+  activity: 'noop',
+  layer: 'silver',
+  dependsOn,
+  ...extra,
+});
 const pipeline = (steps: StepDefinition[], extra: Partial<PipelineDefinition> = {}): PipelineDefinition => ({
   name: 'p',
   partitioning: { kind: 'daily', timezone: 'UTC' },
@@ -39,10 +45,13 @@ describe('pipeline validation', () => {
   });
 
   it('refuses checks on tables the step does not write, and bad settings', () => {
-    const bad = pipeline([
-      step('a', [], { checks: [{ kind: 'rowCount', table: 'gold.x', min: 1 }], retry: { maximumAttempts: 0 } }),
-      step('b', [], { queue: 'gpu' as never, writes: [{ table: 'not a table' }] }),
-    ], { partitioning: { kind: 'daily', timezone: 'Mars/Olympus' } });
+    const bad = pipeline(
+      [
+        step('a', [], { checks: [{ kind: 'rowCount', table: 'gold.x', min: 1 }], retry: { maximumAttempts: 0 } }),
+        step('b', [], { queue: 'gpu' as never, writes: [{ table: 'not a table' }] }),
+      ],
+      { partitioning: { kind: 'daily', timezone: 'Mars/Olympus' } },
+    );
     expect(problems(bad)).toEqual([
       'p: unknown time zone "Mars/Olympus"',
       'p.a: retry.maximumAttempts must be a whole number ≥ 1',

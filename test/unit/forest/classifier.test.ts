@@ -48,7 +48,10 @@ describe('RandomForestClassifier against scikit-learn on real labelled data', ()
     const ours = await new RandomForestClassifier({ nEstimators: 50, seed: 3 }).fit(pick(d.x, train), pick(d.y, train));
     const classes = [...new Set(d.y)].sort();
     const ml = new MlRandomForest({ nEstimators: 50, seed: 3, maxFeatures: 0.5, replacement: true });
-    ml.train(pick(d.x, train), pick(d.y, train).map((l) => classes.indexOf(l)));
+    ml.train(
+      pick(d.x, train),
+      pick(d.y, train).map((l) => classes.indexOf(l)),
+    );
     const theirs = (ml.predict(pick(d.x, test)) as number[]).map((i) => classes[i]);
     const ourAcc = accuracy(pick(d.y, test), ours.predict(pick(d.x, test)));
     const mlAcc = accuracy(pick(d.y, test), theirs);
@@ -116,7 +119,12 @@ describe('RandomForestClassifier behaviour', () => {
       y.push(label);
     }
     const forest = await new RandomForestClassifier({ nEstimators: 40, seed: 1, minSamplesLeaf: 3 }).fit(x, y);
-    expect(forest.predict([[1.2, 0], [-1.2, 0]])).toEqual(['a', 'b']);
+    expect(
+      forest.predict([
+        [1.2, 0],
+        [-1.2, 0],
+      ]),
+    ).toEqual(['a', 'b']);
     const p = forest.predictProba([[Number.NaN, 0]]);
     expect(Number.isFinite(p[0]) && Math.abs(p[0] + p[1] - 1) < 1e-12).toBe(true);
   });
@@ -134,7 +142,13 @@ describe('RandomForestClassifier behaviour', () => {
     await expect(new RandomForestClassifier().fit([[1], [Infinity]], ['a', 'b'])).rejects.toThrow('x[1][0] is infinite');
     await expect(new RandomForestClassifier().fit([[1, 2], [3]], ['a', 'b'])).rejects.toThrow('row 1 has 1 features, expected 2');
     expect(() => new RandomForestClassifier({ nEstimators: 0 })).toThrow('nEstimators must be an integer >= 1');
-    const forest = await new RandomForestClassifier({ nEstimators: 2 }).fit([[1, 1], [2, 2]], ['a', 'b']);
+    const forest = await new RandomForestClassifier({ nEstimators: 2 }).fit(
+      [
+        [1, 1],
+        [2, 2],
+      ],
+      ['a', 'b'],
+    );
     expect(() => forest.predict([[1]])).toThrow('expected 2 features per row, got 1');
     expect(() => new RandomForestClassifier().predict([[1]])).toThrow('not fitted');
   });

@@ -21,7 +21,9 @@ export function sklearnDataDir(): string {
 }
 
 export function loadDataset(name: 'iris' | 'wine_data' | 'breast_cancer'): Labelled {
-  const [header, ...lines] = readFileSync(join(sklearnDataDir(), `${name}.csv`), 'utf8').trim().split('\n');
+  const [header, ...lines] = readFileSync(join(sklearnDataDir(), `${name}.csv`), 'utf8')
+    .trim()
+    .split('\n');
   const classNames = header.split(',').slice(2);
   const x: number[][] = [];
   const y: string[] = [];

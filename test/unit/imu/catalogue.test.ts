@@ -26,7 +26,15 @@ describe('feature catalogue', () => {
       expect([...groups].sort(), signal).toEqual(['frequency', 'statistics', 'time']);
     }
     expect(featureCatalogue.filter((f) => f.group === 'correlation').map((f) => f.name)).toEqual([
-      'corr_ax_ay', 'corr_ax_az', 'corr_ay_az', 'corr_gx_gy', 'corr_gx_gz', 'corr_gy_gz', 'corr_ax_gx', 'corr_ay_gy', 'corr_az_gz',
+      'corr_ax_ay',
+      'corr_ax_az',
+      'corr_ay_az',
+      'corr_gx_gy',
+      'corr_gx_gz',
+      'corr_gy_gz',
+      'corr_ax_gx',
+      'corr_ay_gy',
+      'corr_az_gz',
     ]);
   });
 });

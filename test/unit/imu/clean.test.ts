@@ -4,14 +4,24 @@ import { columnsFromReadings, sensorRanges, type DeviceReading } from '../../../
 
 const T0 = Date.UTC(2026, 0, 5);
 const at = (deviceId: string, ms: number, extra: Partial<DeviceReading> = {}): DeviceReading => ({
-  deviceId, sessionId: 's-1', timestamp: T0 + ms, ax: 0.1, ay: 0.2, az: 9.8, gx: 0, gy: 0, gz: 0, mx: 20, my: 0, mz: -44, ...extra,
+  deviceId,
+  sessionId: 's-1',
+  timestamp: T0 + ms,
+  ax: 0.1,
+  ay: 0.2,
+  az: 9.8,
+  gx: 0,
+  gy: 0,
+  gz: 0,
+  mx: 20,
+  my: 0,
+  mz: -44,
+  ...extra,
 });
 
 describe('cleanReadings', () => {
   it('keeps the first of two readings a device sent for the same timestamp', () => {
-    const { columns, counts } = cleanReadings(
-      columnsFromReadings([at('a', 20, { ax: 1 }), at('a', 0), at('a', 20, { ax: 2 }), at('b', 20, { ax: 3 })]),
-    );
+    const { columns, counts } = cleanReadings(columnsFromReadings([at('a', 20, { ax: 1 }), at('a', 0), at('a', 20, { ax: 2 }), at('b', 20, { ax: 3 })]));
     expect(counts).toMatchObject({ input: 4, kept: 3, duplicates: 1 });
     expect(Array.from(columns.timestamp)).toEqual([T0, T0 + 20, T0 + 20]);
     expect(Array.from(columns.ax)).toEqual([0.1, 1, 3]);
@@ -22,7 +32,14 @@ describe('cleanReadings', () => {
     const shuffled = [at('b', 40), at('a', 60), at('b', 0), at('a', 0), at('a', 20, { sessionId: null }), at('b', 20)];
     const { columns } = cleanReadings(columnsFromReadings(shuffled));
     const rows = Array.from(columns.timestamp, (t, i) => [columns.deviceIds[columns.device[i]], t - T0, columns.session[i]]);
-    expect(rows).toEqual([['b', 0, 0], ['b', 20, 0], ['b', 40, 0], ['a', 0, 0], ['a', 20, -1], ['a', 60, 0]]);
+    expect(rows).toEqual([
+      ['b', 0, 0],
+      ['b', 20, 0],
+      ['b', 40, 0],
+      ['a', 0, 0],
+      ['a', 20, -1],
+      ['a', 60, 0],
+    ]);
   });
 
   it('drops non-finite and out-of-range readings and counts why', () => {

@@ -61,7 +61,14 @@ describe('features of white noise', () => {
   const noise = gaussian(7);
   const windows = Array.from({ length: 40 }, () => {
     const values = Array.from({ length: 6 }, () => Array.from({ length: N }, noise));
-    return featuresOf(N, FS, { ax: (i) => values[0][i], ay: (i) => values[1][i], az: (i) => values[2][i], gx: (i) => values[3][i], gy: (i) => values[4][i], gz: (i) => values[5][i] });
+    return featuresOf(N, FS, {
+      ax: (i) => values[0][i],
+      ay: (i) => values[1][i],
+      az: (i) => values[2][i],
+      gx: (i) => values[3][i],
+      gy: (i) => values[4][i],
+      gz: (i) => values[5][i],
+    });
   });
 
   it('has a spectral entropy near 1', () => {
@@ -104,7 +111,8 @@ describe('statistics against a sorting reference', () => {
         const v = featuresOf(n, FS, { gx: (i) => x[i] });
         const sorted = [...x].sort((a, b) => a - b);
         const q = (p: number) => {
-          const pos = p * (n - 1), lo = Math.floor(pos);
+          const pos = p * (n - 1),
+            lo = Math.floor(pos);
           return lo === pos ? sorted[lo] : sorted[lo] + (sorted[lo + 1] - sorted[lo]) * (pos - lo);
         };
         const mean = x.reduce((a, b) => a + b, 0) / n;
@@ -133,7 +141,8 @@ describe('spectrum against a direct DFT', () => {
     const y = x.map((xi, i) => (xi - mean) * (0.5 - 0.5 * Math.cos((2 * Math.PI * i) / (N - 1))));
     const power: number[] = [];
     for (let k = 1; k <= 128; k++) {
-      let re = 0, im = 0;
+      let re = 0,
+        im = 0;
       for (let i = 0; i < N; i++) {
         re += y[i] * Math.cos((2 * Math.PI * i * k) / 256);
         im -= y[i] * Math.sin((2 * Math.PI * i * k) / 256);
@@ -147,7 +156,10 @@ describe('spectrum against a direct DFT', () => {
     const bandwidth = Math.sqrt(power.reduce((a, p, j) => a + p * (freq[j] - centroid) ** 2, 0) / total);
     const entropy = -power.reduce((a, p) => a + (p / total) * Math.log(p / total), 0) / Math.log(128);
     expect(feature(v, 'mz_dom_freq')).toBeCloseTo(freq[best], 10);
-    expect(feature(v, 'mz_dom_amp')).toBeCloseTo((2 * Math.sqrt(power[best])) / y.reduce((a, _, i) => a + 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / (N - 1)), 0), 10);
+    expect(feature(v, 'mz_dom_amp')).toBeCloseTo(
+      (2 * Math.sqrt(power[best])) / y.reduce((a, _, i) => a + 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / (N - 1)), 0),
+      10,
+    );
     expect(feature(v, 'mz_centroid')).toBeCloseTo(centroid, 9);
     expect(feature(v, 'mz_bandwidth')).toBeCloseTo(bandwidth, 9);
     expect(feature(v, 'mz_entropy')).toBeCloseTo(entropy, 10);

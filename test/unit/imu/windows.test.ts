@@ -18,7 +18,14 @@ const every20ms = (n: number, from = 0) => Array.from({ length: n }, (_, i) => f
 
 describe('cutWindows', () => {
   it('cuts floor((N − size) / step) + 1 windows of exactly size readings', () => {
-    for (const [n, size, overlap] of [[1000, 200, 0.5], [1000, 200, 0], [999, 128, 0.75], [200, 200, 0.5], [199, 200, 0.5], [5000, 100, 0.9]] as const) {
+    for (const [n, size, overlap] of [
+      [1000, 200, 0.5],
+      [1000, 200, 0],
+      [999, 128, 0.75],
+      [200, 200, 0.5],
+      [199, 200, 0.5],
+      [5000, 100, 0.9],
+    ] as const) {
       const windows = cutWindows(readingsAt(every20ms(n)), { size, overlap });
       const step = size - Math.round(size * overlap);
       expect(windows.length, `${n}/${size}/${overlap}`).toBe(n < size ? 0 : Math.floor((n - size) / step) + 1);
@@ -32,7 +39,10 @@ describe('cutWindows', () => {
 
   it('defaults to 200 readings with 50% overlap and drops the trailing partial window', () => {
     const windows = cutWindows(readingsAt(every20ms(350)));
-    expect(windows.map((w) => [w.start, w.end])).toEqual([[0, 200], [100, 300]]);
+    expect(windows.map((w) => [w.start, w.end])).toEqual([
+      [0, 200],
+      [100, 300],
+    ]);
   });
 
   it('ends a window at a gap and starts the next one after it', () => {
@@ -52,11 +62,17 @@ describe('cutWindows', () => {
   it('never spans a session change or a device change', () => {
     const sessions = Array.from({ length: 600 }, (_, i) => (i < 250 ? 0 : i < 450 ? 1 : -1));
     const windows = cutWindows(readingsAt(every20ms(600), sessions));
-    expect(windows.map((w) => [w.start, w.sessionId])).toEqual([[0, 's-0'], [250, 's-1']]);
+    expect(windows.map((w) => [w.start, w.sessionId])).toEqual([
+      [0, 's-0'],
+      [250, 's-1'],
+    ]);
 
     const devices = Array.from({ length: 500 }, (_, i) => (i < 260 ? 0 : 1));
     const offsets = [...every20ms(260), ...every20ms(240)];
-    expect(cutWindows(readingsAt(offsets, undefined, devices)).map((w) => [w.start, w.deviceId])).toEqual([[0, 'd-0'], [260, 'd-1']]);
+    expect(cutWindows(readingsAt(offsets, undefined, devices)).map((w) => [w.start, w.deviceId])).toEqual([
+      [0, 'd-0'],
+      [260, 'd-1'],
+    ]);
   });
 
   it('refuses readings that are not ordered by time', () => {

@@ -1,26 +1,48 @@
 import { describe, expect, it } from 'vitest';
 import { bracketOrder } from '../../../lib/tournament/bracket.ts';
-import { PerformanceAccumulator, entryOutcomeRows, entryPerformance, forEachSimulationOutcome, investmentReport, ownershipFromBids } from '../../../lib/tournament/evaluate.ts';
+import {
+  PerformanceAccumulator,
+  entryOutcomeRows,
+  entryPerformance,
+  forEachSimulationOutcome,
+  investmentReport,
+  ownershipFromBids,
+} from '../../../lib/tournament/evaluate.ts';
 import { DEFAULT_GAME_MODEL, probabilityMatrix } from '../../../lib/tournament/game-model.ts';
 import { sampleTournament } from '../../../lib/tournament/sample.ts';
 import { simulateTournaments, winDistributionFromSimulations } from '../../../lib/tournament/simulate.ts';
 import type { Bid, Team } from '../../../lib/tournament/types.ts';
 
 const four: Team[] = ['a', 'b', 'c', 'd'].map((key, i) => ({ key, name: key.toUpperCase(), region: 'R', seed: i + 1, rating: 0 }));
-const smallCalcutta = { payouts: [{ wins: 1, share: 0.1 }, { wins: 2, share: 0.3 }] };
+const smallCalcutta = {
+  payouts: [
+    { wins: 1, share: 0.1 },
+    { wins: 2, share: 0.3 },
+  ],
+};
 const smallBids: Bid[] = [
-  { entry: 'x', team: 'a', amount: 30 }, { entry: 'x', team: 'c', amount: 10 },
-  { entry: 'y', team: 'a', amount: 10 }, { entry: 'y', team: 'b', amount: 20 },
-  { entry: 'z', team: 'd', amount: 10 }, { entry: 'z', team: 'c', amount: 10 },
+  { entry: 'x', team: 'a', amount: 30 },
+  { entry: 'x', team: 'c', amount: 10 },
+  { entry: 'y', team: 'a', amount: 10 },
+  { entry: 'y', team: 'b', amount: 20 },
+  { entry: 'z', team: 'd', amount: 10 },
+  { entry: 'z', team: 'c', amount: 10 },
 ];
 // sim 0: a champion, c won one; sim 1: b champion, d won one
 const smallWins = new Uint8Array([2, 0, 1, 0, 0, 2, 0, 1]);
 
 function collect(bids: Bid[], wins: Uint8Array, count: number) {
   const rows: { points: number[]; payout: number[]; normalised: number[]; rank: number[]; sim: number }[] = [];
-  forEachSimulationOutcome(ownershipFromBids(four, bids), smallCalcutta, wins, count, (o) => {
-    rows.push({ sim: o.sim, points: [...o.points], payout: [...o.payout], normalised: [...o.normalisedPayout], rank: [...o.rank] });
-  }, 10);
+  forEachSimulationOutcome(
+    ownershipFromBids(four, bids),
+    smallCalcutta,
+    wins,
+    count,
+    (o) => {
+      rows.push({ sim: o.sim, points: [...o.points], payout: [...o.payout], normalised: [...o.normalisedPayout], rank: [...o.rank] });
+    },
+    10,
+  );
   return rows;
 }
 
@@ -38,7 +60,11 @@ describe('entry outcomes per simulation', () => {
   });
 
   it('gives tied entries the better rank and splits first place between them', () => {
-    const bids: Bid[] = [{ entry: 'p', team: 'a', amount: 5 }, { entry: 'q', team: 'a', amount: 5 }, { entry: 'r', team: 'b', amount: 10 }];
+    const bids: Bid[] = [
+      { entry: 'p', team: 'a', amount: 5 },
+      { entry: 'q', team: 'a', amount: 5 },
+      { entry: 'r', team: 'b', amount: 10 },
+    ];
     const [sim] = collect(bids, new Uint8Array([2, 0, 1, 0]), 1);
     expect(sim.rank).toEqual([1, 1, 3]);
     const perf = entryPerformance(ownershipFromBids(four, bids), smallCalcutta, new Uint8Array([2, 0, 1, 0, 0, 2, 1, 0]), 2);
@@ -63,7 +89,10 @@ describe('aggregates over the sample field', () => {
   const sample = sampleTournament();
   const n = sample.teams.length;
   const bracket = bracketOrder(sample.teams);
-  const p = probabilityMatrix(DEFAULT_GAME_MODEL, sample.teams.map((t) => t.rating));
+  const p = probabilityMatrix(
+    DEFAULT_GAME_MODEL,
+    sample.teams.map((t) => t.rating),
+  );
   const count = 4_000;
   const wins = simulateTournaments({ bracket, p, n, seed: 4, start: 0, count });
   const ownership = ownershipFromBids(sample.teams, sample.bids);
@@ -78,7 +107,12 @@ describe('aggregates over the sample field', () => {
   it('gives the same performance whether simulations arrive in one chunk or several', () => {
     const whole = entryPerformance(ownership, sample.calcutta, wins, count);
     const acc = new PerformanceAccumulator(ownership, sample.calcutta);
-    for (const [s, c] of [[0, 1_000], [1_000, 2_500], [3_500, 500]]) acc.add(wins.subarray(s * n, (s + c) * n), c);
+    for (const [s, c] of [
+      [0, 1_000],
+      [1_000, 2_500],
+      [3_500, 500],
+    ])
+      acc.add(wins.subarray(s * n, (s + c) * n), c);
     const chunked = acc.result();
     chunked.forEach((e, i) => {
       expect(e.meanNormalisedPayout).toBeCloseTo(whole[i].meanNormalisedPayout, 12);
@@ -91,7 +125,13 @@ describe('aggregates over the sample field', () => {
 
   it("reports an entry's investments whose expected payouts add up to its mean payout", () => {
     const entry = sample.entries[3];
-    const report = investmentReport({ teams: sample.teams, ownership, entry, distribution: winDistributionFromSimulations(wins, n, count), calcutta: sample.calcutta });
+    const report = investmentReport({
+      teams: sample.teams,
+      ownership,
+      entry,
+      distribution: winDistributionFromSimulations(wins, n, count),
+      calcutta: sample.calcutta,
+    });
     const mine = sample.bids.filter((b) => b.entry === entry);
     expect(report.map((r) => r.team).sort()).toEqual(mine.map((b) => b.team).sort());
     for (const row of report) {
@@ -101,6 +141,8 @@ describe('aggregates over the sample field', () => {
     }
     const perf = entryPerformance(ownership, sample.calcutta, wins, count).find((e) => e.entry === entry)!;
     expect(report.reduce((a, r) => a + r.expectedPayout, 0)).toBeCloseTo(perf.meanPayout, 6);
-    expect(() => investmentReport({ teams: sample.teams, ownership, entry: 'nobody', distribution: new Float64Array(n * 7), calcutta: sample.calcutta })).toThrow(/nobody/);
+    expect(() =>
+      investmentReport({ teams: sample.teams, ownership, entry: 'nobody', distribution: new Float64Array(n * 7), calcutta: sample.calcutta }),
+    ).toThrow(/nobody/);
   });
 });

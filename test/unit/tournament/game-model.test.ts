@@ -59,7 +59,10 @@ describe('game model', () => {
   it('refuses data with no information about the scale', () => {
     expect(() => fitGameModel([])).toThrow(/no games/);
     expect(() => fitGameModel([{ ratingA: 1, ratingB: 1, aWon: true }])).toThrow(/equal ratings/);
-    const separated = [{ ratingA: 10, ratingB: 0, aWon: true }, { ratingA: 0, ratingB: 10, aWon: false }];
+    const separated = [
+      { ratingA: 10, ratingB: 0, aWon: true },
+      { ratingA: 0, ratingB: 10, aWon: false },
+    ];
     expect(() => fitGameModel(separated)).toThrow(/positive scale/);
   });
 });

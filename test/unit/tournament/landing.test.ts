@@ -60,7 +60,10 @@ describe('landing files', () => {
 
   it('checks bids against the teams and the calcutta rules', () => {
     const header = 'entry,team_key,amount\n';
-    const bad = checkAll({ ...good, 'bids.csv': `${header}ann,nobody,5\nann,${sample.teams[0].key},0.5\nbob,${sample.teams[1].key},60\nbob,${sample.teams[2].key},50\nbob,${sample.teams[1].key},1\n` });
+    const bad = checkAll({
+      ...good,
+      'bids.csv': `${header}ann,nobody,5\nann,${sample.teams[0].key},0.5\nbob,${sample.teams[1].key},60\nbob,${sample.teams[2].key},50\nbob,${sample.teams[1].key},1\n`,
+    });
     expect(bad['bids.csv']!.problems.map((p) => `${p.line} ${p.column}: ${p.reason}`)).toEqual([
       '2 team_key: "nobody" is not a team in teams.csv',
       `6 team_key: entry "bob" already bid on "${sample.teams[1].key}" (line 4)`,
@@ -79,7 +82,9 @@ describe('landing files', () => {
 
   it('checks payouts pay out exactly the pool', () => {
     const p = checkAll({ ...good, 'payouts.csv': good['payouts.csv'].replace('6,0.12', '6,0.2') });
-    expect(formatProblems(p['payouts.csv']!.problems)).toBe('payouts.csv share: shares pay out 1.08 of the pool (each share × the teams reaching that round); they must sum to 1');
+    expect(formatProblems(p['payouts.csv']!.problems)).toBe(
+      'payouts.csv share: shares pay out 1.08 of the pool (each share × the teams reaching that round); they must sum to 1',
+    );
   });
 
   it('never throws on arbitrary bytes: every file is either fully parsed or rejected with located problems', () => {

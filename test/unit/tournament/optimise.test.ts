@@ -18,7 +18,13 @@ function randomProblem(seed: number, maxTeams = 12): BidProblem {
   const total = value.reduce((a, b) => a + b, 0);
   for (let t = 0; t < teams; t++) value[t] /= total;
   const others = Float64Array.from(value, (v) => (r.next() < 0.1 ? 0 : v * 200 * Math.exp(0.6 * r.normal())));
-  return { value, others, budget: 10 + Math.floor(r.next() * 31), minBid: 1 + Math.floor(r.next() * 4), maxTeams: r.next() < 0.4 ? undefined : 1 + Math.floor(r.next() * 4) };
+  return {
+    value,
+    others,
+    budget: 10 + Math.floor(r.next() * 31),
+    minBid: 1 + Math.floor(r.next() * 4),
+    maxTeams: r.next() < 0.4 ? undefined : 1 + Math.floor(r.next() * 4),
+  };
 }
 
 /** Every allocation of whole units, for checking the dynamic program on tiny instances. */
@@ -28,7 +34,11 @@ function bruteForce(problem: BidProblem): number {
   const held = new Array(p.teams).fill(0);
   const visit = (t: number, left: number, count: number) => {
     if (t === p.teams) {
-      if (left === 0) best = Math.max(best, held.reduce((a, u, i) => a + ownedValue(p, i, u), 0));
+      if (left === 0)
+        best = Math.max(
+          best,
+          held.reduce((a, u, i) => a + ownedValue(p, i, u), 0),
+        );
       return;
     }
     for (let u = 0; u <= left; u++) {
@@ -106,13 +116,21 @@ describe('greedy bid optimisation', () => {
 describe('bids on the sample field', () => {
   const sample = sampleTournament();
   const n = sample.teams.length;
-  const p = probabilityMatrix(DEFAULT_GAME_MODEL, sample.teams.map((t) => t.rating));
+  const p = probabilityMatrix(
+    DEFAULT_GAME_MODEL,
+    sample.teams.map((t) => t.rating),
+  );
   const count = 20_000;
   const wins = simulateTournaments({ bracket: bracketOrder(sample.teams), p, n, seed: 9, start: 0, count });
   const value = valueFromSimulations(wins, n, count, sample.calcutta);
 
   it('beats bidding in proportion to value and going all-in on the favourite, reaching the exact optimum', () => {
-    const problem = bidProblemFromMarket({ value, predictedShare: marketSharePrior(sample.teams), predictedPool: poolTotals(sample.bids).pool, calcutta: sample.calcutta });
+    const problem = bidProblemFromMarket({
+      value,
+      predictedShare: marketSharePrior(sample.teams),
+      predictedPool: poolTotals(sample.bids).pool,
+      calcutta: sample.calcutta,
+    });
     const rec = optimiseBids(problem, { method: 'greedy' });
     expectValidBids(problem, rec.amounts, 1);
     const proportional = evaluateBids(problem, baselineBids(problem, 'proportional')).objective;

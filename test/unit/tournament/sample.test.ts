@@ -16,7 +16,13 @@ describe('sampleTournament', () => {
     for (const seed of [2026, 1, 2]) {
       const s = sampleTournament(seed);
       expect(validateField(s.teams)).toEqual([]);
-      expect(validateBids(s.bids, s.calcutta, s.teams.map((t) => t.key))).toEqual([]);
+      expect(
+        validateBids(
+          s.bids,
+          s.calcutta,
+          s.teams.map((t) => t.key),
+        ),
+      ).toEqual([]);
       expect(new Set(s.bids.map((b) => b.entry)).size).toBe(20);
       const meanRating = (seedLine: number) => s.teams.filter((t) => t.seed === seedLine).reduce((a, t) => a + t.rating, 0) / 4;
       expect(meanRating(1)).toBeGreaterThan(meanRating(8));
@@ -34,8 +40,14 @@ describe('sampleTournament', () => {
     const share = s.teams.map((t) => byTeam.get(t.key)! / pool);
     const mean = (xs: ArrayLike<number>) => Array.from(xs).reduce((a, b) => a + b, 0) / xs.length;
     const [mx, my] = [mean(prior), mean(share)];
-    let sxy = 0, sxx = 0, syy = 0;
-    for (let i = 0; i < 64; i++) { sxy += (prior[i] - mx) * (share[i] - my); sxx += (prior[i] - mx) ** 2; syy += (share[i] - my) ** 2; }
+    let sxy = 0,
+      sxx = 0,
+      syy = 0;
+    for (let i = 0; i < 64; i++) {
+      sxy += (prior[i] - mx) * (share[i] - my);
+      sxx += (prior[i] - mx) ** 2;
+      syy += (share[i] - my) ** 2;
+    }
     expect(sxy / Math.sqrt(sxx * syy)).toBeGreaterThan(0.9);
   });
 

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PAYOUTS, bracketPayoutShare, expectedPayoutShares, payoutTable, poolTotals, teamPayoutShare, teamPoints, validateBids } from '../../../lib/tournament/scoring.ts';
+import {
+  DEFAULT_PAYOUTS,
+  bracketPayoutShare,
+  expectedPayoutShares,
+  payoutTable,
+  poolTotals,
+  teamPayoutShare,
+  teamPoints,
+  validateBids,
+} from '../../../lib/tournament/scoring.ts';
 import type { Calcutta } from '../../../lib/tournament/types.ts';
 
 const calcutta: Calcutta = { budgetPerEntry: 100, minBid: 1, maxTeamsPerEntry: 2, payouts: [...DEFAULT_PAYOUTS] };
@@ -28,7 +37,11 @@ describe('scoring', () => {
   });
 
   it('totals the pool by team and by entry', () => {
-    const t = poolTotals([{ entry: 'a', team: 'x', amount: 10 }, { entry: 'b', team: 'x', amount: 5 }, { entry: 'a', team: 'y', amount: 2 }]);
+    const t = poolTotals([
+      { entry: 'a', team: 'x', amount: 10 },
+      { entry: 'b', team: 'x', amount: 5 },
+      { entry: 'a', team: 'y', amount: 2 },
+    ]);
     expect(t.pool).toBe(17);
     expect(t.byTeam.get('x')).toBe(15);
     expect(t.byEntry.get('a')).toBe(12);
@@ -37,8 +50,12 @@ describe('scoring', () => {
   it('reports each rule a set of bids breaks', () => {
     const problems = validateBids(
       [
-        { entry: 'a', team: 'x', amount: 60 }, { entry: 'a', team: 'y', amount: 50 }, { entry: 'a', team: 'z', amount: 0.5 },
-        { entry: 'b', team: 'x', amount: 5 }, { entry: 'b', team: 'x', amount: 5 }, { entry: 'b', team: 'nope', amount: 5 },
+        { entry: 'a', team: 'x', amount: 60 },
+        { entry: 'a', team: 'y', amount: 50 },
+        { entry: 'a', team: 'z', amount: 0.5 },
+        { entry: 'b', team: 'x', amount: 5 },
+        { entry: 'b', team: 'x', amount: 5 },
+        { entry: 'b', team: 'nope', amount: 5 },
       ],
       calcutta,
       ['x', 'y', 'z'],

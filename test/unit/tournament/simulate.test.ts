@@ -7,7 +7,10 @@ import { simulateTournaments, winDistributionFromSimulations } from '../../../li
 
 const { teams } = sampleTournament();
 const bracket = bracketOrder(teams);
-const p = probabilityMatrix(DEFAULT_GAME_MODEL, teams.map((t) => t.rating));
+const p = probabilityMatrix(
+  DEFAULT_GAME_MODEL,
+  teams.map((t) => t.rating),
+);
 const n = 64;
 
 describe('simulateTournaments', () => {
@@ -23,7 +26,12 @@ describe('simulateTournaments', () => {
 
   it('gives the same bytes for a run split into uneven chunks as for one call', () => {
     const whole = simulateTournaments({ bracket, p, n, seed: 99, start: 0, count: 3_000 });
-    const parts = [[0, 1], [1, 999], [1000, 1234], [2234, 766]].map(([start, count]) => simulateTournaments({ bracket, p, n, seed: 99, start, count }));
+    const parts = [
+      [0, 1],
+      [1, 999],
+      [1000, 1234],
+      [2234, 766],
+    ].map(([start, count]) => simulateTournaments({ bracket, p, n, seed: 99, start, count }));
     expect(Buffer.concat(parts).equals(Buffer.from(whole))).toBe(true);
   });
 
@@ -54,7 +62,11 @@ describe('simulateTournaments', () => {
   it('puts games at probability 0 and 1 on the right side', () => {
     const m = 4;
     const q = new Float64Array(m * m).fill(0.5);
-    for (let j = 0; j < m; j++) if (j !== 1) { q[1 * m + j] = 1; q[j * m + 1] = 0; }
+    for (let j = 0; j < m; j++)
+      if (j !== 1) {
+        q[1 * m + j] = 1;
+        q[j * m + 1] = 0;
+      }
     const wins = simulateTournaments({ bracket: [0, 1, 2, 3], p: q, n: m, seed: 3, start: 0, count: 2_000 });
     for (let s = 0; s < 2_000; s++) {
       expect(wins[s * m + 1]).toBe(2);

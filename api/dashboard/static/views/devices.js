@@ -19,7 +19,9 @@ function niceStep(max, ticks = 4) {
 
 /** Per-day segments: minutes by exercise, plus whatever active time no exercise accounts for. */
 function segmentsOf(day) {
-  const segs = Object.entries(day.minutesByExercise ?? {}).filter(([, v]) => Number(v) > 0).map(([k, v]) => [k, Number(v)]);
+  const segs = Object.entries(day.minutesByExercise ?? {})
+    .filter(([, v]) => Number(v) > 0)
+    .map(([k, v]) => [k, Number(v)]);
   const rest = Number(day.activeMinutes ?? 0) - segs.reduce((a, [, v]) => a + v, 0);
   if (rest > 0.05) segs.push([OTHER, rest]);
   return segs.sort(([a], [b]) => a.localeCompare(b));
@@ -28,10 +30,22 @@ function segmentsOf(day) {
 export function activityChart(days, from, to) {
   if (!days.length) return empty('no-activity', `No activity between ${from} and ${to}.`);
   const n = Math.round((ms(to) - ms(from)) / DAY_MS) + 1;
-  const W = 960, H = 260, L = 48, R = 12, T = 14, B = 40;
+  const W = 960,
+    H = 260,
+    L = 48,
+    R = 12,
+    T = 14,
+    B = 40;
   const slot = (W - L - R) / n;
   const bw = Math.max(1, slot * 0.75);
-  const perDay = days.map((d) => ({ d, segs: segmentsOf(d), total: Math.max(Number(d.activeMinutes) || 0, segmentsOf(d).reduce((a, [, v]) => a + v, 0)) }));
+  const perDay = days.map((d) => ({
+    d,
+    segs: segmentsOf(d),
+    total: Math.max(
+      Number(d.activeMinutes) || 0,
+      segmentsOf(d).reduce((a, [, v]) => a + v, 0),
+    ),
+  }));
   const exercises = [...new Set(perDay.flatMap((p) => p.segs.map(([k]) => k)))].sort((a, b) => (a === OTHER) - (b === OTHER) || a.localeCompare(b));
   const colour = new Map(exercises.map((e, i) => [e, e === OTHER ? '#bdbdbd' : PALETTE[i % PALETTE.length]]));
   const step = niceStep(Math.max(1, ...perDay.map((p) => p.total)));
@@ -39,7 +53,9 @@ export function activityChart(days, from, to) {
   const y = (v) => T + (H - T - B) * (1 - v / top);
   const grid = [];
   for (let v = 0; v <= top + 1e-9; v += step) {
-    grid.push(`<line x1="${L}" x2="${W - R}" y1="${y(v)}" y2="${y(v)}" stroke="#e6e6e0"/><text x="${L - 6}" y="${y(v) + 4}" text-anchor="end" fill="#6b6b66">${h(minutes(v))}</text>`);
+    grid.push(
+      `<line x1="${L}" x2="${W - R}" y1="${y(v)}" y2="${y(v)}" stroke="#e6e6e0"/><text x="${L - 6}" y="${y(v) + 4}" text-anchor="end" fill="#6b6b66">${h(minutes(v))}</text>`,
+    );
   }
   const every = Math.ceil(n / 12);
   const xLabels = [];
@@ -55,7 +71,10 @@ export function activityChart(days, from, to) {
       acc += v;
       return r;
     });
-    const tip = [`${d.day}: ${minutes(total)} active min, ${d.sessions} sessions, ${d.windows} windows`, ...segs.map(([ex, v]) => `${ex}: ${minutes(v)} min`)].join('\n');
+    const tip = [
+      `${d.day}: ${minutes(total)} active min, ${d.sessions} sessions, ${d.windows} windows`,
+      ...segs.map(([ex, v]) => `${ex}: ${minutes(v)} min`),
+    ].join('\n');
     return `<g class="day" data-day="${h(d.day)}" data-minutes="${total}"><title>${h(tip)}</title>
       <rect x="${x.toFixed(1)}" y="${T}" width="${bw.toFixed(1)}" height="${H - T - B}" fill="transparent"/>${rects.join('')}</g>`;
   });
@@ -74,7 +93,9 @@ function devicesTable(devices, chosen) {
   return `<table id="devices"><thead><tr><th>Device</th><th>First day</th><th>Last day</th><th class="num">Days</th><th class="num">Readings</th><th class="num">Sessions</th><th class="num">Active min</th></tr></thead>
     <tbody>${devices
       .map(
-        (d) => `<tr data-device="${h(d.deviceId)}"${d.deviceId === chosen ? ' class="selected"' : ''}><td><a href="#/devices/${h(encodeURIComponent(d.deviceId))}">${h(d.deviceId)}</a></td>
+        (
+          d,
+        ) => `<tr data-device="${h(d.deviceId)}"${d.deviceId === chosen ? ' class="selected"' : ''}><td><a href="#/devices/${h(encodeURIComponent(d.deviceId))}">${h(d.deviceId)}</a></td>
           <td>${h(d.firstDay)}</td><td>${h(d.lastDay)}</td><td class="num">${h(d.days)}</td><td class="num">${h(d.readings)}</td><td class="num">${h(d.sessions)}</td><td class="num">${h(minutes(d.activeMinutes))}</td></tr>`,
       )
       .join('')}</tbody></table>`;
@@ -83,7 +104,9 @@ function devicesTable(devices, chosen) {
 function sessionRows(items) {
   return items
     .map(
-      (s) => `<tr data-session="${h(s.sessionId)}"><td>${h(s.sessionId)}</td><td>${time(s.startedAt)}</td><td class="num">${duration(Math.round(s.durationS * 1000))}</td>
+      (
+        s,
+      ) => `<tr data-session="${h(s.sessionId)}"><td>${h(s.sessionId)}</td><td>${time(s.startedAt)}</td><td class="num">${duration(Math.round(s.durationS * 1000))}</td>
         <td class="num">${h(s.windows)}</td><td data-predicted>${h(s.predictedExercise)}</td><td class="num" data-confidence>${(s.confidence * 100).toFixed(1)}%</td>
         <td>${h(s.label ?? '')}</td><td>${s.agrees === null ? '' : s.agrees ? '<span class="ok">✓</span>' : '<span class="error">✗</span>'}</td></tr>`,
     )

@@ -65,7 +65,9 @@ function perClass(metrics) {
   const cols = [...PER_CLASS_ORDER.filter((n) => names.has(n)), ...[...names].filter((n) => !PER_CLASS_ORDER.includes(n)).sort()];
   return `<table id="per-class"><thead><tr><th>Class</th>${cols.map((c) => `<th class="num">${h(c)}</th>`).join('')}</tr></thead>
     <tbody>${[...rows]
-      .map(([label, vals]) => `<tr data-class="${h(label)}"><td>${h(label)}</td>${cols.map((c) => `<td class="num">${h(fmt(vals.get(c)))}</td>`).join('')}</tr>`)
+      .map(
+        ([label, vals]) => `<tr data-class="${h(label)}"><td>${h(label)}</td>${cols.map((c) => `<td class="num">${h(fmt(vals.get(c)))}</td>`).join('')}</tr>`,
+      )
       .join('')}</tbody></table>`;
 }
 
@@ -99,7 +101,7 @@ export async function modelView(main, name) {
     main.innerHTML = `<h1>Model</h1>${empty('no-models', 'No models are registered yet. Train one with a pipeline, then come back.')}`;
     return;
   }
-  const model = models.find((m) => m.name === name) ?? (name ? undefined : models.find((m) => m.production) ?? models[0]);
+  const model = models.find((m) => m.name === name) ?? (name ? undefined : (models.find((m) => m.production) ?? models[0]));
   if (!model) throw new Error(`no model ${name}`);
   const versions = (await get(`/v1/models/${encodeURIComponent(model.name)}/versions`)).items;
   const prod = model.production;

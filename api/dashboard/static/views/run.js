@@ -17,16 +17,22 @@ function stepGraph(steps) {
   steps.forEach((s) => depthOf(s.stepId));
   const columns = [];
   for (const s of steps) (columns[depth.get(s.stepId)] ??= []).push(s);
-  const W = 200, H = 56, GX = 60, GY = 24;
+  const W = 200,
+    H = 56,
+    GX = 60,
+    GY = 24;
   const pos = new Map();
   columns.forEach((col, x) => col.forEach((s, y) => pos.set(s.stepId, { x: 20 + x * (W + GX), y: 20 + y * (H + GY) })));
   const width = 40 + columns.length * (W + GX) - GX;
   const height = 40 + Math.max(...columns.map((c) => c.length)) * (H + GY) - GY;
   const edges = steps.flatMap((s) =>
-    (s.dependsOn ?? []).filter((d) => pos.has(d)).map((d) => {
-      const a = pos.get(d), b = pos.get(s.stepId);
-      return `<path d="M${a.x + W},${a.y + H / 2} C${a.x + W + GX / 2},${a.y + H / 2} ${b.x - GX / 2},${b.y + H / 2} ${b.x},${b.y + H / 2}" fill="none" stroke="#999" marker-end="url(#arrow)"/>`;
-    }),
+    (s.dependsOn ?? [])
+      .filter((d) => pos.has(d))
+      .map((d) => {
+        const a = pos.get(d),
+          b = pos.get(s.stepId);
+        return `<path d="M${a.x + W},${a.y + H / 2} C${a.x + W + GX / 2},${a.y + H / 2} ${b.x - GX / 2},${b.y + H / 2} ${b.x},${b.y + H / 2}" fill="none" stroke="#999" marker-end="url(#arrow)"/>`;
+      }),
   );
   const nodes = steps.map((s) => {
     const p = pos.get(s.stepId);
@@ -54,7 +60,9 @@ export async function runView(main, id) {
     <table id="steps"><thead><tr><th>Step</th><th>Layer</th><th>Status</th><th class="num">Attempts</th><th class="num">Took</th><th class="num">Rows read</th><th class="num">Rows written</th><th>Lineage</th><th>Error</th></tr></thead>
     <tbody>${run.steps
       .map(
-        (s) => `<tr><td>${h(s.stepId)}</td><td>${h(s.layer ?? '')}</td><td>${status(s.status)}</td><td class="num">${s.attempts}</td><td class="num">${duration(s.durationMs)}</td>
+        (
+          s,
+        ) => `<tr><td>${h(s.stepId)}</td><td>${h(s.layer ?? '')}</td><td>${status(s.status)}</td><td class="num">${s.attempts}</td><td class="num">${duration(s.durationMs)}</td>
         <td class="num">${s.rowsRead ?? ''}</td><td class="num">${s.rowsWritten ?? ''}</td>
         <td>${s.lineage.map((l) => `${l.direction === 'read' ? '←' : '→'} ${h(l.table)}${l.partition ? `[${h(l.partition)}]` : ''}`).join('<br>')}</td>
         <td class="error">${h(s.error ?? '')}</td></tr>`,

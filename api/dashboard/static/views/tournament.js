@@ -28,7 +28,9 @@ function pickers(tournaments, tournament, runs, run) {
     .map((t) => `<option value="${h(t.key)}"${t.key === tournament.key ? ' selected' : ''}>${h(t.name)} (${h(t.year)})</option>`)
     .join('');
   const rOptions = runs
-    .map((r) => `<option value="${h(r.id)}"${run && r.id === run.id ? ' selected' : ''}>#${h(r.id)} · ${h(r.method)} · seed ${h(r.seed)} · ${h(r.entry)}</option>`)
+    .map(
+      (r) => `<option value="${h(r.id)}"${run && r.id === run.id ? ' selected' : ''}>#${h(r.id)} · ${h(r.method)} · seed ${h(r.seed)} · ${h(r.entry)}</option>`,
+    )
     .join('');
   return `<div class="filters">
     <label>Tournament <select id="tournament-select">${tOptions}</select></label>
@@ -100,7 +102,10 @@ function teamsTable(teams) {
   const rows = teams.items
     .map((t) => {
       const cells = t.pAdvance
-        .map((p) => `<td style="background:rgba(21, 101, 192, ${(0.04 + Number(p) * 0.9).toFixed(3)});color:${p > 0.55 ? '#fff' : 'var(--fg)'}">${h(pct(p, 0))}</td>`)
+        .map(
+          (p) =>
+            `<td style="background:rgba(21, 101, 192, ${(0.04 + Number(p) * 0.9).toFixed(3)});color:${p > 0.55 ? '#fff' : 'var(--fg)'}">${h(pct(p, 0))}</td>`,
+        )
         .join('');
       return `<tr data-team="${h(t.teamKey)}"><td class="num">${h(t.seed)}</td><td>${h(t.name)}</td><td class="muted">${h(t.region)}</td>${cells}
         <td class="num">${h(num(t.expectedWins, 2))}</td><td class="num">${h(pct(t.valueShare, 2))}</td><td class="num">${h(pct(t.predictedShare, 2))}</td></tr>`;
