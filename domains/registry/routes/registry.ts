@@ -87,7 +87,6 @@ const notFound = notFoundError;
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- an untyped pg row, until this route gets typed queries
-
 function versionJson(v: Record<string, any>) {
   return {
     id: v.id,

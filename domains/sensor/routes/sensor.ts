@@ -64,7 +64,6 @@ const notFound = notFoundError;
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- an untyped pg row, until this route gets typed queries
-
 function sessionJson(r: Record<string, any>) {
   return {
     sessionId: r.session_id,

@@ -194,7 +194,6 @@ class PageCache {
 const iso = (d: Date) => d.toISOString();
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- an untyped pg row, until this route gets typed queries
-
 function tournamentJson(r: Record<string, any>) {
   return {
     key: r.tournament_key,
@@ -210,7 +209,6 @@ function tournamentJson(r: Record<string, any>) {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- an untyped pg row, until this route gets typed queries
-
 function runJson(r: Record<string, any>) {
   return {
     id: Number(r.id),
@@ -230,7 +228,6 @@ function runJson(r: Record<string, any>) {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- an untyped pg row, until this route gets typed queries
-
 function performanceJson(r: Record<string, any>) {
   return {
     entry: r.entry,
@@ -249,6 +246,7 @@ function performanceJson(r: Record<string, any>) {
 const QUANTILES = [0.1, 0.25, 0.5, 0.75, 0.9];
 const summaryColumns = (col: string, as: string) =>
   `avg(${col}) AS ${as}_mean, min(${col}) AS ${as}_min, max(${col}) AS ${as}_max, percentile_cont(ARRAY[${QUANTILES.join(',')}]::float8[]) WITHIN GROUP (ORDER BY ${col}) AS ${as}_q`;
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- an untyped pg row, until this route gets typed queries
 function summaryJson(r: Record<string, any>, as: string) {
   const q = r[`${as}_q`] as number[];
