@@ -7,17 +7,21 @@ import { requestId } from 'hono/request-id';
 import { KeyStore } from './auth.ts';
 import { mountDocs } from './docs.ts';
 import { ApiError, errorBody, onError, zodDetails } from './errors.ts';
-import { healthRoutes } from './routes/health.ts';
-import { keyRoutes } from './routes/keys.ts';
+import { backfillsRouter } from './routes/backfills/backfills.index.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
-import { metricsRoutes } from './routes/metrics.ts';
-import { runRoutes } from './routes/runs.ts';
-import { sensorRoutes } from '../domains/sensor/routes/sensor.ts';
-import { registryRoutes } from '../domains/registry/routes/registry.ts';
-import { predictRoutes } from '../domains/sensor/routes/predict.ts';
-import { tournamentRoutes } from '../domains/tournament/routes/tournament.ts';
+import { healthRouter } from './routes/health/health.index.ts';
+import { keysRouter } from './routes/keys/keys.index.ts';
+import { pipelinesRouter } from './routes/pipelines/pipelines.index.ts';
+import { runsRouter } from './routes/runs/runs.index.ts';
+import { experimentsRouter } from '../domains/registry/routes/experiments/experiments.index.ts';
+import { modelsRouter } from '../domains/registry/routes/models/models.index.ts';
+import { trainingRunsRouter } from '../domains/registry/routes/training-runs/training-runs.index.ts';
+import { devicesRouter } from '../domains/sensor/routes/devices/devices.index.ts';
+import { ingestRouter } from '../domains/sensor/routes/ingest/ingest.index.ts';
+import { predictRouter } from '../domains/sensor/routes/predict/predict.index.ts';
+import { optimisationRunsRouter } from '../domains/tournament/routes/optimisation-runs/optimisation-runs.index.ts';
+import { tournamentsRouter } from '../domains/tournament/routes/tournaments/tournaments.index.ts';
 import { createMetrics } from './metrics.ts';
-import { ingestRoutes } from '../domains/sensor/routes/ingest.ts';
 import { IngestWriter } from '../domains/sensor/ingest/writer.ts';
 import type { AppDeps, AppEnv } from './types.ts';
 
@@ -35,6 +39,10 @@ export function createApp(deps: AppDeps) {
 
   const metrics = createMetrics({ read: deps.readPool, ingest: deps.ingestPool });
   app.use('*', requestId());
+  app.use('*', async (c, next) => {
+    c.set('keys', keys);
+    await next();
+  });
   app.use('*', metrics.middleware);
   app.use('*', compression());
   app.use('*', async (c, next) => {
@@ -52,15 +60,21 @@ export function createApp(deps: AppDeps) {
   app.onError(onError(deps.log));
   app.notFound((c) => c.json(errorBody(c, 404, `no route for ${c.req.method} ${c.req.path}`), 404));
 
-  app.route('/', healthRoutes(deps));
-  app.route('/', keyRoutes(deps, keys));
-  app.route('/', ingestRoutes(deps, keys, ingest, deps.ingest?.maxBodyBytes));
-  app.route('/', runRoutes(deps, keys));
-  app.route('/', sensorRoutes(deps, keys));
-  app.route('/', registryRoutes(deps, keys));
-  app.route('/', predictRoutes(deps, keys));
-  app.route('/', tournamentRoutes(deps, keys));
-  app.route('/', metricsRoutes(metrics.registry));
+  // The API's surface, one group per resource: engine routes from api/routes, domain routes from
+  // their domain's folder.
+  app.route('/', healthRouter(deps, metrics.registry));
+  app.route('/v1', keysRouter(deps));
+  app.route('/v1/pipelines', pipelinesRouter(deps));
+  app.route('/v1/runs', runsRouter(deps));
+  app.route('/v1/backfills', backfillsRouter(deps));
+  app.route('/v1/ingest', ingestRouter(deps, ingest));
+  app.route('/v1/devices', devicesRouter(deps));
+  app.route('/v1/predict', predictRouter(deps));
+  app.route('/v1/models', modelsRouter(deps));
+  app.route('/v1/training-runs', trainingRunsRouter(deps));
+  app.route('/v1/experiments', experimentsRouter(deps));
+  app.route('/v1/tournaments', tournamentsRouter(deps));
+  app.route('/v1/optimisation-runs', optimisationRunsRouter(deps));
   app.route('/', dashboardRoutes());
   mountDocs(app);
   return Object.assign(app, { keys, ingest });

@@ -2,6 +2,7 @@
 // by id and checked against the stored hash. Roles: device (bound to one device), reader, admin.
 import type { MiddlewareHandler } from 'hono';
 import type { Pool } from '../lib/db/pool.ts';
+import { findApiKey, type StoredKey } from '../lib/db/api-keys.ts';
 import { parseKey, secretMatches, type KeyRole } from '../lib/keys.ts';
 import { ApiError } from './errors.ts';
 import type { AppEnv } from './types.ts';
@@ -10,13 +11,6 @@ export interface Principal {
   keyId: string;
   role: KeyRole;
   deviceId?: string;
-}
-
-interface StoredKey {
-  role: KeyRole;
-  deviceId: string | null;
-  secretHash: Buffer;
-  revoked: boolean;
 }
 
 /** Reads keys with the API's read-only role; remembers them briefly so each request costs no query. */
@@ -32,9 +26,7 @@ export class KeyStore {
   async find(id: string): Promise<StoredKey | null> {
     const hit = this.cache.get(id);
     if (hit && hit.until > Date.now()) return hit.key;
-    const { rows } = await this.pool.query('SELECT role, device_id, secret_hash, revoked_at IS NOT NULL AS revoked FROM ops.api_keys WHERE id = $1', [id]);
-    const row = rows[0];
-    const key: StoredKey | null = row ? { role: row.role, deviceId: row.device_id, secretHash: row.secret_hash, revoked: row.revoked } : null;
+    const key = await findApiKey(this.pool, id);
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(id, { key, until: Date.now() + this.ttlMs });
     return key;
@@ -48,9 +40,14 @@ function presentedToken(header: string | undefined, apiKey: string | undefined):
   return m?.[1];
 }
 
-/** Requires a valid key whose role is one of `roles` (admin is always allowed). */
-export function requireRole(keys: KeyStore, ...roles: KeyRole[]): MiddlewareHandler<AppEnv> {
+/**
+ * Requires a valid key whose role is one of `roles` (admin is always allowed). The key store comes
+ * from the request context (set once by the app), so route definitions can name their roles
+ * statically.
+ */
+export function requireRole(...roles: KeyRole[]): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
+    const keys = c.get('keys');
     const token = presentedToken(c.req.header('authorization'), c.req.header('x-api-key'));
     if (!token) throw new ApiError(401, 'an API key is required: send "Authorization: Bearer <key>"');
     const parsed = parseKey(token);

@@ -1,9 +1,19 @@
-// HTTP caching for results that cannot change (a finished run, a finished simulation): a strong
-// ETag of the body and a long Cache-Control, answered with 304 when the client has it already.
+// HTTP caching, one ETag/304 logic for the whole API. Results that cannot change (a finished run, a
+// finished training run) get a strong ETag of their body and a long max-age; results a re-run may
+// replace (a tournament, an optimisation run) get a weak ETag of their version and a short max-age.
 import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 
-export function immutableJson(c: Context, body: unknown, finished: boolean) {
+/** If-None-Match holds `etag` (weak comparison, RFC 9110 §13.1.2) or `*`. */
+function clientHas(c: Context, etag: string): boolean {
+  const match = c.req.header('if-none-match');
+  if (!match) return false;
+  const opaque = etag.replace(/^W\//, '');
+  return match.split(',').some((t) => t.trim() === '*' || t.trim().replace(/^W\//, '') === opaque);
+}
+
+/** A JSON body that never changes once `finished`: strong ETag of the body, cached for a day. */
+export function immutableJson(c: Context, body: unknown, finished: boolean): Response {
   const text = JSON.stringify(body);
   if (!finished) {
     c.header('Cache-Control', 'no-cache');
@@ -12,7 +22,18 @@ export function immutableJson(c: Context, body: unknown, finished: boolean) {
   const etag = `"${createHash('sha1').update(text).digest('base64url')}"`;
   c.header('ETag', etag);
   c.header('Cache-Control', 'private, max-age=86400, immutable');
-  const match = c.req.header('if-none-match');
-  if (match && match.split(',').some((t) => t.trim() === etag || t.trim() === `W/${etag}`)) return c.body(null, 304);
+  if (clientHas(c, etag)) return c.body(null, 304);
   return c.body(text, 200, { 'content-type': 'application/json' });
+}
+
+/**
+ * Caching for a versioned resource: a weak ETag of what it was built from (`tag`), `private,
+ * max-age=60` (a re-run may replace it), and a 304 when the client holds that version already;
+ * undefined when the handler should build the body.
+ */
+export function notModifiedSince(c: Context, tag: string): Response | undefined {
+  const etag = `W/"${tag}"`;
+  c.header('ETag', etag);
+  c.header('Cache-Control', 'private, max-age=60');
+  return clientHas(c, etag) ? c.body(null, 304) : undefined;
 }

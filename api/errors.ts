@@ -50,15 +50,6 @@ export const ErrorSchema = z
   })
   .openapi('Error');
 
-/** OpenAPI responses shared by every keyed read route. */
-export const readErrors = {
-  400: { description: 'bad parameter, named in details', content: { 'application/json': { schema: ErrorSchema } } },
-  401: { description: 'no valid key', content: { 'application/json': { schema: ErrorSchema } } },
-  403: { description: 'the key lacks the role', content: { 'application/json': { schema: ErrorSchema } } },
-} as const;
-
-export const notFoundError = { 404: { description: 'no such item', content: { 'application/json': { schema: ErrorSchema } } } } as const;
-
 export function errorBody(c: Context, status: ErrorStatus, message: string, details?: ErrorDetail[], code?: string) {
   const requestId = c.get('requestId' as never) as string | undefined;
   return { error: { code: code ?? errorCodes[status], message, ...(details?.length ? { details } : {}), ...(requestId ? { requestId } : {}) } };

@@ -1,13 +1,15 @@
 // Types shared by the API's modules: the Hono environment and the app's dependencies.
 import type { Pool } from '../lib/db/pool.ts';
 import type { Logger } from '../lib/log.ts';
-import type { Principal } from './auth.ts';
+import type { KeyStore, Principal } from './auth.ts';
 import type { IngestWriterOptions } from '../domains/sensor/ingest/writer.ts';
 
 export type AppEnv = {
   Variables: {
     requestId: string;
     principal: Principal;
+    /** The app's key store, set for every request so requireRole() needs no argument. */
+    keys: KeyStore;
   };
 };
 

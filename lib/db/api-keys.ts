@@ -1,5 +1,6 @@
-// API key records in ops.api_keys: create (returns the token once), list, revoke.
+// API key records in ops.api_keys: create (returns the token once), find one to check a request, list, revoke.
 import { generateKey, keyRoles, type KeyRole } from '../keys.ts';
+import sql from 'sql-template-tag';
 import type { Queryable } from './pool.ts';
 
 export interface CreateKeyInput {
@@ -38,8 +39,25 @@ export interface KeyRecord {
 }
 
 export async function listApiKeys(db: Queryable): Promise<KeyRecord[]> {
-  const { rows } = await db.query('SELECT id, name, role, device_id, created_at, revoked_at FROM ops.api_keys ORDER BY created_at, id');
-  return rows.map((r) => ({ id: r.id, name: r.name, role: r.role, deviceId: r.device_id, createdAt: r.created_at, revokedAt: r.revoked_at }));
+  const { rows } = await db.query<KeyRecord>(
+    `SELECT id, name, role, device_id AS "deviceId", created_at AS "createdAt", revoked_at AS "revokedAt" FROM ops.api_keys ORDER BY created_at, id`,
+  );
+  return rows;
+}
+
+/** What a request's key is checked against: never the secret itself, only its hash. */
+export interface StoredKey {
+  role: KeyRole;
+  deviceId: string | null;
+  secretHash: Buffer;
+  revoked: boolean;
+}
+
+export async function findApiKey(db: Queryable, id: string): Promise<StoredKey | null> {
+  const { rows } = await db.query<StoredKey>(
+    sql`SELECT role, device_id AS "deviceId", secret_hash AS "secretHash", revoked_at IS NOT NULL AS revoked FROM ops.api_keys WHERE id = ${id}`,
+  );
+  return rows[0] ?? null;
 }
 
 /** Revokes a key by id, or every live key with the given name; returns how many were revoked. */

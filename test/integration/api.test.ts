@@ -65,8 +65,9 @@ describe('health and readiness', () => {
 
   it('is not ready, with the reason, when Temporal does not answer', async () => {
     const dead = Connection.lazy({ address: `127.0.0.1:${await freePort()}`, connectTimeout: '500ms' });
+    // A deadline inside the probe's 2 s, so no retry of the call is still pending when we close.
     const res = await appWith(async () => {
-      await dead.workflowService.getSystemInfo({});
+      await dead.withDeadline(Date.now() + 1500, () => dead.workflowService.getSystemInfo({}));
     }).request('/readyz');
     const body = await json(res);
     expect(res.status).toBe(503);

@@ -1,0 +1,36 @@
+// The OpenAPI pieces every route module shares, declared once: timestamps, JSON content, the keyed
+// routes' security, the standard error and 304 responses, and the handler type a resource's
+// handlers are written against (the w3cj/hono-open-api-starter shape).
+import { OpenAPIHono, z, type RouteConfig, type RouteHandler } from '@hono/zod-openapi';
+import { ErrorSchema } from './errors.ts';
+import type { AppEnv } from './types.ts';
+
+export const Timestamp = z.string().openapi({ format: 'date-time' });
+
+export const iso = (d: Date): string => d.toISOString();
+export const isoOrNull = (d: Date | null): string | null => (d ? d.toISOString() : null);
+
+export const jsonContent = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+
+/** An error response in the API's one envelope. */
+export const errorResponse = (description: string) => jsonContent(ErrorSchema, description);
+
+/** The responses every keyed read route can give besides its own. */
+export const readErrors = {
+  400: errorResponse('bad parameter, named in details'),
+  401: errorResponse('no valid key'),
+  403: errorResponse('the key lacks the role'),
+} as const;
+
+export const notFound = { 404: errorResponse('no such item') } as const;
+
+export const notModified = { 304: { description: 'not modified (If-None-Match matched the ETag)' } } as const;
+
+/** The security requirement of a route that needs an API key (the scheme is registered in docs.ts). */
+export const keyed = [{ apiKey: [] }];
+
+/** A handler for one route, typed by its definition: validated params, query and body, typed responses. */
+export type AppRouteHandler<R extends RouteConfig> = RouteHandler<R, AppEnv>;
+
+/** A router for one resource; mounted under its prefix with app.route(). */
+export const router = () => new OpenAPIHono<AppEnv>();

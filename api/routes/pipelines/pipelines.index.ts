@@ -1,0 +1,9 @@
+// The pipelines router, mounted at /v1/pipelines.
+import { router } from '../../openapi.ts';
+import type { AppDeps } from '../../types.ts';
+import { pipelineHandlers } from './pipelines.handlers.ts';
+import * as routes from './pipelines.routes.ts';
+
+export function pipelinesRouter(deps: AppDeps) {
+  return router().openapi(routes.list, pipelineHandlers(deps).list);
+}

@@ -1,0 +1,111 @@
+// Sensor analytics for frontends: devices, a device's daily activity over a date range, its
+// sessions, and one session's summary with the model's prediction for each window.
+import { createRoute, z } from '@hono/zod-openapi';
+import { requireRole } from '../../../../api/auth.ts';
+import { jsonContent, keyed, notFound, readErrors, Timestamp } from '../../../../api/openapi.ts';
+import { pageQuery, pageSchema } from '../../../../api/pagination.ts';
+
+const Id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'must be an id of letters, digits, ".", "_", ":" or "-"');
+const Day = z.iso.date({ error: 'must be a date (YYYY-MM-DD)' });
+
+const Device = z
+  .object({
+    deviceId: z.string(),
+    firstDay: z.string(),
+    lastDay: z.string(),
+    days: z.number().int(),
+    readings: z.number().int(),
+    sessions: z.number().int(),
+    activeMinutes: z.number(),
+  })
+  .openapi('Device');
+const DailyActivity = z
+  .object({
+    day: z.string(),
+    readings: z.number().int(),
+    windows: z.number().int(),
+    sessions: z.number().int(),
+    activeMinutes: z.number(),
+    minutesByExercise: z.record(z.string(), z.number()),
+    topExercise: z.string().nullable(),
+  })
+  .openapi('DailyActivity');
+const SessionSummary = z
+  .object({
+    sessionId: z.string(),
+    deviceId: z.string(),
+    day: z.string(),
+    startedAt: Timestamp,
+    endedAt: Timestamp,
+    durationS: z.number(),
+    windows: z.number().int(),
+    predictedExercise: z.string(),
+    confidence: z.number(),
+    label: z.string().nullable(),
+    agrees: z.boolean().nullable(),
+    modelVersionId: z.number().int(),
+  })
+  .openapi('SessionSummary');
+const WindowPrediction = z.object({
+  windowIndex: z.number().int(),
+  startTs: Timestamp,
+  endTs: Timestamp,
+  predicted: z.string(),
+  probability: z.number(),
+  probabilities: z.record(z.string(), z.number()),
+});
+const SessionDetail = SessionSummary.extend({ windowPredictions: z.array(WindowPrediction) }).openapi('SessionDetail');
+
+const tags = ['sensor'];
+const readers = requireRole('reader');
+
+export const list = createRoute({
+  method: 'get',
+  path: '/',
+  tags,
+  summary: 'Devices seen in gold, with their totals',
+  security: keyed,
+  middleware: [readers] as const,
+  request: { query: z.object({ ...pageQuery }).strict() },
+  responses: { 200: jsonContent(pageSchema(Device), 'a page of devices'), ...readErrors },
+});
+
+export const activity = createRoute({
+  method: 'get',
+  path: '/{deviceId}/activity',
+  tags,
+  summary: "A device's daily activity over a date range (at most 366 days)",
+  security: keyed,
+  middleware: [readers] as const,
+  request: {
+    params: z.object({ deviceId: Id }),
+    query: z
+      .object({ from: Day, to: Day })
+      .strict()
+      .refine((q) => q.from <= q.to, { message: 'must not be after to', path: ['from'] })
+      .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= 365 * 86_400_000, { message: 'the range must be at most 366 days', path: ['to'] }),
+  },
+  responses: { 200: jsonContent(z.object({ deviceId: z.string(), days: z.array(DailyActivity) }), 'one row per day with data'), ...readErrors },
+});
+
+export const sessions = createRoute({
+  method: 'get',
+  path: '/{deviceId}/sessions',
+  tags,
+  summary: "A device's sessions, newest first",
+  security: keyed,
+  middleware: [readers] as const,
+  request: { params: z.object({ deviceId: Id }), query: z.object({ ...pageQuery }).strict() },
+  responses: { 200: jsonContent(pageSchema(SessionSummary), 'a page of sessions'), ...readErrors },
+});
+
+export const session = createRoute({
+  method: 'get',
+  path: '/{deviceId}/sessions/{sessionId}',
+  tags,
+  summary: "A session's summary with the prediction for each window",
+  security: keyed,
+  middleware: [readers] as const,
+  request: { params: z.object({ deviceId: Id, sessionId: Id }) },
+  responses: { 200: jsonContent(SessionDetail, 'the session'), ...readErrors, ...notFound },
+});
