@@ -1,5 +1,6 @@
-// Two projects: unit tests run with no servers; integration tests share one PostgreSQL and one
-// Temporal dev server started by test/setup/stack.ts (or reuse running ones named in the env).
+// Projects: unit tests run with no servers; integration and chaos tests share one PostgreSQL and one
+// Temporal dev server started by test/setup/stack.ts (or reuse running ones named in the env); the
+// cluster suite brings its own production Temporal server (test/setup/cluster.ts).
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -34,6 +35,19 @@ export default defineConfig({
           testTimeout: 600_000,
           hookTimeout: 300_000,
           // Crashes and restarts: one scenario at a time, so each one's figures are its own.
+          maxWorkers: 1,
+        },
+      },
+      {
+        test: {
+          // npm run test:cluster: Temporal's production server on PostgreSQL with mTLS, real
+          // worker processes (test/setup/cluster.ts). Not part of `npm test`; CI runs both.
+          name: 'cluster',
+          include: ['test/cluster/**/*.test.ts'],
+          globalSetup: ['test/setup/cluster.ts'],
+          sequence: { groupOrder: 3 },
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
           maxWorkers: 1,
         },
       },

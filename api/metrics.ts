@@ -1,8 +1,9 @@
 // /metrics in Prometheus text format: request counts and latency per route, and pool usage.
 import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Pool } from '../lib/db/pool.ts';
+import { registerPoolGauge } from '../lib/db/pool-metrics.ts';
 
 export function createMetrics(pools: Record<string, Pool>) {
   const registry = new Registry();
@@ -20,19 +21,7 @@ export function createMetrics(pools: Record<string, Pool>) {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
   });
-  new Gauge({
-    name: 'refinery_db_pool_connections',
-    help: 'PostgreSQL pool connections by pool and state',
-    labelNames: ['pool', 'state'] as const,
-    registers: [registry],
-    collect() {
-      for (const [name, pool] of Object.entries(pools)) {
-        this.set({ pool: name, state: 'total' }, pool.totalCount);
-        this.set({ pool: name, state: 'idle' }, pool.idleCount);
-        this.set({ pool: name, state: 'waiting' }, pool.waitingCount);
-      }
-    },
-  });
+  registerPoolGauge(registry, pools);
 
   const middleware: MiddlewareHandler = async (c, next) => {
     const end = latency.startTimer();

@@ -5,7 +5,7 @@ import { Client, Connection } from '@temporalio/client';
 import { requireUrl, type Config } from '../lib/config.ts';
 import { createPool } from '../lib/db/pool.ts';
 import type { Logger } from '../lib/log.ts';
-import { requireTemporalAddress } from '../engine/temporal/client.ts';
+import { explainConnectFailure, temporalConnectionOptions } from '../engine/temporal/connection.ts';
 import { ScheduleError, showSchedule } from '../engine/temporal/schedules.ts';
 import { createApp } from './app.ts';
 
@@ -17,7 +17,10 @@ export interface RunningApi {
 export async function startApi(config: Config, log: Logger): Promise<RunningApi> {
   const readPool = createPool(requireUrl(config, 'api'), { applicationName: 'refinery-api', max: 20, statementTimeoutMs: 5000 });
   const ingestPool = createPool(requireUrl(config, 'ingest'), { applicationName: 'refinery-ingest', max: 10 });
-  const temporal = Connection.lazy({ address: requireTemporalAddress(config), connectTimeout: '2s' });
+  // Lazy: the API serves gold without Temporal; /readyz reports it, and a failure to reach it at
+  // start is logged once with the setting to fix (a wrong CA, a missing client certificate...).
+  const temporal = Connection.lazy({ ...temporalConnectionOptions(config), connectTimeout: '2s' });
+  temporal.ensureConnected().catch(async (e: unknown) => log.error((await explainConnectFailure(config, e)).message));
   const temporalClient = new Client({ connection: temporal, namespace: config.temporal.namespace });
   const app = createApp({
     schedules: async (pipeline) => {

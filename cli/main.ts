@@ -18,6 +18,15 @@ import { registerTournamentCommands } from './commands/tournament.ts';
 import { registerWorkerCommand } from './commands/worker.ts';
 import { UserError } from './user-error.ts';
 
+// grpc-js hands an IP address to TLS as the server name, which Node flags (DEP0123) on every TLS
+// connection to 127.0.0.1; the check it warns about is done on the IP SAN anyway. Keep it out of
+// the CLI's output, which should be one line when something fails.
+const emitWarning = process.emitWarning.bind(process) as (...args: unknown[]) => void;
+process.emitWarning = ((...args: unknown[]) => {
+  if (args.includes('DEP0123')) return;
+  emitWarning(...args);
+}) as typeof process.emitWarning;
+
 const program = new Command('refinery').description('Refinery: medallion data pipelines on Temporal and PostgreSQL').showHelpAfterError().exitOverride();
 
 registerDevCommand(program);

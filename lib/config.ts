@@ -1,9 +1,11 @@
 // Refinery's configuration: read from the environment once, validated with zod, passed down.
-// No other module reads process.env; a bad value fails fast with one readable line.
+// No other module reads process.env; a bad value fails fast with one readable line (TLS files are
+// read and parsed here too, so a bad certificate stops the process before it connects anywhere).
 // While `refinery dev` runs, it publishes its URLs in <REFINERY_HOME>/stack.json, so other
-// commands (`refinery run`, `keys`, ...) in another terminal find the embedded stack.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// commands (`refinery run`, `keys`, ...) in another terminal, in any folder of the project, find it.
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 
 export class ConfigError extends Error {
@@ -46,9 +48,20 @@ const schema = z.object({
   TEMPORAL_ADDRESS: hostPort.optional(),
   TEMPORAL_NAMESPACE: identifier.default('default'),
   TEMPORAL_CLI_PATH: z.string().trim().min(1).optional(),
+  TEMPORAL_TLS_CERT: z.string().trim().min(1).optional(),
+  TEMPORAL_TLS_KEY: z.string().trim().min(1).optional(),
+  TEMPORAL_TLS_CA: z.string().trim().min(1).optional(),
+  TEMPORAL_TLS_SERVER_NAME: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9.-]{1,253}$/, 'must be a host name, e.g. my-ns.a1b2c.tmprl.cloud')
+    .optional(),
+  TEMPORAL_API_KEY: z.string().trim().min(1).optional(),
+  WORKER_METRICS_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  WORKER_METRICS_PORT: port.optional(),
   REFINERY_TASK_QUEUE_IO: identifier.default('refinery-io'),
   REFINERY_TASK_QUEUE_COMPUTE: identifier.default('refinery-compute'),
-  REFINERY_HOME: z.string().trim().min(1).default('.refinery'),
+  REFINERY_HOME: z.string().trim().min(1).optional(),
   REFINERY_LANDING_DIR: z.string().trim().min(1).optional(),
   API_HOST: z.string().trim().min(1).default('127.0.0.1'),
   API_PORT: port.default(8080),
@@ -80,7 +93,17 @@ export interface Config {
   workerDatabaseUrl?: string;
   ingestDatabaseUrl?: string;
   apiDatabaseUrl?: string;
-  temporal: { address?: string; namespace: string; cliPath?: string };
+  temporal: {
+    address?: string;
+    namespace: string;
+    cliPath?: string;
+    /** TLS towards the frontend (mTLS with a client pair); undefined means plaintext, unless apiKey is set. */
+    tls?: TemporalTls;
+    /** Temporal Cloud API key (sent as a bearer token, always over TLS). */
+    apiKey?: string;
+  };
+  /** The worker's Prometheus metrics and health endpoint; no port means not served. */
+  workerMetrics: { host: string; port?: number };
   taskQueues: { io: string; compute: string };
   home: string;
   /** Where landing files (tournament CSVs) are dropped, one folder per partition; default <home>/landing. */
@@ -90,11 +113,33 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
 }
 
+/** The shape of the Temporal SDK's TLS options, filled from the TEMPORAL_TLS_* files. */
+export interface TemporalTls {
+  serverRootCACertificate?: Buffer;
+  clientCertPair?: { crt: Buffer; key: Buffer };
+  serverNameOverride?: string;
+}
+
 /** What `refinery dev` publishes while it runs (the file is gitignored and readable only by its owner). */
 export interface RunningStack {
   pid: number;
   env: Record<string, string>;
   urls: Record<string, string>;
+}
+
+/**
+ * Where the embedded stack lives when REFINERY_HOME is unset: the `.refinery` folder of the nearest
+ * enclosing folder that has one, else of the nearest one with a package.json (the project root),
+ * so commands run in any subfolder of the project find the stack `refinery dev` started.
+ */
+export function defaultHome(cwd: string): string {
+  let project: string | undefined;
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, '.refinery'))) return join(dir, '.refinery');
+    if (!project && existsSync(join(dir, 'package.json'))) project = dir;
+    if (dirname(dir) === dir) break;
+  }
+  return join(project ?? resolve(cwd), '.refinery');
 }
 
 export function stackFile(home: string): string {
@@ -116,36 +161,82 @@ export function readRunningStack(home: string): RunningStack | undefined {
  * Parses the environment; throws ConfigError naming the first bad variable and why.
  * Unless useRunningStack is false, unset variables are filled from a running `refinery dev`.
  */
-export function loadConfig(env: Record<string, string | undefined> = process.env, options: { useRunningStack?: boolean } = {}): Config {
+export function loadConfig(env: Record<string, string | undefined> = process.env, options: { useRunningStack?: boolean; cwd?: string } = {}): Config {
   // An empty variable means "unset", as in most shells' `FOO= cmd`.
   let cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')) as Record<string, string>;
+  const home = cleaned.REFINERY_HOME ?? defaultHome(options.cwd ?? process.cwd());
   if (options.useRunningStack !== false) {
-    const stack = readRunningStack(cleaned.REFINERY_HOME ?? '.refinery');
+    const stack = readRunningStack(home);
     if (stack) cleaned = { ...stack.env, ...cleaned };
   }
   const parsed = schema.safeParse(cleaned);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0] ?? 'config');
-    const shown = name.endsWith('DATABASE_URL') ? '' : ` (got ${JSON.stringify(cleaned[name])})`;
+    const shown = name.endsWith('DATABASE_URL') || name.endsWith('API_KEY') ? '' : ` (got ${JSON.stringify(cleaned[name])})`;
     throw new ConfigError(`${name}: ${issue.message}${shown}`);
   }
   const e = parsed.data;
   if (e.REFINERY_TASK_QUEUE_IO === e.REFINERY_TASK_QUEUE_COMPUTE) {
     throw new ConfigError('REFINERY_TASK_QUEUE_COMPUTE: must differ from REFINERY_TASK_QUEUE_IO');
   }
+  const refineryHome = e.REFINERY_HOME ?? home;
   return {
     databaseUrl: e.DATABASE_URL,
     workerDatabaseUrl: e.WORKER_DATABASE_URL,
     ingestDatabaseUrl: e.INGEST_DATABASE_URL,
     apiDatabaseUrl: e.API_DATABASE_URL,
-    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, cliPath: e.TEMPORAL_CLI_PATH },
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      cliPath: e.TEMPORAL_CLI_PATH,
+      tls: temporalTls(e),
+      apiKey: e.TEMPORAL_API_KEY,
+    },
+    workerMetrics: { host: e.WORKER_METRICS_HOST, port: e.WORKER_METRICS_PORT },
     taskQueues: { io: e.REFINERY_TASK_QUEUE_IO, compute: e.REFINERY_TASK_QUEUE_COMPUTE },
-    home: e.REFINERY_HOME,
-    landingDir: e.REFINERY_LANDING_DIR ?? join(e.REFINERY_HOME, 'landing'),
+    home: refineryHome,
+    landingDir: e.REFINERY_LANDING_DIR ?? join(refineryHome, 'landing'),
     api: { host: e.API_HOST, port: e.API_PORT, corsOrigins: e.API_CORS_ORIGINS, requestTimeoutMs: e.API_REQUEST_TIMEOUT_MS },
     logLevel: e.LOG_LEVEL,
   };
+}
+
+function readPem(variable: string, path: string, kind: 'certificate' | 'key'): Buffer {
+  let pem: Buffer;
+  try {
+    pem = readFileSync(path);
+  } catch (e) {
+    throw new ConfigError(`${variable}: cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  try {
+    if (kind === 'certificate') new X509Certificate(pem);
+    else createPrivateKey(pem);
+  } catch {
+    throw new ConfigError(`${variable}: ${path} is not a PEM ${kind === 'certificate' ? 'certificate' : 'private key'}`);
+  }
+  return pem;
+}
+
+/** TLS options from TEMPORAL_TLS_*: files read and parsed now, the pair checked to belong together. */
+function temporalTls(e: Env): TemporalTls | undefined {
+  if (!e.TEMPORAL_TLS_CERT && !e.TEMPORAL_TLS_KEY && !e.TEMPORAL_TLS_CA && !e.TEMPORAL_TLS_SERVER_NAME) return undefined;
+  if (Boolean(e.TEMPORAL_TLS_CERT) !== Boolean(e.TEMPORAL_TLS_KEY)) {
+    const [missing, given] = e.TEMPORAL_TLS_CERT ? ['TEMPORAL_TLS_KEY', 'TEMPORAL_TLS_CERT'] : ['TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_KEY'];
+    throw new ConfigError(`${missing}: required with ${given} (a client certificate and its private key go together)`);
+  }
+  const tls: TemporalTls = {};
+  if (e.TEMPORAL_TLS_CA) tls.serverRootCACertificate = readPem('TEMPORAL_TLS_CA', e.TEMPORAL_TLS_CA, 'certificate');
+  if (e.TEMPORAL_TLS_CERT && e.TEMPORAL_TLS_KEY) {
+    const crt = readPem('TEMPORAL_TLS_CERT', e.TEMPORAL_TLS_CERT, 'certificate');
+    const key = readPem('TEMPORAL_TLS_KEY', e.TEMPORAL_TLS_KEY, 'key');
+    if (!new X509Certificate(crt).checkPrivateKey(createPrivateKey(key))) {
+      throw new ConfigError(`TEMPORAL_TLS_KEY: ${e.TEMPORAL_TLS_KEY} is not the private key of the certificate in ${e.TEMPORAL_TLS_CERT}`);
+    }
+    tls.clientCertPair = { crt, key };
+  }
+  if (e.TEMPORAL_TLS_SERVER_NAME) tls.serverNameOverride = e.TEMPORAL_TLS_SERVER_NAME;
+  return tls;
 }
 
 /** Returns the URL a role connects with, or fails with a line saying which variable to set. */

@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import type { Definitions } from '../definitions.ts';
 import type { Pool } from '../../lib/db/pool.ts';
+import type { StepMetrics } from './step-metrics.ts';
 
 export interface ActivityDeps {
   pools: { worker: Pool };
@@ -12,4 +13,6 @@ export interface ActivityDeps {
   landingDir: string;
   /** The deployment's pipelines and step activities (domains/index.ts). */
   definitions: Definitions;
+  /** Where step attempts are counted (the worker's metrics port); absent in tests that do not look. */
+  metrics?: StepMetrics;
 }

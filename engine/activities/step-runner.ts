@@ -48,6 +48,10 @@ export function runStep(name: string, fn: StepFn, deps: ActivityDeps) {
       }
     };
     await bestEffort('attempt start', () => recordAttemptStart(deps.pools.worker, key, attempt));
+    const labels = { pipeline: input.pipeline, step: input.stepId, queue: info.taskQueue };
+    const startedAt = performance.now();
+    const seconds = () => (performance.now() - startedAt) / 1000;
+    deps.metrics?.started(labels);
     const stopBeating = keepAlive(ctx);
     try {
       const result = await fn(input);
@@ -64,9 +68,11 @@ export function runStep(name: string, fn: StepFn, deps: ActivityDeps) {
       await bestEffort('attempt success', () =>
         recordAttemptSuccess(deps.pools.worker, key, { attempt, partition: input.partition, result, reads: input.reads, writes: input.writes }),
       );
+      deps.metrics?.finished(labels, 'succeeded', seconds(), result.rowsWritten ?? 0);
       return report;
     } catch (e) {
       const cancelled = Context.current().cancellationSignal.aborted;
+      deps.metrics?.finished(labels, cancelled ? 'cancelled' : 'failed', seconds(), 0);
       await bestEffort('attempt failure', () =>
         recordAttemptFailure(deps.pools.worker, key, { status: cancelled ? 'cancelled' : 'failed', error: (e as Error).message, attempt }),
       );

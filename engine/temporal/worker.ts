@@ -2,33 +2,28 @@
 // activities; the compute worker runs only CPU-heavy activities, so each can scale on its own.
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities } from '../activities/index.ts';
+import type { StepMetrics } from '../activities/step-metrics.ts';
 import type { Config } from '../../lib/config.ts';
 import type { Definitions } from '../definitions.ts';
 import type { Pool } from '../../lib/db/pool.ts';
 import type { Logger } from '../../lib/log.ts';
-import { requireTemporalAddress, TemporalUnreachable } from './client.ts';
+import { explainConnectFailure, temporalConnectionOptions } from './connection.ts';
+
+export { installRuntime } from './runtime.ts';
 
 export type QueueKind = 'io' | 'compute';
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
-let runtimeInstalled = false;
-
-/** Temporal's own logs at warn and above, so the worker's output stays readable. */
-export function installRuntime(level: Config['logLevel']): void {
-  if (runtimeInstalled) return;
-  runtimeInstalled = true;
-  const map = { fatal: 'ERROR', error: 'ERROR', warn: 'WARN', info: 'WARN', debug: 'DEBUG', trace: 'TRACE', silent: 'ERROR' } as const;
-  Runtime.install({ logger: new DefaultLogger(map[level]) });
-}
+/** How long a stopping worker lets running activities finish; Compose's stop_grace_period must exceed it. */
+export const WORKER_SHUTDOWN_GRACE_SECONDS = 10;
 
 export async function connectWorkerConnection(config: Config): Promise<NativeConnection> {
-  const address = requireTemporalAddress(config);
   try {
-    return await NativeConnection.connect({ address });
+    return await NativeConnection.connect(temporalConnectionOptions(config));
   } catch (e) {
-    throw new TemporalUnreachable(`TEMPORAL_ADDRESS: cannot connect to ${address} (${(e as Error).message.split('\n')[0]})`);
+    throw await explainConnectFailure(config, e);
   }
 }
 
@@ -44,6 +39,8 @@ export interface WorkerOptions {
   workflowBundle?: WorkflowBundleOption;
   /** Task queue names override (tests use one pair per file). */
   taskQueues?: { io: string; compute: string };
+  /** Step attempt counters for the worker's metrics endpoint. */
+  metrics?: StepMetrics;
 }
 
 export async function createWorker(options: WorkerOptions): Promise<Worker> {
@@ -54,12 +51,13 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     taskQueues: queues,
     landingDir: options.config.landingDir,
     definitions: options.definitions,
+    metrics: options.metrics,
   });
   const common = {
     connection: options.connection,
     namespace: options.config.temporal.namespace,
     activities,
-    shutdownGraceTime: '10 seconds',
+    shutdownGraceTime: `${WORKER_SHUTDOWN_GRACE_SECONDS} seconds`,
   } as const;
   if (options.queue === 'io') {
     return Worker.create({
