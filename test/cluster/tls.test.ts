@@ -17,10 +17,12 @@ async function runToEnd(args: string[], env: NodeJS.ProcessEnv) {
 }
 
 describe('connecting to a cluster that requires mTLS', () => {
-  it('works with the right CA and client certificate', async () => {
-    const setup = await runToEnd(['temporal', 'setup'], clusterEnv());
-    expect(setup.code).toBe(0);
-    expect(setup.lines.join('\n')).toMatch(/registered: |already registered/);
+  it('works with the right CA and client certificate, by IP or by the name in the certificate', async () => {
+    for (const env of [{}, { TEMPORAL_TLS_SERVER_NAME: 'localhost' }]) {
+      const setup = await runToEnd(['temporal', 'setup'], clusterEnv(env));
+      expect(setup.code).toBe(0);
+      expect(setup.lines.join('\n')).toMatch(/registered: |already registered/);
+    }
   });
 
   const refusals: [string, Record<string, string>, RegExp][] = [
@@ -34,6 +36,11 @@ describe('connecting to a cluster that requires mTLS', () => {
       'a client certificate from another CA',
       { TEMPORAL_TLS_CERT: certs.otherClientCert, TEMPORAL_TLS_KEY: certs.otherClientKey },
       /^refinery: TEMPORAL_TLS_CERT: 127\.0\.0\.1:\d+ refused this client certificate/,
+    ],
+    [
+      'a server name the certificate does not carry',
+      { TEMPORAL_TLS_SERVER_NAME: 'temporal.example.org' },
+      /^refinery: TEMPORAL_TLS_SERVER_NAME: the certificate of 127\.0\.0\.1:\d+ is not for this name/,
     ],
     ['no TLS at all', { TEMPORAL_TLS_CA: '', TEMPORAL_TLS_CERT: '', TEMPORAL_TLS_KEY: '' }, /^refinery: TEMPORAL_ADDRESS: 127\.0\.0\.1:\d+ requires TLS/],
   ];
