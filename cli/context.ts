@@ -1,6 +1,6 @@
 // What most commands need: the config, a Temporal client, an owner pool, and option parsing.
 import type { Client } from '@temporalio/client';
-import { loadConfig, requireUrl, type Config } from '../lib/config.ts';
+import { ConfigError, loadConfig, requireUrl, type Config } from '../lib/config.ts';
 import { checkConnection, createPool, type Pool } from '../lib/db/pool.ts';
 import { getPipeline, UnknownPipelineError } from '../domains/index.ts';
 import { PartitionError } from '../engine/pipeline/partitions.ts';
@@ -18,16 +18,31 @@ export async function withClient<T>(fn: (client: Client, config: Config) => Prom
   }
 }
 
-export async function withOwnerPool<T>(fn: (pool: Pool, config: Config) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const url = requireUrl(config, 'owner');
-  await checkConnection(url, 'DATABASE_URL');
+async function withPool<T>(config: Config, url: string, variable: string, fn: (pool: Pool, config: Config) => Promise<T>): Promise<T> {
+  await checkConnection(url, variable);
   const pool = createPool(url, { applicationName: 'refinery-cli', max: 2 });
   try {
     return await fn(pool, config);
   } finally {
     await pool.end();
   }
+}
+
+export async function withOwnerPool<T>(fn: (pool: Pool, config: Config) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  return withPool(config, requireUrl(config, 'owner'), 'DATABASE_URL', fn);
+}
+
+/**
+ * For commands that only read (run history, key listings, what a backfill would redo): the API
+ * role's read-only login when API_DATABASE_URL is set, so an operator needs no owner credentials;
+ * otherwise the owner's.
+ */
+export async function withReaderPool<T>(fn: (pool: Pool, config: Config) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  if (config.apiDatabaseUrl) return withPool(config, config.apiDatabaseUrl, 'API_DATABASE_URL', fn);
+  if (config.databaseUrl) return withPool(config, config.databaseUrl, 'DATABASE_URL', fn);
+  throw new ConfigError('API_DATABASE_URL: required for this command (or DATABASE_URL; run `refinery dev` for an embedded stack)');
 }
 
 /** The pipeline by name, or a UserError listing the known ones. */
@@ -100,3 +115,8 @@ export function startPolling(fn: () => Promise<void>, everyMs: number): { stop()
 
 /** A poll that gives up after a few seconds rather than retrying past the end of a command. */
 export const POLL_DEADLINE_MS = 5_000;
+
+/** An "Examples:" block for a command's --help, one command line (and optional comment) per entry. */
+export function examples(...lines: string[]): string {
+  return `\nExamples:\n${lines.map((l) => `  ${l}`).join('\n')}`;
+}

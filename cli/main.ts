@@ -1,4 +1,5 @@
 // The operator CLI: `refinery <command>`. Errors a user can fix print one line and exit 1.
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../lib/config.ts';
 import { DatabaseUnreachable } from '../lib/db/pool.ts';
@@ -16,6 +17,7 @@ import { registerSimulateCommand } from './commands/simulate.ts';
 import { registerTemporalCommands } from './commands/temporal.ts';
 import { registerTournamentCommands } from './commands/tournament.ts';
 import { registerWorkerCommand } from './commands/worker.ts';
+import { examples } from './context.ts';
 import { UserError } from './user-error.ts';
 
 // grpc-js hands an IP address to TLS as the server name, which Node flags (DEP0123) on every TLS
@@ -27,7 +29,22 @@ process.emitWarning = ((...args: unknown[]) => {
   emitWarning(...args);
 }) as typeof process.emitWarning;
 
-const program = new Command('refinery').description('Refinery: medallion data pipelines on Temporal and PostgreSQL').showHelpAfterError().exitOverride();
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+const program = new Command('refinery')
+  .description('Refinery: medallion data pipelines on Temporal and PostgreSQL')
+  .version(version, '-v, --version', 'print the version')
+  .showHelpAfterError()
+  .exitOverride()
+  .addHelpText(
+    'after',
+    examples(
+      'refinery dev                                   # the whole stack on this machine (npm start)',
+      'refinery run demo --partition 2026-11-23',
+      'refinery backfill demo --from 2026-01-01 --to 2026-03-31 --concurrency 8',
+      'refinery runs list --status failed --since 1d',
+      'refinery worker --queue compute                # one more worker; run as many as you like',
+    ) + '\n\nSettings come from the environment (README "Configuration"); `refinery <command> --help` for more.',
+  );
 
 registerDevCommand(program);
 registerRunCommand(program);

@@ -56,7 +56,7 @@ const schema = z.object({
     .trim()
     .regex(/^[A-Za-z0-9.-]{1,253}$/, 'must be a host name, e.g. my-ns.a1b2c.tmprl.cloud')
     .optional(),
-  TEMPORAL_API_KEY: z.string().trim().min(1).optional(),
+  TEMPORAL_API_KEY: z.string().trim().min(1, 'must not be blank').optional(),
   WORKER_METRICS_HOST: z.string().trim().min(1).default('127.0.0.1'),
   WORKER_METRICS_PORT: port.optional(),
   REFINERY_TASK_QUEUE_IO: identifier.default('refinery-io'),

@@ -13,6 +13,7 @@ import { spawnChild, stopChild, type Child } from '../stack/children.ts';
 import { freePort, waitForPort } from '../stack/ports.ts';
 import { runStartupPipelines } from '../startup.ts';
 import { UserError } from '../user-error.ts';
+import { examples } from '../context.ts';
 
 const binPath = fileURLToPath(new URL('../../bin/refinery', import.meta.url));
 const DEV_KEY_NAME = 'dev-session';
@@ -125,6 +126,7 @@ export function registerDevCommand(program: Command): void {
   program
     .command('dev')
     .description('run the whole stack locally: PostgreSQL, Temporal, workers, API (npm start)')
+    .addHelpText('after', examples('refinery dev                 # what npm start runs', 'refinery dev --no-pipelines   # skip the sample runs', 'cd domains && refinery runs list   # other commands find the running stack from any folder of the project'))
     .option('--no-pipelines', 'do not run the sample pipelines at start')
     .action(async (opts: { pipelines: boolean }) => {
       await runDev(loadConfig(process.env, { useRunningStack: false }), opts);

@@ -2,11 +2,11 @@
 import type { Command } from 'commander';
 import { createApiKey, KeyInputError, listApiKeys, revokeApiKeys } from '../../lib/db/api-keys.ts';
 import type { KeyRole } from '../../lib/keys.ts';
-import { withOwnerPool } from '../context.ts';
+import { withOwnerPool, withReaderPool, examples } from '../context.ts';
 import { UserError } from '../user-error.ts';
 
 export function registerKeysCommands(program: Command): void {
-  const keys = program.command('keys').description('manage API keys');
+  const keys = program.command('keys').description('manage API keys').addHelpText('after', examples('refinery keys create --role reader --name dashboard', 'refinery keys create --role device --name wrist-07 --device wrist-07', 'refinery keys list                # read-only: API_DATABASE_URL is enough', 'refinery keys revoke k_1a2b3c4d5e6f'));
   keys
     .command('create')
     .description('create a key and print it once (only its hash is stored)')
@@ -28,7 +28,7 @@ export function registerKeysCommands(program: Command): void {
     .description('list keys (never their secrets)')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
-      const rows = await withOwnerPool((pool) => listApiKeys(pool));
+      const rows = await withReaderPool((pool) => listApiKeys(pool));
       if (opts.json) return console.log(JSON.stringify(rows, null, 2));
       if (!rows.length) return console.log('no keys yet: refinery keys create --role reader --name me');
       console.table(

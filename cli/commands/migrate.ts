@@ -4,6 +4,7 @@ import { loadConfig, requireUrl } from '../../lib/config.ts';
 import { migrate } from '../../lib/db/migrate.ts';
 import { checkConnection } from '../../lib/db/pool.ts';
 import { UserError } from '../user-error.ts';
+import { examples } from '../context.ts';
 
 function count(value: string): number {
   const n = Number(value);
@@ -12,7 +13,7 @@ function count(value: string): number {
 }
 
 export function registerMigrateCommands(program: Command): void {
-  const cmd = program.command('migrate').description('apply (up) or revert (down) database migrations');
+  const cmd = program.command('migrate').description('apply (up) or revert (down) database migrations').addHelpText('after', examples('DATABASE_URL=postgres://owner:…@db/refinery refinery migrate up', 'refinery migrate down --count 1'));
   for (const direction of ['up', 'down'] as const) {
     cmd
       .command(direction)

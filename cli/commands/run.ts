@@ -5,7 +5,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import type { RunSummary } from '../../engine/pipeline/types.ts';
 import { startPipelineRun } from '../../engine/temporal/runs.ts';
 import { runStateQuery } from '../../engine/workflows/index.ts';
-import { asUserError, collectParam, formatMs, pipelineNamed, POLL_DEADLINE_MS, printJson, startPolling, withClient } from '../context.ts';
+import { asUserError, collectParam, formatMs, pipelineNamed, POLL_DEADLINE_MS, printJson, startPolling, withClient, examples } from '../context.ts';
 
 const marks: Record<string, string> = { succeeded: '✓', failed: '✗', skipped: '–', cancelled: '⊘', running: '…', pending: ' ' };
 
@@ -13,6 +13,7 @@ export function registerRunCommand(program: Command): void {
   program
     .command('run <pipeline>')
     .description('run one partition of a pipeline and follow its steps (attaches if it is already running)')
+    .addHelpText('after', examples('refinery run demo --partition 2026-11-23', 'refinery run tournament --partition ncaa-tournament-2026 --param simulations=100000', 'refinery run sensor --partition 2026-11-23 --no-wait'))
     .requiredOption('--partition <key>', 'the partition: a date (YYYY-MM-DD) or a key')
     .option('--param <key=value>', 'a run parameter (repeatable)', collectParam, {})
     .option('--no-wait', 'start and return without following the run')

@@ -1,7 +1,7 @@
 // `refinery runs list|show`: run history from ops (no need to ask Temporal).
 import type { Command } from 'commander';
 import { getRun, listRuns } from '../../engine/history/run-queries.ts';
-import { formatMs, positiveInt, printJson, withOwnerPool } from '../context.ts';
+import { formatMs, positiveInt, printJson, withReaderPool, examples } from '../context.ts';
 import { UserError } from '../user-error.ts';
 
 const statuses = ['running', 'succeeded', 'failed', 'cancelled'];
@@ -15,7 +15,7 @@ function since(value: string): Date {
 }
 
 export function registerRunsCommands(program: Command): void {
-  const cmd = program.command('runs').description('run history');
+  const cmd = program.command('runs').description('run history').addHelpText('after', examples('refinery runs list --pipeline demo --status failed --since 7d', 'refinery runs show demo/2026-11-23', 'API_DATABASE_URL=postgres://refinery_api_login:…@db/refinery refinery runs list   # read-only login'));
   cmd
     .command('list')
     .description('recent pipeline runs, newest first')
@@ -27,7 +27,7 @@ export function registerRunsCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (opts: { pipeline?: string; status?: string; since?: Date; backfill?: string; limit: number; json?: boolean }) => {
       if (opts.status && !statuses.includes(opts.status)) throw new UserError(`--status: must be one of ${statuses.join(', ')}`);
-      const runs = await withOwnerPool((pool) =>
+      const runs = await withReaderPool((pool) =>
         listRuns(pool, { pipeline: opts.pipeline, status: opts.status, since: opts.since, backfillId: opts.backfill, limit: opts.limit }),
       );
       if (opts.json) return printJson(runs);
@@ -43,7 +43,7 @@ export function registerRunsCommands(program: Command): void {
     .description('one run (by id or workflow id, e.g. demo/2026-11-23) with steps, timings, rows and lineage')
     .option('--json', 'print JSON')
     .action(async (id: string, opts: { json?: boolean }) => {
-      const run = await withOwnerPool((pool) => getRun(pool, id));
+      const run = await withReaderPool((pool) => getRun(pool, id));
       if (!run) throw new UserError(`no run ${id}`);
       if (opts.json) return printJson(run);
       console.log(`run ${run.id}: ${run.pipeline} ${run.partition} — ${run.status} (${run.trigger}), ${formatMs(run.durationMs)}`);

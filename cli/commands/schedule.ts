@@ -14,7 +14,7 @@ import {
   triggerSchedule,
   type OverlapPolicy,
 } from '../../engine/temporal/schedules.ts';
-import { collectParam, pipelineNamed, printJson, withClient } from '../context.ts';
+import { collectParam, pipelineNamed, printJson, withClient, examples } from '../context.ts';
 import { UserError } from '../user-error.ts';
 
 function userErrors<T>(p: Promise<T>): Promise<T> {
@@ -26,7 +26,7 @@ function userErrors<T>(p: Promise<T>): Promise<T> {
 }
 
 export function registerScheduleCommands(program: Command): void {
-  const cmd = program.command('schedule').description('pipeline schedules (Temporal Schedules)');
+  const cmd = program.command('schedule').description('pipeline schedules (Temporal Schedules)').addHelpText('after', examples('refinery schedule create demo --cron "0 1 * * *" --timezone Europe/Paris', 'refinery schedule pause demo --note "db maintenance"', 'refinery schedule trigger demo'));
   cmd
     .command('create <pipeline>')
     .description('schedule a daily pipeline; each run processes the interval that just closed')

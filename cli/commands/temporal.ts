@@ -5,6 +5,7 @@ import proto from '@temporalio/proto';
 import { loadConfig } from '../../lib/config.ts';
 import { connectClient } from '../../engine/temporal/client.ts';
 import { searchAttributeKeys } from '../../engine/temporal/search-attributes.ts';
+import { examples } from '../context.ts';
 
 export function registerTemporalCommands(program: Command): void {
   program
@@ -12,6 +13,7 @@ export function registerTemporalCommands(program: Command): void {
     .description('Temporal cluster setup')
     .command('setup')
     .description('register the search attributes Refinery workflows carry (idempotent)')
+    .addHelpText('after', examples('TEMPORAL_ADDRESS=temporal.internal:7233 TEMPORAL_TLS_CA=ca.pem TEMPORAL_TLS_CERT=client.pem TEMPORAL_TLS_KEY=client.key refinery temporal setup', 'TEMPORAL_ADDRESS=my-ns.a1b2c.tmprl.cloud:7233 TEMPORAL_NAMESPACE=my-ns.a1b2c TEMPORAL_API_KEY=… refinery temporal setup'))
     .action(async () => {
       const config = loadConfig();
       const client = await connectClient(config);

@@ -12,6 +12,7 @@ import { createStepMetrics } from '../../engine/activities/step-metrics.ts';
 import { connectWorkerConnection, createWorker, installRuntime, type QueueKind } from '../../engine/temporal/worker.ts';
 import { startWorkerMonitor, type WorkerMonitor } from '../../engine/temporal/worker-monitor.ts';
 import { freePort } from '../stack/ports.ts';
+import { examples } from '../context.ts';
 import { UserError } from '../user-error.ts';
 
 export function registerWorkerCommand(program: Command): void {
@@ -21,13 +22,11 @@ export function registerWorkerCommand(program: Command): void {
     .option('--queue <kind>', 'io | compute | all', 'all')
     .addHelpText(
       'after',
-      `
-Examples:
-  refinery worker --queue io                            # workflows and I/O-bound steps
-  WORKER_METRICS_PORT=9464 refinery worker --queue compute
-  curl -s localhost:9464/metrics | grep refinery_steps  # step counters; /healthz for a probe
-
-Run as many of each as you like, on as many machines: Temporal spreads the tasks.`,
+      examples(
+        'refinery worker --queue io                             # workflows and I/O-bound steps',
+        'WORKER_METRICS_PORT=9464 refinery worker --queue compute',
+        'curl -s localhost:9464/metrics | grep refinery_steps   # step counters; /healthz for a probe',
+      ),
     )
     .action(async (opts: { queue: string }) => {
       if (!['io', 'compute', 'all'].includes(opts.queue)) throw new UserError(`--queue: must be io, compute or all (got "${opts.queue}")`);

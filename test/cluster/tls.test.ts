@@ -18,7 +18,7 @@ async function runToEnd(args: string[], env: NodeJS.ProcessEnv) {
 
 describe('connecting to a cluster that requires mTLS', () => {
   it('works with the right CA and client certificate, by IP or by the name in the certificate', async () => {
-    for (const env of [{}, { TEMPORAL_TLS_SERVER_NAME: 'localhost' }]) {
+    for (const env of [{}, { TEMPORAL_TLS_SERVER_NAME: 'localhost' }] as Record<string, string>[]) {
       const setup = await runToEnd(['temporal', 'setup'], clusterEnv(env));
       expect(setup.code).toBe(0);
       expect(setup.lines.join('\n')).toMatch(/registered: |already registered/);

@@ -114,6 +114,36 @@ describe('refinery CLI', () => {
     );
   });
 
+  it('answers read-only commands with the API role\'s read-only login alone', async () => {
+    const env = { API_DATABASE_URL: stack.urls.api, TEMPORAL_ADDRESS: stack.config.temporal.address! };
+    const list = await refinery(['runs', 'list', '--pipeline', 'demo', '--json'], env);
+    expect(list.code, list.stderr).toBe(0);
+    expect(JSON.parse(list.stdout).map((r: { partition: string }) => r.partition)).toContain('2026-06-01');
+    const show = await refinery(['runs', 'show', 'demo/2026-06-01', '--json'], env);
+    expect(show.code, show.stderr).toBe(0);
+    expect(JSON.parse(show.stdout)).toMatchObject({ pipeline: 'demo', status: 'succeeded' });
+    const keys = await refinery(['keys', 'list', '--json'], env);
+    expect(keys.code, keys.stderr).toBe(0);
+    expect(Array.isArray(JSON.parse(keys.stdout))).toBe(true);
+    const dry = await refinery(['backfill', 'demo', '--from', '2026-06-01', '--to', '2026-06-06', '--only-failed', '--dry-run', '--json'], env);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(JSON.parse(dry.stdout)).toEqual({ pipeline: 'demo', partitions: ['2026-06-05', '2026-06-06'] });
+    // Writing still needs the owner: the read-only login cannot create a key.
+    const create = await refinery(['keys', 'create', '--role', 'reader', '--name', 'x'], env);
+    expect(create.code).toBe(1);
+    expect(create.stderr.trim()).toMatch(/^refinery: DATABASE_URL: required/);
+  });
+
+  it('prints its version and examples in its help', async () => {
+    const version = await refinery(['--version']);
+    expect(version.code).toBe(0);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    for (const command of [[], ['run'], ['backfill'], ['runs'], ['keys'], ['worker'], ['temporal', 'setup']]) {
+      const help = await refinery([...command, '--help']);
+      expect(help.stdout, command.join(' ')).toMatch(/\nExamples:\n {2}(\S+=\S+ )*refinery /);
+    }
+  });
+
   it('reports migrations already applied as nothing to do', async () => {
     const result = await refinery(['migrate', 'up'], { DATABASE_URL: stack.urls.owner });
     expect(result.stdout.trim()).toBe('nothing to do: the database is up to date');
