@@ -7,7 +7,18 @@ import { partitionsToRedo } from '../../engine/history/run-queries.ts';
 import { expandPartitions, type PartitionRange } from '../../engine/pipeline/partitions.ts';
 import { startBackfill } from '../../engine/temporal/runs.ts';
 import { backfillProgressQuery, type BackfillProgress } from '../../engine/workflows/backfill.ts';
-import { asUserError, collectParam, pipelineNamed, POLL_DEADLINE_MS, positiveInt, printJson, startPolling, withClient, withReaderPool, examples } from '../context.ts';
+import {
+  asUserError,
+  collectParam,
+  pipelineNamed,
+  POLL_DEADLINE_MS,
+  positiveInt,
+  printJson,
+  startPolling,
+  withClient,
+  withReaderPool,
+  examples,
+} from '../context.ts';
 import { UserError } from '../user-error.ts';
 
 interface BackfillOptions {
@@ -88,7 +99,15 @@ export function registerBackfillCommands(program: Command): void {
   const cmd = program
     .command('backfill')
     .description('run a pipeline over a range of partitions with bounded concurrency')
-    .addHelpText('after', examples('refinery backfill demo --from 2026-01-01 --to 2026-03-31 --concurrency 8', 'refinery backfill demo --from 2026-01-01 --to 2026-03-31 --only-failed --dry-run   # read-only: API_DATABASE_URL is enough', 'refinery backfill tournament --keys ncaa-tournament-2025,ncaa-tournament-2026', 'refinery backfill status backfill/demo/2026-01-01..2026-03-31/1a2b3c --watch'))
+    .addHelpText(
+      'after',
+      examples(
+        'refinery backfill demo --from 2026-01-01 --to 2026-03-31 --concurrency 8',
+        'refinery backfill demo --from 2026-01-01 --to 2026-03-31 --only-failed --dry-run   # read-only: API_DATABASE_URL is enough',
+        'refinery backfill tournament --keys ncaa-tournament-2025,ncaa-tournament-2026',
+        'refinery backfill status backfill/demo/2026-01-01..2026-03-31/1a2b3c --watch',
+      ),
+    )
     .argument('[pipeline]', 'the pipeline to backfill')
     .option('--from <date>', 'first partition (daily pipelines)')
     .option('--to <date>', 'last partition, inclusive')

@@ -77,12 +77,16 @@ export async function runDev(config: Config, options: { pipelines: boolean }): P
       JSON.stringify({ pid: process.pid, env: { ...infra.env, API_PORT: String(apiPort) }, urls: { api: apiUrl, ...infra.urls } }, null, 2),
       { mode: 0o600 },
     );
-    for (const [name, args] of [
-      ['io', ['worker', '--queue', 'io']],
-      ['compute', ['worker', '--queue', 'compute']],
-      ['api', ['api']],
+    // Each worker serves its metrics and health check on a port of its own.
+    const metricsPorts = { io: await freePort(config.workerMetrics.port ?? 9464), compute: 0 };
+    metricsPorts.compute = await freePort(metricsPorts.io + 1);
+    const metricsUrl = (kind: 'io' | 'compute') => `http://${config.workerMetrics.host}:${metricsPorts[kind]}/metrics`;
+    for (const [name, args, extra] of [
+      ['io', ['worker', '--queue', 'io'], { WORKER_METRICS_PORT: String(metricsPorts.io) }],
+      ['compute', ['worker', '--queue', 'compute'], { WORKER_METRICS_PORT: String(metricsPorts.compute) }],
+      ['api', ['api'], {}],
     ] as const) {
-      const child = spawnChild(name, process.execPath, [binPath, ...args], { env, onLine: (l) => console.log(render(name, l)) });
+      const child = spawnChild(name, process.execPath, [binPath, ...args], { env: { ...env, ...extra }, onLine: (l) => console.log(render(name, l)) });
       children.push(child);
       void child.exited.then((code) => {
         if (!stopping) void shutdown(`${name} exited unexpectedly (${code})`, 1);
@@ -100,6 +104,7 @@ export async function runDev(config: Config, options: { pipelines: boolean }): P
         `  Temporal UI    ${infra.urls.temporalUi ?? '(external Temporal: ' + infra.urls.temporal + ')'}`,
         `  Temporal       ${infra.urls.temporal}`,
         `  PostgreSQL     ${infra.urls.postgres}`,
+        `  Worker metrics ${metricsUrl('io')} (io), ${metricsUrl('compute')} (compute)`,
         `  Admin API key  ${key}   (this session only)`,
         `  Try            curl -H "Authorization: Bearer ${key}" ${apiUrl}/v1/whoami`,
         'Press Ctrl-C to stop.',
@@ -126,7 +131,14 @@ export function registerDevCommand(program: Command): void {
   program
     .command('dev')
     .description('run the whole stack locally: PostgreSQL, Temporal, workers, API (npm start)')
-    .addHelpText('after', examples('refinery dev                 # what npm start runs', 'refinery dev --no-pipelines   # skip the sample runs', 'cd domains && refinery runs list   # other commands find the running stack from any folder of the project'))
+    .addHelpText(
+      'after',
+      examples(
+        'refinery dev                 # what npm start runs',
+        'refinery dev --no-pipelines   # skip the sample runs',
+        'cd domains && refinery runs list   # other commands find the running stack from any folder of the project',
+      ),
+    )
     .option('--no-pipelines', 'do not run the sample pipelines at start')
     .action(async (opts: { pipelines: boolean }) => {
       await runDev(loadConfig(process.env, { useRunningStack: false }), opts);

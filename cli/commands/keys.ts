@@ -6,7 +6,18 @@ import { withOwnerPool, withReaderPool, examples } from '../context.ts';
 import { UserError } from '../user-error.ts';
 
 export function registerKeysCommands(program: Command): void {
-  const keys = program.command('keys').description('manage API keys').addHelpText('after', examples('refinery keys create --role reader --name dashboard', 'refinery keys create --role device --name wrist-07 --device wrist-07', 'refinery keys list                # read-only: API_DATABASE_URL is enough', 'refinery keys revoke k_1a2b3c4d5e6f'));
+  const keys = program
+    .command('keys')
+    .description('manage API keys')
+    .addHelpText(
+      'after',
+      examples(
+        'refinery keys create --role reader --name dashboard',
+        'refinery keys create --role device --name wrist-07 --device wrist-07',
+        'refinery keys list                # read-only: API_DATABASE_URL is enough',
+        'refinery keys revoke k_1a2b3c4d5e6f',
+      ),
+    );
   keys
     .command('create')
     .description('create a key and print it once (only its hash is stored)')

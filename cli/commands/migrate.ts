@@ -13,7 +13,10 @@ function count(value: string): number {
 }
 
 export function registerMigrateCommands(program: Command): void {
-  const cmd = program.command('migrate').description('apply (up) or revert (down) database migrations').addHelpText('after', examples('DATABASE_URL=postgres://owner:…@db/refinery refinery migrate up', 'refinery migrate down --count 1'));
+  const cmd = program
+    .command('migrate')
+    .description('apply (up) or revert (down) database migrations')
+    .addHelpText('after', examples('DATABASE_URL=postgres://owner:…@db/refinery refinery migrate up', 'refinery migrate down --count 1'));
   for (const direction of ['up', 'down'] as const) {
     cmd
       .command(direction)

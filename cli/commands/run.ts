@@ -13,7 +13,14 @@ export function registerRunCommand(program: Command): void {
   program
     .command('run <pipeline>')
     .description('run one partition of a pipeline and follow its steps (attaches if it is already running)')
-    .addHelpText('after', examples('refinery run demo --partition 2026-11-23', 'refinery run tournament --partition ncaa-tournament-2026 --param simulations=100000', 'refinery run sensor --partition 2026-11-23 --no-wait'))
+    .addHelpText(
+      'after',
+      examples(
+        'refinery run demo --partition 2026-11-23',
+        'refinery run tournament --partition ncaa-tournament-2026 --param simulations=100000',
+        'refinery run sensor --partition 2026-11-23 --no-wait',
+      ),
+    )
     .requiredOption('--partition <key>', 'the partition: a date (YYYY-MM-DD) or a key')
     .option('--param <key=value>', 'a run parameter (repeatable)', collectParam, {})
     .option('--no-wait', 'start and return without following the run')

@@ -15,7 +15,17 @@ function since(value: string): Date {
 }
 
 export function registerRunsCommands(program: Command): void {
-  const cmd = program.command('runs').description('run history').addHelpText('after', examples('refinery runs list --pipeline demo --status failed --since 7d', 'refinery runs show demo/2026-11-23', 'API_DATABASE_URL=postgres://refinery_api_login:…@db/refinery refinery runs list   # read-only login'));
+  const cmd = program
+    .command('runs')
+    .description('run history')
+    .addHelpText(
+      'after',
+      examples(
+        'refinery runs list --pipeline demo --status failed --since 7d',
+        'refinery runs show demo/2026-11-23',
+        'API_DATABASE_URL=postgres://refinery_api_login:…@db/refinery refinery runs list   # read-only login',
+      ),
+    );
   cmd
     .command('list')
     .description('recent pipeline runs, newest first')

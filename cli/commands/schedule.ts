@@ -26,7 +26,17 @@ function userErrors<T>(p: Promise<T>): Promise<T> {
 }
 
 export function registerScheduleCommands(program: Command): void {
-  const cmd = program.command('schedule').description('pipeline schedules (Temporal Schedules)').addHelpText('after', examples('refinery schedule create demo --cron "0 1 * * *" --timezone Europe/Paris', 'refinery schedule pause demo --note "db maintenance"', 'refinery schedule trigger demo'));
+  const cmd = program
+    .command('schedule')
+    .description('pipeline schedules (Temporal Schedules)')
+    .addHelpText(
+      'after',
+      examples(
+        'refinery schedule create demo --cron "0 1 * * *" --timezone Europe/Paris',
+        'refinery schedule pause demo --note "db maintenance"',
+        'refinery schedule trigger demo',
+      ),
+    );
   cmd
     .command('create <pipeline>')
     .description('schedule a daily pipeline; each run processes the interval that just closed')

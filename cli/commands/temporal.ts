@@ -13,7 +13,13 @@ export function registerTemporalCommands(program: Command): void {
     .description('Temporal cluster setup')
     .command('setup')
     .description('register the search attributes Refinery workflows carry (idempotent)')
-    .addHelpText('after', examples('TEMPORAL_ADDRESS=temporal.internal:7233 TEMPORAL_TLS_CA=ca.pem TEMPORAL_TLS_CERT=client.pem TEMPORAL_TLS_KEY=client.key refinery temporal setup', 'TEMPORAL_ADDRESS=my-ns.a1b2c.tmprl.cloud:7233 TEMPORAL_NAMESPACE=my-ns.a1b2c TEMPORAL_API_KEY=… refinery temporal setup'))
+    .addHelpText(
+      'after',
+      examples(
+        'TEMPORAL_ADDRESS=temporal.internal:7233 TEMPORAL_TLS_CA=ca.pem TEMPORAL_TLS_CERT=client.pem TEMPORAL_TLS_KEY=client.key refinery temporal setup',
+        'TEMPORAL_ADDRESS=my-ns.a1b2c.tmprl.cloud:7233 TEMPORAL_NAMESPACE=my-ns.a1b2c TEMPORAL_API_KEY=… refinery temporal setup',
+      ),
+    )
     .action(async () => {
       const config = loadConfig();
       const client = await connectClient(config);

@@ -114,7 +114,7 @@ describe('refinery CLI', () => {
     );
   });
 
-  it('answers read-only commands with the API role\'s read-only login alone', async () => {
+  it("answers read-only commands with the API role's read-only login alone", async () => {
     const env = { API_DATABASE_URL: stack.urls.api, TEMPORAL_ADDRESS: stack.config.temporal.address! };
     const list = await refinery(['runs', 'list', '--pipeline', 'demo', '--json'], env);
     expect(list.code, list.stderr).toBe(0);

@@ -93,6 +93,11 @@ describe('refinery dev', () => {
     const ready = await fetch(`${api}/readyz`);
     expect(ready.status, await ready.clone().text()).toBe(200);
     expect((await fetch(ui)).status).toBe(200);
+    // The workers' metrics ports: the sample runs moved the step counters of both queues.
+    const [, ioMetrics, computeMetrics] = /Worker metrics\s+(http:\S+) \(io\), (http:\S+) \(compute\)/.exec(output)!;
+    expect(await (await fetch(ioMetrics!)).text()).toMatch(/^refinery_steps_succeeded_total\{pipeline="demo",step="land",queue="[^"]+"\} [1-9]/m);
+    expect(await (await fetch(computeMetrics!)).text()).toMatch(/^refinery_steps_succeeded_total\{pipeline="demo",step="clean",queue="[^"]+"\} [1-9]/m);
+    expect((await fetch(computeMetrics!.replace(/metrics$/, 'healthz'))).status).toBe(200);
     const key = /Admin API key\s+(rfy_\S+)/.exec(output)![1]!;
     expect((await fetch(`${api}/v1/whoami`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
 
