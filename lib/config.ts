@@ -59,6 +59,12 @@ const schema = z.object({
   TEMPORAL_API_KEY: z.string().trim().min(1, 'must not be blank').optional(),
   WORKER_METRICS_HOST: z.string().trim().min(1).default('127.0.0.1'),
   WORKER_METRICS_PORT: port.optional(),
+  WORKER_DATABASE_POOL_MAX: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(1000, 'must be at most 1000')
+    .default(20),
   REFINERY_TASK_QUEUE_IO: identifier.default('refinery-io'),
   REFINERY_TASK_QUEUE_COMPUTE: identifier.default('refinery-compute'),
   REFINERY_HOME: z.string().trim().min(1).optional(),
@@ -104,6 +110,8 @@ export interface Config {
   };
   /** The worker's Prometheus metrics and health endpoint; no port means not served. */
   workerMetrics: { host: string; port?: number };
+  /** Connections each worker process may open to PostgreSQL (README "Sizing"). */
+  workerPoolMax: number;
   taskQueues: { io: string; compute: string };
   home: string;
   /** Where landing files (tournament CSVs) are dropped, one folder per partition; default <home>/landing. */
@@ -194,6 +202,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       apiKey: e.TEMPORAL_API_KEY,
     },
     workerMetrics: { host: e.WORKER_METRICS_HOST, port: e.WORKER_METRICS_PORT },
+    workerPoolMax: e.WORKER_DATABASE_POOL_MAX,
     taskQueues: { io: e.REFINERY_TASK_QUEUE_IO, compute: e.REFINERY_TASK_QUEUE_COMPUTE },
     home: refineryHome,
     landingDir: e.REFINERY_LANDING_DIR ?? join(refineryHome, 'landing'),

@@ -38,7 +38,7 @@ export function registerWorkerCommand(program: Command): void {
       const sdkPort = metricsPort === undefined ? undefined : await freePort();
       installRuntime(config.logLevel, { log, metricsBindAddress: sdkPort ? `127.0.0.1:${sdkPort}` : undefined });
       const connection = await connectWorkerConnection(config);
-      const pool = createPool(url, { applicationName: `refinery-worker-${opts.queue}`, max: 20 });
+      const pool = createPool(url, { applicationName: `refinery-worker-${opts.queue}`, max: config.workerPoolMax });
       const registry = new Registry();
       collectDefaultMetrics({ register: registry, prefix: 'refinery_worker_' });
       registerPoolGauge(registry, { worker: pool });
