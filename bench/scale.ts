@@ -4,7 +4,7 @@
 // Temporal server, of PostgreSQL and of the workers per partition, the steps' own time, and how
 // long tasks wait for a worker (the SDK's schedule-to-start metrics, read from the workers' metrics
 // ports). (2) The 10-step no-op chain on the cluster next to the dev server (the anchor).
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, bundleWorkflowCode, type Worker } from '@temporalio/worker';
 import { startLocalTemporal } from '../cli/stack/temporal.ts';
@@ -160,7 +160,7 @@ async function main() {
       notes.push(
         `${n} worker process${n > 1 ? 'es' : ''}: ${(r.wallMs / 1000).toFixed(1)} s wall; a run took ${Math.round(r.runMs)} ms on average; ` +
           `CPU per partition ${Math.round(cpuTotal)} ms (Temporal ${Math.round((100 * r.cpuMs.temporal) / cpuTotal)}%, PostgreSQL ${Math.round((100 * r.cpuMs.postgres) / cpuTotal)}%, workers ${Math.round((100 * r.cpuMs.workers) / cpuTotal)}%); ` +
-          `the machine's cores were ${Math.round((100 * (cpuTotal * PARTITIONS)) / (r.wallMs * availableParallelism()))}% busy with these three.`,
+          `these three kept the machine's ${availableParallelism()} cores ${Math.round((100 * (cpuTotal * PARTITIONS)) / (r.wallMs * availableParallelism()))}% busy (load average ${loadavg()[0]!.toFixed(1)} at the end: other work on the machine takes the rest).`,
       );
       console.log(notes.at(-1));
     }

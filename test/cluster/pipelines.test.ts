@@ -151,6 +151,22 @@ describe('Refinery on a Temporal cluster with mTLS', () => {
     expect(await counter(survivorCompute.metrics, 'refinery_steps_started_total', { pipeline: 'demo', step: 'clean' })).toBeGreaterThan(before);
     const survivorIo = workers.filter((w) => w.kind === 'io')[1]!;
     expect(await counter(survivorIo.metrics, 'refinery_rows_written_total', { pipeline: 'demo', step: 'land' })).toBeGreaterThan(0);
+    // Everything a worker printed, the Temporal SDK's own logs included, is one JSON line each.
+    for (const w of [survivorIo, survivorCompute]) {
+      const notJson = w.process
+        .output()
+        .split('\n')
+        .filter(Boolean)
+        .filter((line) => {
+          try {
+            JSON.parse(line);
+            return false;
+          } catch {
+            return true;
+          }
+        });
+      expect(notJson).toEqual([]);
+    }
 
     const runs = await q(
       `SELECT partition_key, count(*)::int AS runs, bool_and(status = 'succeeded') AS ok FROM ops.pipeline_runs WHERE backfill_id = $1 GROUP BY 1`,
