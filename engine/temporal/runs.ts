@@ -5,7 +5,10 @@ import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle 
 import type { Config } from '../../lib/config.ts';
 import { checkPartition, expandPartitions, type PartitionRange } from '../pipeline/partitions.ts';
 import type { PipelineDefinition } from '../pipeline/types.ts';
+import type { Selection } from '../pipeline/rerun.ts';
 import { backfill, pipelineRun } from '../workflows/index.ts';
+import { BACKFILL_PRIORITY } from '../workflows/backfill.ts';
+import { RUN_PRIORITY } from '../workflows/pipeline-run.ts';
 import { partitionKey, pipelineKey, triggerKey } from './search-attributes.ts';
 
 export function runWorkflowId(pipeline: string, partition: string): string {
@@ -27,9 +30,10 @@ export async function startPipelineRun(
   config: Config,
   pipeline: PipelineDefinition,
   partition: string,
-  options: { params?: Record<string, unknown>; taskQueues?: Config['taskQueues'] } = {},
+  options: { params?: Record<string, unknown>; taskQueues?: Config['taskQueues']; selection?: Selection; priority?: number } = {},
 ): Promise<StartedRun> {
   checkPartition(pipeline.partitioning, partition, pipeline.name);
+  checkPriority(options.priority);
   const queues = options.taskQueues ?? config.taskQueues;
   const workflowId = runWorkflowId(pipeline.name, partition);
   try {
@@ -37,12 +41,13 @@ export async function startPipelineRun(
       taskQueue: queues.io,
       workflowId,
       workflowIdConflictPolicy: 'FAIL',
-      args: [{ pipeline, partition, params: options.params, trigger: 'manual', computeQueue: queues.compute }],
+      args: [{ pipeline, partition, params: options.params, trigger: 'manual', computeQueue: queues.compute, selection: options.selection }],
       typedSearchAttributes: [
         { key: pipelineKey, value: pipeline.name },
         { key: partitionKey, value: partition },
         { key: triggerKey, value: 'manual' },
       ],
+      priority: { priorityKey: options.priority ?? RUN_PRIORITY },
     });
     return { handle, started: true };
   } catch (e) {
@@ -53,10 +58,20 @@ export async function startPipelineRun(
   }
 }
 
+/** Task priorities are 1 (first) to 5 (Temporal's default range). */
+export function checkPriority(priority: number | undefined): void {
+  if (priority !== undefined && (!Number.isInteger(priority) || priority < 1 || priority > 5)) {
+    throw new RangeError(`--priority: must be a whole number from 1 (first) to 5 (got ${priority})`);
+  }
+}
+
 export interface BackfillRequest {
   range: PartitionRange;
   concurrency: number;
   onlyFailed?: boolean;
+  selection?: Selection;
+  /** Task priority of the backfill's runs (default 4, behind manual and scheduled runs). */
+  priority?: number;
   params?: Record<string, unknown>;
   childrenPerRun?: number;
   taskQueues?: Config['taskQueues'];
@@ -71,6 +86,7 @@ export async function startBackfill(client: Client, config: Config, pipeline: Pi
   if (!Number.isInteger(request.concurrency) || request.concurrency < 1 || request.concurrency > 100) {
     throw new RangeError(`--concurrency: must be a whole number from 1 to 100 (got ${request.concurrency})`);
   }
+  checkPriority(request.priority);
   const queues = request.taskQueues ?? config.taskQueues;
   const id = `backfill/${pipeline.name}/${rangeLabel(request.range)}/${randomBytes(3).toString('hex')}`;
   return client.workflow.start(backfill, {
@@ -85,8 +101,11 @@ export async function startBackfill(client: Client, config: Config, pipeline: Pi
         params: request.params,
         childrenPerRun: request.childrenPerRun,
         computeQueue: queues.compute,
+        selection: request.selection,
+        priority: request.priority,
       },
     ],
+    priority: { priorityKey: request.priority ?? BACKFILL_PRIORITY },
     typedSearchAttributes: [
       { key: pipelineKey, value: pipeline.name },
       { key: triggerKey, value: 'backfill' },

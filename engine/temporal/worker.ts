@@ -52,6 +52,7 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     landingDir: options.config.landingDir,
     definitions: options.definitions,
     metrics: options.metrics,
+    links: { temporalUi: options.config.temporal.uiUrl, namespace: options.config.temporal.namespace },
   });
   const common = {
     connection: options.connection,

@@ -6,7 +6,7 @@ import { defineSearchAttributeKey, SearchAttributeType, WorkflowExecutionAlready
 import type { ScheduleActivities } from '../activities/index.ts';
 import { partitionForScheduledStart } from '../pipeline/partitions.ts';
 import { partitionKey, pipelineKey, triggerKey } from '../temporal/search-attributes.ts';
-import { pipelineRun } from './pipeline-run.ts';
+import { pipelineRun, RUN_PRIORITY } from './pipeline-run.ts';
 
 export interface ScheduledRunInput {
   pipeline: string;
@@ -41,6 +41,8 @@ export async function scheduledRun(input: ScheduledRunInput): Promise<ScheduledR
         { key: partitionKey, value: partition },
         { key: triggerKey, value: 'schedule' },
       ],
+      // Ahead of backfill children when the workers are saturated.
+      priority: { priorityKey: RUN_PRIORITY },
     });
   } catch (e) {
     if (e instanceof WorkflowExecutionAlreadyStartedError) {
