@@ -2,7 +2,7 @@
 // each step's latest success), and the record of the steps a run reused: a 'reused' step row
 // pointing at the run that produced it, with that run's rows, metrics and lineage copied, so the
 // new run's history and lineage read as if the step had run.
-import type { PartitionHistory } from '../pipeline/rerun.ts';
+import { planSteps, RerunError, selectedSteps, type PartitionHistory, type PipelineShape, type Selection, type StepPlan } from '../pipeline/rerun.ts';
 import type { Queryable } from '../../lib/db/pool.ts';
 
 /** The history of a partition before run `beforeRunId` (or all of it). */
@@ -49,4 +49,29 @@ export async function recordReusedStep(db: Queryable, runId: number, stepId: str
      ON CONFLICT DO NOTHING`,
     [rows[0].id, stepId, fromRunId],
   );
+}
+
+/**
+ * Plans a partial run of each partition before anything starts; throws RerunError with one line
+ * naming the first partitions that cannot run and why.
+ */
+export async function planPartialRuns(db: Queryable, pipeline: PipelineShape, partitions: string[], selection: Selection): Promise<Map<string, StepPlan>> {
+  if ('steps' in selection) selectedSteps(pipeline, selection.steps); // an unknown step is one line, not one per partition
+  const plans = new Map<string, StepPlan>();
+  const problems: string[] = [];
+  for (const partition of partitions) {
+    try {
+      plans.set(partition, planSteps(pipeline, partition, selection, await partitionHistory(db, pipeline.name, partition)));
+    } catch (e) {
+      if (!(e instanceof RerunError)) throw e;
+      problems.push(e.message);
+    }
+  }
+  if (problems.length === 1) throw new RerunError(problems[0]!);
+  if (problems.length) {
+    throw new RerunError(
+      `${problems.length} of ${partitions.length} partitions cannot run: ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? '; …' : ''}`,
+    );
+  }
+  return plans;
 }

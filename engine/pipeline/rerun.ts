@@ -8,7 +8,8 @@ export interface PipelineShape {
   steps: readonly { id: string; dependsOn?: string[] }[];
 }
 
-export type Selection = { fromFailure: true } | { steps: string[] };
+/** fullIfNeverRun: a partition that never ran runs in full (backfills) instead of being refused. */
+export type Selection = { fromFailure: true; fullIfNeverRun?: boolean } | { steps: string[] };
 
 export class RerunError extends Error {
   override name = 'RerunError';
@@ -81,6 +82,7 @@ export function planSteps(pipeline: PipelineShape, partition: string, selection:
   let selected: Set<string>;
   if ('fromFailure' in selection) {
     const last = history.lastRun;
+    if (!last && selection.fullIfNeverRun) return { run: pipeline.steps.map((s) => s.id), reuse: {}, notRun: [] };
     if (!last) throw new RerunError(`--from-failure: ${where} has never run; run it in full`);
     if (last.status === 'running') throw new RerunError(`--from-failure: the last run of ${where} (${last.id}) is still running`);
     if (last.status === 'succeeded') throw new RerunError(`--from-failure: the last run of ${where} (${last.id}) succeeded; nothing to repair`);

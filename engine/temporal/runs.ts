@@ -19,6 +19,8 @@ export interface StartedRun {
   handle: WorkflowHandle<typeof pipelineRun>;
   /** False when the partition was already running and we attached to that run instead. */
   started: boolean;
+  /** The Temporal run id, when this call started the run. */
+  runId?: string;
 }
 
 /**
@@ -49,7 +51,7 @@ export async function startPipelineRun(
       ],
       priority: { priorityKey: options.priority ?? RUN_PRIORITY },
     });
-    return { handle, started: true };
+    return { handle, started: true, runId: handle.firstExecutionRunId };
   } catch (e) {
     if (e instanceof WorkflowExecutionAlreadyStartedError) {
       return { handle: client.workflow.getHandle<typeof pipelineRun>(workflowId), started: false };
