@@ -36,6 +36,7 @@ export async function startApi(config: Config, log: Logger): Promise<RunningApi>
     ingestPool,
     log,
     corsOrigins: config.api.corsOrigins,
+    temporal: { uiUrl: config.temporal.uiUrl, namespace: config.temporal.namespace },
     ready: {
       postgres: async () => {
         await readPool.query('select 1');

@@ -25,6 +25,8 @@ export interface AppDeps {
   ingest?: IngestWriterOptions & { maxBodyBytes?: number };
   /** A pipeline's schedule as Temporal knows it (undefined when none); absent when Temporal is not wired. */
   schedules?: (pipeline: string) => Promise<ScheduleInfo | undefined>;
+  /** Where runs link to in the Temporal Web UI; without uiUrl, runs carry no link. */
+  temporal?: { uiUrl?: string; namespace: string };
 }
 
 export interface ScheduleInfo {
