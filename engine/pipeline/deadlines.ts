@@ -63,14 +63,16 @@ function offsetAt(instant: number, timezone: string): number {
 
 /**
  * The instant of a local wall-clock time on a date in a time zone. A time that a DST change skips
- * resolves to the instant after the gap; a repeated time to its first occurrence.
+ * moves forward by the gap (02:30 becomes 03:30); a repeated time is its first occurrence.
  */
 export function zonedInstant(date: string, secondOfDay: number, timezone: string): number {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   const wall = Date.UTC(y, m - 1, d) + secondOfDay * 1000;
-  const first = wall - offsetAt(wall, timezone);
-  const second = wall - offsetAt(first, timezone);
-  return Math.min(first, second);
+  // The offsets a day either side: a DST change in between is the only way a time is skipped or repeated.
+  const before = offsetAt(wall - 86_400_000, timezone);
+  const after = offsetAt(wall + 86_400_000, timezone);
+  const real = [wall - before, wall - after].filter((c) => c + offsetAt(c, timezone) === wall);
+  return real.length ? Math.min(...real) : wall - before;
 }
 
 /** When a daily partition must have succeeded. */
