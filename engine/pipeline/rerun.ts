@@ -93,16 +93,20 @@ export function planSteps(pipeline: PipelineShape, partition: string, selection:
   const needed = upstreamOf(pipeline, selected);
   const reuse: Record<string, number> = {};
   const notRun: string[] = [];
+  const missing: string[] = [];
   for (const s of pipeline.steps) {
     if (selected.has(s.id)) continue;
     const from = history.lastSuccess[s.id];
     if (from !== undefined) reuse[s.id] = from;
-    else if (needed.has(s.id)) {
-      const users = pipeline.steps.filter((u) => selected.has(u.id) && (u.dependsOn ?? []).includes(s.id)).map((u) => u.id);
-      throw new RerunError(
-        `${users.length ? users.join(', ') : 'a selected step'} needs ${s.id}, which has never succeeded for ${where}; add it (--steps ${s.id}+) or run the partition in full`,
-      );
-    } else notRun.push(s.id);
+    else if (needed.has(s.id)) missing.push(s.id);
+    else notRun.push(s.id);
+  }
+  if (missing.length) {
+    const users = pipeline.steps.filter((u) => selected.has(u.id) && missing.some((m) => upstreamOf(pipeline, new Set([u.id])).has(m))).map((u) => u.id);
+    const them = missing.length === 1 ? `${missing[0]}, which has` : `${missing.join(', ')}, which have`;
+    throw new RerunError(
+      `${users.join(', ')} needs ${them} never succeeded for ${where}; add ${missing.length === 1 ? 'it' : 'them'} (--steps ${missing[0]}+) or run the partition in full`,
+    );
   }
   return { run: pipeline.steps.map((s) => s.id).filter((id) => selected.has(id)), reuse, notRun };
 }

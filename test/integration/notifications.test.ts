@@ -16,7 +16,13 @@ beforeAll(async () => {
   await stack.startWorkers();
   receiver = await startWebhookReceiver();
   await saveTarget(stack.pools.owner, { name: 'oncall', url: `${receiver.url}/oncall`, format: 'json', events: null, isDefault: false });
-  await saveTarget(stack.pools.owner, { name: 'chat', url: `${receiver.url}/chat`, format: 'slack', events: ['run.failed', 'run.recovered'], isDefault: false });
+  await saveTarget(stack.pools.owner, {
+    name: 'chat',
+    url: `${receiver.url}/chat`,
+    format: 'slack',
+    events: ['run.failed', 'run.recovered'],
+    isDefault: false,
+  });
 });
 afterAll(async () => {
   await receiver?.close();
@@ -76,8 +82,16 @@ describe('notifications', () => {
     await receiver.waitFor((h) => h.body?.type === 'run.recovered' || h.headers['x-refinery-event'] === 'run.recovered', 2);
     await settle();
     const events = (type: string) => receiver.received.filter((h) => h.headers['x-refinery-event'] === type);
-    expect(events('run.failed').map((h) => h.path).sort()).toEqual(['/chat', '/oncall']);
-    expect(events('run.recovered').map((h) => h.path).sort()).toEqual(['/chat', '/oncall']);
+    expect(
+      events('run.failed')
+        .map((h) => h.path)
+        .sort(),
+    ).toEqual(['/chat', '/oncall']);
+    expect(
+      events('run.recovered')
+        .map((h) => h.path)
+        .sort(),
+    ).toEqual(['/chat', '/oncall']);
     const [recovered] = events('run.recovered').filter((h) => h.path === '/oncall');
     expect(recovered!.body).toMatchObject({ type: 'run.recovered', runId: fixed.runId, facts: { 'failed run': String(failed.runId) } });
 
@@ -146,7 +160,13 @@ describe('notifications', () => {
   });
 
   it('a warn check notifies and the run succeeds; default targets hear from pipelines that name none', async () => {
-    await saveTarget(stack.pools.owner, { name: 'everyone', url: `${receiver.url}/default`, format: 'json', events: ['check.warning', 'backfill.finished'], isDefault: true });
+    await saveTarget(stack.pools.owner, {
+      name: 'everyone',
+      url: `${receiver.url}/default`,
+      format: 'json',
+      events: ['check.warning', 'backfill.finished'],
+      isDefault: true,
+    });
     const pipeline = testPipeline('watchful', [
       {
         id: 'land',
@@ -186,6 +206,10 @@ describe('notifications', () => {
     });
     await backfill.result();
     const [done] = await receiver.waitFor((h) => h.path === '/default' && h.body.type === 'backfill.finished');
-    expect(done!.body).toMatchObject({ id: `backfill.finished/${backfill.workflowId}`, backfillId: backfill.workflowId, facts: { partitions: '3', succeeded: '3', failed: '0' } });
+    expect(done!.body).toMatchObject({
+      id: `backfill.finished/${backfill.workflowId}`,
+      backfillId: backfill.workflowId,
+      facts: { partitions: '3', succeeded: '3', failed: '0' },
+    });
   });
 });

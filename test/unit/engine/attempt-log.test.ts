@@ -46,7 +46,11 @@ describe('the log of one attempt', () => {
     log.add('warn', 'retrying postgres://u:secret@db/x', { password: 'p', url: 'https://a:b@h' });
     log.add('info', 'y'.repeat(80));
     await log.close();
-    expect(s.rows.get(1)).toMatchObject({ level: 'warn', message: 'retrying postgres://u:***@db/x', fields: { password: '[redacted]', url: 'https://a:***@h' } });
+    expect(s.rows.get(1)).toMatchObject({
+      level: 'warn',
+      message: 'retrying postgres://u:***@db/x',
+      fields: { password: '[redacted]', url: 'https://a:***@h' },
+    });
     expect(s.rows.get(2)!.message).toBe(`${'y'.repeat(50)}… (line cut at 50 characters)`);
   });
 

@@ -24,7 +24,11 @@ function problems(def: PipelineDefinition): string[] {
 describe('validation of what operating a pipeline declares', () => {
   it('accepts a deadline, a freshness, notify targets, a warn check and a pool', () => {
     const def = pipeline({ deadline: 'D+1 06:00', freshness: { maxAge: '26 hours' }, notify: ['oncall'] }, [
-      step('a', { pool: { name: 'warehouse', slots: 2 }, writes: [{ table: 'gold.t' }], checks: [{ kind: 'rowCount', table: 'gold.t', min: 1, severity: 'warn' }] }),
+      step('a', {
+        pool: { name: 'warehouse', slots: 2 },
+        writes: [{ table: 'gold.t' }],
+        checks: [{ kind: 'rowCount', table: 'gold.t', min: 1, severity: 'warn' }],
+      }),
     ]);
     expect(problems(def)).toEqual([]);
   });
@@ -34,8 +38,12 @@ describe('validation of what operating a pipeline declares', () => {
       'p: deadline "06:00" must look like "D+1 06:00": the partition\'s day plus 0-31 days, then HH:MM[:SS] local time',
     ]);
     expect(problems(pipeline({ deadline: 'D+1 25:00' }))[0]).toMatch(/deadline "D\+1 25:00"/);
-    expect(problems(pipeline({ deadline: 'D+1 06:00', partitioning: { kind: 'keys' } }))).toEqual(['p: a deadline needs daily partitions (keyed partitions have no day)']);
-    expect(problems(pipeline({ freshness: { maxAge: 'a while' } }))).toEqual(['p: freshness.maxAge "a while" must be a positive duration such as "26 hours" or "90 minutes"']);
+    expect(problems(pipeline({ deadline: 'D+1 06:00', partitioning: { kind: 'keys' } }))).toEqual([
+      'p: a deadline needs daily partitions (keyed partitions have no day)',
+    ]);
+    expect(problems(pipeline({ freshness: { maxAge: 'a while' } }))).toEqual([
+      'p: freshness.maxAge "a while" must be a positive duration such as "26 hours" or "90 minutes"',
+    ]);
     expect(problems(pipeline({ freshness: { maxAge: 0 } }))[0]).toMatch(/freshness.maxAge "0"/);
   });
 
@@ -44,9 +52,13 @@ describe('validation of what operating a pipeline declares', () => {
   });
 
   it('refuses a pool with zero slots, a bad severity and a bad target name', () => {
-    expect(problems(pipeline({}, [step('a', { pool: { name: 'warehouse', slots: 0 } })]))).toEqual(['p.a: pool warehouse needs a whole number of slots ≥ 1 (got 0)']);
+    expect(problems(pipeline({}, [step('a', { pool: { name: 'warehouse', slots: 0 } })]))).toEqual([
+      'p.a: pool warehouse needs a whole number of slots ≥ 1 (got 0)',
+    ]);
     expect(
-      problems(pipeline({}, [step('a', { writes: [{ table: 'gold.t' }], checks: [{ kind: 'rowCount', table: 'gold.t', min: 1, severity: 'fatal' as 'warn' }] })])),
+      problems(
+        pipeline({}, [step('a', { writes: [{ table: 'gold.t' }], checks: [{ kind: 'rowCount', table: 'gold.t', min: 1, severity: 'fatal' as 'warn' }] })]),
+      ),
     ).toEqual(['p.a: check rowCount: severity must be error or warn (got "fatal")']);
     expect(problems(pipeline({ notify: ['On Call'] }))).toEqual(['p: notify target "On Call" must be lower-case letters, digits, "-" or "_"']);
   });
@@ -61,7 +73,9 @@ describe('validation of what operating a pipeline declares', () => {
     const target = { name: 'oncall', url: 'ftp://example.com/hook', format: 'json' as const, events: null, isDefault: false };
     expect(() => checkTarget(target)).toThrow(new TargetError('--url: must be http:// or https:// (got ftp:)'));
     expect(() => checkTarget({ ...target, url: 'not a url' })).toThrow('--url: not a URL');
-    expect(() => checkTarget({ ...target, url: 'https://hooks.example.com/x', events: ['run.exploded' as 'run.failed'] })).toThrow('--events: unknown event "run.exploded"');
+    expect(() => checkTarget({ ...target, url: 'https://hooks.example.com/x', events: ['run.exploded' as 'run.failed'] })).toThrow(
+      '--events: unknown event "run.exploded"',
+    );
     expect(checkTarget({ ...target, url: 'https://hooks.example.com/x' }).url).toBe('https://hooks.example.com/x');
   });
 });

@@ -22,7 +22,19 @@ const allSucceeded: PartitionHistory = {
 describe('partial re-run plans', () => {
   it('--from-failure runs what failed or was skipped and reuses the rest from where it succeeded', () => {
     const history: PartitionHistory = {
-      lastRun: { id: 9, status: 'failed', steps: { load: 'reused', predict: 'succeeded', simulate: 'succeeded', market: 'succeeded', optimise: 'succeeded', evaluate: 'failed', publish: 'skipped' } },
+      lastRun: {
+        id: 9,
+        status: 'failed',
+        steps: {
+          load: 'reused',
+          predict: 'succeeded',
+          simulate: 'succeeded',
+          market: 'succeeded',
+          optimise: 'succeeded',
+          evaluate: 'failed',
+          publish: 'skipped',
+        },
+      },
       lastSuccess: { load: 7, predict: 9, simulate: 9, market: 9, optimise: 9, evaluate: 7, publish: 7 },
     };
     expect(planSteps(pipeline, 'y', { fromFailure: true }, history)).toEqual({
@@ -33,7 +45,9 @@ describe('partial re-run plans', () => {
   });
 
   it('--from-failure refuses when there is nothing to repair', () => {
-    expect(() => planSteps(pipeline, 'y', { fromFailure: true }, allSucceeded)).toThrow('--from-failure: the last run of tournament y (7) succeeded; nothing to repair');
+    expect(() => planSteps(pipeline, 'y', { fromFailure: true }, allSucceeded)).toThrow(
+      '--from-failure: the last run of tournament y (7) succeeded; nothing to repair',
+    );
     expect(() => planSteps(pipeline, 'y', { fromFailure: true }, { lastSuccess: {} })).toThrow('--from-failure: tournament y has never run; run it in full');
     expect(planSteps(pipeline, 'y', { fromFailure: true, fullIfNeverRun: true }, { lastSuccess: {} }).run).toHaveLength(7);
   });
