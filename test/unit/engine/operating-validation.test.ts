@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createDefinitions } from '../../../engine/definitions.ts';
 import type { PipelineDefinition, StepDefinition } from '../../../engine/pipeline/types.ts';
-import { PipelineDefinitionError, validatePipeline } from '../../../engine/pipeline/validate.ts';
+import { type PipelineDefinitionError, validatePipeline } from '../../../engine/pipeline/validate.ts';
 import { checkTarget, TargetError } from '../../../engine/notifications/store.ts';
 
 const step = (id: string, extra: Partial<StepDefinition> = {}): StepDefinition => ({ id, activity: 'noop', layer: 'silver', ...extra });
