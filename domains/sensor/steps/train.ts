@@ -31,7 +31,7 @@ function intParam(params: Record<string, unknown>, name: string, fallback: numbe
 }
 
 export const trainExerciseModel: StepFactory =
-  ({ pools }) =>
+  ({ pools, log }) =>
   async (input) => {
     const ctx = Context.current();
     const model = String(input.params.model ?? EXERCISE_MODEL);
@@ -51,6 +51,7 @@ export const trainExerciseModel: StepFactory =
 
     const data = await withClient(pools.worker, (reader) => readWindows(reader, days, FEATURE_COUNT, { labelledOnly: true }));
     ctx.heartbeat({ phase: 'training', windows: data.rows.length });
+    log.info({ windows: data.rows.length, from: days[0], to: days.at(-1), ...hyper }, `training ${model} on ${data.rows.length} labelled windows`);
     const labelled = { x: data.x, cols: FEATURE_COUNT, labels: data.rows.map((r) => r.label!), sessions: data.rows.map((r) => `${r.deviceId}/${r.sessionId}`) };
     let outcome;
     try {
@@ -70,6 +71,7 @@ export const trainExerciseModel: StepFactory =
       throw e;
     }
     ctx.heartbeat({ phase: 'recording' });
+    log.info({ macroF1: outcome.report.macroF1, accuracy: outcome.report.accuracy }, `trained ${model}: macro F1 ${outcome.report.macroF1.toFixed(3)}`);
 
     // The production version scored on this holdout, so the gate compares like with like.
     const productionId = await productionVersionId(pools.worker, model);
