@@ -83,7 +83,7 @@ describe('step logs', () => {
     expect(cli.stdout).not.toContain('hunter2');
     expect(cli.stdout).toContain('── talk · attempt 2 of 2 · failed ──');
     expect(cli.stdout).toContain('… 501 earlier lines dropped');
-    expect(cli.stdout).toMatch(/INFO  working on chunk 2500 of 2500 {2}line=2500 source=postgres:\/\/loader:\*\*\*@db\.internal\/warehouse/);
+    expect(cli.stdout).toMatch(/INFO {2}working on chunk 2500 of 2500 {2}line=2500 source=postgres:\/\/loader:\*\*\*@db\.internal\/warehouse/);
     expect(cli.stdout).toContain('Error: chunk 2500 could not be written\n    at ');
     expect(cli.stdout).toContain('Caused by Error: connection to postgres://loader:***@db.internal/warehouse refused');
     const { rows } = await stack.pools.owner.query(
