@@ -51,7 +51,7 @@ export const poolStateQuery = defineQuery<PoolState>('poolState');
 const { closedPoolHolders } = proxyActivities<PoolActivities>({ startToCloseTimeout: '30 seconds', retry: { maximumInterval: '30 seconds' } });
 
 /** How long the pool waits with every slot held and someone waiting before it asks whether holders still run. */
-const LIVENESS_CHECK_MS = 30_000;
+const LIVENESS_CHECK_MS = 10_000;
 /** A pool with nothing held or waiting this long ends; the next request starts it again. */
 const IDLE_MS = 10 * 60_000;
 
