@@ -74,6 +74,8 @@ export interface BackfillRequest {
   selection?: Selection;
   /** Task priority of the backfill's runs (default 4, behind manual and scheduled runs). */
   priority?: number;
+  /** False: no fairness key of its own (see BackfillInput.fair). */
+  fair?: boolean;
   params?: Record<string, unknown>;
   childrenPerRun?: number;
   taskQueues?: Config['taskQueues'];
@@ -105,6 +107,7 @@ export async function startBackfill(client: Client, config: Config, pipeline: Pi
         computeQueue: queues.compute,
         selection: request.selection,
         priority: request.priority,
+        fair: request.fair,
       },
     ],
     priority: { priorityKey: request.priority ?? BACKFILL_PRIORITY },

@@ -41,6 +41,8 @@ export interface WorkerOptions {
   taskQueues?: { io: string; compute: string };
   /** Step attempt counters for the worker's metrics endpoint. */
   metrics?: StepMetrics;
+  /** Activity slots of this worker (default: 50 on io, one per core on compute); benches saturate a small worker. */
+  maxConcurrentActivities?: number;
 }
 
 export async function createWorker(options: WorkerOptions): Promise<Worker> {
@@ -65,13 +67,13 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
       ...common,
       taskQueue: queues.io,
       ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
-      maxConcurrentActivityTaskExecutions: 50,
+      maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 50,
     });
   }
   return Worker.create({
     ...common,
     taskQueue: queues.compute,
     // CPU-bound work: one activity per core keeps heartbeats timely.
-    maxConcurrentActivityTaskExecutions: Math.max(1, cpus().length),
+    maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? Math.max(1, cpus().length),
   });
 }

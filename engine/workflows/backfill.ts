@@ -36,6 +36,12 @@ export interface BackfillInput {
   selection?: Selection;
   /** Task priority of the children, 1 (first) to 5; default 4, behind manual and scheduled runs (2). */
   priority?: number;
+  /**
+   * Whether the children share task dispatch fairly with other work (a fairness key per backfill;
+   * default true). False puts them in the one default queue: bench/priority.ts measures Temporal
+   * without Refinery's priorities that way.
+   */
+  fair?: boolean;
   /** Children started per workflow run before continuing as new (default 500). */
   childrenPerRun?: number;
   /** Carried across continue-as-new; absent on the first run. */
@@ -131,7 +137,7 @@ export async function backfill(input: BackfillInput): Promise<BackfillProgress> 
         },
       ],
       // Behind manual and scheduled runs; backfills share what is left fairly between them.
-      priority: { priorityKey: input.priority ?? BACKFILL_PRIORITY, fairnessKey: info.workflowId.slice(-64) },
+      priority: { priorityKey: input.priority ?? BACKFILL_PRIORITY, ...(input.fair === false ? {} : { fairnessKey: info.workflowId.slice(-64) }) },
       typedSearchAttributes: [
         { key: pipelineKey, value: name },
         { key: partitionKey, value: partition },
