@@ -4,6 +4,9 @@
 import type { Queryable } from '../../lib/db/pool.ts';
 import { expandPartitions, PartitionError } from '../pipeline/partitions.ts';
 import type { PipelineDefinition } from '../pipeline/types.ts';
+
+/** What the grid needs of a pipeline: its name, its steps and, for daily ones, its partitioning. */
+export type GridPipeline = Pick<PipelineDefinition, 'name' | 'steps'> & { partitioning?: PipelineDefinition['partitioning'] };
 import { topologicalOrder } from '../pipeline/validate.ts';
 
 export interface GridCell {
@@ -32,10 +35,10 @@ export const GRID_MAX_PARTITIONS = 1000;
  * The grid over a range: every day from..to for daily pipelines (partitions never run have no
  * run), or for keyed pipelines the keys between from and to that have runs (all when unbounded).
  */
-export async function partitionGrid(db: Queryable, pipeline: PipelineDefinition, range: { from?: string; to?: string }): Promise<Grid> {
+export async function partitionGrid(db: Queryable, pipeline: GridPipeline, range: { from?: string; to?: string }): Promise<Grid> {
   const steps = topologicalOrder(pipeline.steps);
-  const daily = pipeline.partitioning.kind === 'daily';
-  const keys = daily && range.from && range.to ? expandPartitions(pipeline.partitioning, { from: range.from, to: range.to }, pipeline.name) : undefined;
+  const daily = pipeline.partitioning?.kind === 'daily';
+  const keys = daily && range.from && range.to ? expandPartitions(pipeline.partitioning!, { from: range.from, to: range.to }, pipeline.name) : undefined;
   if (keys && keys.length > GRID_MAX_PARTITIONS) {
     throw new PartitionError(`${pipeline.name}: ${keys.length} partitions; the grid shows at most ${GRID_MAX_PARTITIONS} at once`);
   }
@@ -85,4 +88,17 @@ export async function partitionGrid(db: Queryable, pipeline: PipelineDefinition,
       };
     }),
   };
+}
+
+/**
+ * A pipeline this deployment no longer (or never) defined, as its latest run recorded it: the
+ * grid still shows its history.
+ */
+export async function recordedPipeline(db: Queryable, name: string): Promise<GridPipeline | undefined> {
+  const { rows } = await db.query(
+    `SELECT definition FROM ops.pipeline_runs WHERE pipeline = $1 AND definition IS NOT NULL ORDER BY started_at DESC, id DESC LIMIT 1`,
+    [name],
+  );
+  const steps = rows[0]?.definition?.steps as { id: string; dependsOn: string[] }[] | undefined;
+  return steps ? { name, steps: steps.map((s) => ({ id: s.id, dependsOn: s.dependsOn, activity: '', layer: 'silver' })) } : undefined;
 }

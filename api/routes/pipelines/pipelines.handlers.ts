@@ -1,7 +1,7 @@
 // Handlers for /pipelines: the definitions this deployment runs, joined with run history, open
 // alerts and schedules; and one pipeline's partition grid.
 import { listAlerts } from '../../../engine/history/alerts.ts';
-import { partitionGrid } from '../../../engine/history/grid.ts';
+import { partitionGrid, recordedPipeline } from '../../../engine/history/grid.ts';
 import { lastRuns } from '../../../engine/history/run-queries.ts';
 import { addDays, localDate, PartitionError } from '../../../engine/pipeline/partitions.ts';
 import { pipelines } from '../../../domains/index.ts';
@@ -40,10 +40,10 @@ export function pipelineHandlers(deps: AppDeps) {
 
   const partitions: AppRouteHandler<typeof routes.partitions> = async (c) => {
     const { name } = c.req.valid('param');
-    const pipeline = pipelines.get(name);
+    const pipeline = pipelines.get(name) ?? (await recordedPipeline(deps.readPool, name));
     if (!pipeline) throw new ApiError(404, `no pipeline ${name}`);
     let { from, to } = c.req.valid('query');
-    if (pipeline.partitioning.kind === 'daily') {
+    if (pipeline.partitioning?.kind === 'daily') {
       to ??= addDays(localDate(new Date(), pipeline.partitioning.timezone), -1);
       from ??= addDays(to, -29);
     }
