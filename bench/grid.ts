@@ -3,7 +3,7 @@
 // history also holds 20 other pipelines' years, re-runs and retried attempts. Sequential requests,
 // p50/p99 latency, compared with the anchor: the grid's rows read by one plain SQL query. Goal: p99 < 200 ms.
 import { serve } from '@hono/node-server';
-import pg from 'pg';
+import type pg from 'pg';
 import { createApp } from '../api/app.ts';
 import { createApiKey } from '../lib/db/api-keys.ts';
 import { migrate } from '../lib/db/migrate.ts';

@@ -9,9 +9,9 @@ import type { TestStack } from './stack.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
-export async function openDashboard(stack: TestStack): Promise<{ url: string; api: RefineryProcess; browser: Browser }> {
+export async function openDashboard(stack: TestStack, env: Record<string, string> = {}): Promise<{ url: string; api: RefineryProcess; browser: Browser }> {
   const port = await freePort();
-  const api = startRefinery(['api'], stackEnv(stack, { API_PORT: String(port) }));
+  const api = startRefinery(['api'], stackEnv(stack, { ...env, API_PORT: String(port) }));
   await waitForPort(port, '127.0.0.1', 60_000, () => api.child.exitCode === null);
   try {
     statSync(CHROMIUM);

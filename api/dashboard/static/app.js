@@ -2,6 +2,7 @@
 import { apiKey, forgetApiKey, get, setApiKey, Unauthorized, h } from './api.js';
 import { runsView } from './views/runs.js';
 import { runView } from './views/run.js';
+import { gridView } from './views/grid.js';
 import { modelView } from './views/model.js';
 import { devicesView } from './views/devices.js';
 import { tournamentView } from './views/tournament.js';
@@ -10,7 +11,8 @@ const main = document.getElementById('view');
 const dialog = document.getElementById('key-dialog');
 
 const routes = [
-  [/^#\/runs\/(\d+)$/, (m) => runView(main, Number(m[1]))],
+  [/^#\/runs\/(\d+)(?:\?step=([a-z0-9_-]+))?$/, (m) => runView(main, Number(m[1]), m[2])],
+  [/^#\/grid\/([^/?]+)(?:\?(.*))?$/, (m) => gridView(main, decodeURIComponent(m[1]), m[2])],
   [/^#\/runs$/, () => runsView(main)],
   [/^#\/models(?:\/([^/]+))?$/, (m) => modelView(main, m[1] ? decodeURIComponent(m[1]) : undefined)],
   [/^#\/sensor$/, () => modelView(main)],
