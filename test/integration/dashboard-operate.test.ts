@@ -2,7 +2,7 @@
 // partition grid (a year × 12 steps, each cell a link to its run and step), a failed run's logs
 // with the error's stack and causes, check results, the Temporal link, and open alerts.
 // Screenshots go to test/.out/ for a human to look at.
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
