@@ -10,6 +10,7 @@ import { migrate } from '../lib/db/migrate.ts';
 import { createPool } from '../lib/db/pool.ts';
 import { provisionLogins } from '../lib/db/roles.ts';
 import { createLogger } from '../lib/log.ts';
+import { cpus, loadavg } from 'node:os';
 import { writeBenchResult } from './report.ts';
 import { benchDatabase } from './support/database.ts';
 
@@ -104,7 +105,10 @@ async function main() {
         { name: 'one SQL query for the same cells, p99 (anchor)', value: anchorP99, unit: 'ms', ratio: 1 },
         { name: 'response size', value: Buffer.byteLength(JSON.stringify(grid)) / 1024, unit: 'KiB uncompressed' },
       ],
-      notes: ['The endpoint runs two indexed queries (latest run per partition, then those runs’ latest attempt per step) and shapes 4,380 cells.'],
+      notes: [
+        `Machine load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores when measured (shared machine: tail latencies are the first to suffer).`,
+        'The endpoint runs two indexed queries (latest run per partition, then those runs’ latest attempt per step) and shapes 4,380 cells.',
+      ],
     });
   } finally {
     server.close();

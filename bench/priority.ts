@@ -9,6 +9,7 @@ import { startBackfill, startPipelineRun } from '../engine/temporal/runs.ts';
 import { createWorker, workflowsPath } from '../engine/temporal/worker.ts';
 import { definitions } from '../domains/index.ts';
 import { createLogger } from '../lib/log.ts';
+import { cpus, loadavg } from 'node:os';
 import { writeBenchResult, type BenchFigure } from './report.ts';
 import { benchStack, bundleWorkflowCode, quiet } from './support/stack.ts';
 
@@ -100,6 +101,7 @@ async function main() {
       workload: `one io worker with ${SLOTS} activity slots; a 400-partition backfill at concurrency ${CONCURRENCY} of a one-step pipeline whose step sleeps ${STEP_MS} ms (so ~${CONCURRENCY - SLOTS} step tasks wait at any moment); median of ${SAMPLES} manual one-step runs per phase, started one after another; Temporal dev server (priority matcher on), embedded PostgreSQL`,
       figures,
       notes: [
+        `Machine load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores when measured (shared machine: tail latencies are the first to suffer).`,
         'Time to first step: from the client asking for the run to the step attempt starting (ops.step_runs.started_at), on one machine clock.',
         "Without priority or fairness the manual run's step queues behind the backfill's backlog (FIFO); with Refinery's priorities it is dispatched to the next free slot.",
         "Fairness alone (the backfill's own fairness key at the runs' priority) already lets a manual run through, since the matcher alternates between keys; priority makes it independent of how many backfills share the queue.",
