@@ -2,7 +2,7 @@
 // partition with its latest run, one mark per step (as Airflow's grid, turned on its side).
 import type { Command } from 'commander';
 import { partitionGrid, type GridCell } from '../../engine/history/grid.ts';
-import { localDate, addDays } from '../../engine/pipeline/partitions.ts';
+import { addDays, checkPartition, localDate } from '../../engine/pipeline/partitions.ts';
 import { asUserError, pipelineNamed, printJson, withReaderPool } from '../context.ts';
 
 const colours: Record<string, number> = { succeeded: 32, failed: 31, skipped: 90, cancelled: 33, running: 34, reused: 36 };
@@ -28,6 +28,18 @@ export function registerRunGridCommand(runs: Command): void {
       const pipeline = pipelineNamed(name);
       let { from, to } = opts;
       if (pipeline.partitioning.kind === 'daily') {
+        for (const [flag, value] of [
+          ['--from', from],
+          ['--to', to],
+        ] as const) {
+          if (value !== undefined) {
+            try {
+              checkPartition(pipeline.partitioning, value, flag);
+            } catch (e) {
+              asUserError(e);
+            }
+          }
+        }
         const today = localDate(new Date(), pipeline.partitioning.timezone);
         to ??= addDays(today, -1);
         from ??= addDays(to, -29);

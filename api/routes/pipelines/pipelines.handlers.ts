@@ -3,7 +3,7 @@
 import { listAlerts } from '../../../engine/history/alerts.ts';
 import { partitionGrid, recordedPipeline } from '../../../engine/history/grid.ts';
 import { lastRuns } from '../../../engine/history/run-queries.ts';
-import { addDays, localDate, PartitionError } from '../../../engine/pipeline/partitions.ts';
+import { addDays, checkPartition, localDate, PartitionError } from '../../../engine/pipeline/partitions.ts';
 import { pipelines } from '../../../domains/index.ts';
 import { ApiError } from '../../errors.ts';
 import { iso, isoOrNull, type AppRouteHandler } from '../../openapi.ts';
@@ -43,12 +43,18 @@ export function pipelineHandlers(deps: AppDeps) {
     const pipeline = pipelines.get(name) ?? (await recordedPipeline(deps.readPool, name));
     if (!pipeline) throw new ApiError(404, `no pipeline ${name}`);
     let { from, to } = c.req.valid('query');
-    if (pipeline.partitioning?.kind === 'daily') {
-      to ??= addDays(localDate(new Date(), pipeline.partitioning.timezone), -1);
-      from ??= addDays(to, -29);
-    }
     let grid;
     try {
+      if (pipeline.partitioning?.kind === 'daily') {
+        for (const [field, value] of [
+          ['from', from],
+          ['to', to],
+        ] as const) {
+          if (value !== undefined) checkPartition(pipeline.partitioning, value, field);
+        }
+        to ??= addDays(localDate(new Date(), pipeline.partitioning.timezone), -1);
+        from ??= addDays(to, -29);
+      }
       grid = await partitionGrid(deps.readPool, pipeline, { from, to });
     } catch (e) {
       if (e instanceof PartitionError) throw new ApiError(400, e.message.replace(`${name}: `, ''), [{ field: 'query', reason: e.message }]);
