@@ -1,7 +1,7 @@
 // `refinery runs logs RUN [--step S] [--attempt N] [--follow]`: step logs per attempt from ops,
 // with each failed attempt's error, stack and causes; --follow prints new lines until the run ends.
 import type { Command } from 'commander';
-import { getRun } from '../../engine/history/run-queries.ts';
+import { getRun, runStepIds } from '../../engine/history/run-queries.ts';
 import { readStepLogs, type AttemptLogs, type LogLine } from '../../engine/history/step-logs.ts';
 import type { Pool } from '../../lib/db/pool.ts';
 import { positiveInt, printJson, withReaderPool } from '../context.ts';
@@ -80,7 +80,9 @@ export function registerRunLogsCommand(runs: Command): void {
       await withReaderPool(async (pool) => {
         const run = await getRun(pool, id);
         if (!run) throw new UserError(`no run ${id}`);
-        const known = run.steps.map((s) => s.stepId);
+        // From the run's definition: --follow may name, or must show, a step that has not started yet.
+        const defined = await runStepIds(pool, run.id);
+        const known = [...defined, ...run.steps.map((s) => s.stepId).filter((s) => !defined.includes(s))];
         if (opts.step && !known.includes(opts.step)) throw new UserError(`--step: run ${run.id} has no step "${opts.step}" (steps: ${known.join(', ')})`);
         const steps = opts.step ? [opts.step] : known;
         if (opts.follow) return follow(pool, run.id, steps, opts);

@@ -96,6 +96,15 @@ export interface RunDetail extends RunRow {
   steps: (StepRow & { dependsOn: string[] })[];
 }
 
+/** The steps a run was defined with, in definition order (including those that have not started yet). */
+export async function runStepIds(db: Queryable, runId: number): Promise<string[]> {
+  const { rows } = await db.query(
+    `SELECT s->>'id' AS id FROM ops.pipeline_runs r, jsonb_array_elements(r.definition->'steps') WITH ORDINALITY AS d(s, n) WHERE r.id = $1 ORDER BY n`,
+    [runId],
+  );
+  return rows.map((r) => r.id as string);
+}
+
 /** One run by its ops id or its workflow id (the latest run of that id), with each step's latest attempt. */
 export async function getRun(db: Queryable, idOrWorkflowId: string | number): Promise<RunDetail | undefined> {
   const byId = typeof idOrWorkflowId === 'number' || /^\d+$/.test(idOrWorkflowId);

@@ -128,6 +128,7 @@ describe('dashboard: operating views', () => {
     const warned = await signedIn(`#/runs/${warnedRunId}`);
     await warned.waitForSelector('#steps .check');
     expect(await warned.textContent('#steps .check.warn')).toBe('! rowCount(bronze.demo_events): 0 rows (expected ≥ 1)');
+    await warned.screenshot({ path: `${shots}dashboard-run-checks.png`, fullPage: true });
     await warned.close();
   });
 

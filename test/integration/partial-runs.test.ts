@@ -101,7 +101,7 @@ describe('partial re-runs', () => {
     expect(shown.stdout).toContain(`land             reused     attempts 0`);
     expect(shown.stdout).toContain(`reused from run ${failedRun}`);
     expect(shown.stdout).toContain('partial run: {"fromFailure":true}');
-  }, 90_000);
+  }, 180_000); // six CLI processes and four runs: slow on a loaded two-core machine
 
   it('--steps X+ runs exactly X and its downstream', async () => {
     const full = await runPipeline(stack, getPipeline('demo'), '2026-10-02');
@@ -146,10 +146,23 @@ describe('partial re-runs', () => {
     );
     const { rows: after } = await stack.pools.owner.query('SELECT count(*)::int AS n FROM ops.pipeline_runs');
     expect(after[0].n).toBe(before[0].n);
-  });
+  }, 180_000);
 
-  it('backfill --steps re-runs those steps over a range, reusing the rest in each partition', async () => {
-    const result = await refineryCli(stack, ['backfill', 'demo', '--from', '2026-10-01', '--to', '2026-10-02', '--steps', 'summary', '--concurrency', '2']);
+  it('backfill --steps --priority re-runs those steps over a range at that priority, reusing the rest in each partition', async () => {
+    const result = await refineryCli(stack, [
+      'backfill',
+      'demo',
+      '--from',
+      '2026-10-01',
+      '--to',
+      '2026-10-02',
+      '--steps',
+      'summary',
+      '--concurrency',
+      '2',
+      '--priority',
+      '1',
+    ]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const { rows } = await stack.pools.owner.query(
@@ -162,5 +175,16 @@ describe('partial re-runs', () => {
       { partition_key: '2026-10-01', ran: ['summary'], reused: 4 },
       { partition_key: '2026-10-02', ran: ['summary'], reused: 4 },
     ]);
+    // The priority reached Temporal: each child workflow carries it, with its backfill's fairness key.
+    const { rows: children } = await stack.pools.owner.query(
+      `SELECT workflow_id, run_id, backfill_id, priority FROM ops.pipeline_runs WHERE trigger = 'backfill' ORDER BY partition_key`,
+    );
+    for (const child of children) {
+      expect(child.priority).toBe(1);
+      const described = await stack.client.workflow.getHandle(child.workflow_id, child.run_id).describe();
+      expect(described.priority).toMatchObject({ priorityKey: 1, fairnessKey: child.backfill_id.slice(-64) });
+    }
+    const refused = await refineryCli(stack, ['backfill', 'demo', '--from', '2026-10-01', '--to', '2026-10-02', '--priority', '0']);
+    expect([refused.code, refused.stderr.trim()]).toEqual([1, 'refinery: --priority: must be a whole number from 1 (first) to 5 (got "0")']);
   }, 60_000);
 });

@@ -6,9 +6,9 @@ import { createApp, type App } from '../../api/app.ts';
 import { getPipeline } from '../../domains/index.ts';
 import { createApiKey } from '../../lib/db/api-keys.ts';
 import { createLogger } from '../../lib/log.ts';
-import { startBackfill } from '../../engine/temporal/runs.ts';
+import { startBackfill, startPipelineRun } from '../../engine/temporal/runs.ts';
 import { refineryCli } from '../support/cli.ts';
-import { runPipeline, testPipeline } from '../support/pipelines.ts';
+import { runPipeline, summaryOf, testPipeline } from '../support/pipelines.ts';
 import { createTestStack, type TestStack } from '../support/stack.ts';
 
 let stack: TestStack;
@@ -91,6 +91,49 @@ describe('step logs', () => {
     );
     expect(rows[0].n).toBe(0);
   });
+
+  it('--follow prints lines as steps write them and stops when the run ends', async () => {
+    const pipeline = testPipeline('followed', [
+      { id: 'before', activity: 'chatty', layer: 'bronze', params: { lines: 3 } },
+      { id: 'wait', activity: 'sleep', layer: 'silver', dependsOn: ['before'], params: { ms: 4000 } },
+      { id: 'after', activity: 'chatty', layer: 'gold', dependsOn: ['wait'], params: { lines: 2 } },
+    ]);
+    const { handle } = await startPipelineRun(stack.client, stack.config, pipeline, '2026-11-21');
+    // Attach once the first step has logged, while the run is still going.
+    let runId: number | undefined;
+    for (let i = 0; i < 100 && !runId; i++) {
+      const { rows } = await stack.pools.owner.query(
+        `SELECT r.id FROM ops.pipeline_runs r JOIN ops.step_runs s ON s.pipeline_run_id = r.id JOIN ops.step_logs l ON l.step_run_id = s.id
+          WHERE r.workflow_id = $1 AND r.status = 'running' LIMIT 1`,
+        [handle.workflowId],
+      );
+      runId = rows[0]?.id;
+      if (!runId) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(runId).toBeDefined();
+    const attachedAt = new Date();
+    const cli = await refineryCli(stack, ['runs', 'logs', String(runId), '--follow']);
+    const exitedAt = new Date();
+    const summary = await summaryOf(handle.result());
+    expect(summary.status).toBe('succeeded');
+    const { rows } = await stack.pools.owner.query('SELECT ended_at FROM ops.pipeline_runs WHERE id = $1', [runId]);
+    // It followed: attached before the run ended, and left on its own once it had.
+    expect(attachedAt.getTime()).toBeLessThan(rows[0].ended_at.getTime());
+    expect(exitedAt.getTime()).toBeGreaterThanOrEqual(rows[0].ended_at.getTime());
+    expect(cli.code).toBe(0);
+    const out = cli.stdout.split('\n').filter((l) => l.startsWith('──') || l.includes('working on'));
+    expect(out.map((l) => l.replace(/^\S+ (INFO) +/, '$1 ').replace(/ {2}line=.*$/, ''))).toEqual([
+      '── before · attempt 1 ──',
+      'INFO working on chunk 1 of 3',
+      'INFO working on chunk 2 of 3',
+      'INFO working on chunk 3 of 3',
+      '── wait · attempt 1 ──',
+      '── after · attempt 1 ──',
+      'INFO working on chunk 1 of 2',
+      'INFO working on chunk 2 of 2',
+    ]);
+    expect(cli.stdout).not.toContain('hunter2');
+  }, 60_000);
 });
 
 describe('the partition grid', () => {

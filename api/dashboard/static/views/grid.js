@@ -44,11 +44,15 @@ export async function gridView(main, pipeline, query) {
         .map(([s, n]) => `${n} ${h(s)}`)
         .join(', ')}</span>
     </form>
-    <div class="grid-scroll"><div class="grid" id="grid" style="grid-template-columns: 10rem repeat(${columns}, var(--cell))">
+    <div class="grid-scroll"><div class="grid" id="grid">
       <div class="label muted">run</div>${runs}${rows}
     </div></div>
-    <p class="legend">${['succeeded', 'failed', 'skipped', 'reused', 'running', 'cancelled'].map((s) => `<span class="cell ${s}"></span> ${s}`).join(' ')} <span class="cell none"></span> not run</p>
+    <p class="legend">${[...['succeeded', 'failed', 'skipped', 'reused', 'running', 'cancelled'].map((s) => [s, s]), ['none', 'not run']]
+      .map(([s, label]) => `<span class="key"><span class="cell ${s}"></span>${label}</span>`)
+      .join('')}</p>
     <p class="muted" id="grid-timing"></p>`;
+  // Set through the CSSOM: the dashboard's CSP allows no inline style attribute.
+  main.querySelector('#grid').style.gridTemplateColumns = `10rem repeat(${columns}, var(--cell))`;
   main.querySelector('#grid-timing').textContent = `${columns} × ${grid.steps.length} cells fetched and drawn in ${Math.round(performance.now() - started)} ms`;
   main.querySelector('#range').addEventListener('submit', (e) => {
     e.preventDefault();
