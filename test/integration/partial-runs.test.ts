@@ -101,7 +101,7 @@ describe('partial re-runs', () => {
     expect(shown.stdout).toContain(`land             reused     attempts 0`);
     expect(shown.stdout).toContain(`reused from run ${failedRun}`);
     expect(shown.stdout).toContain('partial run: {"fromFailure":true}');
-  }, 180_000); // six CLI processes and four runs: slow on a loaded two-core machine
+  }, 180_000); // three CLI processes and three runs: over 90 s at load average 17 on two cores
 
   it('--steps X+ runs exactly X and its downstream', async () => {
     const full = await runPipeline(stack, getPipeline('demo'), '2026-10-02');
