@@ -60,6 +60,16 @@ describe('/openapi.json', () => {
     expect([...documented].filter((r) => !served.has(r)).sort()).toEqual([]);
   });
 
+  it('declares the bounds the server enforces on whole-number parameters', () => {
+    // zod's int() holds numbers up to 2^53 − 1; a larger id is refused, so the document must say so.
+    const unbounded: string[] = [];
+    for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, { parameters?: any[] }>>))
+      for (const [method, op] of Object.entries(item))
+        for (const p of op.parameters ?? [])
+          if (p.schema?.type === 'integer' && p.schema.maximum === undefined) unbounded.push(`${method.toUpperCase()} ${path} ${p.in}.${p.name}`);
+    expect(unbounded).toEqual([]);
+  });
+
   it('documents the tournament endpoints with their parameters and errors', () => {
     const rankings = doc.paths['/v1/optimisation-runs/{id}/rankings'].get;
     expect(rankings.parameters.map((p: any) => `${p.in}.${p.name}`).sort()).toEqual(['path.id', 'query.cursor', 'query.limit']);
