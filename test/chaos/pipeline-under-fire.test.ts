@@ -117,12 +117,18 @@ describe('a pipeline backfill through a PostgreSQL crash', () => {
     runs = workers.map((w) => w.run());
 
     const handle = await startBackfill(reference.client, config, getPipeline('demo'), { range: { from: FROM, to: TO }, concurrency: 3 });
+    // Crash once a few partitions are done and a step that lands rows is running right now, so the
+    // crash hits work in flight (on a loaded machine the workers can otherwise sit between tasks).
     for (;;) {
-      const { rows } = await own.owner.query(`SELECT count(*)::int AS n FROM ops.pipeline_runs WHERE backfill_id = $1 AND status = 'succeeded'`, [
-        handle.workflowId,
-      ]);
-      if (rows[0].n >= 3) break;
-      await new Promise((r) => setTimeout(r, 50));
+      const { rows } = await own.owner.query(
+        `SELECT count(*) FILTER (WHERE r.status = 'succeeded')::int AS done,
+                (SELECT count(*)::int FROM ops.step_runs s JOIN ops.pipeline_runs q ON q.id = s.pipeline_run_id
+                  WHERE q.backfill_id = $1 AND s.status = 'running' AND s.step_id IN ('land', 'clean')) AS landing
+           FROM ops.pipeline_runs r WHERE r.backfill_id = $1`,
+        [handle.workflowId],
+      );
+      if (rows[0].done >= 3 && rows[0].landing > 0) break;
+      await new Promise((r) => setTimeout(r, 10));
     }
     const crashedAt = Date.now();
     await own.restartPostgres(2000);
