@@ -28,7 +28,15 @@ const REPEATS = 3;
 const WARMUP_SECONDS = 3;
 const COLUMNS = ['device_id', 'batch_id', 'session_id', 'ts', 'ax', 'ay', 'az', 'gx', 'gy', 'gz', 'mx', 'my', 'mz', 'received_at'];
 
+/** Empties bronze once the API's last transactions (batches queued when the client stopped) are over, so TRUNCATE never meets one. */
 async function emptyBronze(owner: Pool): Promise<void> {
+  for (;;) {
+    const { rows } = await owner.query(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle' AND backend_type = 'client backend'`,
+    );
+    if (rows[0].n === 0) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
   await owner.query('TRUNCATE bronze.imu_readings, bronze.ingest_batches');
   await owner.query('CHECKPOINT');
 }
