@@ -63,27 +63,42 @@ function workflowBundle(name: string): Promise<WorkflowBundleWithSourceMap> {
 }
 
 export interface StubWorker {
+  /** Resolves once the server and the worker run; await it in beforeAll. */
+  ready: Promise<void>;
+  /** The environment (once ready): its client starts workflows. */
   env: TestWorkflowEnvironment;
-  taskQueue: string;
+  /** Stops the worker and the server, whatever part of them started; call it in afterAll. */
   close(): Promise<void>;
 }
 
 /**
  * A time-skipping environment with one worker running the real workflows and the given stub
  * activities on `taskQueue`, for a whole test file: each test only starts workflows, so a case
- * costs milliseconds once the first has warmed the worker.
+ * costs milliseconds once the first has warmed the worker. The Java server ignores SIGTERM and
+ * outlives a test process that forgets it, so close() tears down whatever started, even when
+ * starting failed or timed out half-way.
  */
-export async function startStubWorker(taskQueue: string, activities: object): Promise<StubWorker> {
-  const [env, bundle] = await Promise.all([timeSkippingEnvironment(), workflowBundle(taskQueue)]);
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities });
-  const running = worker.run();
+export function stubWorker(taskQueue: string, activities: object): StubWorker {
+  let env: TestWorkflowEnvironment | undefined;
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+  const started = timeSkippingEnvironment().then((e) => (env = e));
+  const ready = (async () => {
+    const [, bundle] = await Promise.all([started, workflowBundle(taskQueue)]);
+    worker = await Worker.create({ connection: env!.nativeConnection, taskQueue, workflowBundle: bundle, activities });
+    running = worker.run();
+  })();
   return {
-    env,
-    taskQueue,
+    ready,
+    get env() {
+      if (!env) throw new Error('the time-skipping environment is not ready yet: await ready in beforeAll');
+      return env;
+    },
     async close() {
-      worker.shutdown();
+      await Promise.allSettled([ready, started]);
+      if (worker?.getState() === 'RUNNING') worker.shutdown();
       await running;
-      await env.teardown();
+      await env?.teardown();
     },
   };
 }

@@ -8,7 +8,7 @@ import type { StepReport } from '../../../engine/activities/index.ts';
 import type { PartitionRange } from '../../../engine/pipeline/partitions.ts';
 import type { PipelineDefinition, StepInput } from '../../../engine/pipeline/types.ts';
 import { backfill, backfillProgressQuery, type BackfillProgress } from '../../../engine/workflows/backfill.ts';
-import { startStubWorker, untilCancelled, type StubWorker } from '../../support/time-skipping.ts';
+import { stubWorker, untilCancelled, type StubWorker } from '../../support/time-skipping.ts';
 
 let stub: StubWorker;
 const taskQueue = 'backfill-unit';
@@ -28,8 +28,9 @@ const trace = (pipeline: string) => traces.get(pipeline)!;
 const behaviour = new Map<string, (input: StepInput, t: Trace) => Promise<void>>();
 const redo = new Map<string, (partitions: string[]) => string[]>();
 
-beforeAll(async () => {
-  stub = await startStubWorker(taskQueue, {
+// stub is assigned before anything starts, so afterAll stops what started even if starting times out.
+beforeAll(() => {
+  stub = stubWorker(taskQueue, {
     step: async (input: StepInput): Promise<StepReport> => {
       const t = trace(input.pipeline);
       t.partitions.push(input.partition);
@@ -55,6 +56,7 @@ beforeAll(async () => {
       trace(id.split('/')[1]!).end = { status, counts };
     },
   });
+  return stub.ready;
 }, 60_000);
 afterAll(() => stub?.close());
 

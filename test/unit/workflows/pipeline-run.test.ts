@@ -9,7 +9,7 @@ import type { RunStart, StepKey } from '../../../engine/history/run-history.ts';
 import type { PipelineDefinition, RunSummary, StepDefinition, StepInput } from '../../../engine/pipeline/types.ts';
 import { failureSummary } from '../../../engine/temporal/runs.ts';
 import { pipelineRun } from '../../../engine/workflows/index.ts';
-import { startStubWorker, untilCancelled, type StubWorker } from '../../support/time-skipping.ts';
+import { stubWorker, untilCancelled, type StubWorker } from '../../support/time-skipping.ts';
 
 let stub: StubWorker;
 const taskQueue = 'pipeline-run-unit';
@@ -37,9 +37,10 @@ function stepActivity(name: string) {
   };
 }
 
-beforeAll(async () => {
+// stub is assigned before anything starts, so afterAll stops what started even if starting times out.
+beforeAll(() => {
   let runIds = 0;
-  stub = await startStubWorker(taskQueue, {
+  stub = stubWorker(taskQueue, {
     ...Object.fromEntries(['work', 'meet', 'flaky', 'broken', 'long'].map((name) => [name, stepActivity(name)])),
     recordRunStart: async (start: RunStart) => {
       const id = ++runIds;
@@ -53,6 +54,7 @@ beforeAll(async () => {
       byRunId.get(id)!.ended = summary;
     },
   });
+  return stub.ready;
 }, 60_000);
 afterAll(() => stub?.close());
 
