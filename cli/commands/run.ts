@@ -2,12 +2,11 @@
 // its steps live; exits 1 when the run fails. `--from-failure` and `--steps` run part of it,
 // reusing the rest from earlier runs; what would be reused is checked before anything starts.
 import type { Command } from 'commander';
-import { WorkflowFailedError } from '@temporalio/client';
 import { planPartialRuns } from '../../engine/history/partial-runs.ts';
 import type { Selection } from '../../engine/pipeline/rerun.ts';
 import type { RunSummary } from '../../engine/pipeline/types.ts';
 import { temporalWorkflowUrl } from '../../engine/temporal/links.ts';
-import { startPipelineRun } from '../../engine/temporal/runs.ts';
+import { outcomeOf, startPipelineRun } from '../../engine/temporal/runs.ts';
 import { runStateQuery } from '../../engine/workflows/index.ts';
 import {
   asUserError,
@@ -108,11 +107,7 @@ export function registerRunCommand(program: Command): void {
         }, 300);
         let summary: RunSummary;
         try {
-          summary = await handle.result();
-        } catch (e) {
-          const details = e instanceof WorkflowFailedError ? (e.cause as { details?: unknown[] } | undefined)?.details : undefined;
-          if (!details?.[0]) throw e;
-          summary = details[0] as RunSummary;
+          ({ summary } = await outcomeOf(handle.result()));
         } finally {
           await follow.stop();
         }

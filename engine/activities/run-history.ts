@@ -18,13 +18,13 @@ import {
 import { runEvents } from '../notifications/events.ts';
 import { raiseEvent } from '../notifications/dispatch.ts';
 import { planSteps, RerunError, type Selection, type StepPlan } from '../pipeline/rerun.ts';
-import type { CheckResult, RunSummary, StepResult, TableRef } from '../pipeline/types.ts';
+import type { CheckResult, RunSummary, StepRows } from '../pipeline/types.ts';
 import { temporalWorkflowUrl } from '../temporal/links.ts';
 import { partitionSucceededSignal, watchWorkflowId } from '../workflows/watch.ts';
 import type { ActivityDeps } from './deps.ts';
 
 export type StepOutcomeRecord =
-  | { status: 'succeeded'; attempt: number; partition: string; result: StepResult; reads: TableRef[]; writes: TableRef[]; checks?: CheckResult[] }
+  | { status: 'succeeded'; attempt: number; rows: StepRows; checks?: CheckResult[] }
   | { status: 'failed' | 'cancelled'; error: string }
   | { status: 'skipped' | 'not-started'; reason: string };
 
@@ -73,7 +73,7 @@ export function createRunHistoryActivities({ pools, taskQueues, links }: Pick<Ac
     async recordStepOutcome(key: StepKey, outcome: StepOutcomeRecord): Promise<void> {
       switch (outcome.status) {
         case 'succeeded':
-          return recordAttemptSuccess(db, key, outcome);
+          return recordAttemptSuccess(db, key, { attempt: outcome.attempt, rows: outcome.rows, checks: outcome.checks });
         case 'failed':
         case 'cancelled':
           return recordAttemptFailure(db, key, { status: outcome.status, error: outcome.error });

@@ -1,12 +1,14 @@
 // Wraps every step activity: records each attempt in ops (best effort, so recording never fails a
-// step), runs the step with its attempt log, then its data-quality checks. A failed `error` check
-// fails the step for good; a failed `warn` check is recorded and reported, and the step succeeds.
+// step), runs the step with its attempt log, checks the tables it reports against those it
+// declared, then runs its data-quality checks. An undeclared table or a failed `error` check fails
+// the step for good; a failed `warn` check is recorded and reported, and the step succeeds.
 // A failure is kept with its stack and cause chain, secrets redacted.
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { runChecks } from '../checks/run-checks.ts';
 import { recordAttemptFailure, recordAttemptStart, recordAttemptSuccess, type StepKey } from '../history/run-history.ts';
 import type { ErrorDetail } from '../history/step-logs.ts';
-import type { CheckResult, StepInput, StepResult } from '../pipeline/types.ts';
+import { resolveStepRows, UndeclaredTableError } from '../pipeline/lineage.ts';
+import type { CheckResult, StepInput, StepResult, StepRows } from '../pipeline/types.ts';
 import { redactText } from '../../lib/redact.ts';
 import { attemptLogFor, withAttemptLog } from './attempt-log.ts';
 import type { ActivityDeps } from './deps.ts';
@@ -14,8 +16,8 @@ import type { ActivityDeps } from './deps.ts';
 export type StepFn = (input: StepInput) => Promise<StepResult>;
 export type StepFactory = (deps: ActivityDeps) => StepFn;
 
-/** What a step activity returns to the workflow: the step's result plus its attempt and checks. */
-export interface StepReport extends StepResult {
+/** What a step activity returns to the workflow: the step's rows and lineage plus its attempt and checks. */
+export interface StepReport extends StepRows {
   attempt: number;
   checks: CheckResult[];
 }
@@ -37,6 +39,16 @@ function keepAlive(ctx: Context): () => void {
   };
   const timer = setInterval(() => send(last), Math.max(500, Math.floor(timeoutMs / 3)));
   return () => clearInterval(timer);
+}
+
+/** The step's rows checked against its declaration; reporting an undeclared table is a bug in the step or its definition, not worth a retry. */
+function declared(input: StepInput, result: StepResult): StepRows {
+  try {
+    return resolveStepRows(input, result);
+  } catch (e) {
+    if (e instanceof UndeclaredTableError) throw ApplicationFailure.nonRetryable(e.message, e.name);
+    throw e;
+  }
 }
 
 const STACK_CHARS = 8000;
@@ -91,7 +103,7 @@ export function runStep(name: string, fn: StepFn, deps: ActivityDeps) {
     const stopBeating = keepAlive(ctx);
     let checks: CheckResult[] | undefined;
     try {
-      const result = await withAttemptLog(log, () => fn(input));
+      const rows = declared(input, await withAttemptLog(log, () => fn(input)));
       checks = await runChecks(deps.pools.worker, input.checks, input.partition, input.writes);
       for (const c of checks.filter((c) => !c.passed && c.severity === 'warn')) log.add('warn', `check ${c.check} did not pass (warn): ${c.detail}`);
       const failed = checks.filter((c) => !c.passed && c.severity === 'error');
@@ -102,11 +114,9 @@ export function runStep(name: string, fn: StepFn, deps: ActivityDeps) {
           { checks },
         );
       }
-      const report: StepReport = { ...result, attempt, checks };
-      await bestEffort('attempt success', () =>
-        recordAttemptSuccess(deps.pools.worker, key, { attempt, partition: input.partition, result, reads: input.reads, writes: input.writes, checks }),
-      );
-      deps.metrics?.finished(labels, 'succeeded', seconds(), result.rowsWritten ?? 0);
+      const report: StepReport = { ...rows, attempt, checks };
+      await bestEffort('attempt success', () => recordAttemptSuccess(deps.pools.worker, key, { attempt, rows, checks }));
+      deps.metrics?.finished(labels, 'succeeded', seconds(), rows.rowsWritten ?? 0);
       return report;
     } catch (e) {
       const cancelled = Context.current().cancellationSignal.aborted;

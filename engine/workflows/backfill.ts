@@ -6,7 +6,6 @@ import {
   ApplicationFailure,
   CancellationScope,
   CancelledFailure,
-  ChildWorkflowFailure,
   condition,
   continueAsNew,
   defineQuery,
@@ -22,7 +21,8 @@ import type { BackfillCounts } from '../activities/backfills.ts';
 import { expandPartitions, type PartitionRange } from '../pipeline/partitions.ts';
 import type { Selection } from '../pipeline/rerun.ts';
 import type { PipelineDefinition } from '../pipeline/types.ts';
-import { partitionKey, pipelineKey, triggerKey } from '../temporal/search-attributes.ts';
+import { runIdentity } from '../temporal/identity.ts';
+import { failureMessage } from './failure.ts';
 import { pipelineRun } from './pipeline-run.ts';
 
 export interface BackfillInput {
@@ -76,11 +76,6 @@ const activities = proxyActivities<BackfillActivities>({
 const MAX_FAILURES_KEPT = 100;
 export const BACKFILL_PRIORITY = 4;
 
-function childError(e: unknown): string {
-  if (e instanceof ChildWorkflowFailure && e.cause) return e.cause.message;
-  return e instanceof Error ? e.message : String(e);
-}
-
 export async function backfill(input: BackfillInput): Promise<BackfillProgress> {
   const info = workflowInfo();
   const name = input.pipeline.name;
@@ -124,7 +119,7 @@ export async function backfill(input: BackfillInput): Promise<BackfillProgress> 
   const launch = (partition: string) => {
     running.add(partition);
     executeChild(pipelineRun, {
-      workflowId: `${name}/${partition}`,
+      ...runIdentity(name, partition, 'backfill'),
       args: [
         {
           pipeline: input.pipeline,
@@ -138,17 +133,12 @@ export async function backfill(input: BackfillInput): Promise<BackfillProgress> 
       ],
       // Behind manual and scheduled runs; backfills share what is left fairly between them.
       priority: { priorityKey: input.priority ?? BACKFILL_PRIORITY, ...(input.fair === false ? {} : { fairnessKey: info.workflowId.slice(-64) }) },
-      typedSearchAttributes: [
-        { key: pipelineKey, value: name },
-        { key: partitionKey, value: partition },
-        { key: triggerKey, value: 'backfill' },
-      ],
     }).then(
       () => settle(partition, 'succeeded'),
       (e) => {
         if (e instanceof WorkflowExecutionAlreadyStartedError) settle(partition, 'skipped', 'another run of this partition was already going');
         else if (isCancellation(e)) settle(partition, 'cancelled');
-        else settle(partition, 'failed', childError(e));
+        else settle(partition, 'failed', failureMessage(e));
       },
     );
   };

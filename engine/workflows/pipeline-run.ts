@@ -6,7 +6,6 @@
 // failure carries the run summary. Notifications are raised by the run-end recording and
 // delivered by their own workflow: nothing here waits for a webhook.
 import {
-  ActivityFailure,
   ApplicationFailure,
   CancellationScope,
   CancelledFailure,
@@ -23,6 +22,7 @@ import {
 import type { PoolActivities, RunHistoryActivities, StepReport } from '../activities/index.ts';
 import type { Selection } from '../pipeline/rerun.ts';
 import type { PipelineDefinition, RunSummary, StepDefinition, StepInput, StepOutcome } from '../pipeline/types.ts';
+import { failureMessage } from './failure.ts';
 import { poolWorkflowId, releaseSignal, slotGrantedSignal } from './pool.ts';
 
 export interface PipelineRunInput {
@@ -71,12 +71,6 @@ function activityOptions(step: StepDefinition, taskQueue: string): ActivityOptio
       nonRetryableErrorTypes: step.retry?.nonRetryableErrorTypes,
     },
   };
-}
-
-/** The message a user needs from an activity failure: the step's own error, not the wrapper's. */
-function errorMessage(e: unknown): string {
-  if (e instanceof ActivityFailure && e.cause) return e.cause.message;
-  return e instanceof Error ? e.message : String(e);
 }
 
 export async function pipelineRun(input: PipelineRunInput): Promise<RunSummary> {
@@ -159,22 +153,22 @@ export async function pipelineRun(input: PipelineRunInput): Promise<RunSummary> 
     state.steps[step.id] = 'running';
     try {
       const report = await inPool(step, () => activities[step.activity]!(stepInput));
-      const { attempt, checks, ...result } = report;
-      await record(step, { status: 'succeeded', attempt, partition, result, reads: stepInput.reads, writes: stepInput.writes, checks });
+      const { attempt, checks, ...rows } = report;
+      await record(step, { status: 'succeeded', attempt, rows, checks });
       state.steps[step.id] = 'succeeded';
       const warnings = checks.filter((c) => !c.passed && c.severity === 'warn');
       return {
         stepId: step.id,
         status: 'succeeded',
         attempt,
-        ...result,
+        ...rows,
         ...(warnings.length ? { warnings } : {}),
         startedAt: started,
         endedAt: new Date().toISOString(),
       };
     } catch (e) {
       const status = isCancellation(e) ? 'cancelled' : 'failed';
-      const error = status === 'cancelled' ? 'the run was cancelled' : errorMessage(e);
+      const error = status === 'cancelled' ? 'the run was cancelled' : failureMessage(e);
       await record(step, { status, error });
       state.steps[step.id] = status;
       return { stepId: step.id, status, attempt: 0, error, startedAt: started, endedAt: new Date().toISOString() };

@@ -3,7 +3,7 @@
 // The Run schema is shared with /pipelines. Every run links to its workflow in the Temporal UI.
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireRole } from '../../auth.ts';
-import { jsonContent, keyed, notFound, readErrors, Timestamp } from '../../openapi.ts';
+import { jsonContent, keyed, notFound, readErrors, rowId, Timestamp } from '../../openapi.ts';
 import { pageQuery, pageSchema } from '../../pagination.ts';
 
 export const RunStatus = z.enum(['running', 'succeeded', 'failed', 'cancelled']);
@@ -97,11 +97,7 @@ const StepLogs = z
   .openapi('StepLogs');
 
 const tags = ['runs'];
-const RunId = z.coerce
-  .number({ error: 'must be a run id' })
-  .int('must be a run id')
-  .positive('must be a run id')
-  .max(2 ** 53 - 1, 'must be a run id');
+const RunId = rowId('a run id');
 const readers = requireRole('reader');
 
 export const list = createRoute({

@@ -16,5 +16,5 @@ export const cleanDemoEvents: StepFactory =
     );
     const { rows } = await pools.worker.query('SELECT count(*)::int AS n FROM bronze.demo_events WHERE partition_date = $1', [input.partition]);
     log.info({ kept: inserted, read: rows[0].n, dropped: rows[0].n - inserted }, `kept ${inserted} of ${rows[0].n} events (good quality only)`);
-    return { rowsRead: rows[0].n, rowsWritten: inserted };
+    return { read: { 'bronze.demo_events': rows[0].n }, written: { 'silver.demo_events_clean': inserted } };
   };

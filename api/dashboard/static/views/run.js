@@ -1,6 +1,7 @@
 // One run: its steps as a graph (columns by dependency depth, coloured by status), then each
 // step's attempts, timings, rows, lineage and checks, a link to the run in the Temporal UI, and the
-// logs of the chosen step (every attempt, with its error, stack and causes).
+// logs of the chosen step (every attempt, with its error, stack and causes). A wide graph shrinks
+// to fit the page down to 85% of its size (text stays legible); wider still, it scrolls sideways.
 import { duration, get, h, status, time } from '../api.js';
 
 const colours = { succeeded: '#2e7d32', failed: '#c62828', skipped: '#9e9e9e', running: '#1565c0', cancelled: '#8d6e63', reused: '#00838f' };
@@ -44,7 +45,7 @@ function stepGraph(steps) {
       <text x="${p.x + 14}" y="${p.y + 38}" fill="#6b6b66">${h(s.layer ?? '')} · ${h(s.status)}${s.durationMs !== null ? ` · ${duration(s.durationMs)}` : ''}</text>
     </g>`;
   });
-  return `<svg width="${width}" height="${height}" role="img" aria-label="step graph">
+  return `<svg class="steps" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" data-columns="${columns.length}" role="img" aria-label="step graph">
     <defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#999"/></marker></defs>
     ${edges.join('')}${nodes.join('')}</svg>`;
 }
@@ -91,7 +92,8 @@ export async function runView(main, id, step) {
       ${run.temporalUrl ? `<a id="temporal-link" href="${h(run.temporalUrl)}" target="_blank" rel="noopener">open in Temporal</a>` : `Temporal ${h(run.workflowId)}`}
       ${run.selection ? ` · partial run ${h(JSON.stringify(run.selection))}` : ''}</p>
     ${run.error ? `<p class="error">${h(run.error)}</p>` : ''}
-    <div class="graph">${stepGraph(run.steps)}</div>
+    <div class="graph" id="step-graph">${stepGraph(run.steps)}</div>
+    <p class="muted graph-hint" id="graph-hint">The graph is wider than the page: scroll it sideways to see every step.</p>
     <h2>Steps</h2>
     <table id="steps"><thead><tr><th>Step</th><th>Layer</th><th>Status</th><th class="num">Attempts</th><th class="num">Took</th><th class="num">Rows read</th><th class="num">Rows written</th><th>Lineage</th><th>Checks</th><th>Error</th></tr></thead>
     <tbody>${run.steps
@@ -106,9 +108,23 @@ export async function runView(main, id, step) {
       )
       .join('')}</tbody></table>
     <div id="logs"></div>`;
+  fitGraph(main.querySelector('#step-graph'));
   const chosen = step ?? run.steps.find((s) => s.status === 'failed')?.stepId;
   if (chosen) {
     main.querySelector(`tr[data-step="${CSS.escape(chosen)}"]`)?.classList.add('chosen');
     await showLogs(main.querySelector('#logs'), run.id, chosen);
   }
+}
+
+/** Shrinks the graph to the page (not below 85%, where its text stays legible); past that it scrolls, and the hint under it shows. */
+function fitGraph(box) {
+  const svg = box.querySelector('svg');
+  const natural = Number(svg.getAttribute('width'));
+  svg.style.width = '100%';
+  svg.style.height = 'auto';
+  svg.style.maxWidth = `${natural}px`;
+  svg.style.minWidth = `${Math.round(natural * 0.85)}px`;
+  const mark = () => box.classList.toggle('scrolls', box.scrollWidth > box.clientWidth + 1);
+  mark();
+  new ResizeObserver(mark).observe(box);
 }
