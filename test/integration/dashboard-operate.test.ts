@@ -90,6 +90,14 @@ describe('dashboard: operating views', () => {
     expect(await page.$$eval('#grid a.cell.failed[data-step]', (a) => a.length)).toBe(21);
     const timing = await page.textContent('#grid-timing');
     expect(timing).toMatch(/^365 × 12 cells fetched and drawn in \d+ ms$/);
+    // Opened at its newest partitions: the last column is inside the visible part of the scroller,
+    // and the step names stay in view beside it.
+    const [scrolled, lastVisible, labelVisible] = await page.$eval('.grid-scroll', (box) => {
+      const view = box.getBoundingClientRect();
+      const inView = (e: Element) => e.getBoundingClientRect().left >= view.left && e.getBoundingClientRect().right <= view.right;
+      return [box.scrollLeft > 0, inView(box.querySelector('.cell.run[data-partition="2025-12-31"]')!), inView(box.querySelectorAll('.label')[12]!)];
+    });
+    expect([scrolled, lastVisible, labelVisible]).toEqual([true, true, true]);
     await page.screenshot({ path: `${shots}dashboard-grid-year.png`, fullPage: true });
     await page.close();
 

@@ -53,6 +53,9 @@ export async function gridView(main, pipeline, query) {
     <p class="muted" id="grid-timing"></p>`;
   // Set through the CSSOM: the dashboard's CSP allows no inline style attribute.
   main.querySelector('#grid').style.gridTemplateColumns = `10rem repeat(${columns}, var(--cell))`;
+  // The newest partitions are what an operator looks at first: a wide grid opens scrolled to its end.
+  const scroller = main.querySelector('.grid-scroll');
+  scroller.scrollLeft = scroller.scrollWidth;
   main.querySelector('#grid-timing').textContent = `${columns} × ${grid.steps.length} cells fetched and drawn in ${Math.round(performance.now() - started)} ms`;
   main.querySelector('#range').addEventListener('submit', (e) => {
     e.preventDefault();
