@@ -94,7 +94,7 @@ describe('dashboard: operating views', () => {
     // and the step names stay in view beside it.
     const [scrolled, lastVisible, labelVisible] = await page.$eval('.grid-scroll', (box) => {
       const view = box.getBoundingClientRect();
-      const inView = (e: Element) => e.getBoundingClientRect().left >= view.left && e.getBoundingClientRect().right <= view.right;
+      const inView = (e: typeof box) => e.getBoundingClientRect().left >= view.left && e.getBoundingClientRect().right <= view.right;
       return [box.scrollLeft > 0, inView(box.querySelector('.cell.run[data-partition="2025-12-31"]')!), inView(box.querySelectorAll('.label')[12]!)];
     });
     expect([scrolled, lastVisible, labelVisible]).toEqual([true, true, true]);
