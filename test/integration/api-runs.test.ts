@@ -108,6 +108,8 @@ describe('GET /v1/runs', () => {
       ['/v1/runs?since=yesterday', { field: 'query.since', reason: 'must be an ISO-8601 date-time' }],
       ['/v1/runs?cursor=bm90IGEgY3Vyc29y', { field: 'query.cursor', reason: 'is not a cursor from this endpoint' }],
       ["/v1/runs?pipeline=demo'%20OR%201=1--", { field: 'query.pipeline', reason: 'must be a pipeline name' }],
+      // PostgreSQL's text holds no NUL: refused as declared, not a 500 from the database.
+      ['/v1/runs?backfill=%00x', { field: 'query.backfill', reason: 'must be 1–300 characters, none of them a control character' }],
     ];
     for (const [path, detail] of cases) {
       const res = await get(path);

@@ -223,6 +223,9 @@ describe('POST /v1/ingest/sessions', () => {
     const res = await post('/v1/ingest/sessions', { ...session, batchId: 'v2', exercise: 'Squat!' }, keys['dev-8']);
     expect(res.status).toBe(400);
     expect((await json(res)).error.details).toEqual([{ field: 'exercise', reason: 'must be a lower-case exercise name such as "squat" or "push-up"' }]);
+    const nul = await post('/v1/ingest/sessions', { ...session, batchId: 'v4', notes: 'a\u0000b' }, keys['dev-8']);
+    expect(nul.status).toBe(400);
+    expect((await json(nul)).error.details).toEqual([{ field: 'notes', reason: 'must not contain NUL (PostgreSQL text cannot hold it)' }]);
     const backwards = await post('/v1/ingest/sessions', { ...session, sessionId: 'sess-2', batchId: 'v3', endedAt: T0 - 1 }, keys['dev-8']);
     expect(backwards.status).toBe(422);
     expect((await json(backwards)).error.details).toEqual([{ field: 'endedAt', reason: 'must not be before startedAt' }]);

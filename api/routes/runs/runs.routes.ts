@@ -2,7 +2,7 @@
 // and one run with its steps, attempts, rows and lineage. The Run schema is shared with /pipelines.
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireRole } from '../../auth.ts';
-import { jsonContent, keyed, notFound, readErrors, rowId, Timestamp } from '../../openapi.ts';
+import { jsonContent, keyed, notFound, printable, readErrors, rowId, Timestamp } from '../../openapi.ts';
 import { cursorOf, cursorParts, pageQuery, pageSchema } from '../../pagination.ts';
 
 export const RunStatus = z.enum(['running', 'succeeded', 'failed', 'cancelled']);
@@ -66,7 +66,7 @@ export const list = createRoute({
           .optional(),
         status: RunStatus.optional(),
         since: z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time' }).optional(),
-        backfill: z.string().max(200).optional(),
+        backfill: printable(300).optional(),
         ...pageQuery(runCursor),
       })
       .strict(),

@@ -104,7 +104,12 @@ export const ExerciseSession = z
       .openapi({ description: 'the ground-truth label, when known' }),
     startedAt: Timestamp,
     endedAt: Timestamp.optional(),
-    notes: z.string().max(2000, 'must be at most 2,000 characters').optional(),
+    notes: z
+      .string()
+      .max(2000, 'must be at most 2,000 characters')
+      // eslint-disable-next-line no-control-regex -- NUL is exactly the character refused
+      .regex(/^[^\u0000]*$/, 'must not contain NUL (PostgreSQL text cannot hold it)')
+      .optional(),
   })
   .strict()
   .openapi('ExerciseSession', { description: `endedAt, when given, is not before startedAt (422 otherwise)` });
