@@ -3,8 +3,8 @@
 // The Run schema is shared with /pipelines. Every run links to its workflow in the Temporal UI.
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireRole } from '../../auth.ts';
-import { jsonContent, keyed, notFound, readErrors, rowId, Timestamp } from '../../openapi.ts';
-import { pageQuery, pageSchema } from '../../pagination.ts';
+import { jsonContent, keyed, notFound, printable, readErrors, rowId, Timestamp } from '../../openapi.ts';
+import { cursorOf, cursorParts, pageQuery, pageSchema } from '../../pagination.ts';
 
 export const RunStatus = z.enum(['running', 'succeeded', 'failed', 'cancelled']);
 
@@ -96,6 +96,9 @@ const StepLogs = z
   })
   .openapi('StepLogs');
 
+/** Runs are listed newest first by (startedAt, id). */
+export const runCursor = cursorOf(cursorParts.time, cursorParts.id);
+
 const tags = ['runs'];
 const RunId = rowId('a run id');
 const readers = requireRole('reader');
@@ -116,8 +119,8 @@ export const list = createRoute({
           .optional(),
         status: RunStatus.optional(),
         since: z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time' }).optional(),
-        backfill: z.string().max(200).optional(),
-        ...pageQuery,
+        backfill: printable(300).optional(),
+        ...pageQuery(runCursor),
       })
       .strict(),
   },
