@@ -57,7 +57,8 @@ export function pipelineHandlers(deps: AppDeps) {
       }
       grid = await partitionGrid(deps.readPool, pipeline, { from, to });
     } catch (e) {
-      if (e instanceof PartitionError) throw new ApiError(400, e.message.replace(`${name}: `, ''), [{ field: 'query', reason: e.message }]);
+      // The schema allows any partition key (keyed pipelines take keys); what this pipeline's partitioning refuses is 422.
+      if (e instanceof PartitionError) throw new ApiError(422, e.message.replace(`${name}: `, ''), [{ field: 'query', reason: e.message }]);
       throw e;
     }
     return c.json(

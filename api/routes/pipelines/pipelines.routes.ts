@@ -2,7 +2,7 @@
 // alerts, its schedule as Temporal knows it, and its last run; and the partition grid of one.
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireRole } from '../../auth.ts';
-import { jsonContent, keyed, notFound, readErrors, Timestamp } from '../../openapi.ts';
+import { errorResponse, jsonContent, keyed, notFound, readErrors, Timestamp } from '../../openapi.ts';
 import { Alert } from '../alerts/alerts.routes.ts';
 import { Run } from '../runs/runs.routes.ts';
 
@@ -68,5 +68,12 @@ export const partitions = createRoute({
     params: z.object({ name: z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, 'must be a pipeline name') }),
     query: z.object({ from: PartitionKey.optional(), to: PartitionKey.optional() }).strict(),
   },
-  responses: { 200: jsonContent(Grid, 'the grid'), ...readErrors, ...notFound },
+  responses: {
+    200: jsonContent(Grid, 'the grid'),
+    ...readErrors,
+    ...notFound,
+    422: errorResponse(
+      'valid by the schema but not for this pipeline: a from/to that is not a date of a daily pipeline, from after to, or more than 1,000 partitions; named in details',
+    ),
+  },
 });
