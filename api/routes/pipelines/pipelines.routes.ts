@@ -9,7 +9,7 @@ const Pipeline = z
   .object({
     name: z.string(),
     description: z.string().nullable(),
-    partitioning: z.object({ kind: z.enum(['daily', 'keys']), timezone: z.string().optional(), keys: z.array(z.string()).optional() }),
+    partitioning: z.object({ kind: z.enum(['daily', 'weekly', 'keys']), timezone: z.string().optional(), keys: z.array(z.string()).optional() }),
     steps: z.array(z.object({ id: z.string(), activity: z.string(), layer: z.string(), dependsOn: z.array(z.string()), queue: z.enum(['io', 'compute']) })),
     schedule: z.object({ spec: z.string(), timezone: z.string(), paused: z.boolean(), note: z.string().optional(), nextRuns: z.array(Timestamp) }).nullable(),
     lastRun: Run.nullable(),

@@ -5,6 +5,8 @@
 import { copyBatches } from '../../../lib/db/copy.ts';
 import type { CopyRow } from '../../../lib/db/copy-format.ts';
 import { withTransaction, type Pool } from '../../../lib/db/pool.ts';
+import { recordArrivals } from '../../../engine/staleness/arrivals.ts';
+import { readingArrivals, READINGS_SOURCE } from './arrivals.ts';
 import type { ReadingsBatch } from './schema.ts';
 
 export type Landing = 'stored' | 'duplicate';
@@ -28,6 +30,8 @@ export interface IngestWriterOptions {
   maxConcurrentFlushes?: number;
   /** Readings waiting beyond this are refused with 503 until the queue drains. */
   maxQueuedReadings?: number;
+  /** Count each day's arrivals per device (staleness tracking); on unless a benchmark turns it off. */
+  trackArrivals?: boolean;
 }
 
 const readingColumns = ['device_id', 'batch_id', 'session_id', 'ts', 'ax', 'ay', 'az', 'gx', 'gy', 'gz', 'mx', 'my', 'mz', 'received_at'];
@@ -39,6 +43,7 @@ export class IngestWriter {
   private readonly maxPerFlush: number;
   private readonly maxFlushes: number;
   private readonly maxQueued: number;
+  private readonly trackArrivals: boolean;
   private idle: (() => void)[] = [];
   /** Transactions committed so far, and the batches they carried (for metrics and tests). */
   readonly stats = { flushes: 0, batches: 0, readings: 0, duplicates: 0, failedFlushes: 0 };
@@ -50,6 +55,7 @@ export class IngestWriter {
     this.maxPerFlush = options.maxReadingsPerFlush ?? 50_000;
     this.maxFlushes = options.maxConcurrentFlushes ?? 2;
     this.maxQueued = options.maxQueuedReadings ?? 500_000;
+    this.trackArrivals = options.trackArrivals ?? true;
   }
 
   /** Resolves once the batch is committed (or known to be a duplicate). */
@@ -118,6 +124,7 @@ export class IngestWriter {
         const stored = new Set(rows.map((r) => `${r.device_id}\u0000${r.batch_id}`));
         const batches = unique.filter((p) => stored.has(`${p.batch.deviceId}\u0000${p.batch.batchId}`));
         await copyBatches(client, { table: 'bronze.imu_readings', columns: readingColumns }, rowsOf(batches, receivedAt));
+        if (this.trackArrivals) await recordArrivals(client, READINGS_SOURCE, readingArrivals(batches.map((p) => p.batch)));
         return stored;
       });
     } catch (e) {
