@@ -6,7 +6,7 @@ import sql from 'sql-template-tag';
 import type { Queryable } from '../../lib/db/pool.ts';
 import { checkPartition, daysOfWeek, PartitionError } from '../pipeline/partitions.ts';
 import type { PipelineDefinition } from '../pipeline/types.ts';
-import { currentMarks, originsSince, watermarks } from './current.ts';
+import { currentMarks, originsSince, watermarks, type WatermarkRow } from './current.ts';
 import { inputChanges, inputKey, markChangedAt, marksVersion, readiness, type InputChange, type InputMarks, type Nouns } from './marks.ts';
 
 /** A due partition, in JSON-safe form (it travels to the reconciler workflow and out of the API). */
@@ -90,7 +90,6 @@ export async function detectDuePartitions(
   const nowMs = now.getTime();
   if (!pipeline.inputs?.length) return { checkedAt: now.toISOString(), partitions: [] };
   const [marks, marked] = await Promise.all([currentMarks(db, pipeline, options.partitions), watermarks(db, pipeline.name, options.partitions)]);
-  const nouns = nounsOf(pipeline);
   const since = (iso: string | null) => (iso === null ? null : Math.max(0, nowMs - Date.parse(iso)));
   const lastChange = (m: InputMarks) =>
     Object.values(m)
@@ -98,23 +97,13 @@ export async function detectDuePartitions(
       .reduce<string | null>((a, b) => (a === null ? b : b === null ? a : a > b ? a : b), null);
 
   // Stale: a watermark with recorded inputs that differ from today's.
-  const stale = marked.filter((w) => w.inputs && marks.has(w.partition) && marksVersion(pick(marks.get(w.partition)!, w.inputs)) !== marksVersion(w.inputs));
-  const newOrigins = new Map<string, Map<string, number>>();
-  for (const input of pipeline.inputs) {
-    if (input.kind !== 'arrivals') continue;
-    const key = inputKey(input);
-    const after = stale.flatMap((w) => {
-      const seen = w.inputs![key];
-      return seen?.kind === 'arrivals' && seen.lastArrival ? [{ partition: w.partition, after: seen.lastArrival }] : [];
-    });
-    newOrigins.set(key, await originsSince(db, input.source, after));
-  }
+  const changed = await changesSinceWatermarks(db, pipeline, marked, marks);
   const due: Omit<DuePartition, 'latestRun' | 'version'>[] = [];
   const versions = new Map<string, string>();
-  for (const w of stale) {
+  for (const w of marked) {
+    const changes = changed.get(w.partition);
+    if (!changes) continue;
     const current = marks.get(w.partition)!;
-    const changes = inputChanges(w.inputs!, current, w.runId, nouns, (key) => newOrigins.get(key)?.get(w.partition));
-    if (!changes.length) continue;
     versions.set(w.partition, marksVersion(current));
     due.push({
       partition: w.partition,
@@ -184,6 +173,36 @@ export async function detectDuePartitions(
     })
     .sort((a, b) => (a.partition < b.partition ? 1 : a.partition > b.partition ? -1 : 0));
   return { checkedAt: now.toISOString(), partitions };
+}
+
+/**
+ * The changes since each watermark that recorded its inputs, for the partitions whose inputs moved
+ * (others are absent from the map). One extra query per arrivals input, for "from 2 devices".
+ */
+export async function changesSinceWatermarks(
+  db: Queryable,
+  pipeline: Pick<PipelineDefinition, 'inputs'>,
+  marked: readonly Pick<WatermarkRow, 'partition' | 'runId' | 'inputs'>[],
+  marks: ReadonlyMap<string, InputMarks>,
+): Promise<Map<string, InputChange[]>> {
+  const stale = marked.filter((w) => w.inputs && marks.has(w.partition) && marksVersion(pick(marks.get(w.partition)!, w.inputs)) !== marksVersion(w.inputs));
+  const newOrigins = new Map<string, Map<string, number>>();
+  for (const input of pipeline.inputs ?? []) {
+    if (input.kind !== 'arrivals') continue;
+    const key = inputKey(input);
+    const after = stale.flatMap((w) => {
+      const seen = w.inputs![key];
+      return seen?.kind === 'arrivals' && seen.lastArrival ? [{ partition: w.partition, after: seen.lastArrival }] : [];
+    });
+    newOrigins.set(key, await originsSince(db, input.source, after));
+  }
+  const nouns = nounsOf(pipeline);
+  const out = new Map<string, InputChange[]>();
+  for (const w of stale) {
+    const changes = inputChanges(w.inputs!, marks.get(w.partition)!, w.runId, nouns, (key) => newOrigins.get(key)?.get(w.partition));
+    if (changes.length) out.set(w.partition, changes);
+  }
+  return out;
 }
 
 /** A landing folder named like no partition of this pipeline (notes, scratch) is not one to run. */

@@ -69,13 +69,29 @@ export async function reconcileNow(
   });
 }
 
+/** Whether the pipeline's reconciler is running (one call to Temporal, no worker needed). */
+export async function reconcilerRunning(client: Client, pipeline: string): Promise<boolean> {
+  try {
+    return (await client.workflow.getHandle(reconcilerId(pipeline)).describe()).status.name === 'RUNNING';
+  } catch (e) {
+    if (e instanceof WorkflowNotFoundError) return false;
+    throw e;
+  }
+}
+
 /** The reconciler's state, or undefined when none is running. */
 export async function reconcilerState(client: Client, pipeline: string): Promise<ReconcilerState | undefined> {
   const handle = client.workflow.getHandle(reconcilerId(pipeline));
   try {
     const { status } = await handle.describe();
     if (status.name !== 'RUNNING') return undefined;
-    return await handle.query(reconcilerStateQuery);
+    try {
+      return await client.withDeadline(Date.now() + 5000, () => handle.query(reconcilerStateQuery));
+    } catch (e) {
+      throw new Error(`${reconcilerId(pipeline)} is running but did not answer (is an io worker running?): ${(e as Error).message.split('\n')[0]}`, {
+        cause: e,
+      });
+    }
   } catch (e) {
     if (e instanceof WorkflowNotFoundError) return undefined;
     throw e;

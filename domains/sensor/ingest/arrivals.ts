@@ -2,7 +2,6 @@
 // counted per partition of the sensor pipeline (the UTC day of their timestamp, as the windows step
 // reads them) and per device. Counting is one pass over timestamps already in hand.
 import type { Arrival } from '../../../engine/staleness/arrivals.ts';
-import type { ReadingsBatch } from './schema.ts';
 
 export const READINGS_SOURCE = 'imu_readings';
 export const SESSIONS_SOURCE = 'exercise_sessions';
@@ -11,7 +10,7 @@ const DAY_MS = 86_400_000;
 const dayKey = (dayNumber: number) => new Date(dayNumber * DAY_MS).toISOString().slice(0, 10);
 
 /** Readings per (UTC day, device) of the given batches. */
-export function readingArrivals(batches: readonly ReadingsBatch[]): Arrival[] {
+export function readingArrivals(batches: readonly { deviceId: string; readings: readonly { timestamp: number }[] }[]): Arrival[] {
   const counts = new Map<string, Arrival>();
   for (const batch of batches) {
     // Batches are short and nearly always within one day: count runs of equal days, not readings.
