@@ -31,13 +31,13 @@ export async function arrivalTotals(db: Queryable, source: string, partitions?: 
   return rows;
 }
 
-/** Per partition, how many origins sent rows after the given instant (for "from 2 devices"). */
+/** Per partition, how many origins sent rows after the given instant (for "from 2 devices"); marks keep milliseconds. */
 export async function originsSince(db: Queryable, source: string, since: { partition: string; after: string }[]): Promise<Map<string, number>> {
   if (!since.length) return new Map();
   const { rows } = await db.query<{ partition: string; origins: number }>(sql`
     SELECT a.partition_key AS partition, count(*)::int AS origins
       FROM unnest(${since.map((s) => s.partition)}::text[], ${since.map((s) => s.after)}::timestamptz[]) AS w(partition_key, after)
-      JOIN ops.arrivals a ON a.source = ${source} AND a.partition_key = w.partition_key AND a.last_arrival > w.after
+      JOIN ops.arrivals a ON a.source = ${source} AND a.partition_key = w.partition_key AND date_trunc('milliseconds', a.last_arrival) > w.after
      GROUP BY 1`);
   return new Map(rows.map((r) => [r.partition, r.origins]));
 }
