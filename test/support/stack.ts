@@ -22,7 +22,7 @@ export interface TestStack {
   client: Client;
   taskQueues: { io: string; compute: string };
   /** Starts workers on this file's queues (with other definitions, if given); stop them with the returned function (or close()). */
-  startWorkers(queues?: QueueKind[], options?: { definitions?: Definitions }): Promise<RunningWorkers>;
+  startWorkers(queues?: QueueKind[], options?: { definitions?: Definitions; landingDir?: string }): Promise<RunningWorkers>;
   close(): Promise<void>;
 }
 
@@ -90,13 +90,13 @@ export async function createTestStack(testFileUrl: string): Promise<TestStack> {
     pools,
     client,
     taskQueues,
-    async startWorkers(queues: QueueKind[] = ['io', 'compute'], options: { definitions?: Definitions } = {}) {
+    async startWorkers(queues: QueueKind[] = ['io', 'compute'], options: { definitions?: Definitions; landingDir?: string } = {}) {
       installRuntime('error');
       const native = await NativeConnection.connect({ address: config.temporal.address! });
       const workers = await Promise.all(
         queues.map((queue) =>
           createWorker({
-            config,
+            config: options.landingDir ? { ...config, landingDir: options.landingDir } : config,
             queue,
             connection: native,
             pools: { worker: pools.worker },

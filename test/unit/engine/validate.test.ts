@@ -94,9 +94,8 @@ describe('pipeline validation', () => {
   });
 
   it('refuses an upstream that is not defined or whose partitions do not map', async () => {
-    const { createDefinitions } = await import('../../../engine/definitions.ts');
-    const base = [...pipelines.values()];
-    const make = (extra: PipelineDefinition) => () => createDefinitions({ pipelines: [...base, extra], steps: definitions.steps });
+    const { definitionsWith } = await import('../../support/pipelines.ts');
+    const make = (extra: PipelineDefinition) => () => definitionsWith(extra);
     expect(make(pipeline([step('a')], { name: 'x', inputs: [{ kind: 'upstream', pipeline: 'nope' }] }))).toThrow('x: upstream pipeline "nope" is not defined');
     expect(make(pipeline([step('a')], { name: 'x', inputs: [{ kind: 'upstream', pipeline: 'tournament' }] }))).toThrow(
       'x: upstream tournament is keys and this pipeline daily; give a mapping',
