@@ -1,6 +1,7 @@
 // Activities of staleness and triggers: the facts a reconciler decides on (landing folders scanned,
 // due partitions detected, late-data runs going), and the inputs a run records when it starts.
 import sql from 'sql-template-tag';
+import { foldArrivals } from '../staleness/arrivals.ts';
 import { currentMarks } from '../staleness/current.ts';
 import { detectDuePartitions, noticeStale, type DuePartition } from '../staleness/detect.ts';
 import { scanLandingFolders } from '../staleness/landing-folders.ts';
@@ -26,6 +27,7 @@ export function createReconcileActivities({ pools, landingDir, definitions }: Pi
     async reconcileFacts(request: { pipeline: string; overrides?: PolicyOverrides; partitions?: string[] }): Promise<ReconcileFacts> {
       const pipeline = definitions.getPipeline(request.pipeline);
       if (pipeline.inputs?.some((i) => i.kind === 'landing')) await scanLandingFolders(pools.worker, landingDir);
+      if (pipeline.inputs?.some((i) => i.kind === 'arrivals')) await foldArrivals(pools.worker);
       const detection = await detectDuePartitions(pools.worker, pipeline, { partitions: request.partitions });
       await noticeStale(
         pools.worker,

@@ -9,7 +9,7 @@ import { inputKey, type InputMark, type InputMarks } from './marks.ts';
 
 /** The marks of a partition none of whose inputs has anything yet. */
 function emptyMark(input: PipelineInput): InputMark {
-  if (input.kind === 'arrivals') return { kind: 'arrivals', source: input.source, items: 0, origins: 0, lastArrival: null };
+  if (input.kind === 'arrivals') return { kind: 'arrivals', source: input.source, items: 0, lastArrival: null };
   if (input.kind === 'landing') return { kind: 'landing', files: {}, changedAt: null };
   return { kind: 'upstream', pipeline: input.pipeline, runs: {}, changedAt: null };
 }
@@ -20,25 +20,34 @@ const later = (a: string | null, b: string | null) => (a === null ? b : b === nu
 interface ArrivalTotal {
   partition: string;
   items: string;
-  origins: number;
   lastArrival: Date;
 }
 
+/** Per partition, the rows landed so far and when the last arrived: the folded totals plus the log not folded yet, in one snapshot. */
 export async function arrivalTotals(db: Queryable, source: string, partitions?: string[]): Promise<ArrivalTotal[]> {
+  const only = partitions ?? null;
   const { rows } = await db.query<ArrivalTotal>(sql`
-    SELECT partition_key AS partition, items, origins, last_arrival AS "lastArrival" FROM ops.arrival_totals
-     WHERE source = ${source} AND (${partitions ?? null}::text[] IS NULL OR partition_key = ANY(${partitions ?? null}))`);
+    SELECT partition_key AS partition, sum(items)::text AS items, max(last_arrival) AS "lastArrival" FROM (
+      SELECT partition_key, items, last_arrival FROM ops.arrival_totals WHERE source = ${source} AND (${only}::text[] IS NULL OR partition_key = ANY(${only}))
+      UNION ALL
+      SELECT partition_key, items, arrived_at FROM ops.arrival_log WHERE source = ${source} AND (${only}::text[] IS NULL OR partition_key = ANY(${only}))
+    ) x GROUP BY partition_key`);
   return rows;
 }
 
-/** Per partition, how many origins sent rows after the given instant (for "from 2 devices"); marks keep milliseconds. */
+/** Per partition, how many origins sent rows after the given instant (for "from 2 devices"). */
 export async function originsSince(db: Queryable, source: string, since: { partition: string; after: string }[]): Promise<Map<string, number>> {
   if (!since.length) return new Map();
+  // One index range per partition (LATERAL): a join would scan every partition's origins.
   const { rows } = await db.query<{ partition: string; origins: number }>(sql`
-    SELECT a.partition_key AS partition, count(*)::int AS origins
+    SELECT w.partition_key AS partition, n.origins
       FROM unnest(${since.map((s) => s.partition)}::text[], ${since.map((s) => s.after)}::timestamptz[]) AS w(partition_key, after)
-      JOIN ops.arrivals a ON a.source = ${source} AND a.partition_key = w.partition_key AND date_trunc('milliseconds', a.last_arrival) > w.after
-     GROUP BY 1`);
+      CROSS JOIN LATERAL (
+        SELECT count(DISTINCT origin)::int AS origins FROM (
+          SELECT a.origin FROM ops.arrivals a WHERE a.source = ${source} AND a.partition_key = w.partition_key AND a.last_arrival > w.after
+          UNION ALL
+          SELECT unnest(l.origins) FROM ops.arrival_log l WHERE l.source = ${source} AND l.partition_key = w.partition_key AND l.arrived_at > w.after
+        ) o) n`);
   return new Map(rows.map((r) => [r.partition, r.origins]));
 }
 
@@ -95,7 +104,7 @@ export async function currentMarks(db: Queryable, pipeline: Pick<PipelineDefinit
     const key = inputKey(input);
     if (input.kind === 'arrivals') {
       for (const t of await arrivalTotals(db, input.source, partitions)) {
-        marksOf(t.partition)[key] = { kind: 'arrivals', source: input.source, items: Number(t.items), origins: t.origins, lastArrival: iso(t.lastArrival) };
+        marksOf(t.partition)[key] = { kind: 'arrivals', source: input.source, items: Number(t.items), lastArrival: iso(t.lastArrival) };
       }
     } else if (input.kind === 'landing') {
       for (const f of await landingFolders(db, partitions)) {

@@ -5,8 +5,8 @@
 import type { PipelineInput } from '../pipeline/types.ts';
 
 export type InputMark =
-  /** Rows counted as they landed: how many, from how many origins, and when the last one arrived. */
-  | { kind: 'arrivals'; source: string; items: number; origins: number; lastArrival: string | null }
+  /** Rows counted as they landed: how many, and when the last one arrived. */
+  | { kind: 'arrivals'; source: string; items: number; lastArrival: string | null }
   /** Landing files by name → sha256, and when the folder last changed. */
   | { kind: 'landing'; files: Record<string, string>; changedAt: string | null }
   /** The latest successful run of each upstream partition mapped to this one, and when the last of them ended. */

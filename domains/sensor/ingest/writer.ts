@@ -5,7 +5,7 @@
 import { copyBatches } from '../../../lib/db/copy.ts';
 import type { CopyRow } from '../../../lib/db/copy-format.ts';
 import { withTransaction, type Pool } from '../../../lib/db/pool.ts';
-import { recordArrivals } from '../../../engine/staleness/arrivals.ts';
+import { foldArrivals, recordArrivals } from '../../../engine/staleness/arrivals.ts';
 import { readingArrivals, READINGS_SOURCE } from './arrivals.ts';
 import type { ReadingsBatch } from './schema.ts';
 
@@ -34,6 +34,9 @@ export interface IngestWriterOptions {
   trackArrivals?: boolean;
 }
 
+/** How often the arrival log is folded into totals, at most (off the request path). */
+const FOLD_EVERY_MS = 5000;
+
 const readingColumns = ['device_id', 'batch_id', 'session_id', 'ts', 'ax', 'ay', 'az', 'gx', 'gy', 'gz', 'mx', 'my', 'mz', 'received_at'];
 
 export class IngestWriter {
@@ -44,6 +47,8 @@ export class IngestWriter {
   private readonly maxFlushes: number;
   private readonly maxQueued: number;
   private readonly trackArrivals: boolean;
+  private folding: Promise<unknown> | undefined;
+  private lastFold = 0;
   private idle: (() => void)[] = [];
   /** Transactions committed so far, and the batches they carried (for metrics and tests). */
   readonly stats = { flushes: 0, batches: 0, readings: 0, duplicates: 0, failedFlushes: 0 };
@@ -71,9 +76,18 @@ export class IngestWriter {
   }
 
   /** Resolves when nothing is queued or in flight (graceful shutdown). */
-  drain(): Promise<void> {
-    if (!this.queue.length && !this.flushing) return Promise.resolve();
-    return new Promise((resolve) => this.idle.push(resolve));
+  async drain(): Promise<void> {
+    if (this.queue.length || this.flushing) await new Promise<void>((resolve) => this.idle.push(resolve));
+    await this.folding;
+  }
+
+  /** Folds the arrival log now and then, one fold at a time; a failed fold is simply tried again later. */
+  private foldNowAndThen(): void {
+    if (!this.trackArrivals || this.folding || Date.now() - this.lastFold < FOLD_EVERY_MS) return;
+    this.lastFold = Date.now();
+    this.folding = foldArrivals(this.pool)
+      .catch(() => {})
+      .finally(() => (this.folding = undefined));
   }
 
   private pump(): void {
@@ -134,6 +148,7 @@ export class IngestWriter {
       return;
     }
     this.stats.flushes++;
+    this.foldNowAndThen();
     for (const p of group) {
       const key = `${p.batch.deviceId}\u0000${p.batch.batchId}`;
       const stored = first.get(key) === p && fresh.has(key);

@@ -4,7 +4,7 @@ import { readingArrivals, sessionArrival } from '../../../domains/sensor/ingest/
 
 const nouns = (key: string) => (key.endsWith('readings') ? { items: 'readings', origins: 'devices' } : { items: 'rows', origins: 'sources' });
 const readings = (items: number, lastArrival = '2026-11-24T10:00:00.000Z'): InputMarks => ({
-  'arrivals:imu_readings': { kind: 'arrivals', source: 'imu_readings', items, origins: 3, lastArrival },
+  'arrivals:imu_readings': { kind: 'arrivals', source: 'imu_readings', items, lastArrival },
 });
 
 describe('input marks', () => {
@@ -20,7 +20,7 @@ describe('input marks', () => {
     expect(inputChanges(readings(5, '2026-01-01T00:00:00Z'), readings(5, '2026-02-01T00:00:00Z'), 1, nouns)).toEqual([]);
     const withSessions: InputMarks = {
       ...readings(5),
-      'arrivals:exercise_sessions': { kind: 'arrivals', source: 'exercise_sessions', items: 9, origins: 1, lastArrival: null },
+      'arrivals:exercise_sessions': { kind: 'arrivals', source: 'exercise_sessions', items: 9, lastArrival: null },
     };
     expect(inputChanges(readings(5), withSessions, 1, nouns)).toEqual([]);
     expect(marksVersion(readings(5, 'a'))).toBe(marksVersion(readings(5, 'b')));
