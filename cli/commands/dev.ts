@@ -114,11 +114,7 @@ export async function runDev(config: Config, options: { pipelines: boolean }): P
     const stackConfig = { ...config, temporal: { ...config.temporal, address: infra.env.TEMPORAL_ADDRESS } };
     await startDevReconcilers(stackConfig, say);
     if (options.pipelines) {
-      await runStartupPipelines(
-        stackConfig,
-        { apiUrl: apiUrl.replace('//0.0.0.0:', '//127.0.0.1:'), ownerUrl: infra.env.DATABASE_URL! },
-        say,
-      );
+      await runStartupPipelines(stackConfig, { apiUrl: apiUrl.replace('//0.0.0.0:', '//127.0.0.1:'), ownerUrl: infra.env.DATABASE_URL! }, say);
       say(`ready: open ${apiUrl}/ (dashboard) with the admin key above`);
     }
   } catch (e) {
