@@ -6,7 +6,7 @@ import { definitions } from '../../domains/index.ts';
 import { durationMs, formatDuration } from '../../engine/pipeline/durations.ts';
 import type { PolicyOverrides } from '../../engine/staleness/plan.ts';
 import { reconciledPipelines, reconcilerState, startReconcilers, stopReconciler } from '../../engine/temporal/reconcilers.ts';
-import { pipelineNamed, printJson, withClient } from '../context.ts';
+import { examples, pipelineNamed, printJson, withClient } from '../context.ts';
 import { UserError } from '../user-error.ts';
 
 function duration(flag: string) {
@@ -26,7 +26,18 @@ interface StartOptions {
 }
 
 export function registerReconcileCommands(program: Command): void {
-  const cmd = program.command('reconcile').description('reconcilers: data-aware triggers and late-data re-runs');
+  const cmd = program
+    .command('reconcile')
+    .description('reconcilers: data-aware triggers and late-data re-runs')
+    .addHelpText(
+      'after',
+      examples(
+        'refinery reconcile start                                  # every pipeline with triggers or a late-data policy',
+        'refinery reconcile start sensor --quiet-period "2 minutes" --restart',
+        'refinery reconcile status',
+        'refinery reconcile stop sensor',
+      ),
+    );
   cmd
     .command('start [pipelines...]')
     .description('start the reconciler of every pipeline with triggers or a late-data policy (or of the ones named); keeps running ones')

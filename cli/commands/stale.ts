@@ -13,7 +13,7 @@ import { staleReport, type StaleReport } from '../../engine/staleness/report.ts'
 import { connectClient } from '../../engine/temporal/client.ts';
 import { reconcileNow, reconcilerRunning } from '../../engine/temporal/reconcilers.ts';
 import { loadConfig } from '../../lib/config.ts';
-import { asUserError, pipelineNamed, printJson, withClient, withOwnerPool } from '../context.ts';
+import { asUserError, examples, pipelineNamed, printJson, withClient, withReaderPool } from '../context.ts';
 import { UserError } from '../user-error.ts';
 
 /** The pipeline asked for, or every pipeline that declares inputs. */
@@ -66,7 +66,17 @@ async function tryClient(): Promise<Client | undefined> {
 }
 
 export function registerStaleCommands(program: Command): void {
-  const cmd = program.command('stale').description('partitions whose inputs changed since their last successful run');
+  const cmd = program
+    .command('stale')
+    .description('partitions whose inputs changed since their last successful run')
+    .addHelpText(
+      'after',
+      examples(
+        'refinery stale list                                        # every pipeline with inputs',
+        'refinery stale list --pipeline sensor --json',
+        'refinery stale run --pipeline sensor --partition 2026-11-23   # now, ignoring the quiet period',
+      ),
+    );
   cmd
     .command('list')
     .description('stale partitions with why and what happens next (every pipeline with inputs, or one)')
@@ -76,7 +86,7 @@ export function registerStaleCommands(program: Command): void {
       const chosen = watched(opts.pipeline);
       const client = await tryClient();
       try {
-        const reports = await withOwnerPool(async (pool) => {
+        const reports = await withReaderPool(async (pool) => {
           const out: StaleReport[] = [];
           for (const p of chosen) out.push(await staleReport(pool, p, client ? await reconcilerRunning(client, p.name).catch(() => undefined) : undefined));
           return out;
