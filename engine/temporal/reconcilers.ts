@@ -9,7 +9,7 @@ import type { Duration, PipelineDefinition } from '../pipeline/types.ts';
 import type { PolicyOverrides } from '../staleness/plan.ts';
 import { reconcile, reconcileNowUpdate, reconcilerStateQuery } from '../workflows/index.ts';
 import type { ReconcileRequest, ReconcileResult, ReconcilerState } from '../workflows/reconcile.ts';
-import { pipelineKey } from './search-attributes.ts';
+import { pipelineKey } from './identity.ts';
 
 export function reconcilerId(pipeline: string): string {
   return `reconcile/${pipeline}`;

@@ -25,7 +25,7 @@ import type { ReconcileActivities, ScheduleActivities } from '../activities/inde
 import { durationMs } from '../pipeline/durations.ts';
 import type { Duration, PipelineDefinition } from '../pipeline/types.ts';
 import { planReconciliation, type Decision, type LaunchMemory, type PolicyOverrides } from '../staleness/plan.ts';
-import { partitionKey, pipelineKey, triggerKey } from '../temporal/search-attributes.ts';
+import { runIdentity } from '../temporal/identity.ts';
 import { pipelineRun } from './pipeline-run.ts';
 
 export interface ReconcilerInput {
@@ -115,21 +115,16 @@ export async function reconcile(input: ReconcilerInput): Promise<ReconcilerState
     for (const d of decisions) {
       if (d.action !== 'launch') continue;
       definition ??= await loadPipeline(input.pipeline);
-      const workflowId = `${input.pipeline}/${d.partition}`;
+      const identity = runIdentity(input.pipeline, d.partition, d.trigger!);
       try {
         await startChild(pipelineRun, {
-          workflowId,
+          ...identity,
           parentClosePolicy: ParentClosePolicy.ABANDON,
           args: [{ pipeline: definition, partition: d.partition, trigger: d.trigger, reason: d.reason, computeQueue: input.computeQueue }],
           priority: d.priority === undefined ? undefined : { priorityKey: d.priority },
-          typedSearchAttributes: [
-            { key: pipelineKey, value: input.pipeline },
-            { key: partitionKey, value: d.partition },
-            { key: triggerKey, value: d.trigger! },
-          ],
         });
         memory[d.partition] = { version: d.version, atMs: Date.now(), trigger: d.trigger! };
-        d.workflowId = workflowId;
+        d.workflowId = identity.workflowId;
         state.started++;
       } catch (e) {
         if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;

@@ -17,7 +17,7 @@ export const measureDemoQuality: StepFactory =
               (SELECT count(*)::int AS n, count(DISTINCT source)::int AS sources FROM silver.demo_events_clean WHERE partition_date = $1) k`,
       [input.partition],
     );
-    return { rowsWritten: inserted };
+    return { written: { 'gold.demo_quality': inserted } };
   };
 
 export const summariseDemoWeek: StepFactory =
@@ -32,5 +32,5 @@ export const summariseDemoWeek: StepFactory =
          FROM gold.demo_daily_summary WHERE partition_date = ANY($2::date[]) HAVING count(*) > 0`,
       [input.partition, days],
     );
-    return { rowsWritten: inserted, lineage: { reads: days.map((d) => ({ table: 'gold.demo_daily_summary', partition: d })) } };
+    return { written: { 'gold.demo_weekly': inserted }, partitions: { reads: days.map((d) => ({ table: 'gold.demo_daily_summary', partition: d })) } };
   };

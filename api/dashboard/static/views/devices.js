@@ -83,7 +83,7 @@ export function activityChart(days, from, to, stale = new Map()) {
           : ''
       }</g>`;
   });
-  const legend = exercises.map((e) => `<span class="key" data-legend="${h(e)}"><i style="background:${colour.get(e)}"></i>${h(e)}</span>`).join('');
+  const legend = exercises.map((e) => `<span class="key" data-legend="${h(e)}"><i data-bg="${colour.get(e)}"></i>${h(e)}</span>`).join('');
   return `<div class="graph"><svg id="activity-chart" viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-label="daily active minutes from ${h(from)} to ${h(to)}">
       ${grid.join('')}
       <line x1="${L}" x2="${W - R}" y1="${y(0)}" y2="${y(0)}" stroke="#999"/>
