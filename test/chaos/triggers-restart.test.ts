@@ -67,10 +67,9 @@ interface RunRow {
   trigger: string;
 }
 async function runs(pipeline: string): Promise<RunRow[]> {
-  const { rows } = await own.owner.query<RunRow>(
-    `SELECT partition_key AS partition, status, trigger FROM ops.pipeline_runs WHERE pipeline = $1 ORDER BY id`,
-    [pipeline],
-  );
+  const { rows } = await own.owner.query<RunRow>(`SELECT partition_key AS partition, status, trigger FROM ops.pipeline_runs WHERE pipeline = $1 ORDER BY id`, [
+    pipeline,
+  ]);
   return rows;
 }
 
@@ -95,7 +94,11 @@ describe('data-aware triggers through a restart of every process', () => {
     expect(await reconcile.exited).toBe(0);
 
     const config = loadConfig({ TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}` }, { useRunningStack: false });
-    const backfill = await startBackfill(client, config, getPipeline('demo'), { range: { from: DAYS[0]!, to: DAYS.at(-1)! }, concurrency: 2, params: { count: 500 } });
+    const backfill = await startBackfill(client, config, getPipeline('demo'), {
+      range: { from: DAYS[0]!, to: DAYS.at(-1)! },
+      concurrency: 2,
+      params: { count: 500 },
+    });
 
     // Once downstream runs have begun (and demo days are still to come), everything goes down.
     await until('a demo_quality run', async () => ((await runs('demo_quality')).length ? true : undefined), 120_000, 50);
@@ -108,7 +111,12 @@ describe('data-aware triggers through a restart of every process', () => {
 
     await client.workflow.getHandle(backfill.workflowId).result();
     const demo = await runs('demo');
-    expect(demo.filter((r) => r.status === 'succeeded').map((r) => r.partition).sort()).toEqual(DAYS);
+    expect(
+      demo
+        .filter((r) => r.status === 'succeeded')
+        .map((r) => r.partition)
+        .sort(),
+    ).toEqual(DAYS);
     const quality = await until(
       'a demo_quality run per demo day',
       async () => {
