@@ -4,22 +4,23 @@ import { notModifiedSince } from '../../../../api/cache.ts';
 import { ApiError } from '../../../../api/errors.ts';
 import { FreshnessReader } from '../../../../api/freshness.ts';
 import { iso, type AppRouteHandler } from '../../../../api/openapi.ts';
-import { decodeCursor, pageOf } from '../../../../api/pagination.ts';
+import { pageOf } from '../../../../api/pagination.ts';
 import type { Queryable } from '../../../../lib/db/pool.ts';
 import { sensorPipeline } from '../../pipeline.ts';
 import { daysOfDevices, deviceActivity, deviceSessions, findSession, listDevices, sessionWindowPredictions, type SessionSummary } from './devices.queries.ts';
-import type * as routes from './devices.routes.ts';
+import * as routes from './devices.routes.ts';
 
 const sessionJson = (s: SessionSummary) => ({ ...s, startedAt: iso(s.startedAt), endedAt: iso(s.endedAt) });
+
+const FIRST_PG_DAY = '0001-01-01';
 
 export function deviceHandlers(db: Queryable, options: { freshnessTtlMs?: number } = {}) {
   const freshness = new FreshnessReader(db, sensorPipeline, options.freshnessTtlMs);
 
   const list: AppRouteHandler<typeof routes.list> = async (c) => {
     const q = c.req.valid('query');
-    const after = decodeCursor(q.cursor, ['string']);
-    const rows = await listDevices(db, (after?.[0] as string | undefined) ?? null, q.limit + 1);
-    const page = pageOf(rows, q.limit, (d) => [d.deviceId]);
+    const rows = await listDevices(db, q.cursor?.[0] ?? null, q.limit + 1);
+    const page = pageOf(rows, q.limit, routes.deviceCursor, (d) => [d.deviceId] as const);
     const fresh = await freshness.read(
       await daysOfDevices(
         db,
@@ -32,7 +33,8 @@ export function deviceHandlers(db: Queryable, options: { freshnessTtlMs?: number
   const activity: AppRouteHandler<typeof routes.activity> = async (c) => {
     const { deviceId } = c.req.valid('param');
     const { from, to } = c.req.valid('query');
-    const days = await deviceActivity(db, deviceId, from, to);
+    // RFC 3339 dates include the year 0000, which PostgreSQL's date lacks; it is before any data.
+    const days = to < FIRST_PG_DAY ? [] : await deviceActivity(db, deviceId, from < FIRST_PG_DAY ? FIRST_PG_DAY : from, to);
     const fresh = await freshness.read(days.map((d) => d.day));
     return (notModifiedSince(c, undefined, fresh.lastModified) as never) ?? c.json({ deviceId, days, freshness: fresh }, 200);
   };
@@ -40,9 +42,9 @@ export function deviceHandlers(db: Queryable, options: { freshnessTtlMs?: number
   const sessions: AppRouteHandler<typeof routes.sessions> = async (c) => {
     const { deviceId } = c.req.valid('param');
     const q = c.req.valid('query');
-    const key = decodeCursor(q.cursor, ['string', 'string']);
-    const rows = await deviceSessions(db, deviceId, key && { startedAt: key[0] as string, sessionId: key[1] as string }, q.limit + 1);
-    const page = pageOf(rows, q.limit, (s) => [iso(s.startedAt), s.sessionId]);
+    const key = q.cursor && { startedAt: q.cursor[0].toISOString(), sessionId: q.cursor[1] };
+    const rows = await deviceSessions(db, deviceId, key, q.limit + 1);
+    const page = pageOf(rows, q.limit, routes.sessionCursor, (s) => [s.startedAt, s.sessionId] as const);
     const fresh = await freshness.read(page.items.map((s) => s.day));
     return (
       (notModifiedSince(c, undefined, fresh.lastModified) as never) ??

@@ -7,7 +7,7 @@ import { notModifiedSince } from '../../../../api/cache.ts';
 import { ApiError } from '../../../../api/errors.ts';
 import { FreshnessReader, freshnessTag, type FreshnessValue } from '../../../../api/freshness.ts';
 import { iso, type AppRouteHandler } from '../../../../api/openapi.ts';
-import { decodeCursor, pageOf } from '../../../../api/pagination.ts';
+import { pageOf } from '../../../../api/pagination.ts';
 import type { Queryable } from '../../../../lib/db/pool.ts';
 import { tournamentPipeline } from '../../pipeline.ts';
 import {
@@ -18,7 +18,7 @@ import {
   recommendedBids,
   type OptimisationRunRow,
 } from './optimisation-runs.queries.ts';
-import type * as routes from './optimisation-runs.routes.ts';
+import * as routes from './optimisation-runs.routes.ts';
 
 /** An optimisation run as the API shows it (the version goes into the ETag, not the body). */
 export function optimisationRunJson({ version: _, ...r }: OptimisationRunRow) {
@@ -73,18 +73,18 @@ export function optimisationRunHandlers(db: Queryable, options: OptimisationRunO
   const rankings: AppRouteHandler<typeof routes.rankings> = async (c) => {
     const { id } = c.req.valid('param');
     const q = c.req.valid('query');
-    const cursor = decodeCursor(q.cursor, ['number', 'string']);
-    const cacheKey = `${id}|${q.limit}|${q.cursor ?? ''}`;
+    // Cached by the cursor as sent: each such string always names the same page.
+    const cacheKey = `${id}|${q.limit}|${c.req.query('cursor') ?? ''}`;
     const hit = rankingsCache.get(cacheKey);
     if (hit) return (notModifiedSince(c, hit.tag, hit.lastModified) ?? jsonText(c, hit.text)) as never;
-    const after = cursor && { meanNormalisedPayout: cursor[0] as number, entry: cursor[1] as string };
+    const after = q.cursor && { meanNormalisedPayout: q.cursor[0], entry: q.cursor[1] };
     const page = await rankingsPage(db, id, after, q.limit + 1);
     if (!page) throw noRun(id);
     const fresh = await freshness.read([page.tournamentKey]);
     const tag = runTag(id, page.version, fresh);
     const cached = notModifiedSince(c, tag, fresh.lastModified);
     if (cached) return cached as never;
-    const { items, nextCursor } = pageOf(page.entries, q.limit, (e) => [e.meanNormalisedPayout, e.entry]);
+    const { items, nextCursor } = pageOf(page.entries, q.limit, routes.rankingsCursor, (e) => [e.meanNormalisedPayout, e.entry] as const);
     const text = JSON.stringify({ optimisationRunId: id, items, nextCursor, freshness: fresh });
     rankingsCache.set(cacheKey, tag, fresh.lastModified, text);
     return jsonText(c, text) as never;

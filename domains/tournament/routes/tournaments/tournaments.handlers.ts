@@ -5,12 +5,12 @@ import { notModifiedSince } from '../../../../api/cache.ts';
 import { ApiError } from '../../../../api/errors.ts';
 import { FreshnessReader, freshnessTag } from '../../../../api/freshness.ts';
 import { iso, type AppRouteHandler } from '../../../../api/openapi.ts';
-import { decodeCursor, pageOf } from '../../../../api/pagination.ts';
+import { pageOf } from '../../../../api/pagination.ts';
 import type { Queryable } from '../../../../lib/db/pool.ts';
 import { tournamentPipeline } from '../../pipeline.ts';
 import { optimisationRunJson } from '../optimisation-runs/optimisation-runs.handlers.ts';
 import { findTournament, listTournaments, tournamentOptimisationRuns, tournamentTeams, type TournamentRow } from './tournaments.queries.ts';
-import type * as routes from './tournaments.routes.ts';
+import * as routes from './tournaments.routes.ts';
 
 /** Round k (1-based) of pAdvance: the probability of winning at least k games. */
 export const ROUNDS = ['round of 32', 'sweet 16', 'elite 8', 'final four', 'final', 'champion'] as const;
@@ -34,9 +34,8 @@ export function tournamentHandlers(db: Queryable, options: { freshnessTtlMs?: nu
 
   const list: AppRouteHandler<typeof routes.list> = async (c) => {
     const q = c.req.valid('query');
-    const key = decodeCursor(q.cursor, ['number', 'string']);
-    const rows = await listTournaments(db, key && { year: key[0] as number, key: key[1] as string }, q.limit + 1);
-    const page = pageOf(rows, q.limit, (t) => [t.year, t.key]);
+    const rows = await listTournaments(db, q.cursor && { year: q.cursor[0], key: q.cursor[1] }, q.limit + 1);
+    const page = pageOf(rows, q.limit, routes.tournamentCursor, (t) => [t.year, t.key] as const);
     const fresh = await freshness.read(page.items.map((t) => t.key));
     const cached = notModifiedSince(c, undefined, fresh.lastModified);
     if (cached) return cached as never;
@@ -67,10 +66,9 @@ export function tournamentHandlers(db: Queryable, options: { freshnessTtlMs?: nu
   const optimisationRuns: AppRouteHandler<typeof routes.optimisationRuns> = async (c) => {
     const { key } = c.req.valid('param');
     const q = c.req.valid('query');
-    const cursor = decodeCursor(q.cursor, ['number']);
-    const rows = await tournamentOptimisationRuns(db, key, cursor?.[0] as number | undefined, q.limit + 1);
+    const rows = await tournamentOptimisationRuns(db, key, q.cursor?.[0], q.limit + 1);
     if (!rows) throw noTournament(key);
-    const page = pageOf(rows, q.limit, (r) => [r.id]);
+    const page = pageOf(rows, q.limit, routes.optimisationRunCursor, (r) => [r.id] as const);
     const fresh = await freshness.read([key]);
     const cached = notModifiedSince(c, undefined, fresh.lastModified);
     if (cached) return cached as never;
