@@ -6,6 +6,7 @@ import { requireUrl, type Config } from '../lib/config.ts';
 import { createPool } from '../lib/db/pool.ts';
 import type { Logger } from '../lib/log.ts';
 import { explainConnectFailure, temporalConnectionOptions } from '../engine/temporal/connection.ts';
+import { reconcilerRunning } from '../engine/temporal/reconcilers.ts';
 import { ScheduleError, showSchedule } from '../engine/temporal/schedules.ts';
 import { createApp } from './app.ts';
 
@@ -32,6 +33,7 @@ export async function startApi(config: Config, log: Logger): Promise<RunningApi>
         throw e;
       }
     },
+    reconcilers: (pipeline) => reconcilerRunning(temporalClient, pipeline),
     readPool,
     ingestPool,
     log,

@@ -25,6 +25,10 @@ export interface AppDeps {
   ingest?: IngestWriterOptions & { maxBodyBytes?: number };
   /** A pipeline's schedule as Temporal knows it (undefined when none); absent when Temporal is not wired. */
   schedules?: (pipeline: string) => Promise<ScheduleInfo | undefined>;
+  /** How long a gold answer's freshness is reused before it is read again (default 1000 ms; 0: every request). */
+  freshnessTtlMs?: number;
+  /** Whether a pipeline's reconciler is running, as Temporal knows; absent when Temporal is not wired. */
+  reconcilers?: (pipeline: string) => Promise<boolean>;
 }
 
 export interface ScheduleInfo {

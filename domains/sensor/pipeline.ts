@@ -11,6 +11,12 @@ export const sensorPipeline: PipelineDefinition = {
   description: 'Device readings → windows and features → exercise classifier (trained, gated) → window predictions → session and device summaries',
   partitioning: { kind: 'daily', timezone: 'UTC' },
   schedule: { cron: '30 1 * * *', timezone: 'UTC' },
+  // A phone that was offline posts days of readings at once: those days re-run by themselves.
+  inputs: [
+    { kind: 'arrivals', source: 'imu_readings', noun: 'readings', origin: 'devices' },
+    { kind: 'arrivals', source: 'exercise_sessions', noun: 'sessions', origin: 'devices' },
+  ],
+  lateData: { quietPeriod: '10 minutes', lookback: '30 days', concurrency: 2 },
   steps: [
     {
       id: 'windows',

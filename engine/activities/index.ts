@@ -2,6 +2,7 @@
 // activities (wrapped by the step runner) and the run-history activities the workflows record with.
 import type { ActivityDeps } from './deps.ts';
 import { createBackfillActivities } from './backfills.ts';
+import { createReconcileActivities } from './reconcile.ts';
 import { createRunHistoryActivities } from './run-history.ts';
 import { createScheduleActivities } from './schedules.ts';
 import type { StepInput } from '../pipeline/types.ts';
@@ -17,12 +18,14 @@ export function createActivities(deps: ActivityDeps) {
     ...createRunHistoryActivities(deps),
     ...createBackfillActivities(deps),
     ...createScheduleActivities(deps),
+    ...createReconcileActivities(deps),
   };
 }
 
 export type RunHistoryActivities = ReturnType<typeof createRunHistoryActivities>;
 export type BackfillActivities = ReturnType<typeof createBackfillActivities>;
 export type ScheduleActivities = ReturnType<typeof createScheduleActivities>;
+export type ReconcileActivities = ReturnType<typeof createReconcileActivities>;
 export type { ActivityDeps };
 export type { StepReport } from './step-runner.ts';
 export type { StepOutcomeRecord } from './run-history.ts';

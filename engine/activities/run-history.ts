@@ -6,6 +6,7 @@ import {
   recordRunEnd,
   recordRunStart,
   recordStepNotRun,
+  recordWatermark,
   type RunStart,
   type StepKey,
 } from '../history/run-history.ts';
@@ -36,7 +37,14 @@ export function createRunHistoryActivities({ pools }: ActivityDeps) {
       }
     },
     async recordRunEnd(id: number, summary: RunSummary): Promise<void> {
-      return recordRunEnd(pools.worker, id, summary);
+      await recordRunEnd(pools.worker, id, summary);
+      if (summary.status === 'succeeded') {
+        const checks = summary.steps.reduce((n, s) => ({ run: n.run + (s.checks?.run ?? 0), failed: n.failed + (s.checks?.failed ?? 0) }), {
+          run: 0,
+          failed: 0,
+        });
+        await recordWatermark(pools.worker, id, checks);
+      }
     },
   };
 }

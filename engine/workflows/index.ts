@@ -2,3 +2,4 @@
 export { pipelineRun, runStateQuery } from './pipeline-run.ts';
 export { backfill, backfillProgressQuery } from './backfill.ts';
 export { scheduledRun } from './scheduled-run.ts';
+export { reconcile, reconcileNowUpdate, pokeSignal, reconcilerStateQuery } from './reconcile.ts';

@@ -14,15 +14,17 @@ import {
   workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
-import type { RunHistoryActivities, StepReport } from '../activities/index.ts';
-import type { PipelineDefinition, RunSummary, StepDefinition, StepInput, StepOutcome } from '../pipeline/types.ts';
+import type { ReconcileActivities, RunHistoryActivities, StepReport } from '../activities/index.ts';
+import type { PipelineDefinition, RunSummary, RunTrigger, StepDefinition, StepInput, StepOutcome } from '../pipeline/types.ts';
 import { failureMessage } from './failure.ts';
 
 export interface PipelineRunInput {
   pipeline: PipelineDefinition;
   partition: string;
   params?: Record<string, unknown>;
-  trigger?: 'manual' | 'schedule' | 'backfill';
+  trigger?: RunTrigger;
+  /** Why a late-data or triggered run started. */
+  reason?: string;
   backfillId?: string;
   scheduledStart?: string;
   /** Task queue of compute steps; io steps run on this workflow's own queue. */
@@ -41,6 +43,12 @@ export const runStateQuery = defineQuery<RunState>('runState');
 const history = proxyLocalActivities<RunHistoryActivities>({
   startToCloseTimeout: '30 seconds',
   // Recording retries until PostgreSQL is back; it never decides a step's fate.
+  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
+
+// Records the partition's inputs as the run starts (a landing folder is scanned afresh, so longer).
+const inputs = proxyLocalActivities<ReconcileActivities>({
+  startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
 
@@ -75,6 +83,7 @@ export async function pipelineRun(input: PipelineRunInput): Promise<RunSummary> 
       pipeline: pipeline.name,
       partition,
       trigger: input.trigger ?? 'manual',
+      reason: input.reason,
       params: input.params ?? {},
       backfillId: input.backfillId,
       scheduledStart: input.scheduledStart,
@@ -84,6 +93,8 @@ export async function pipelineRun(input: PipelineRunInput): Promise<RunSummary> 
     }),
   );
   state.runId = runId;
+  // What the steps are about to read: the run's watermark once it succeeds.
+  if (pipeline.inputs?.length) await CancellationScope.nonCancellable(() => inputs.captureInputs(runId, { inputs: pipeline.inputs }, partition));
 
   const byId = new Map(pipeline.steps.map((s) => [s.id, s]));
   const outcomes = new Map<string, Promise<StepOutcome>>();
@@ -109,10 +120,11 @@ export async function pipelineRun(input: PipelineRunInput): Promise<RunSummary> 
     state.steps[step.id] = 'running';
     try {
       const report = await activities[step.activity]!(stepInput);
-      const { attempt, checks: _checks, ...rows } = report;
+      const { attempt, checks, ...rows } = report;
       await record(step, { status: 'succeeded', attempt, rows });
       state.steps[step.id] = 'succeeded';
-      return { stepId: step.id, status: 'succeeded', attempt, ...rows, startedAt: started, endedAt: new Date().toISOString() };
+      const checked = { run: checks.length, failed: checks.filter((c) => !c.passed).length };
+      return { stepId: step.id, status: 'succeeded', attempt, ...rows, checks: checked, startedAt: started, endedAt: new Date().toISOString() };
     } catch (e) {
       const status = isCancellation(e) ? 'cancelled' : 'failed';
       const error = status === 'cancelled' ? 'the run was cancelled' : failureMessage(e);

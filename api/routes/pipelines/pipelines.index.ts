@@ -5,5 +5,6 @@ import { pipelineHandlers } from './pipelines.handlers.ts';
 import * as routes from './pipelines.routes.ts';
 
 export function pipelinesRouter(deps: AppDeps) {
-  return router().openapi(routes.list, pipelineHandlers(deps).list);
+  const handlers = pipelineHandlers(deps);
+  return router().openapi(routes.list, handlers.list).openapi(routes.stale, handlers.stale);
 }

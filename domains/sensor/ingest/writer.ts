@@ -5,6 +5,8 @@
 import { copyBatches } from '../../../lib/db/copy.ts';
 import type { CopyRow } from '../../../lib/db/copy-format.ts';
 import { withTransaction, type Pool } from '../../../lib/db/pool.ts';
+import { foldArrivals, recordArrivals } from '../../../engine/staleness/arrivals.ts';
+import { readingArrivals, READINGS_SOURCE } from './arrivals.ts';
 import type { ReadingsBatch } from './schema.ts';
 
 export type Landing = 'stored' | 'duplicate';
@@ -28,7 +30,12 @@ export interface IngestWriterOptions {
   maxConcurrentFlushes?: number;
   /** Readings waiting beyond this are refused with 503 until the queue drains. */
   maxQueuedReadings?: number;
+  /** Count each day's arrivals per device (staleness tracking); on unless a benchmark turns it off. */
+  trackArrivals?: boolean;
 }
+
+/** How often the arrival log is folded into totals, at most (off the request path). */
+const FOLD_EVERY_MS = 5000;
 
 const readingColumns = ['device_id', 'batch_id', 'session_id', 'ts', 'ax', 'ay', 'az', 'gx', 'gy', 'gz', 'mx', 'my', 'mz', 'received_at'];
 
@@ -39,6 +46,9 @@ export class IngestWriter {
   private readonly maxPerFlush: number;
   private readonly maxFlushes: number;
   private readonly maxQueued: number;
+  private readonly trackArrivals: boolean;
+  private folding: Promise<unknown> | undefined;
+  private lastFold = 0;
   private idle: (() => void)[] = [];
   /** Transactions committed so far, and the batches they carried (for metrics and tests). */
   readonly stats = { flushes: 0, batches: 0, readings: 0, duplicates: 0, failedFlushes: 0 };
@@ -50,6 +60,7 @@ export class IngestWriter {
     this.maxPerFlush = options.maxReadingsPerFlush ?? 50_000;
     this.maxFlushes = options.maxConcurrentFlushes ?? 2;
     this.maxQueued = options.maxQueuedReadings ?? 500_000;
+    this.trackArrivals = options.trackArrivals ?? true;
   }
 
   /** Resolves once the batch is committed (or known to be a duplicate). */
@@ -65,9 +76,18 @@ export class IngestWriter {
   }
 
   /** Resolves when nothing is queued or in flight (graceful shutdown). */
-  drain(): Promise<void> {
-    if (!this.queue.length && !this.flushing) return Promise.resolve();
-    return new Promise((resolve) => this.idle.push(resolve));
+  async drain(): Promise<void> {
+    if (this.queue.length || this.flushing) await new Promise<void>((resolve) => this.idle.push(resolve));
+    await this.folding;
+  }
+
+  /** Folds the arrival log now and then, one fold at a time; a failed fold is simply tried again later. */
+  private foldNowAndThen(): void {
+    if (!this.trackArrivals || this.folding || Date.now() - this.lastFold < FOLD_EVERY_MS) return;
+    this.lastFold = Date.now();
+    this.folding = foldArrivals(this.pool)
+      .catch(() => {})
+      .finally(() => (this.folding = undefined));
   }
 
   private pump(): void {
@@ -118,6 +138,7 @@ export class IngestWriter {
         const stored = new Set(rows.map((r) => `${r.device_id}\u0000${r.batch_id}`));
         const batches = unique.filter((p) => stored.has(`${p.batch.deviceId}\u0000${p.batch.batchId}`));
         await copyBatches(client, { table: 'bronze.imu_readings', columns: readingColumns }, rowsOf(batches, receivedAt));
+        if (this.trackArrivals) await recordArrivals(client, READINGS_SOURCE, readingArrivals(batches.map((p) => p.batch)));
         return stored;
       });
     } catch (e) {
@@ -127,6 +148,7 @@ export class IngestWriter {
       return;
     }
     this.stats.flushes++;
+    this.foldNowAndThen();
     for (const p of group) {
       const key = `${p.batch.deviceId}\u0000${p.batch.batchId}`;
       const stored = first.get(key) === p && fresh.has(key);

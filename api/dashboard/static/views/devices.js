@@ -1,6 +1,6 @@
 // Devices: every device seen in gold, then for one device its daily activity over a date range
 // (an inline SVG bar chart stacked by exercise) and its recent sessions with the model's prediction.
-import { duration, get, h, time } from '../api.js';
+import { duration, freshnessNote, get, h, time } from '../api.js';
 
 const PALETTE = ['#1565c0', '#2e7d32', '#ef6c00', '#6a1b9a', '#00838f', '#c62828', '#827717', '#4e342e', '#ad1457', '#37474f'];
 const OTHER = 'other';
@@ -27,7 +27,7 @@ function segmentsOf(day) {
   return segs.sort(([a], [b]) => a.localeCompare(b));
 }
 
-export function activityChart(days, from, to) {
+export function activityChart(days, from, to, stale = new Map()) {
   if (!days.length) return empty('no-activity', `No activity between ${from} and ${to}.`);
   const n = Math.round((ms(to) - ms(from)) / DAY_MS) + 1;
   const W = 960,
@@ -74,9 +74,14 @@ export function activityChart(days, from, to) {
     const tip = [
       `${d.day}: ${minutes(total)} active min, ${d.sessions} sessions, ${d.windows} windows`,
       ...segs.map(([ex, v]) => `${ex}: ${minutes(v)} min`),
+      ...(stale.has(d.day) ? [`STALE: ${stale.get(d.day)}`] : []),
     ].join('\n');
-    return `<g class="day" data-day="${h(d.day)}" data-minutes="${total}"><title>${h(tip)}</title>
-      <rect x="${x.toFixed(1)}" y="${T}" width="${bw.toFixed(1)}" height="${H - T - B}" fill="transparent"/>${rects.join('')}</g>`;
+    return `<g class="day${stale.has(d.day) ? ' stale' : ''}" data-day="${h(d.day)}" data-minutes="${total}"${stale.has(d.day) ? ' data-stale="true"' : ''}><title>${h(tip)}</title>
+      <rect x="${x.toFixed(1)}" y="${T}" width="${bw.toFixed(1)}" height="${H - T - B}" fill="transparent"/>${rects.join('')}${
+        stale.has(d.day)
+          ? `<text class="stale-mark" x="${(x + bw / 2).toFixed(1)}" y="${Math.max(T + 10, y(total) - 4).toFixed(1)}" text-anchor="middle" fill="#b34700" font-size="11" font-weight="600">STALE</text>`
+          : ''
+      }</g>`;
   });
   const legend = exercises.map((e) => `<span class="key" data-legend="${h(e)}"><i data-bg="${colour.get(e)}"></i>${h(e)}</span>`).join('');
   return `<div class="graph"><svg id="activity-chart" viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-label="daily active minutes from ${h(from)} to ${h(to)}">
@@ -132,8 +137,9 @@ async function deviceDetail(section, device) {
   async function loadActivity() {
     rangeError.textContent = '';
     try {
-      const { days } = await get(`/v1/devices/${id}/activity?${new URLSearchParams({ from: fromInput.value, to: toInput.value })}`);
-      chart.innerHTML = activityChart(days, fromInput.value, toInput.value);
+      const { days, freshness } = await get(`/v1/devices/${id}/activity?${new URLSearchParams({ from: fromInput.value, to: toInput.value })}`);
+      const stale = new Map(freshness.partitions.filter((p) => p.stale).map((p) => [p.partition, p.staleReason]));
+      chart.innerHTML = freshnessNote(freshness) + activityChart(days, fromInput.value, toInput.value, stale);
     } catch (e) {
       rangeError.textContent = e.message;
     }
@@ -157,12 +163,12 @@ async function deviceDetail(section, device) {
 }
 
 export async function devicesView(main, deviceId) {
-  const devices = (await get('/v1/devices?limit=200')).items;
+  const { items: devices, freshness } = await get('/v1/devices?limit=200');
   if (!devices.length) {
     main.innerHTML = `<h1>Devices</h1>${empty('no-devices', 'No device activity in gold yet.')}`;
     return;
   }
-  main.innerHTML = `<h1>Devices</h1>${devicesTable(devices, deviceId)}<section id="device"></section>`;
+  main.innerHTML = `<h1>Devices</h1>${freshnessNote(freshness)}${devicesTable(devices, deviceId)}<section id="device"></section>`;
   const section = main.querySelector('#device');
   if (!deviceId) {
     section.innerHTML = '<p class="muted">Choose a device to see its daily activity and sessions.</p>';

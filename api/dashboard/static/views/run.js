@@ -55,6 +55,7 @@ export async function runView(main, id) {
     <p><a href="#/runs">← all runs</a></p>
     <h1>${h(run.pipeline)} · ${h(run.partition)} ${status(run.status)}</h1>
     <p class="muted">run ${run.id} · ${h(run.trigger)} · started ${time(run.startedAt)} · took ${duration(run.durationMs)} · Temporal ${h(run.workflowId)}</p>
+    ${run.reason ? `<p data-reason>Why: ${h(run.reason)}</p>` : ''}
     ${run.error ? `<p class="error">${h(run.error)}</p>` : ''}
     <div class="graph" id="step-graph">${stepGraph(run.steps)}</div>
     <p class="muted graph-hint" id="graph-hint">The graph is wider than the page: scroll it sideways to see every step.</p>
