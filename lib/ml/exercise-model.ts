@@ -91,10 +91,11 @@ export async function trainExerciseClassifier(d: LabelledWindows, o: TrainingOpt
     { threads },
   );
   const predicted = forest.predict(rowsOf(d, testRows));
+  // Scored over the exercises the held-out persons did or were predicted to do (scikit-learn's
+  // default): an exercise nobody in the test part did has no recall to average.
   const report = classificationReport(
     testRows.map((r) => d.labels[r]),
     predicted,
-    [...classes].sort(),
   );
   const classCounts: Record<string, number> = {};
   for (const l of d.labels) classCounts[l] = (classCounts[l] ?? 0) + 1;
