@@ -3,7 +3,7 @@
 // split by window or by session would leak it into the test set. With fewer than three persons the
 // holdout falls back to whole sessions, stratified by exercise. The forest is fitted on the rest.
 // Pure: the activity reads the windows and records the outcome.
-import { RandomForestClassifier, classificationReport, stratifiedSplit, type ClassificationReport, type ForestOptions } from '../forest/index.ts';
+import { RandomForestClassifier, argmax, classificationReport, stratifiedSplit, type ClassificationReport, type ForestOptions } from '../forest/index.ts';
 import { seededRandom } from '../random.ts';
 
 export interface LabelledWindows {
@@ -115,4 +115,20 @@ export async function trainExerciseClassifier(d: LabelledWindows, o: TrainingOpt
     },
     testRows,
   };
+}
+
+export interface WindowClass {
+  predicted: string;
+  probability: number;
+  /** Every class's probability, rounded to 6 decimals (as gold and live predictions store them). */
+  probabilities: Record<string, number>;
+}
+
+/** Row `row` of predictProba's output as the class predicted and its probabilities (the batch and live paths share this). */
+export function windowClass(p: Float64Array, row: number, classes: readonly string[]): WindowClass {
+  const k = classes.length;
+  const best = argmax(p, row * k, k);
+  const probabilities: Record<string, number> = {};
+  classes.forEach((c, j) => (probabilities[c] = Math.round(p[row * k + j] * 1e6) / 1e6));
+  return { predicted: classes[best], probability: p[row * k + best], probabilities };
 }

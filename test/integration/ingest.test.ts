@@ -61,7 +61,9 @@ describe('POST /v1/ingest/readings', () => {
     const batch = { deviceId: 'dev-0', batchId: 'b-1', sessionId: 's-1', readings: readings(500) };
     const first = await post('/v1/ingest/readings', batch, keys['dev-0']);
     expect(first.status).toBe(201);
-    expect(await json(first)).toEqual({ status: 'stored', deviceId: 'dev-0', batchId: 'b-1', items: 500 });
+    const ack = await json(first);
+    expect(ack).toMatchObject({ status: 'stored', deviceId: 'dev-0', batchId: 'b-1', items: 500 });
+    expect(Math.abs(ack.serverTime - Date.now())).toBeLessThan(5_000);
     expect(await count("batch_id = 'b-1'")).toBe(500);
     const again = await post('/v1/ingest/readings', batch, keys['dev-0']);
     expect(again.status).toBe(200);
@@ -87,13 +89,7 @@ describe('POST /v1/ingest/readings', () => {
     ['infinity', (b) => (b.readings[1].gy = 'INF'), 'readings[1].gy', 'must be a number'],
     ['a value out of physical range', (b) => (b.readings[2].ax = 500), 'readings[2].ax', 'out of physical range (-156.9 to 156.9 m/s²)'],
     ['a gyroscope beyond 2000 °/s', (b) => (b.readings[0].gz = -40), 'readings[0].gz', 'out of physical range (-34.9 to 34.9 rad/s)'],
-    [
-      'a timestamp far in the future',
-      (b) => (b.readings[4].timestamp = Date.now() + 3_600_000),
-      'readings[4].timestamp',
-      'is more than 5 minutes in the future',
-    ],
-    ['a timestamp before 2000', (b) => (b.readings[0].timestamp = 0), 'readings[0].timestamp', 'is before 2000-01-01'],
+    ['a timestamp before 2000', (b) => (b.readings[0].timestamp = 0), 'readings[0].timestamp', 'is before 2000-01-01 on the server clock'],
     ['a bad timestamp string', (b) => (b.readings[0].timestamp = 'yesterday'), 'readings[0].timestamp', 'must be ISO-8601 with a time zone'],
     ['a timestamp of the wrong type', (b) => (b.readings[0].timestamp = true), 'readings[0].timestamp', 'must be epoch milliseconds or an ISO-8601 date-time'],
     ['an unknown field', (b) => (b.readings[0].temperature = 21), 'readings[0].temperature', 'is not a known field'],
