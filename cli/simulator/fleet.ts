@@ -3,7 +3,7 @@
 // ingest API the way a real device would: the session record (with its label for most sessions:
 // the ground truth for training) and the readings in batches, retried under the same batch ids.
 import { EXERCISES, generateSession, type Exercise } from '../../lib/imu/index.ts';
-import { seededRandom, hashSeed } from '../../lib/random.ts';
+import { seededRandom, hashSeed, shuffled } from '../../lib/random.ts';
 import { DeviceClient } from './device-client.ts';
 
 export interface SimulatedDevice {
@@ -44,11 +44,7 @@ export async function simulateFleet(options: FleetOptions): Promise<FleetResult>
       const random = seededRandom(hashSeed(`fleet:${options.seed ?? 1}:${options.day}:${device.deviceId}`));
       const client = new DeviceClient(options.apiUrl, device.token);
       // Each wearer goes through every exercise, in an order of their own, before repeating one.
-      const plan = [...EXERCISES];
-      for (let i = plan.length - 1; i > 0; i--) {
-        const j = Math.floor(random.next() * (i + 1));
-        [plan[i], plan[j]] = [plan[j]!, plan[i]!];
-      }
+      const plan = shuffled(EXERCISES, random);
       for (let s = 0; s < options.sessionsPerDevice; s++) {
         const exercise = plan[s % plan.length]!;
         const sessionId = `${device.deviceId}-${options.day}-${s}`;

@@ -4,7 +4,7 @@
 // holdout falls back to whole sessions, stratified by exercise. The forest is fitted on the rest.
 // Pure: the activity reads the windows and records the outcome.
 import { RandomForestClassifier, argmax, classificationReport, stratifiedSplit, type ClassificationReport, type ForestOptions } from '../forest/index.ts';
-import { seededRandom } from '../random.ts';
+import { seededRandom, shuffled } from '../random.ts';
 
 export interface LabelledWindows {
   /** Row-major windows × features. */
@@ -51,12 +51,7 @@ export function rowsOf(d: Pick<LabelledWindows, 'x' | 'cols'>, rows: number[]) {
 
 /** Persons held out: round(fraction × persons), at least one, chosen by a seeded shuffle. */
 export function holdOutPersons(persons: readonly string[], fraction: number, seed: number): Set<string> {
-  const all = [...new Set(persons)].sort();
-  const random = seededRandom(seed);
-  for (let i = all.length - 1; i > 0; i--) {
-    const j = Math.floor(random.next() * (i + 1));
-    [all[i], all[j]] = [all[j], all[i]];
-  }
+  const all = shuffled([...new Set(persons)].sort(), seededRandom(seed));
   return new Set(all.slice(0, Math.min(all.length - 1, Math.max(1, Math.round(all.length * fraction)))));
 }
 

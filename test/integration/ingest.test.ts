@@ -103,7 +103,7 @@ describe('POST /v1/ingest/readings', () => {
   ];
   for (const [what, mutate, field, reason] of invalid) {
     it(`refuses ${what} with 400 naming ${field}, and stores nothing of the batch`, async () => {
-      const batch: any = { deviceId: 'dev-2', batchId: `bad-${field}-${reason.length}`, readings: readings(10) };
+      const batch: any = { deviceId: 'dev-2', batchId: `bad-${field.replace(/[^A-Za-z0-9._:-]/g, '_')}-${reason.length}`, readings: readings(10) };
       mutate(batch);
       const res = await post('/v1/ingest/readings', batch, keys['dev-2']);
       expect(res.status).toBe(400);
