@@ -94,7 +94,7 @@ export class LiveClassifier {
     }
     await saveDeviceTails(client, [...tails.values()]);
     await copyLivePredictions(client, predictions);
-    await announceLivePredictions(client, new Map(predictions.map((p) => [p.deviceId, p.eventId])));
+    await announceLivePredictions(client, predictions);
     this.stats.flushes++;
     this.stats.predictions += predictions.length;
     this.stats.busyMs += performance.now() - started;

@@ -1,13 +1,13 @@
 // Fan-out of live predictions to the SSE streams of this API process. One dedicated connection per
-// process LISTENs for the ingest transactions' NOTIFY (whichever process committed them); a
-// notification for a device someone here follows triggers one query for the new predictions of all
-// such devices, delivered to each subscriber in event-id order, each from its own cursor. The
-// database is the source: a subscriber catches up from it on subscribe (Last-Event-ID), and every
-// subscriber catches up again after the listening connection is lost and re-established.
+// process LISTENs for the ingest transactions' NOTIFY (whichever process committed them), which
+// carries the predictions themselves: each goes straight to the subscribers whose cursor it
+// continues. The database is the source for everything else: a subscriber catches up from it on
+// subscribe (Last-Event-ID), whenever a notification skips ahead of its cursor, and after the
+// listening connection is lost and re-established; one query serves every device waiting.
 import pg from 'pg';
 import type { Pool } from '../../../lib/db/pool.ts';
 import type { Logger } from '../../../lib/log.ts';
-import { LIVE_CHANNEL, predictionsAfterEach } from './predictions.ts';
+import { LIVE_CHANNEL, predictionsAfterEach, type LiveNotification } from './predictions.ts';
 import type { LivePrediction } from './prediction.ts';
 
 interface Subscriber {
@@ -121,14 +121,30 @@ export class LiveHub {
 
   private notified(payload: string | undefined): void {
     this.stats.notifications++;
-    let entries: [string, number][];
+    let message: LiveNotification;
     try {
-      entries = JSON.parse(payload ?? '[]') as [string, number][];
+      message = JSON.parse(payload ?? '{}') as LiveNotification;
     } catch {
       return;
     }
-    const due = entries.filter(([deviceId, newest]) => [...(this.subscribers.get(deviceId) ?? [])].some((s) => s.after < newest)).map(([d]) => d);
-    if (due.length) this.request(due);
+    const behind = new Set<string>();
+    if ('p' in message) {
+      for (const prediction of message.p) {
+        for (const s of this.subscribers.get(prediction.deviceId) ?? []) {
+          if (prediction.eventId === s.after + 1) this.give(s, prediction);
+          else if (prediction.eventId > s.after + 1) behind.add(s.deviceId);
+        }
+      }
+    } else if ('n' in message) {
+      for (const [deviceId, newest] of message.n) if ([...(this.subscribers.get(deviceId) ?? [])].some((s) => s.after < newest)) behind.add(deviceId);
+    }
+    if (behind.size) this.request([...behind]);
+  }
+
+  private give(s: Subscriber, prediction: LivePrediction): void {
+    s.after = prediction.eventId;
+    this.stats.delivered++;
+    s.deliver(prediction);
   }
 
   private request(deviceIds: string[]): void {
@@ -161,12 +177,7 @@ export class LiveHub {
       const counts = new Map<string, number>();
       for (const row of rows) {
         counts.set(row.deviceId, (counts.get(row.deviceId) ?? 0) + 1);
-        for (const s of this.subscribers.get(row.deviceId) ?? []) {
-          if (row.eventId <= s.after) continue;
-          s.after = row.eventId;
-          this.stats.delivered++;
-          s.deliver(row);
-        }
+        for (const s of this.subscribers.get(row.deviceId) ?? []) if (row.eventId === s.after + 1) this.give(s, row);
       }
       for (const [deviceId, n] of counts) if (n === PER_DEVICE) this.wanted.add(deviceId);
     }

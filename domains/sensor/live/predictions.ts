@@ -6,10 +6,14 @@ import { copyRows } from '../../../lib/db/copy.ts';
 import type { PoolClient, Queryable } from '../../../lib/db/pool.ts';
 import type { LivePrediction } from './prediction.ts';
 
-/** The channel every API process listens on; a payload is JSON [[deviceId, newest event id], …]. */
+/**
+ * The channel every API process listens on. A payload is {"p": [LivePrediction, …]} (the
+ * predictions themselves, so listeners need no query), or, for one too large to carry,
+ * {"n": [[deviceId, newest event id], …]} (listeners fetch).
+ */
 export const LIVE_CHANNEL = 'refinery_live_predictions';
 /** NOTIFY payloads must stay under 8,000 bytes. */
-const MAX_PAYLOAD = 7_000;
+const MAX_PAYLOAD = 7_800;
 
 export async function copyLivePredictions(client: PoolClient, predictions: LivePrediction[]): Promise<void> {
   if (!predictions.length) return;
@@ -49,22 +53,29 @@ export async function copyLivePredictions(client: PoolClient, predictions: LiveP
   );
 }
 
-/** Tells every API process which devices have new predictions (delivered when the transaction commits). */
-export async function announceLivePredictions(client: PoolClient, newest: Map<string, number>): Promise<void> {
-  let chunk: [string, number][] = [];
-  let bytes = 2;
-  const send = async () => {
-    if (chunk.length) await client.query(sql`SELECT pg_notify(${LIVE_CHANNEL}, ${JSON.stringify(chunk)})`);
-    chunk = [];
-    bytes = 2;
-  };
-  for (const entry of newest) {
-    const size = JSON.stringify(entry).length + 1;
-    if (bytes + size > MAX_PAYLOAD) await send();
-    chunk.push(entry);
-    bytes += size;
+export type LiveNotification = { p: LivePrediction[] } | { n: [string, number][] };
+
+/** Tells every API process about new predictions (delivered when the transaction commits). */
+export async function announceLivePredictions(client: PoolClient, predictions: LivePrediction[]): Promise<void> {
+  const payloads: string[] = [];
+  let chunk: string[] = [];
+  let bytes = 8;
+  for (const p of predictions) {
+    const json = JSON.stringify(p);
+    if (json.length + 8 > MAX_PAYLOAD) {
+      payloads.push(JSON.stringify({ n: [[p.deviceId, p.eventId]] }));
+      continue;
+    }
+    if (bytes + json.length + 1 > MAX_PAYLOAD) {
+      payloads.push(`{"p":[${chunk.join(',')}]}`);
+      [chunk, bytes] = [[], 8];
+    }
+    chunk.push(json);
+    bytes += json.length + 1;
   }
-  await send();
+  if (chunk.length) payloads.push(`{"p":[${chunk.join(',')}]}`);
+  if (payloads.length)
+    await client.query(sql`SELECT pg_notify(${LIVE_CHANNEL}, payload) FROM unnest(${payloads}::text[]) WITH ORDINALITY AS t(payload, n) ORDER BY n`);
 }
 
 interface PredictionRow {

@@ -27,11 +27,13 @@ interface TailRow {
 /** The devices' tails, created empty where missing and locked until the transaction ends; ordered by device id (no deadlocks). */
 export async function lockDeviceTails(client: PoolClient, deviceIds: string[]): Promise<Map<string, StoredTail>> {
   const sorted = [...new Set(deviceIds)].sort();
-  await client.query(sql`INSERT INTO live.device_tails (device_id) SELECT unnest(${sorted}::text[]) ORDER BY 1 ON CONFLICT (device_id) DO NOTHING`);
+  // One statement: missing tails are created, existing ones locked (ON CONFLICT DO UPDATE locks the
+  // row), in device order, so two transactions never wait on each other in a cycle.
   const { rows } = await client.query<TailRow>(sql`
-    SELECT device_id AS "deviceId", session_id AS "sessionId", readings, last_ts AS "lastTs", count_day::text AS "countDay",
-           windows_on_day AS "windowsOnDay", last_event_id AS "lastEventId", last_prediction AS "lastPrediction"
-      FROM live.device_tails WHERE device_id = ANY(${sorted}::text[]) ORDER BY device_id FOR UPDATE`);
+    INSERT INTO live.device_tails AS t (device_id) SELECT unnest(${sorted}::text[]) ORDER BY 1
+        ON CONFLICT (device_id) DO UPDATE SET device_id = t.device_id
+    RETURNING device_id AS "deviceId", session_id AS "sessionId", readings, last_ts AS "lastTs", count_day::text AS "countDay",
+              windows_on_day AS "windowsOnDay", last_event_id AS "lastEventId", last_prediction AS "lastPrediction"`);
   return new Map(
     rows.map((r) => [
       r.deviceId,

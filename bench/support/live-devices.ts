@@ -1,0 +1,96 @@
+// Simulated devices for bench/live.ts: each replays a realistic session (lib/imu) as 1-second
+// batches of 50 readings, either as fast as acknowledgements come (throughput) or at the device's
+// real pace (latency, memory), and optionally follows its own live predictions over SSE, noting
+// when each acknowledgement and each prediction arrived.
+import { followDevice } from '../../cli/simulator/live-client.ts';
+import type { LivePrediction } from '../../domains/sensor/live/prediction.ts';
+import { generateSession, type Reading } from '../../lib/imu/index.ts';
+
+export interface BenchDevice {
+  deviceId: string;
+  token: string;
+}
+
+/** One minute of a device's readings as 60 one-second batches; later minutes repeat it, shifted. */
+export function minuteOfBatches(deviceId: string, exercise: Parameters<typeof generateSession>[0]['exercise'], seed: number): Reading[][] {
+  const session = generateSession({ exercise, deviceId, sessionId: 'x', start: 0 + Date.UTC(2026, 0, 1), durationS: 60, seed, onlyExercise: true });
+  const batches: Reading[][] = Array.from({ length: 60 }, () => []);
+  for (const r of session.readings)
+    batches[Math.max(0, Math.min(59, Math.floor((r.timestamp - session.startedAt) / 1000)))].push({ ...r, timestamp: r.timestamp - session.startedAt });
+  return batches;
+}
+
+export interface DeviceRun {
+  acked: number;
+  readings: number;
+  /** Acknowledgement latency of every batch, ms. */
+  ackMs: number[];
+  /** When the acknowledgement announcing each new event id arrived (performance.now()). */
+  ackedAt: Map<number, number>;
+  /** When each prediction arrived on the SSE stream, by event id. */
+  arrivedAt: Map<number, number>;
+  /** Event ids in the order the stream delivered them. */
+  order: number[];
+  errors: string[];
+}
+
+export interface RunOptions {
+  apiUrl: string;
+  device: BenchDevice;
+  batches: Reading[][];
+  /** Epoch ms the first batch's readings start at. */
+  start: number;
+  /** Keep posting until this performance.now(). */
+  until: number;
+  /** Post at the device's own pace (a batch a second) instead of as fast as acknowledgements come. */
+  realTime: boolean;
+  follow: boolean;
+}
+
+export async function runDevice(o: RunOptions): Promise<DeviceRun & { stop(): void }> {
+  const run: DeviceRun = { acked: 0, readings: 0, ackMs: [], ackedAt: new Map(), arrivedAt: new Map(), order: [], errors: [] };
+  const following = o.follow
+    ? followDevice(o.apiUrl, o.device.token, o.device.deviceId, {
+        maxSeconds: 3600,
+        onPrediction: (p: LivePrediction) => {
+          run.arrivedAt.set(p.eventId, performance.now());
+          run.order.push(p.eventId);
+        },
+        onError: (m) => run.errors.push(m),
+      })
+    : null;
+  await following?.opened;
+  let newest = 0;
+  const began = performance.now();
+  for (let n = 0; performance.now() < o.until; n++) {
+    if (o.realTime) {
+      const due = began + (n + 1) * 1000;
+      if (due > o.until) break;
+      if (due > performance.now()) await new Promise((r) => setTimeout(r, due - performance.now()));
+    }
+    const minute = Math.floor(n / o.batches.length);
+    const readings = o.batches[n % o.batches.length].map((r) => ({ ...r, timestamp: r.timestamp + o.start + minute * 60_000 }));
+    const sent = performance.now();
+    const res = await fetch(`${o.apiUrl}/v1/ingest/readings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${o.device.token}` },
+      body: JSON.stringify({ deviceId: o.device.deviceId, batchId: `b-${n}`, sessionId: 's', readings }),
+    });
+    const body = (await res.json()) as { prediction?: { eventId: number }; error?: { message: string } };
+    const received = performance.now();
+    if (res.status !== 201) throw new Error(`${o.device.deviceId} batch ${n}: ${res.status} ${body.error?.message ?? ''}`);
+    run.ackMs.push(received - sent);
+    run.acked++;
+    run.readings += readings.length;
+    const eventId = body.prediction?.eventId ?? 0;
+    for (let id = newest + 1; id <= eventId; id++) run.ackedAt.set(id, received);
+    newest = Math.max(newest, eventId);
+  }
+  return { ...run, stop: () => following?.close() };
+}
+
+export function percentile(values: number[], p: number): number {
+  if (!values.length) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
