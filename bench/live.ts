@@ -10,6 +10,7 @@
 //     the API's resident memory at the start, the middle and the end.
 // Usage: npx tsx bench/live.ts [throughputSeconds=20] [latencySeconds=60] [memoryDevices=1000] [memoryMinutes=5]
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { freePort, waitForPort } from '../cli/stack/ports.ts';
 import { createApiKey } from '../lib/db/api-keys.ts';
 import { migrate } from '../lib/db/migrate.ts';
@@ -65,6 +66,7 @@ async function delivered(owner: Pool, runs: (DeviceRun & { stop(): void })[], li
 }
 
 async function main() {
+  const loadAtStart = loadavg()[0]!;
   const db = await benchDatabase('live');
   await migrate(db.url, { direction: 'up' });
   const logins = await provisionLogins(db.url, { worker: 'bench-w', ingest: 'bench-i', api: 'bench-a' });
@@ -156,7 +158,7 @@ async function main() {
       notes: [
         'A window (200 readings, 50% overlap) completes every second batch of a device; the ingest transaction that stores that batch also classifies the window, logs it with COPY and NOTIFYs, and the acknowledgement carries it. Latency is measured from that acknowledgement to the same prediction’s arrival on the device’s SSE stream; a negative value means the stream was first (NOTIFY is delivered at commit, before the acknowledgement is written).',
         `Resident memory samples every 5 s: ${samples.map((s) => Math.round(s.mib)).join(', ')} MiB.`,
-        'Client (devices and SSE clients), API and PostgreSQL share the machine’s cores.',
+        `Client (devices and SSE clients), API and PostgreSQL share the machine’s cores (load average ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end).`,
       ],
     });
   } finally {

@@ -2,6 +2,7 @@
 // the production model (a 100-tree forest) on `refinery api` in its own process, hit by autocannon
 // with 16 connections. Every answer is first checked against the same model run in this process.
 // The anchor is GET /healthz on the same server in the same run: the cheapest request it answers.
+import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
 import { freePort, waitForPort } from '../cli/stack/ports.ts';
 import { createApiKey } from '../lib/db/api-keys.ts';
@@ -29,6 +30,7 @@ async function load(url: string, options: Partial<autocannon.Options>, seconds: 
 }
 
 async function main() {
+  const loadAtStart = loadavg()[0]!;
   const db = await benchDatabase('predict');
   await migrate(db.url, { direction: 'up' });
   const logins = await provisionLogins(db.url, { worker: 'bench-w', ingest: 'bench-i', api: 'bench-a' });
@@ -100,7 +102,7 @@ async function main() {
       ],
       notes: [
         'Each request checks the key (cached), validates 200 readings (each flat or nested), cleans them, computes the 299 features and runs the forest; the model is held in memory and rechecked against the registry every 5 s.',
-        'Client, API and PostgreSQL share the machine’s cores.',
+        `Client, API and PostgreSQL share the machine’s cores (load average ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end).`,
       ],
     });
   } finally {

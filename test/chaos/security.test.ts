@@ -65,8 +65,9 @@ describe('keys and roles on every route', () => {
   });
 
   it('answers 403 to a device key on every read route, and to a reader on ingest', async () => {
-    // /v1/whoami is for every key, devices included; everything else a device may GET is refused.
-    for (const op of operations.filter((o) => o.secured && o.method === 'GET' && o.path !== '/v1/whoami')) {
+    // /v1/whoami and /v1/time are for every key, devices included; everything else a device may GET
+    // is refused (its own device's live predictions too here: the probe asks for device "1").
+    for (const op of operations.filter((o) => o.secured && o.method === 'GET' && o.path !== '/v1/whoami' && o.path !== '/v1/time')) {
       expect((await call(op, keys.device)).status, `${op.method} ${op.path}`).toBe(403);
     }
     for (const op of operations.filter((o) => o.path.startsWith('/v1/ingest/'))) {
@@ -134,10 +135,18 @@ describe('PostgreSQL grants', () => {
   it('refuses the API role every write and DDL on every table, and the ingest role everything but adding to its bronze tables', async () => {
     const { rows: tables } = await stack.pools.owner.query(
       `SELECT table_schema || '.' || table_name AS name, table_schema AS schema FROM information_schema.tables
-        WHERE table_schema IN ('bronze', 'silver', 'gold', 'registry', 'ops') AND table_type = 'BASE TABLE' ORDER BY 1`,
+        WHERE table_schema IN ('bronze', 'silver', 'gold', 'registry', 'ops', 'live') AND table_type = 'BASE TABLE' ORDER BY 1`,
     );
     expect(tables.length).toBeGreaterThan(10);
-    const ingestMayInsert = new Set(['bronze.imu_readings', 'bronze.ingest_batches', 'bronze.exercise_sessions']);
+    // Ingest lands readings and, in the same transaction, continues the devices' live windows.
+    const ingestMayInsert = new Set([
+      'bronze.imu_readings',
+      'bronze.ingest_batches',
+      'bronze.exercise_sessions',
+      'live.device_tails',
+      'registry.live_predictions',
+    ]);
+    const ingestMayUpdate = new Set(['live.device_tails']);
     for (const { name } of tables) {
       for (const [role, pool] of [
         ['api', stack.pools.api],
@@ -150,6 +159,7 @@ describe('PostgreSQL grants', () => {
           `ALTER TABLE ${name} ADD COLUMN evil int`,
           `DROP TABLE ${name}`,
         ]) {
+          if (role === 'ingest' && ingestMayUpdate.has(name) && statement.startsWith('UPDATE')) continue;
           await expect(pool.query(statement), `${role}: ${statement}`).rejects.toThrow(/permission denied|must be owner|column "x"/);
           tally.refusedByPostgres++;
         }
@@ -159,7 +169,7 @@ describe('PostgreSQL grants', () => {
         }
       }
     }
-    for (const schema of ['bronze', 'silver', 'gold', 'registry', 'ops', 'public']) {
+    for (const schema of ['bronze', 'silver', 'gold', 'registry', 'ops', 'live', 'public']) {
       await expect(stack.pools.ingest.query(`CREATE TABLE ${schema}.evil (a int)`)).rejects.toThrow(/permission denied/);
     }
     await expect(stack.pools.ingest.query('SELECT * FROM bronze.imu_readings')).rejects.toThrow(/permission denied/);

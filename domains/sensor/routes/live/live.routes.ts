@@ -7,11 +7,11 @@ import { jsonContent, keyed, readErrors } from '../../../../api/openapi.ts';
 import { LivePrediction } from '../../live/prediction.ts';
 
 const Id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'must be an id of letters, digits, ".", "_", ":" or "-"');
-const EventId = z.coerce
-  .number({ error: 'must be an event id (a whole number)' })
-  .int('must be an event id (a whole number)')
-  .min(0, 'must not be negative')
-  .max(Number.MAX_SAFE_INTEGER, 'is too large');
+/** An event id as a header or query string carries it: digits. */
+const EventId = z
+  .string()
+  .regex(/^\d{1,15}$/, 'must be an event id (a whole number)')
+  .transform(Number);
 const params = z.object({ deviceId: Id.openapi({ param: { name: 'deviceId', in: 'path' }, example: 'wrist-01' }) });
 const tags = ['live'];
 
