@@ -11,16 +11,10 @@
 // Usage: npx tsx bench/live.ts [throughputSeconds=20] [latencySeconds=60] [memoryDevices=1000] [memoryMinutes=5]
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { freePort, waitForPort } from '../cli/stack/ports.ts';
 import { createApiKey } from '../lib/db/api-keys.ts';
-import { migrate } from '../lib/db/migrate.ts';
-import { createPool, type Pool } from '../lib/db/pool.ts';
-import { provisionLogins } from '../lib/db/roles.ts';
+import type { Pool } from '../lib/db/pool.ts';
 import { EXERCISES } from '../lib/imu/index.ts';
-import { seedProductionModel } from '../test/support/model.ts';
-import { startRefinery, type RefineryProcess } from '../test/support/processes.ts';
-import { benchDatabase } from './support/database.ts';
-import { stackEnv } from './support/env.ts';
+import { modelStack } from './support/model-stack.ts';
 import { minuteOfBatches, percentile, runDevice, type BenchDevice, type DeviceRun } from './support/live-devices.ts';
 import { writeBenchResult } from './report.ts';
 
@@ -67,34 +61,11 @@ async function delivered(owner: Pool, runs: (DeviceRun & { stop(): void })[], li
 
 async function main() {
   const loadAtStart = loadavg()[0]!;
-  const db = await benchDatabase('live');
-  await migrate(db.url, { direction: 'up' });
-  const logins = await provisionLogins(db.url, { worker: 'bench-w', ingest: 'bench-i', api: 'bench-a' });
-  const owner = createPool(db.url, { applicationName: 'bench-live', max: 4 });
-  await owner.query('TRUNCATE bronze.imu_readings, bronze.ingest_batches, live.device_tails, registry.live_predictions');
-  console.log('training a 100-tree production model on simulated people…');
-  const { modelVersionId } = await seedProductionModel(owner, { persons: 6, trees: 100 });
-  const apis: RefineryProcess[] = [];
-  const start = async (live: 'on' | 'off') => {
-    const port = await freePort();
-    const api = startRefinery(
-      ['api'],
-      stackEnv({
-        DATABASE_URL: db.url,
-        INGEST_DATABASE_URL: logins.ingest,
-        API_DATABASE_URL: logins.api,
-        API_PORT: String(port),
-        LOG_LEVEL: 'warn',
-        REFINERY_LIVE: live,
-      }),
-    );
-    apis.push(api);
-    await waitForPort(port, '127.0.0.1', 60_000, () => api.child.exitCode === null);
-    return { url: `http://127.0.0.1:${port}`, pid: api.child.pid! };
-  };
+  const stack = await modelStack('live');
+  const { owner, modelVersionId } = stack;
   try {
-    const off = await start('off');
-    const on = await start('on');
+    const off = await stack.startApi({ REFINERY_LIVE: 'off' });
+    const on = await stack.startApi({ REFINERY_LIVE: 'on' });
     const past = Date.now() - 6 * 3_600_000;
 
     console.log(`1. ${DEVICES} devices posting 1-s batches as fast as acknowledged, ${THROUGHPUT_S} s each, live path off then on…`);
@@ -140,7 +111,7 @@ async function main() {
       id: 'live',
       title: 'Live classification: acknowledgement to SSE, ingest cost, memory',
       reproduce: 'npx tsx bench/live.ts [throughputSeconds] [latencySeconds] [memoryDevices] [memoryMinutes]',
-      workload: `\`refinery api\` processes on PostgreSQL ${db.version}, production model a 100-tree forest (model version ${modelVersionId}); simulated wearers' 1-second batches of 50 readings (9 axes, 50 Hz). Cost: ${DEVICES} devices posting as fast as acknowledged for ${THROUGHPUT_S} s to an API with REFINERY_LIVE=off, then to one with it on. Latency: ${DEVICES} devices posting a batch a second for ${LATENCY_S} s, each followed over SSE (eventsource client). Memory: ${MEMORY_DEVICES} devices holding SSE streams and posting a batch a second for ${MEMORY_MIN} min; resident memory of the API process from /proc`,
+      workload: `\`refinery api\` processes on PostgreSQL ${stack.version}, production model a 100-tree forest (model version ${modelVersionId}); simulated wearers' 1-second batches of 50 readings (9 axes, 50 Hz). Cost: ${DEVICES} devices posting as fast as acknowledged for ${THROUGHPUT_S} s to an API with REFINERY_LIVE=off, then to one with it on. Latency: ${DEVICES} devices posting a batch a second for ${LATENCY_S} s, each followed over SSE (eventsource client). Memory: ${MEMORY_DEVICES} devices holding SSE streams and posting a batch a second for ${MEMORY_MIN} min; resident memory of the API process from /proc`,
       figures: [
         { name: 'acknowledgement → SSE arrival p99', value: p99, unit: 'ms', goal: '<100 ms', met: p99 < 100 },
         { name: 'acknowledgement → SSE arrival p50', value: percentile(latencies, 50), unit: 'ms' },
@@ -162,9 +133,7 @@ async function main() {
       ],
     });
   } finally {
-    for (const api of apis) await api.kill('SIGTERM');
-    await owner.end();
-    await db.stop();
+    await stack.stop();
   }
 }
 

@@ -4,18 +4,11 @@
 // The anchor is GET /healthz on the same server in the same run: the cheapest request it answers.
 import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
-import { freePort, waitForPort } from '../cli/stack/ports.ts';
 import { createApiKey } from '../lib/db/api-keys.ts';
-import { migrate } from '../lib/db/migrate.ts';
-import { createPool } from '../lib/db/pool.ts';
-import { provisionLogins } from '../lib/db/roles.ts';
 import { cleanReadings, deviceColumns, extractFeatures, FEATURE_COUNT, generateSession } from '../lib/imu/index.ts';
 import { windowClass } from '../lib/ml/exercise-model.ts';
 import { loadModelVersion } from '../domains/registry/sql/models.ts';
-import { seedProductionModel } from '../test/support/model.ts';
-import { startRefinery } from '../test/support/processes.ts';
-import { benchDatabase } from './support/database.ts';
-import { stackEnv } from './support/env.ts';
+import { modelStack } from './support/model-stack.ts';
 import { writeBenchResult } from './report.ts';
 
 const CONNECTIONS = 16;
@@ -31,21 +24,12 @@ async function load(url: string, options: Partial<autocannon.Options>, seconds: 
 
 async function main() {
   const loadAtStart = loadavg()[0]!;
-  const db = await benchDatabase('predict');
-  await migrate(db.url, { direction: 'up' });
-  const logins = await provisionLogins(db.url, { worker: 'bench-w', ingest: 'bench-i', api: 'bench-a' });
-  const owner = createPool(db.url, { applicationName: 'bench-predict', max: 2 });
-  console.log('training a 100-tree production model on simulated people…');
-  const { modelVersionId } = await seedProductionModel(owner, { persons: 6, trees: 100 });
+  const stack = await modelStack('predict');
+  const { owner, modelVersionId } = stack;
   const model = await loadModelVersion(owner, modelVersionId);
   const token = (await createApiKey(owner, { name: 'bench reader', role: 'reader' })).token;
-  const port = await freePort();
-  const api = startRefinery(
-    ['api'],
-    stackEnv({ DATABASE_URL: db.url, INGEST_DATABASE_URL: logins.ingest, API_DATABASE_URL: logins.api, API_PORT: String(port), LOG_LEVEL: 'warn' }),
-  );
   try {
-    await waitForPort(port, '127.0.0.1', 60_000, () => api.child.exitCode === null);
+    const { url: base } = await stack.startApi();
     const session = generateSession({
       exercise: 'jogging',
       deviceId: 'bench-wrist',
@@ -57,7 +41,7 @@ async function main() {
     });
     const readings = session.readings.slice(0, 200);
     const body = JSON.stringify({ readings });
-    const url = `http://127.0.0.1:${port}/v1/predict`;
+    const url = `${base}/v1/predict`;
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 
     // The answer the model gives in this process, which the API must give too.
@@ -83,7 +67,7 @@ async function main() {
     const predictOptions = { method: 'POST' as const, headers, body };
     await load(url, predictOptions, WARMUP_SECONDS);
     const predict = await load(url, predictOptions, SECONDS);
-    const healthUrl = `http://127.0.0.1:${port}/healthz`;
+    const healthUrl = `${base}/healthz`;
     await load(healthUrl, {}, WARMUP_SECONDS);
     const health = await load(healthUrl, {}, SECONDS);
     const rps = predict.requests.average;
@@ -106,9 +90,7 @@ async function main() {
       ],
     });
   } finally {
-    await api.kill('SIGTERM');
-    await owner.end();
-    await db.stop();
+    await stack.stop();
   }
 }
 
