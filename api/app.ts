@@ -25,6 +25,7 @@ import { createMetrics } from './metrics.ts';
 import { IngestWriter } from '../domains/sensor/ingest/writer.ts';
 import { LiveClassifier } from '../domains/sensor/live/classifier.ts';
 import { LiveHub } from '../domains/sensor/live/hub.ts';
+import { registerLiveMetrics } from '../domains/sensor/live/metrics.ts';
 import { liveRouter } from '../domains/sensor/routes/live/live.index.ts';
 import { timeRouter } from '../domains/sensor/routes/time/time.index.ts';
 import { EXERCISE_MODEL } from '../domains/sensor/steps/train.ts';
@@ -57,6 +58,7 @@ export function createApp(deps: AppDeps) {
   });
 
   const metrics = createMetrics({ read: deps.readPool, ingest: deps.ingestPool });
+  registerLiveMetrics(metrics.registry, { stats: live?.stats, failures: () => ingest.stats.liveFailures, hub });
   app.use('*', requestId());
   app.use('*', async (c, next) => {
     c.set('keys', keys);
