@@ -47,9 +47,12 @@ GRANT SELECT, INSERT, UPDATE ON live.device_tails TO refinery_ingest;
 GRANT SELECT, INSERT, UPDATE, DELETE ON live.device_tails TO refinery_worker;
 GRANT USAGE ON SCHEMA registry TO refinery_ingest;
 GRANT INSERT ON registry.live_predictions TO refinery_ingest;
+-- one row per model version per ingest transaction that classified windows (source 'registry.live_predictions')
+GRANT INSERT ON registry.predictions TO refinery_ingest;
 
 -- Down Migration
 ALTER TABLE bronze.ingest_batches DROP COLUMN clock_offset_ms;
 DROP TABLE registry.live_predictions;
+REVOKE INSERT ON registry.predictions FROM refinery_ingest;
 REVOKE USAGE ON SCHEMA registry FROM refinery_ingest;
 DROP SCHEMA live CASCADE;

@@ -145,6 +145,7 @@ describe('PostgreSQL grants', () => {
       'bronze.exercise_sessions',
       'live.device_tails',
       'registry.live_predictions',
+      'registry.predictions',
     ]);
     const ingestMayUpdate = new Set(['live.device_tails']);
     for (const { name } of tables) {

@@ -132,6 +132,14 @@ describe('live classification', () => {
     );
     expect(classified.every((n) => n > 0)).toBe(true);
     expect(classified[0] + classified[1]).toBe(stored);
+
+    // The registry's prediction log counts them against the production version (only live-1 has posted since the model exists).
+    const { rows: logged } = await stack.pools.owner.query(
+      `SELECT model_version_id, sum(items)::int AS items, count(*)::int AS transactions
+         FROM registry.predictions WHERE source = 'registry.live_predictions' GROUP BY 1`,
+    );
+    expect(logged).toEqual([{ model_version_id: productionVersionId, items: stored, transactions: expect.any(Number) as number }]);
+    expect(logged[0].transactions).toBeGreaterThan(stored / 2);
   });
 
   it('equals, window by window, what the batch pipeline gives the same windows with the same model version', async () => {

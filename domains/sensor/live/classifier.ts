@@ -1,7 +1,8 @@
 // Live classification inside the ingest transaction: the stored batches of a flush continue their
 // devices' windows (the tails in PostgreSQL, locked), each complete window gets the features and the
 // production model's class the batch pipeline would give it, the predictions are COPY-logged in the
-// registry with their model version, and every API process is told (NOTIFY, delivered at commit).
+// registry with their model version (and counted in registry.predictions beside the batch's), and
+// every API process is told (NOTIFY, delivered at commit).
 // Because it commits with the readings, a crash never leaves the tails and bronze disagreeing.
 import type { PoolClient } from '../../../lib/db/pool.ts';
 import { createFeatureExtractor, FEATURE_COUNT, type Reading } from '../../../lib/imu/index.ts';
@@ -10,7 +11,7 @@ import type { WindowOptions } from '../../../lib/imu/windows.ts';
 import { windowClass } from '../../../lib/ml/exercise-model.ts';
 import type { LoadedModel } from '../../registry/sql/models.ts';
 import { sensorPipeline } from '../pipeline.ts';
-import { announceLivePredictions, copyLivePredictions } from './predictions.ts';
+import { announceLivePredictions, copyLivePredictions, logLiveTraffic } from './predictions.ts';
 import type { LivePrediction } from './prediction.ts';
 import { lockDeviceTails, saveDeviceTails } from './tails.ts';
 
@@ -94,6 +95,7 @@ export class LiveClassifier {
     }
     await saveDeviceTails(client, [...tails.values()]);
     await copyLivePredictions(client, predictions);
+    await logLiveTraffic(client, predictions);
     await announceLivePredictions(client, predictions);
     this.stats.flushes++;
     this.stats.predictions += predictions.length;

@@ -1,6 +1,6 @@
 // Live predictions in registry.live_predictions, one named function per statement: written with the
-// COPY writer inside the ingest transaction (and announced with NOTIFY, delivered at commit), read by
-// event id for SSE streams and polling clients.
+// COPY writer inside the ingest transaction (counted in registry.predictions, and announced with
+// NOTIFY, delivered at commit), read by event id for SSE streams and polling clients.
 import sql from 'sql-template-tag';
 import { copyRows } from '../../../lib/db/copy.ts';
 import type { PoolClient, Queryable } from '../../../lib/db/pool.ts';
@@ -51,6 +51,28 @@ export async function copyLivePredictions(client: PoolClient, predictions: LiveP
       p.classifiedAt,
     ]),
   );
+}
+
+/**
+ * The model database's view of live traffic: one row per model version per ingest transaction in
+ * registry.predictions (beside the batch pipeline's rows, source 'registry.live_predictions'), with
+ * how many windows of how many devices it classified and the classes it gave them.
+ */
+export async function logLiveTraffic(client: PoolClient, predictions: LivePrediction[]): Promise<void> {
+  if (!predictions.length) return;
+  const byVersion = new Map<number, { devices: Set<string>; classes: Record<string, number>; items: number }>();
+  for (const p of predictions) {
+    let v = byVersion.get(p.modelVersionId);
+    if (!v) byVersion.set(p.modelVersionId, (v = { devices: new Set(), classes: {}, items: 0 }));
+    v.items++;
+    v.devices.add(p.deviceId);
+    v.classes[p.predicted] = (v.classes[p.predicted] ?? 0) + 1;
+  }
+  const versions = [...byVersion];
+  await client.query(sql`
+    INSERT INTO registry.predictions (model_version_id, source, items, summary)
+    SELECT v, 'registry.live_predictions', n, s FROM unnest(${versions.map(([id]) => id)}::bigint[], ${versions.map(([, v]) => v.items)}::int[],
+           ${versions.map(([, v]) => JSON.stringify({ devices: v.devices.size, predicted: v.classes }))}::jsonb[]) AS t(v, n, s)`);
 }
 
 export type LiveNotification = { p: LivePrediction[] } | { n: [string, number][] };
