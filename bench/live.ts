@@ -6,8 +6,9 @@
 //  2. Latency: 50 devices post a batch every second in real time, each followed by its own SSE
 //     client; for every prediction, the time from the acknowledgement that announced it to its
 //     arrival on the stream (negative: the stream was first). Every prediction must arrive once, in order.
-//  3. Memory: 1,000 devices holding SSE streams and posting a batch every second for 5 minutes;
-//     the API's resident memory at the start, the middle and the end.
+//  3. Memory: 1,000 devices (switched on over 20 s) holding SSE streams and posting a batch every
+//     second for 5 minutes, retrying a refused or timed-out post as firmware does; the API's
+//     resident memory at the start, the middle and the end.
 // Usage: npx tsx bench/live.ts [throughputSeconds=20] [latencySeconds=60] [memoryDevices=1000] [memoryMinutes=5]
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -32,13 +33,15 @@ async function devices(owner: Pool, prefix: string, n: number): Promise<BenchDev
 
 const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 
-async function fleet(apiUrl: string, list: BenchDevice[], seconds: number, o: { realTime: boolean; follow: boolean; start: number }) {
+async function fleet(apiUrl: string, list: BenchDevice[], seconds: number, o: { realTime: boolean; follow: boolean; start: number; rampS?: number }) {
   const minutes = list.map((d, i) => minuteOfBatches(d.deviceId, EXERCISES[i % EXERCISES.length], i + 1));
   const until = performance.now() + seconds * 1000;
-  // Real devices are not in step: each starts somewhere in the first second.
+  // Real devices are not in step: each starts somewhere in the first second (or, for a large fleet,
+  // the first rampS seconds: a thousand wearers do not switch on in the same second).
+  const rampMs = (o.rampS ?? 1) * 1000;
   return Promise.all(
     list.map(async (device, i) => {
-      if (o.realTime) await new Promise((r) => setTimeout(r, (i * 997) % 1000));
+      if (o.realTime) await new Promise((r) => setTimeout(r, (i * 997) % rampMs));
       return runDevice({ apiUrl, device, batches: minutes[i], start: o.start, until, realTime: o.realTime, follow: o.follow });
     }),
   );
@@ -97,7 +100,12 @@ async function main() {
     const samples: { at: number; mib: number }[] = [];
     const began = performance.now();
     const sampler = setInterval(() => samples.push({ at: (performance.now() - began) / 1000, mib: rssMiB(on.pid) }), 5_000);
-    const memoryRuns = await fleet(on.url, memoryDevices, MEMORY_MIN * 60, { realTime: true, follow: true, start: Math.ceil(Date.now() / 1000) * 1000 });
+    const memoryRuns = await fleet(on.url, memoryDevices, MEMORY_MIN * 60, {
+      realTime: true,
+      follow: true,
+      start: Math.ceil(Date.now() / 1000) * 1000,
+      rampS: Math.min(30, Math.ceil(MEMORY_DEVICES / 50)),
+    });
     clearInterval(sampler);
     const memoryLatencies = await delivered(owner, memoryRuns, memoryDevices);
     const memoryAck = memoryRuns.flatMap((r) => r.ackMs);
@@ -125,6 +133,7 @@ async function main() {
         { name: `batches acknowledged per second, ${MEMORY_DEVICES} devices`, value: postedPerSecond, unit: 'batches/s' },
         { name: `acknowledgement → SSE arrival p99, ${MEMORY_DEVICES} devices`, value: percentile(memoryLatencies, 99), unit: 'ms' },
         { name: `acknowledgement latency p99, ${MEMORY_DEVICES} devices`, value: percentile(memoryAck, 99), unit: 'ms' },
+        { name: `posts retried (refused, timed out or 503), ${MEMORY_DEVICES} devices`, value: memoryRuns.reduce((n, r) => n + r.retries, 0), unit: 'posts' },
       ],
       notes: [
         'A window (200 readings, 50% overlap) completes every second batch of a device; the ingest transaction that stores that batch also classifies the window, logs it with COPY and NOTIFYs, and the acknowledgement carries it. Latency is measured from that acknowledgement to the same prediction’s arrival on the device’s SSE stream; a negative value means the stream was first (NOTIFY is delivered at commit, before the acknowledgement is written).',

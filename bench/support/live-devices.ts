@@ -32,6 +32,8 @@ export interface DeviceRun {
   /** Event ids in the order the stream delivered them. */
   order: number[];
   errors: string[];
+  /** Posts retried (connection refused or timed out, 503). */
+  retries: number;
 }
 
 export interface RunOptions {
@@ -48,7 +50,7 @@ export interface RunOptions {
 }
 
 export async function runDevice(o: RunOptions): Promise<DeviceRun & { stop(): void }> {
-  const run: DeviceRun = { acked: 0, readings: 0, ackMs: [], ackedAt: new Map(), arrivedAt: new Map(), order: [], errors: [] };
+  const run: DeviceRun = { acked: 0, readings: 0, ackMs: [], ackedAt: new Map(), arrivedAt: new Map(), order: [], errors: [], retries: 0 };
   const following = o.follow
     ? followDevice(o.apiUrl, o.device.token, o.device.deviceId, {
         maxSeconds: 3600,
@@ -71,14 +73,7 @@ export async function runDevice(o: RunOptions): Promise<DeviceRun & { stop(): vo
     const minute = Math.floor(n / o.batches.length);
     const readings = o.batches[n % o.batches.length].map((r) => ({ ...r, timestamp: r.timestamp + o.start + minute * 60_000 }));
     const sent = performance.now();
-    const res = await fetch(`${o.apiUrl}/v1/ingest/readings`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${o.device.token}` },
-      body: JSON.stringify({ deviceId: o.device.deviceId, batchId: `b-${n}`, sessionId: 's', readings }),
-    });
-    const body = (await res.json()) as { prediction?: { eventId: number }; error?: { message: string } };
-    const received = performance.now();
-    if (res.status !== 201) throw new Error(`${o.device.deviceId} batch ${n}: ${res.status} ${body.error?.message ?? ''}`);
+    const { body, received } = await post(o, `b-${n}`, readings, run);
     run.ackMs.push(received - sent);
     run.acked++;
     run.readings += readings.length;
@@ -87,6 +82,36 @@ export async function runDevice(o: RunOptions): Promise<DeviceRun & { stop(): vo
     newest = Math.max(newest, eventId);
   }
   return { ...run, stop: () => following?.close() };
+}
+
+/** Retries of one batch before the device gives up (firmware keeps a batch until it is acknowledged). */
+const MAX_TRIES = 30;
+
+/**
+ * Posts a batch until it is acknowledged, as firmware does: a refused connection, a timeout or a 503
+ * is retried after a second with the same batch id (so it lands once); anything else is a failure.
+ */
+async function post(o: RunOptions, batchId: string, readings: Reading[], run: DeviceRun) {
+  for (let attempt = 1; ; attempt++) {
+    let failure: string;
+    try {
+      const res = await fetch(`${o.apiUrl}/v1/ingest/readings`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${o.device.token}` },
+        body: JSON.stringify({ deviceId: o.device.deviceId, batchId, sessionId: 's', readings }),
+      });
+      const body = (await res.json()) as { prediction?: { eventId: number }; error?: { message: string } };
+      if (res.status === 201) return { body, received: performance.now() };
+      if (res.status !== 503) throw new Error(`${o.device.deviceId} ${batchId}: ${res.status} ${body.error?.message ?? ''}`);
+      failure = `503 ${body.error?.message ?? ''}`;
+    } catch (e) {
+      if (!(e instanceof TypeError)) throw e;
+      failure = `${e.message}: ${(e.cause as Error | undefined)?.message ?? ''}`;
+    }
+    run.retries++;
+    if (attempt === MAX_TRIES) throw new Error(`${o.device.deviceId} ${batchId}: not acknowledged after ${MAX_TRIES} tries (${failure})`);
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
 }
 
 export function percentile(values: number[], p: number): number {
