@@ -31,7 +31,11 @@ async function devices(owner: Pool, prefix: string, n: number): Promise<BenchDev
   return out;
 }
 
-const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+/** Resident memory of a running process; null once it has stopped (no VmRSS). */
+const rssMiB = (pid: number) => {
+  const kB = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return kB === undefined ? null : Number(kB) / 1024;
+};
 
 async function fleet(apiUrl: string, list: BenchDevice[], seconds: number, o: { realTime: boolean; follow: boolean; start: number; rampS?: number }) {
   const minutes = list.map((d, i) => minuteOfBatches(d.deviceId, EXERCISES[i % EXERCISES.length], i + 1));
@@ -66,9 +70,11 @@ async function main() {
   const loadAtStart = loadavg()[0]!;
   const stack = await modelStack('live');
   const { owner, modelVersionId } = stack;
+  const apis: { gone(): string | null }[] = [];
   try {
     const off = await stack.startApi({ REFINERY_LIVE: 'off' });
     const on = await stack.startApi({ REFINERY_LIVE: 'on' });
+    apis.push(off, on);
     const past = Date.now() - 6 * 3_600_000;
 
     console.log(`1. ${DEVICES} devices posting 1-s batches as fast as acknowledged, ${THROUGHPUT_S} s each, live path off then on…`);
@@ -99,7 +105,12 @@ async function main() {
     const memoryDevices = await devices(owner, 'mem', MEMORY_DEVICES);
     const samples: { at: number; mib: number }[] = [];
     const began = performance.now();
-    const sampler = setInterval(() => samples.push({ at: (performance.now() - began) / 1000, mib: rssMiB(on.pid) }), 5_000);
+    const sampler = setInterval(() => {
+      const mib = rssMiB(on.pid);
+      if (mib === null) return;
+      samples.push({ at: (performance.now() - began) / 1000, mib });
+      if (samples.length % 6 === 0) console.log(`   ${Math.round(samples.at(-1)!.at)} s: ${Math.round(mib)} MiB`);
+    }, 5_000);
     const memoryRuns = await fleet(on.url, memoryDevices, MEMORY_MIN * 60, {
       realTime: true,
       follow: true,
@@ -107,6 +118,7 @@ async function main() {
       rampS: Math.min(30, Math.ceil(MEMORY_DEVICES / 50)),
     });
     clearInterval(sampler);
+    if (on.gone()) throw new Error(on.gone()!);
     const memoryLatencies = await delivered(owner, memoryRuns, memoryDevices);
     const memoryAck = memoryRuns.flatMap((r) => r.ackMs);
     const postedPerSecond = memoryRuns.reduce((n, r) => n + r.acked, 0) / (MEMORY_MIN * 60);
@@ -141,6 +153,9 @@ async function main() {
         `Client (devices and SSE clients), API and PostgreSQL share the machine’s cores (load average ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end).`,
       ],
     });
+  } catch (e) {
+    for (const api of apis) if (api.gone()) console.error(api.gone());
+    throw e;
   } finally {
     await stack.stop();
   }

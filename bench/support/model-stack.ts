@@ -13,8 +13,8 @@ export interface ModelStack {
   owner: Pool;
   version: string;
   modelVersionId: number;
-  /** A `refinery api` process with these extra variables, once it listens. */
-  startApi(env?: Record<string, string>): Promise<{ url: string; pid: number }>;
+  /** A `refinery api` process with these extra variables, once it listens; `gone` says why it stopped, if it has. */
+  startApi(env?: Record<string, string>): Promise<{ url: string; pid: number; gone(): string | null }>;
   stop(): Promise<void>;
 }
 
@@ -39,7 +39,11 @@ export async function modelStack(name: string): Promise<ModelStack> {
       );
       apis.push(api);
       await waitForPort(port, '127.0.0.1', 60_000, () => api.child.exitCode === null);
-      return { url: `http://127.0.0.1:${port}`, pid: api.child.pid! };
+      const gone = () =>
+        api.child.exitCode === null && api.child.signalCode === null
+          ? null
+          : `the API (pid ${api.child.pid}) stopped (${api.child.exitCode ?? api.child.signalCode}):\n${api.output().slice(-4000)}`;
+      return { url: `http://127.0.0.1:${port}`, pid: api.child.pid!, gone };
     },
     async stop() {
       for (const api of apis) await api.kill('SIGTERM');

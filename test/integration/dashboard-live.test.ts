@@ -58,7 +58,7 @@ describe('dashboard: a device live', () => {
       items: LivePrediction[];
     };
     expect(polled.items.length).toBeGreaterThan(5);
-    await page.waitForFunction(`document.querySelectorAll('#live-predictions tbody tr').length === ${polled.items.length}`);
+    await expect.poll(() => page.locator('#live-predictions tbody tr').count(), { timeout: 20_000 }).toBe(polled.items.length);
     const rows = await page.$$eval('#live-predictions tbody tr', (trs) =>
       trs.map((tr) => [Number(tr.getAttribute('data-event-id')), tr.querySelector('[data-predicted]')!.textContent]),
     );
