@@ -33,7 +33,13 @@ async function devices(owner: Pool, prefix: string, n: number): Promise<BenchDev
 
 /** Resident memory of a running process; null once it has stopped (no VmRSS). */
 const rssMiB = (pid: number) => {
-  const kB = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  let status: string;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return null;
+  }
+  const kB = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
   return kB === undefined ? null : Number(kB) / 1024;
 };
 
@@ -107,7 +113,11 @@ async function main() {
     const began = performance.now();
     const sampler = setInterval(() => {
       const mib = rssMiB(on.pid);
-      if (mib === null) return;
+      if (mib === null) {
+        clearInterval(sampler);
+        console.error(on.gone() ?? `the API (pid ${on.pid}) is gone`);
+        return;
+      }
       samples.push({ at: (performance.now() - began) / 1000, mib });
       if (samples.length % 6 === 0) console.log(`   ${Math.round(samples.at(-1)!.at)} s: ${Math.round(mib)} MiB`);
     }, 5_000);

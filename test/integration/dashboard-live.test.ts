@@ -67,6 +67,13 @@ describe('dashboard: a device live', () => {
     expect(await page.getAttribute('.live-card', 'data-event-id')).toBe(String(newest.eventId));
     expect(await page.textContent('[data-now]')).toBe(newest.predicted);
     expect(await page.$$eval('.live-bars li', (lis) => lis.length)).toBe(3);
+    // The bars' widths are the top three probabilities, applied through the CSSOM (the page's CSP refuses style attributes in markup).
+    const widths = await page.$$eval('.live-bars .bar', (bars) => bars.map((b) => Number(/width:\s*([\d.]+)%/.exec(b.getAttribute('style') ?? '')?.[1])));
+    const top = Object.values(newest.probabilities)
+      .sort((a, b) => b - a)
+      .slice(0, 3)
+      .map((v) => Number((v * 100).toFixed(1)));
+    expect(widths).toEqual(top);
     expect(await page.$('[data-empty="no-live"]')).toBeNull();
 
     const shot = `${shots}dashboard-device-live.png`;

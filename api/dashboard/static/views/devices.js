@@ -127,7 +127,7 @@ function liveNow(p) {
   const bars = top
     .map(
       ([k, v]) =>
-        `<li data-class="${h(k)}"><span class="name">${h(k)}</span><span class="track"><span class="bar" style="width:${(v * 100).toFixed(1)}%"></span></span><span class="num">${(v * 100).toFixed(0)}%</span></li>`,
+        `<li data-class="${h(k)}"><span class="name">${h(k)}</span><span class="track"><span class="bar" data-width="${(v * 100).toFixed(1)}%"></span></span><span class="num">${(v * 100).toFixed(0)}%</span></li>`,
     )
     .join('');
   return `<div class="live-card" data-event-id="${h(p.eventId)}"><div class="label">Now, window ${h(p.windowIndex)} ending ${h(time(p.endTs))}</div>
