@@ -159,7 +159,7 @@ async function main() {
       ],
       notes: [
         'A window (200 readings, 50% overlap) completes every second batch of a device; the ingest transaction that stores that batch also classifies the window, logs it with COPY and NOTIFYs, and the acknowledgement carries it. Latency is measured from that acknowledgement to the same prediction’s arrival on the device’s SSE stream; a negative value means the stream was first (NOTIFY is delivered at commit, before the acknowledgement is written).',
-        `Resident memory samples every 5 s: ${samples.map((s) => Math.round(s.mib)).join(', ')} MiB.`,
+        `Resident memory samples (asked for every 5 s; a busy bench process takes them late), seconds into the run: MiB: ${samples.map((s) => `${Math.round(s.at)}: ${Math.round(s.mib)}`).join(', ')}.`,
         `Client (devices and SSE clients), API and PostgreSQL share the machine’s cores (load average ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end).`,
       ],
     });
