@@ -145,7 +145,7 @@ describe('device protocol', () => {
     const bootedAt = Date.now() - 42_000;
     const sinceBoot = [0, 20, 40].map((dt, i) => ({ ...flat[i], timestamp: 41_000 + dt }));
     const refused = await post('/v1/ingest/readings', keys['boot-1'], { deviceId: 'boot-1', batchId: 'boot-b1', readings: sinceBoot });
-    expect(refused.status).toBe(400);
+    expect(refused.status).toBe(422);
     expect((await json(refused)).error.details[0]).toEqual({ field: 'readings[0].timestamp', reason: 'is before 2000-01-01 on the server clock' });
     const accepted = await post('/v1/ingest/readings', keys['boot-1'], {
       deviceId: 'boot-1',

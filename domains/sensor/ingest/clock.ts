@@ -14,7 +14,8 @@ export interface Stamped {
 /**
  * Adds the declared offset to every timestamp and checks the results against the server clock
  * `now`; returns the offset applied (0 when none was declared). Throws ApiError 422 "clock_ahead"
- * naming how far ahead the batch is, or 400 naming every timestamp before 2000-01-01.
+ * naming how far ahead the batch is, or 422 naming every timestamp before 2000-01-01 (rules the
+ * schema cannot state: they hold on the server clock, after the offset).
  */
 export function checkOnServerClock(stamps: Stamped[], declaredOffsetMs: number | undefined, now: number): number {
   const offset = declaredOffsetMs ?? 0;
@@ -26,7 +27,7 @@ export function checkOnServerClock(stamps: Stamped[], declaredOffsetMs: number |
       early.push({ field: s.field, reason: `is before 2000-01-01 on the server clock${offset ? ` (after clockOffsetMs ${offset})` : ''}` });
     if (ahead === null || ms > ahead.ms) ahead = { field: s.field, ms };
   }
-  if (early.length) throw new ApiError(400, 'timestamps before 2000-01-01: set the device clock, or declare clockOffsetMs', early.slice(0, 20));
+  if (early.length) throw new ApiError(422, 'timestamps before 2000-01-01: set the device clock, or declare clockOffsetMs', early.slice(0, 20));
   const lead = ahead === null ? 0 : ahead.ms - now;
   if (ahead !== null && lead > MAX_CLOCK_SKEW_MS) {
     const by = `${(lead / 1000).toFixed(1)} s`;

@@ -22,8 +22,10 @@ function measure(range: { min: number; max: number; unit: string }) {
 }
 
 /**
- * Epoch milliseconds, or an ISO-8601 date-time with an offset; returned as epoch milliseconds. Its
- * range is checked on the server clock, after the batch's clockOffsetMs (ingest/clock.ts).
+ * Epoch milliseconds, or an ISO-8601 date-time with an offset; returned as epoch milliseconds. The
+ * number form declares its bounds (from 0: a device without a set clock counts from boot and declares
+ * clockOffsetMs); on the server clock, after that offset, a time before 2000 or beyond the clock
+ * limit is a rule the schema cannot state: ingest/clock.ts answers 422.
  */
 export const Timestamp = z
   .union(
@@ -38,7 +40,7 @@ export const Timestamp = z
   .transform((v) => (typeof v === 'number' ? v : Date.parse(v)))
   .openapi({
     example: 1764000000000,
-    description: `epoch milliseconds or ISO-8601 with offset; on the server clock (after clockOffsetMs) it must lie after 2000-01-01 and at most ${MAX_CLOCK_SKEW_MS / 60_000} minutes ahead`,
+    description: `epoch milliseconds (whole) or ISO-8601 with offset; on the server clock (after clockOffsetMs) from 2000-01-01T00:00:00Z and at most ${MAX_CLOCK_SKEW_MS / 60_000} minutes ahead (422 otherwise)`,
   });
 
 /** Device clock offset declared with a batch: server clock − device clock, in ms. */
@@ -159,11 +161,15 @@ export const ExerciseSession = z
     startedAt: Timestamp,
     endedAt: Timestamp.optional(),
     clockOffsetMs: ClockOffset.optional(),
-    notes: z.string().max(2000, 'must be at most 2,000 characters').optional(),
+    notes: z
+      .string()
+      .max(2000, 'must be at most 2,000 characters')
+      // eslint-disable-next-line no-control-regex -- NUL is exactly the character refused
+      .regex(/^[^\u0000]*$/, 'must not contain NUL (PostgreSQL text cannot hold it)')
+      .optional(),
   })
   .strict()
-  .refine((s) => s.endedAt === undefined || s.endedAt >= s.startedAt, { message: 'must not be before startedAt', path: ['endedAt'] })
-  .openapi('ExerciseSession');
+  .openapi('ExerciseSession', { description: `endedAt, when given, is not before startedAt (422 otherwise)` });
 
 export type ReadingsBatch = z.infer<typeof ReadingsBatch>;
 export type ExerciseSession = z.infer<typeof ExerciseSession>;

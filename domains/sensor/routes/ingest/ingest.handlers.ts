@@ -18,6 +18,11 @@ function ownDevice(principal: AppEnv['Variables']['principal'], deviceId: string
   }
 }
 
+/** Refuses (422) what the schema lets through but the time rules do not; nothing is written. */
+function checkRules(problems: { field: string; reason: string }[]): void {
+  if (problems.length) throw new ApiError(422, 'the request breaks a rule stated in the API document', problems);
+}
+
 export function ingestHandlers(deps: AppDeps, writer: IngestWriter) {
   const readings: AppRouteHandler<ReturnType<typeof routes.readings>> = async (c) => {
     const batch = c.req.valid('json');
@@ -61,6 +66,7 @@ export function ingestHandlers(deps: AppDeps, writer: IngestWriter) {
       startedAt: posted.startedAt + offset,
       ...(posted.endedAt === undefined ? {} : { endedAt: posted.endedAt + offset }),
     };
+    checkRules(session.endedAt !== undefined && session.endedAt < session.startedAt ? [{ field: 'endedAt', reason: 'must not be before startedAt' }] : []);
     let landing;
     try {
       landing = await landSession(deps.ingestPool, session, c.get('principal').keyId, c.get('requestId'));
