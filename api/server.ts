@@ -38,6 +38,7 @@ export async function startApi(config: Config, log: Logger): Promise<RunningApi>
     ingestPool,
     log,
     corsOrigins: config.api.corsOrigins,
+    live: config.api.live,
     ready: {
       postgres: async () => {
         await readPool.query('select 1');
@@ -73,6 +74,8 @@ export async function startApi(config: Config, log: Logger): Promise<RunningApi>
   return {
     url,
     async close() {
+      // Live streams first: they would hold their connections open until maxSeconds.
+      await app.hub.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await app.ingest.drain();
       await Promise.all([readPool.end(), ingestPool.end(), temporal.close()]);

@@ -109,7 +109,7 @@ async function ingestRound(ingest: Pool, trackArrivals: boolean, round: number, 
   await Promise.all(
     feed.map(async (mine, w) => {
       for (let b = 0; performance.now() < until; b++) {
-        const landing = await writer.submit({ ...mine[b % mine.length]!, batchId: `r${round}-${trackArrivals ? 'on' : 'off'}-${w}-${seq++}` }, 'bench');
+        const { landing } = await writer.submit({ ...mine[b % mine.length]!, batchId: `r${round}-${trackArrivals ? 'on' : 'off'}-${w}-${seq++}` }, 'bench');
         if (landing !== 'stored') throw new Error(`a fresh batch was ${landing}`);
       }
     }),

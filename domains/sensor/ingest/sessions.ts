@@ -1,5 +1,5 @@
-// Lands exercise sessions (and their ground-truth labels) in bronze, one transaction per request;
-// the batch id makes a re-post of the same record a duplicate.
+// Lands exercise sessions (and their ground-truth labels) in bronze, one transaction per request,
+// timestamps on the server clock; the batch id makes a re-post of the same record a duplicate.
 import sql from 'sql-template-tag';
 import { withTransaction, type Pool } from '../../../lib/db/pool.ts';
 import { recordArrivals } from '../../../engine/staleness/arrivals.ts';
