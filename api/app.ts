@@ -25,11 +25,31 @@ import { tournamentsRouter } from '../domains/tournament/routes/tournaments/tour
 import { createMetrics } from './metrics.ts';
 import { documentedMethods } from './methods.ts';
 import { IngestWriter } from '../domains/sensor/ingest/writer.ts';
+import { LiveClassifier } from '../domains/sensor/live/classifier.ts';
+import { LiveHub } from '../domains/sensor/live/hub.ts';
+import { registerLiveMetrics } from '../domains/sensor/live/metrics.ts';
+import { liveRouter } from '../domains/sensor/routes/live/live.index.ts';
+import { timeRouter } from '../domains/sensor/routes/time/time.index.ts';
+import { EXERCISE_MODEL } from '../domains/sensor/steps/train.ts';
+import { NoProductionModelError, ProductionModelCache } from '../domains/registry/sql/models.ts';
 import type { AppDeps, AppEnv } from './types.ts';
 
 export function createApp(deps: AppDeps) {
   const keys = new KeyStore(deps.readPool);
-  const ingest = new IngestWriter(deps.ingestPool, deps.ingest);
+  // The live path (on unless deps.live is false): the ingest transaction classifies each device's
+  // complete windows with the production model; the hub streams them to this process's clients.
+  const production = new ProductionModelCache(deps.readPool, EXERCISE_MODEL);
+  const live = deps.live === false ? undefined : new LiveClassifier();
+  const ingest = new IngestWriter(
+    deps.ingestPool,
+    deps.ingest,
+    live && {
+      classifier: live,
+      log: deps.log,
+      model: () => production.get().catch((e: unknown) => (e instanceof NoProductionModelError ? null : Promise.reject(e as Error))),
+    },
+  );
+  const hub = new LiveHub(deps.readPool, deps.log);
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
       if (!result.success) {
@@ -40,6 +60,7 @@ export function createApp(deps: AppDeps) {
   });
 
   const metrics = createMetrics({ read: deps.readPool, ingest: deps.ingestPool });
+  registerLiveMetrics(metrics.registry, { stats: live?.stats, failures: () => ingest.stats.liveFailures, hub });
   app.use('*', requestId());
   app.use('*', async (c, next) => {
     c.set('keys', keys);
@@ -79,7 +100,9 @@ export function createApp(deps: AppDeps) {
   app.route('/v1/backfills', backfillsRouter(deps));
   app.route('/v1/alerts', alertsRouter(deps));
   app.route('/v1/ingest', ingestRouter(deps, ingest));
+  app.route('/v1/time', timeRouter());
   app.route('/v1/devices', devicesRouter(deps));
+  app.route('/v1/devices', liveRouter(deps.readPool, hub));
   app.route('/v1/predict', predictRouter(deps));
   app.route('/v1/models', modelsRouter(deps));
   app.route('/v1/training-runs', trainingRunsRouter(deps));
@@ -88,7 +111,7 @@ export function createApp(deps: AppDeps) {
   app.route('/v1/optimisation-runs', optimisationRunsRouter(deps));
   app.route('/', dashboardRoutes());
   mountDocs(app);
-  return Object.assign(app, { keys, ingest });
+  return Object.assign(app, { keys, ingest, live, hub });
 }
 
 export type App = ReturnType<typeof createApp>;

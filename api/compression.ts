@@ -7,7 +7,8 @@
 import { gzipSync } from 'node:zlib';
 import type { MiddlewareHandler } from 'hono';
 
-const COMPRESSIBLE = /^(application\/(json|javascript|xml)|text\/|image\/svg\+xml)/i;
+// Not text/event-stream: a stream is never whole, and each event must reach the client as it is written.
+const COMPRESSIBLE = /^(application\/(json|javascript|xml)|text\/(?!event-stream)|image\/svg\+xml)/i;
 
 export function compression(options: { threshold?: number } = {}): MiddlewareHandler {
   const threshold = options.threshold ?? 1024;

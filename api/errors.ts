@@ -63,13 +63,25 @@ export function zodDetails(error: z.ZodError, prefix?: string): ErrorDetail[] {
     for (const part of parts) field += typeof part === 'number' ? `[${part}]` : field ? `.${String(part)}` : String(part);
     return field;
   };
-  return error.issues.flatMap((issue) => {
-    // An unknown key is reported once per key, named, so a typo in a filter is easy to spot.
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ field: path([...issue.path, key]), reason: prefix === 'query' ? 'is not a known parameter' : 'is not a known field' }));
-    }
-    return [{ field: path(issue.path) || '(body)', reason: issue.message }];
-  });
+  const details = (issues: readonly z.core.$ZodIssue[], at: PropertyKey[]): ErrorDetail[] =>
+    issues.flatMap((issue) => {
+      const where = [...at, ...issue.path];
+      // An unknown key is reported once per key, named, so a typo in a filter is easy to spot.
+      if (issue.code === 'unrecognized_keys') {
+        return issue.keys.map((key) => ({ field: path([...where, key]), reason: prefix === 'query' ? 'is not a known parameter' : 'is not a known field' }));
+      }
+      // A value in one of several shapes (a flat or a nested reading): name the problems of the shape
+      // it came closest to, unless it is none of them at all.
+      if (issue.code === 'invalid_union' && issue.errors.length) {
+        // Fields of another shape weigh most: an object with `ax` is a flat reading gone wrong.
+        const distance = (branch: readonly z.core.$ZodIssue[]) => branch.reduce((d, i) => d + (i.code === 'unrecognized_keys' ? 10 * i.keys.length : 1), 0);
+        const closest = issue.errors.reduce((a, b) => (distance(b) < distance(a) ? b : a));
+        const notEvenClose = issue.errors.every((branch) => branch.every((i) => i.path.length === 0));
+        if (!notEvenClose) return details(closest, where);
+      }
+      return [{ field: path(where) || '(body)', reason: issue.message }];
+    });
+  return details(error.issues, []);
 }
 
 export function onError(log: Logger) {

@@ -36,7 +36,7 @@ export const readErrors = {
 
 export const notFound = { 404: errorResponse('no such item') } as const;
 
-export const notModified = { 304: { description: 'not modified (If-None-Match matched the ETag)' } } as const;
+export const notModified = { 304: { description: 'not modified (If-None-Match matched the ETag, or nothing changed since If-Modified-Since)' } } as const;
 
 /** The security requirement of a route that needs an API key (the scheme is registered in docs.ts). */
 export const keyed = [{ apiKey: [] }];

@@ -6,6 +6,7 @@ import { requireUrl, type Config } from '../lib/config.ts';
 import { createPool } from '../lib/db/pool.ts';
 import type { Logger } from '../lib/log.ts';
 import { explainConnectFailure, temporalConnectionOptions } from '../engine/temporal/connection.ts';
+import { reconcilerRunning } from '../engine/temporal/reconcilers.ts';
 import { ScheduleError, showSchedule } from '../engine/temporal/schedules.ts';
 import { createApp } from './app.ts';
 
@@ -32,11 +33,13 @@ export async function startApi(config: Config, log: Logger): Promise<RunningApi>
         throw e;
       }
     },
+    reconcilers: (pipeline) => reconcilerRunning(temporalClient, pipeline),
     readPool,
     ingestPool,
     log,
     corsOrigins: config.api.corsOrigins,
     temporal: { uiUrl: config.temporal.uiUrl, namespace: config.temporal.namespace },
+    live: config.api.live,
     ready: {
       postgres: async () => {
         await readPool.query('select 1');
@@ -72,6 +75,8 @@ export async function startApi(config: Config, log: Logger): Promise<RunningApi>
   return {
     url,
     async close() {
+      // Live streams first: they would hold their connections open until maxSeconds.
+      await app.hub.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await app.ingest.drain();
       await Promise.all([readPool.end(), ingestPool.end(), temporal.close()]);

@@ -23,10 +23,16 @@ export interface AppDeps {
   ready: { postgres: () => Promise<void>; temporal: () => Promise<void> };
   corsOrigins?: string[];
   ingest?: IngestWriterOptions & { maxBodyBytes?: number };
+  /** Live classification of device windows while they post (default on; REFINERY_LIVE=off turns it off). */
+  live?: boolean;
   /** A pipeline's schedule as Temporal knows it (undefined when none); absent when Temporal is not wired. */
   schedules?: (pipeline: string) => Promise<ScheduleInfo | undefined>;
   /** Where runs link to in the Temporal Web UI; without uiUrl, runs carry no link. */
   temporal?: { uiUrl?: string; namespace: string };
+  /** How long a gold answer's freshness is reused before it is read again (default 1000 ms; 0: every request). */
+  freshnessTtlMs?: number;
+  /** Whether a pipeline's reconciler is running, as Temporal knows; absent when Temporal is not wired. */
+  reconcilers?: (pipeline: string) => Promise<boolean>;
 }
 
 export interface ScheduleInfo {

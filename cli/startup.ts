@@ -1,13 +1,15 @@
-// What `refinery dev` runs once the stack is up, so a newcomer sees data flow end to end: the demo
-// pipeline for yesterday; simulated devices posting three days of exercise sessions through the
-// API, and the sensor pipeline over those days (windows → model → predictions → summaries); and
-// the tournament pipeline on the sample Calcutta.
+// What `refinery dev` runs once the stack is up, so a newcomer sees data flow end to end: the
+// reconcilers (triggers and late data); the demo pipeline for yesterday (which triggers
+// demo_quality and demo_weekly); simulated devices posting three days of exercise sessions through
+// the API, and the sensor pipeline over those days (windows → model → predictions → summaries);
+// and the tournament pipeline on the sample Calcutta.
 import type { Client } from '@temporalio/client';
 import type { Config } from '../lib/config.ts';
 import { createPool } from '../lib/db/pool.ts';
-import { getPipeline } from '../domains/index.ts';
+import { definitions, getPipeline } from '../domains/index.ts';
 import type { RunSummary } from '../engine/pipeline/types.ts';
 import { connectClient } from '../engine/temporal/client.ts';
+import { reconciledPipelines, startReconcilers } from '../engine/temporal/reconcilers.ts';
 import { startPipelineRun } from '../engine/temporal/runs.ts';
 import { writeSampleTournament } from './commands/tournament.ts';
 import { daysEnding, simulateDays } from './simulator/days.ts';
@@ -68,6 +70,17 @@ export async function runStartupPipelines(config: Config, targets: StartupTarget
     }
   } finally {
     await owner.end();
+    await client.connection.close();
+  }
+}
+
+/** Starts (or keeps) the reconciler of every pipeline with triggers or a late-data policy. */
+export async function startDevReconcilers(config: Config, say: (line: string) => void): Promise<void> {
+  const client = await connectClient(config);
+  try {
+    const started = await startReconcilers(client, config, reconciledPipelines(definitions));
+    say(`reconcilers running for ${started.map((s) => s.pipeline).join(', ')} (refinery reconcile status; refinery stale list)`);
+  } finally {
     await client.connection.close();
   }
 }

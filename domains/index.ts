@@ -2,7 +2,7 @@
 // place and validated when this module loads, so a broken definition or a step naming an unknown
 // activity stops the CLI, the API and the workers at start, not a run at 3 a.m.
 import { createDefinitions } from '../engine/definitions.ts';
-import { demoPipeline } from './demo/pipeline.ts';
+import { demoPipeline, demoQualityPipeline, demoWeeklyPipeline } from './demo/pipeline.ts';
 import { demoSteps } from './demo/steps/index.ts';
 import { sensorPipeline } from './sensor/pipeline.ts';
 import { sensorSteps } from './sensor/steps/index.ts';
@@ -11,7 +11,7 @@ import { tournamentPipeline } from './tournament/pipeline.ts';
 import { tournamentSteps } from './tournament/steps/index.ts';
 
 export const definitions = createDefinitions({
-  pipelines: [demoPipeline, sensorPipeline, uptimePipeline, tournamentPipeline],
+  pipelines: [demoPipeline, demoQualityPipeline, demoWeeklyPipeline, sensorPipeline, uptimePipeline, tournamentPipeline],
   steps: { ...demoSteps, ...sensorSteps, ...tournamentSteps },
 });
 

@@ -36,6 +36,7 @@ export function createDefinitions(input: { pipelines: PipelineDefinition[]; step
     }
   }
   problems.push(...poolsOf([...pipelines.values()]).problems);
+  problems.push(...upstreamProblems(pipelines));
   if (problems.length) throw new PipelineDefinitionError(problems);
   return {
     pipelines,
@@ -46,4 +47,27 @@ export function createDefinitions(input: { pipelines: PipelineDefinition[]; step
       return found;
     },
   };
+}
+
+/** Every upstream input names a pipeline of this deployment whose partitions map onto the downstream's. */
+function upstreamProblems(pipelines: ReadonlyMap<string, PipelineDefinition>): string[] {
+  const problems: string[] = [];
+  for (const p of pipelines.values()) {
+    for (const input of p.inputs ?? []) {
+      if (input.kind !== 'upstream') continue;
+      const upstream = pipelines.get(input.pipeline);
+      if (!upstream) {
+        problems.push(`${p.name}: upstream pipeline "${input.pipeline}" is not defined`);
+        continue;
+      }
+      const mapping = input.mapping ?? 'same';
+      if (mapping === 'week' && !(upstream.partitioning.kind === 'daily' && p.partitioning.kind === 'weekly')) {
+        problems.push(`${p.name}: the week mapping needs a daily upstream and a weekly pipeline (${input.pipeline} is ${upstream.partitioning.kind})`);
+      }
+      if (mapping === 'same' && upstream.partitioning.kind !== p.partitioning.kind) {
+        problems.push(`${p.name}: upstream ${input.pipeline} is ${upstream.partitioning.kind} and this pipeline ${p.partitioning.kind}; give a mapping`);
+      }
+    }
+  }
+  return problems;
 }

@@ -92,6 +92,7 @@ const schema = z.object({
         .map((s) => s.trim())
         .filter(Boolean),
     ),
+  REFINERY_LIVE: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -123,8 +124,11 @@ export interface Config {
   home: string;
   /** Where landing files (tournament CSVs) are dropped, one folder per partition; default <home>/landing. */
   landingDir: string;
-  /** requestTimeoutMs: a request whose body has not fully arrived by then is answered 408 and closed. */
-  api: { host: string; port: number; corsOrigins: string[]; requestTimeoutMs: number };
+  /**
+   * requestTimeoutMs: a request whose body has not fully arrived by then is answered 408 and closed.
+   * live: classify devices' windows while they post (REFINERY_LIVE).
+   */
+  api: { host: string; port: number; corsOrigins: string[]; requestTimeoutMs: number; live: boolean };
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -214,7 +218,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     taskQueues: { io: e.REFINERY_TASK_QUEUE_IO, compute: e.REFINERY_TASK_QUEUE_COMPUTE },
     home: refineryHome,
     landingDir: e.REFINERY_LANDING_DIR ?? join(refineryHome, 'landing'),
-    api: { host: e.API_HOST, port: e.API_PORT, corsOrigins: e.API_CORS_ORIGINS, requestTimeoutMs: e.API_REQUEST_TIMEOUT_MS },
+    api: { host: e.API_HOST, port: e.API_PORT, corsOrigins: e.API_CORS_ORIGINS, requestTimeoutMs: e.API_REQUEST_TIMEOUT_MS, live: e.REFINERY_LIVE === 'on' },
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -49,3 +49,13 @@ export function hashSeed(text: string): number {
   }
   return h >>> 0;
 }
+
+/** A shuffled copy (Fisher–Yates), the same for the same generator state. */
+export function shuffled<T>(items: readonly T[], random: Random): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random.next() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}

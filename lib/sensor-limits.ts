@@ -13,6 +13,10 @@ export const sensorRanges = {
 
 /** Readings stamped later than this ahead of the server clock are refused (device clocks drift). */
 export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+/** The largest clock offset a device may declare (a device that never set its clock counts from 1970). */
+export const MAX_CLOCK_OFFSET_MS = 100 * 366 * 86_400_000;
+/** 9999-12-31T23:59:59.999Z, the last instant ISO-8601 (and PostgreSQL's usual range) writes plainly. */
+export const MAX_TIMESTAMP = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 /** Nothing older than this is a real reading of this system. */
 export const EARLIEST_READING = Date.UTC(2000, 0, 1);
 /** Most readings one batch may carry. */

@@ -11,7 +11,7 @@ import { createPool } from '../../lib/db/pool.ts';
 import { startInfrastructure } from '../stack/infra.ts';
 import { spawnChild, stopChild, type Child } from '../stack/children.ts';
 import { freePort, waitForPort } from '../stack/ports.ts';
-import { runStartupPipelines } from '../startup.ts';
+import { runStartupPipelines, startDevReconcilers } from '../startup.ts';
 import { UserError } from '../user-error.ts';
 import { examples } from '../context.ts';
 
@@ -111,12 +111,10 @@ export async function runDev(config: Config, options: { pipelines: boolean }): P
         '',
       ].join('\n'),
     );
+    const stackConfig = { ...config, temporal: { ...config.temporal, address: infra.env.TEMPORAL_ADDRESS } };
+    await startDevReconcilers(stackConfig, say);
     if (options.pipelines) {
-      await runStartupPipelines(
-        { ...config, temporal: { ...config.temporal, address: infra.env.TEMPORAL_ADDRESS } },
-        { apiUrl: apiUrl.replace('//0.0.0.0:', '//127.0.0.1:'), ownerUrl: infra.env.DATABASE_URL! },
-        say,
-      );
+      await runStartupPipelines(stackConfig, { apiUrl: apiUrl.replace('//0.0.0.0:', '//127.0.0.1:'), ownerUrl: infra.env.DATABASE_URL! }, say);
       say(`ready: open ${apiUrl}/ (dashboard) with the admin key above`);
     }
   } catch (e) {

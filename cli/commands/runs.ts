@@ -49,7 +49,7 @@ export function registerRunsCommands(program: Command): void {
       if (!runs.length) return console.log('no runs match');
       for (const r of runs) {
         console.log(
-          `${String(r.id).padStart(6)}  ${r.pipeline.padEnd(12)} ${r.partition.padEnd(12)} ${r.status.padEnd(10)} ${r.trigger.padEnd(9)} ${r.startedAt.toISOString()}  ${formatMs(r.durationMs).padEnd(9)} ${r.error ?? ''}`,
+          `${String(r.id).padStart(6)}  ${r.pipeline.padEnd(12)} ${r.partition.padEnd(12)} ${r.status.padEnd(10)} ${r.trigger.padEnd(10)} ${r.startedAt.toISOString()}  ${formatMs(r.durationMs).padEnd(9)} ${r.error ?? ''}`,
         );
       }
     });
@@ -67,6 +67,7 @@ export function registerRunsCommands(program: Command): void {
       console.log(`run ${run.id}: ${run.pipeline} ${run.partition} — ${run.status} (${run.trigger}), ${formatMs(run.durationMs)}`);
       console.log(`  temporal: ${link ?? `${run.workflowId} / ${run.runId}`}`);
       if (run.selection) console.log(`  partial run: ${JSON.stringify(run.selection)}`);
+      if (run.reason) console.log(`  why: ${run.reason}`);
       if (run.error) console.log(`  error: ${run.error}`);
       for (const s of run.steps) {
         const rows = [s.rowsRead !== null ? `${s.rowsRead} read` : '', s.rowsWritten !== null ? `${s.rowsWritten} written` : ''].filter(Boolean).join(', ');

@@ -2,7 +2,7 @@
 // same names revoked, so keys never pile up), then each day's sessions posted through the API.
 import { createApiKey, revokeApiKeys } from '../../lib/db/api-keys.ts';
 import type { Pool } from '../../lib/db/pool.ts';
-import { simulateFleet, type FleetResult } from './fleet.ts';
+import { simulateFleet, type FleetResult, type SimulatedDevice } from './fleet.ts';
 
 export interface SimulateDaysOptions {
   ownerPool: Pool;
@@ -16,14 +16,20 @@ export interface SimulateDaysOptions {
   say?: (line: string) => void;
 }
 
-export async function simulateDays(o: SimulateDaysOptions): Promise<FleetResult[]> {
+/** Device keys for sim-wrist-01 … sim-wrist-NN, replacing the simulator's earlier keys of the same names. */
+export async function simulatedDevices(ownerPool: Pool, count: number): Promise<SimulatedDevice[]> {
   const devices = [];
-  for (let i = 1; i <= o.devices; i++) {
+  for (let i = 1; i <= count; i++) {
     const deviceId = `sim-wrist-${String(i).padStart(2, '0')}`;
     const name = `simulator/${deviceId}`;
-    await revokeApiKeys(o.ownerPool, { name });
-    devices.push({ deviceId, token: (await createApiKey(o.ownerPool, { name, role: 'device', deviceId })).token });
+    await revokeApiKeys(ownerPool, { name });
+    devices.push({ deviceId, token: (await createApiKey(ownerPool, { name, role: 'device', deviceId })).token });
   }
+  return devices;
+}
+
+export async function simulateDays(o: SimulateDaysOptions): Promise<FleetResult[]> {
+  const devices = await simulatedDevices(o.ownerPool, o.devices);
   const results: FleetResult[] = [];
   for (const day of o.days) {
     const r = await simulateFleet({

@@ -12,6 +12,8 @@ export interface DeviceClientOptions {
 
 export interface Delivery {
   status: 'stored' | 'duplicate';
+  /** The acknowledgement as the API sent it (server time, the newest live prediction, …). */
+  ack: Record<string, unknown>;
   attempts: number;
   /** Failed attempts by cause, e.g. { '503': 2, network: 1 }. */
   failures: Record<string, number>;
@@ -52,8 +54,8 @@ export class DeviceClient {
           body: text,
           signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
         });
-        const body = (await res.json().catch(() => null)) as { status?: 'stored' | 'duplicate' } | null;
-        if (res.status === 201 || res.status === 200) return { status: body!.status!, attempts: attempt, failures };
+        const body = (await res.json().catch(() => null)) as ({ status?: 'stored' | 'duplicate' } & Record<string, unknown>) | null;
+        if (res.status === 201 || res.status === 200) return { status: body!.status!, ack: body!, attempts: attempt, failures };
         if (res.status < 500 && res.status !== 429) throw new BatchRejected(res.status, body);
         cause = String(res.status);
       } catch (e) {

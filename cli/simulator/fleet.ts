@@ -1,9 +1,9 @@
-// A fleet of simulated ESP32 devices: each records exercise sessions (synthetic IMU signals from
-// lib/imu) and posts them through the ingest API the way a real device would: the session record
-// (with its label for most sessions: the ground truth for training) and the readings in batches,
-// retried under the same batch ids.
+// A fleet of simulated ESP32 devices, each worn by one simulated person: each records exercise
+// sessions (synthetic IMU signals from lib/imu, in the wearer's style) and posts them through the
+// ingest API the way a real device would: the session record (with its label for most sessions:
+// the ground truth for training) and the readings in batches, retried under the same batch ids.
 import { EXERCISES, generateSession, type Exercise } from '../../lib/imu/index.ts';
-import { seededRandom, hashSeed } from '../../lib/random.ts';
+import { seededRandom, hashSeed, shuffled } from '../../lib/random.ts';
 import { DeviceClient } from './device-client.ts';
 
 export interface SimulatedDevice {
@@ -43,8 +43,10 @@ export async function simulateFleet(options: FleetOptions): Promise<FleetResult>
     options.devices.map(async (device, d) => {
       const random = seededRandom(hashSeed(`fleet:${options.seed ?? 1}:${options.day}:${device.deviceId}`));
       const client = new DeviceClient(options.apiUrl, device.token);
+      // Each wearer goes through every exercise, in an order of their own, before repeating one.
+      const plan = shuffled(EXERCISES, random);
       for (let s = 0; s < options.sessionsPerDevice; s++) {
-        const exercise = EXERCISES[Math.floor(random.next() * EXERCISES.length)]!;
+        const exercise = plan[s % plan.length]!;
         const sessionId = `${device.deviceId}-${options.day}-${s}`;
         // Sessions spread over the day, a device's sessions never overlapping.
         const start = dayStart + (d * 7 + s * 53) * 60_000 + Math.floor(random.next() * 20) * 1000;

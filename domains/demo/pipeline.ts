@@ -73,3 +73,47 @@ export const demoPipeline: PipelineDefinition = {
     },
   ],
 };
+
+/** Runs after each demo day succeeds (daily → daily): what cleaning kept of what landed. */
+export const demoQualityPipeline: PipelineDefinition = {
+  name: 'demo_quality',
+  description: 'After each demo day: the share of landed events that cleaning dropped',
+  partitioning: { kind: 'daily', timezone: 'UTC' },
+  inputs: [{ kind: 'upstream', pipeline: 'demo' }],
+  triggers: { on: ['upstream'] },
+  steps: [
+    {
+      id: 'quality',
+      activity: 'measureDemoQuality',
+      layer: 'gold',
+      reads: [
+        { table: 'bronze.demo_events', partitionColumn: 'partition_date' },
+        { table: 'silver.demo_events_clean', partitionColumn: 'partition_date' },
+      ],
+      writes: [{ table: 'gold.demo_quality', partitionColumn: 'partition_date' }],
+      checks: [
+        { kind: 'rowCount', table: 'gold.demo_quality', min: 1, max: 1 },
+        { kind: 'predicate', table: 'gold.demo_quality', name: 'kept within landed', predicate: 'kept <= landed' },
+      ],
+    },
+  ],
+};
+
+/** Runs after any day of an ISO week succeeds (many days → one week): the week so far. */
+export const demoWeeklyPipeline: PipelineDefinition = {
+  name: 'demo_weekly',
+  description: "Each ISO week's demo totals, updated whenever one of its days succeeds",
+  partitioning: { kind: 'weekly', timezone: 'UTC' },
+  inputs: [{ kind: 'upstream', pipeline: 'demo', mapping: 'week' }],
+  triggers: { on: ['upstream'], when: 'any' },
+  steps: [
+    {
+      id: 'week',
+      activity: 'summariseDemoWeek',
+      layer: 'gold',
+      reads: [{ table: 'gold.demo_daily_summary', partitionColumn: 'partition_date' }],
+      writes: [{ table: 'gold.demo_weekly', partitionColumn: 'week' }],
+      checks: [{ kind: 'rowCount', table: 'gold.demo_weekly', min: 1, max: 1 }],
+    },
+  ],
+};

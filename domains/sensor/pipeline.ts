@@ -14,6 +14,12 @@ export const sensorPipeline: PipelineDefinition = {
   // Yesterday's summaries are read first thing in the morning; a day without new data is news.
   deadline: 'D+1 06:00',
   freshness: { maxAge: '36 hours' },
+  // A phone that was offline posts days of readings at once: those days re-run by themselves.
+  inputs: [
+    { kind: 'arrivals', source: 'imu_readings', noun: 'readings', origin: 'devices' },
+    { kind: 'arrivals', source: 'exercise_sessions', noun: 'sessions', origin: 'devices' },
+  ],
+  lateData: { quietPeriod: '10 minutes', lookback: '30 days', concurrency: 2 },
   steps: [
     {
       id: 'windows',

@@ -27,6 +27,9 @@ export const tournamentPipeline: PipelineDefinition = {
   name: 'tournament',
   description: 'Calcutta landing files → game and market predictions → Monte Carlo simulation → bid optimisation → entry rankings and investment report',
   partitioning: { kind: 'keys' },
+  // Runs when a tournament's landing files appear or change (once they have been still for 30 s).
+  inputs: [{ kind: 'landing' }],
+  triggers: { on: ['landing'], settle: '30 seconds' },
   steps: [
     {
       id: 'load',

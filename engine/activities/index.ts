@@ -2,6 +2,7 @@
 // activities (wrapped by the step runner) and the run-history activities the workflows record with.
 import type { ActivityDeps } from './deps.ts';
 import { createBackfillActivities } from './backfills.ts';
+import { createReconcileActivities } from './reconcile.ts';
 import { createRunHistoryActivities } from './run-history.ts';
 import { createScheduleActivities } from './schedules.ts';
 import { createNotificationActivities } from './notifications.ts';
@@ -26,6 +27,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createNotificationActivities(deps),
     ...createPoolActivities(),
     ...createWatchActivities(deps),
+    ...createReconcileActivities(deps),
   };
 }
 
@@ -35,6 +37,7 @@ export type PoolActivities = ReturnType<typeof createPoolActivities>;
 export type WatchActivities = ReturnType<typeof createWatchActivities>;
 export type BackfillActivities = ReturnType<typeof createBackfillActivities>;
 export type ScheduleActivities = ReturnType<typeof createScheduleActivities>;
+export type ReconcileActivities = ReturnType<typeof createReconcileActivities>;
 export type { ActivityDeps };
 export type { StepReport } from './step-runner.ts';
 export type { StepOutcomeRecord } from './run-history.ts';

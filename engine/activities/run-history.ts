@@ -1,6 +1,6 @@
 // Local activities the pipeline-run workflow uses to record runs and step outcomes in ops. They are
 // idempotent upserts, retried by Temporal until they succeed, separately from the steps themselves.
-// Starting a run also plans a partial re-run; ending one resolves alerts it meets, raises its
+// Starting a run also plans a partial re-run; ending one moves a success's watermark, resolves alerts it meets, raises its
 // notifications and tells the pipeline's watch that fresher data landed.
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError } from '@temporalio/client';
@@ -12,6 +12,7 @@ import {
   recordRunEnd,
   recordRunStart,
   recordStepNotRun,
+  recordWatermark,
   type RunStart,
   type StepKey,
 } from '../history/run-history.ts';
@@ -85,6 +86,15 @@ export function createRunHistoryActivities({ pools, taskQueues, links }: Pick<Ac
     },
     async endRun(id: number, summary: RunSummary, options: RunEndOptions): Promise<void> {
       const { previous, workflowId, temporalRunId } = await recordRunEnd(db, id, summary, options.refused);
+      // The partition's watermark: the inputs this run saw, and its checks (failed warnings count).
+      // A partial re-run that reused steps does not move it: the reused steps read older inputs.
+      if (summary.status === 'succeeded' && !summary.steps.some((s) => s.status === 'reused')) {
+        const checks = summary.steps.reduce((n, s) => ({ run: n.run + (s.checks?.run ?? 0), failed: n.failed + (s.checks?.failed ?? 0) }), {
+          run: 0,
+          failed: 0,
+        });
+        await recordWatermark(db, id, checks);
+      }
       if (summary.status === 'succeeded') await resolveAlerts(db, summary.pipeline, summary.partition, options.daily);
       const client = Context.current().client;
       const url = temporalWorkflowUrl(links.temporalUi, links.namespace, workflowId, temporalRunId);

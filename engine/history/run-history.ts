@@ -1,7 +1,7 @@
 // Run history in ops: pipeline runs, step attempts and lineage. Every write is an idempotent upsert
 // keyed by what identifies it (workflow run; run + step + attempt), so a retried recording never
 // leaves two rows for one attempt.
-import type { CheckResult, RunSummary, StepRows } from '../pipeline/types.ts';
+import type { CheckResult, RunSummary, RunTrigger, StepRows } from '../pipeline/types.ts';
 import type { ErrorDetail } from './step-logs.ts';
 import { withTransaction, type Pool, type Queryable } from '../../lib/db/pool.ts';
 import { redactText } from '../../lib/redact.ts';
@@ -11,7 +11,9 @@ export interface RunStart {
   runId: string;
   pipeline: string;
   partition: string;
-  trigger: 'manual' | 'schedule' | 'backfill';
+  trigger: RunTrigger;
+  /** Why a late-data or triggered run started, e.g. "312 readings from 2 devices arrived after run 41". */
+  reason?: string;
   params: Record<string, unknown>;
   backfillId?: string;
   scheduledStart?: string;
@@ -27,8 +29,8 @@ export interface RunStart {
 export async function recordRunStart(db: Queryable, run: RunStart): Promise<number> {
   const { rows } = await db.query(
     `INSERT INTO ops.pipeline_runs (pipeline, partition_key, status, trigger, params, workflow_id, run_id, backfill_id, scheduled_start, definition,
-                                    selection, priority)
-     VALUES ($1, $2, 'running', $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                                    selection, priority, reason)
+     VALUES ($1, $2, 'running', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
      ON CONFLICT (workflow_id, run_id) DO UPDATE SET pipeline = EXCLUDED.pipeline
      RETURNING id`,
     [
@@ -43,9 +45,25 @@ export async function recordRunStart(db: Queryable, run: RunStart): Promise<numb
       run.definition ?? null,
       run.selection ?? null,
       run.priority ?? null,
+      run.reason ?? null,
     ],
   );
   return rows[0].id;
+}
+
+/**
+ * Moves the partition's watermark to a run that succeeded: its inputs (as recorded when it started)
+ * and its checks. A retried call, or a call for an older run, leaves a newer watermark as it is.
+ */
+export async function recordWatermark(db: Queryable, id: number, checks: { run: number; failed: number }): Promise<void> {
+  await db.query(
+    `INSERT INTO ops.partition_watermarks (pipeline, partition_key, run_id, succeeded_at, inputs, checks_run, checks_failed)
+     SELECT pipeline, partition_key, id, coalesce(ended_at, now()), inputs, $2, $3 FROM ops.pipeline_runs WHERE id = $1 AND status = 'succeeded'
+     ON CONFLICT (pipeline, partition_key) DO UPDATE SET run_id = EXCLUDED.run_id, succeeded_at = EXCLUDED.succeeded_at, inputs = EXCLUDED.inputs,
+       checks_run = EXCLUDED.checks_run, checks_failed = EXCLUDED.checks_failed, stale_since = NULL
+     WHERE ops.partition_watermarks.run_id <= EXCLUDED.run_id`,
+    [id, checks.run, checks.failed],
+  );
 }
 
 /**

@@ -8,6 +8,8 @@ export interface RunRow {
   partition: string;
   status: string;
   trigger: string;
+  /** Why a late-data or triggered run started. */
+  reason: string | null;
   workflowId: string;
   runId: string;
   backfillId: string | null;
@@ -27,7 +29,7 @@ export interface RunFilter {
   after?: { startedAt: Date; id: number };
 }
 
-const RUN_COLUMNS = `id, pipeline, partition_key, status, trigger, workflow_id, run_id, backfill_id, started_at, ended_at,
+const RUN_COLUMNS = `id, pipeline, partition_key, status, trigger, reason, workflow_id, run_id, backfill_id, started_at, ended_at,
   (extract(epoch FROM ended_at - started_at) * 1000)::bigint AS duration_ms, error`;
 
 function toRun(r: Record<string, unknown>): RunRow {
@@ -37,6 +39,7 @@ function toRun(r: Record<string, unknown>): RunRow {
     partition: r.partition_key as string,
     status: r.status as string,
     trigger: r.trigger as string,
+    reason: (r.reason as string | null) ?? null,
     workflowId: r.workflow_id as string,
     runId: r.run_id as string,
     backfillId: r.backfill_id as string | null,

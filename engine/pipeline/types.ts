@@ -7,6 +7,8 @@ export type QueueKind = 'io' | 'compute';
 export type Partitioning =
   /** One partition per calendar day (YYYY-MM-DD) in the given IANA time zone. */
   | { kind: 'daily'; timezone: string }
+  /** One partition per ISO week (YYYY-Www, Monday to Sunday) in the given IANA time zone. */
+  | { kind: 'weekly'; timezone: string }
   /** Named partitions such as tournament years; `keys` lists the known ones, if any. */
   | { kind: 'keys'; keys?: string[] };
 
@@ -67,6 +69,45 @@ export interface StepDefinition {
   pool?: { name: string; slots: number };
 }
 
+/** How a downstream partition maps to the upstream partitions it reads: the same key, or the seven days of an ISO week. */
+export type PartitionMapping = 'same' | 'week';
+
+/**
+ * What a partition's output is computed from. Each successful run records what these inputs were
+ * when it started (its watermark); when they change afterwards, the partition is stale.
+ */
+export type PipelineInput =
+  /** Rows counted per partition as they land (ops.arrivals), e.g. 'imu_readings'; the ingest path records them. */
+  | { kind: 'arrivals'; source: string; noun?: string; origin?: string }
+  /** The files of <landing dir>/<partition>/, by name and sha256. */
+  | { kind: 'landing' }
+  /** The latest successful runs of another pipeline's partitions that map to this partition. */
+  | { kind: 'upstream'; pipeline: string; mapping?: PartitionMapping };
+
+/** Data-aware triggers: run a partition when its inputs are ready, instead of (or besides) a cron. */
+export interface TriggerPolicy {
+  /** 'upstream': after the upstream partitions it maps to succeed (again); 'landing': when its landing files appear or change. */
+  on: ('upstream' | 'landing')[];
+  /** With a week mapping: run once any day of the week succeeded ('any', the default), or only once all seven have ('all'). */
+  when?: 'any' | 'all';
+  /** Wait until the triggering input has been still this long (default: 0 for upstream, 30 seconds for landing files). */
+  settle?: Duration;
+}
+
+/** What to do when a partition that succeeded becomes stale: re-run it by itself once its inputs are quiet. */
+export interface LateDataPolicy {
+  /** Re-run once the inputs have not changed for this long (default 10 minutes). */
+  quietPeriod?: Duration;
+  /** Only partitions this recent re-run by themselves (daily: by date; keys: by their last run; default 30 days). */
+  lookback?: Duration;
+  /** Re-run even while inputs keep changing once stale this long (at most once per quiet period); default: wait for quiet. */
+  maxDelay?: Duration;
+  /** Temporal task priority of the re-runs, 1 (first) to 5 (default 5: behind every other run). */
+  priority?: number;
+  /** Late-data re-runs of this pipeline going at once, at most (default 1). */
+  concurrency?: number;
+}
+
 export interface PipelineDefinition {
   name: string;
   description?: string;
@@ -83,7 +124,14 @@ export interface PipelineDefinition {
   freshness?: { maxAge: Duration };
   /** Notification targets (`refinery notify add`) of this pipeline's events; default: the default targets. */
   notify?: string[];
+  /** What each partition is computed from (for staleness and triggers). */
+  inputs?: PipelineInput[];
+  triggers?: TriggerPolicy;
+  lateData?: LateDataPolicy;
 }
+
+/** Why a run started. */
+export type RunTrigger = 'manual' | 'schedule' | 'backfill' | 'late-data' | 'upstream' | 'landing';
 
 /** What the workflow hands to every step activity. */
 export interface StepInput {
@@ -149,6 +197,8 @@ export interface StepOutcome extends Partial<StepRows> {
   /** `reused`: a partial re-run did not run this step and kept what run `reusedFrom` produced. */
   status: 'succeeded' | 'failed' | 'skipped' | 'cancelled' | 'reused';
   attempt: number;
+  /** Data-quality checks run on what the step wrote, and how many of them failed. */
+  checks?: { run: number; failed: number };
   error?: string;
   reusedFrom?: number;
   /** Checks of severity warn that did not pass. */

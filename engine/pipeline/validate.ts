@@ -1,7 +1,8 @@
 // Validation of pipeline definitions, at load time: every problem is named with the pipeline, the
 // step and what to change. Pure: used by the registry, the CLI, workers and tests.
 import { DeadlineError, parseDeadline, parseMaxAge } from './deadlines.ts';
-import type { Check, PipelineDefinition, StepDefinition } from './types.ts';
+import { durationMs } from './durations.ts';
+import type { Check, Duration, PipelineDefinition, StepDefinition } from './types.ts';
 
 export class PipelineDefinitionError extends Error {
   override name = 'PipelineDefinitionError';
@@ -138,15 +139,16 @@ export function validatePipeline(def: PipelineDefinition, activities?: readonly 
   const name = def.name;
   if (!ID.test(name ?? '')) problems.push(`pipeline name "${name}" must be lower-case letters, digits, "-" or "_", starting with a letter`);
   const p = def.partitioning;
-  if (p?.kind === 'daily') {
+  if (p?.kind === 'daily' || p?.kind === 'weekly') {
     try {
       new Intl.DateTimeFormat('en-CA', { timeZone: p.timezone });
     } catch {
       problems.push(`${name}: unknown time zone "${p.timezone}"`);
     }
   } else if (p?.kind !== 'keys') {
-    problems.push(`${name}: partitioning must be { kind: 'daily', timezone } or { kind: 'keys' }`);
+    problems.push(`${name}: partitioning must be { kind: 'daily' | 'weekly', timezone } or { kind: 'keys' }`);
   }
+  problems.push(...inputPolicyProblems(def));
   if (!def.steps?.length) problems.push(`${name}: a pipeline needs at least one step`);
   const seen = new Set<string>();
   for (const step of def.steps ?? []) {
@@ -185,4 +187,46 @@ export function validatePipeline(def: PipelineDefinition, activities?: readonly 
   if (cycle && cycle.length > 2) problems.push(`${name}: dependency cycle ${cycle.join(' → ')}`);
   if (problems.length) throw new PipelineDefinitionError(problems);
   return def;
+}
+
+const SOURCE = /^[a-z][a-z0-9_]{0,62}$/;
+
+/** Problems with a pipeline's inputs, triggers and late-data policy (the upstream pipeline itself is checked by the definitions). */
+function inputPolicyProblems(def: PipelineDefinition): string[] {
+  const name = def.name;
+  const problems: string[] = [];
+  const duration = (field: string, value: Duration | undefined) => {
+    if (value !== undefined && Number.isNaN(durationMs(value))) problems.push(`${name}: ${field} "${value}" is not a duration (e.g. "10 minutes")`);
+  };
+  for (const input of def.inputs ?? []) {
+    if (input.kind === 'arrivals' && !SOURCE.test(input.source ?? '')) problems.push(`${name}: arrivals source "${input.source}" must be a lower-case name`);
+    else if (input.kind === 'upstream') {
+      if (input.pipeline === name) problems.push(`${name}: a pipeline cannot be its own upstream`);
+      if (input.mapping && !['same', 'week'].includes(input.mapping)) problems.push(`${name}: upstream mapping must be "same" or "week"`);
+    } else if (!['arrivals', 'landing', 'upstream'].includes(input.kind)) problems.push(`${name}: input kind must be arrivals, landing or upstream`);
+  }
+  const kinds = new Set((def.inputs ?? []).map((i) => i.kind));
+  if (def.triggers) {
+    if (!def.triggers.on?.length) problems.push(`${name}: triggers.on must name "upstream", "landing" or both`);
+    for (const on of def.triggers.on ?? []) {
+      if (on !== 'upstream' && on !== 'landing') problems.push(`${name}: triggers.on "${on as string}" must be "upstream" or "landing"`);
+      else if (!kinds.has(on)) problems.push(`${name}: triggers.on "${on}" needs an input of kind "${on}"`);
+    }
+    if (def.triggers.when && !['any', 'all'].includes(def.triggers.when)) problems.push(`${name}: triggers.when must be "any" or "all"`);
+    duration('triggers.settle', def.triggers.settle);
+  }
+  const late = def.lateData;
+  if (late) {
+    if (!def.inputs?.length) problems.push(`${name}: a late-data policy needs inputs to watch`);
+    duration('lateData.quietPeriod', late.quietPeriod);
+    duration('lateData.lookback', late.lookback);
+    duration('lateData.maxDelay', late.maxDelay);
+    if (late.priority !== undefined && (!Number.isInteger(late.priority) || late.priority < 1 || late.priority > 5)) {
+      problems.push(`${name}: lateData.priority must be a whole number from 1 (first) to 5`);
+    }
+    if (late.concurrency !== undefined && (!Number.isInteger(late.concurrency) || late.concurrency < 1 || late.concurrency > 100)) {
+      problems.push(`${name}: lateData.concurrency must be a whole number from 1 to 100`);
+    }
+  }
+  return problems;
 }

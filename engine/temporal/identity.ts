@@ -3,6 +3,7 @@
 // it starts; Temporal's UI and CLI filter by the attributes
 // (`temporal workflow list --query "RefineryPipeline='sensor'"`).
 import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
+import type { RunTrigger } from '../pipeline/types.ts';
 
 export const pipelineKey = defineSearchAttributeKey('RefineryPipeline', SearchAttributeType.KEYWORD);
 export const partitionKey = defineSearchAttributeKey('RefineryPartition', SearchAttributeType.KEYWORD);
@@ -10,7 +11,7 @@ export const triggerKey = defineSearchAttributeKey('RefineryTrigger', SearchAttr
 
 export const searchAttributeKeys = [pipelineKey, partitionKey, triggerKey];
 
-export type Trigger = 'manual' | 'schedule' | 'backfill';
+export type Trigger = RunTrigger;
 
 /** The search attributes of a Refinery workflow: its pipeline and trigger, and the partition of a run. */
 export function searchAttributes(pipeline: string, trigger: Trigger, partition?: string): SearchAttributePair[] {

@@ -40,7 +40,7 @@ export async function createSchedule(client: Client, config: Config, pipeline: P
   partitionForScheduledStart(pipeline.partitioning, new Date(0), pipeline.name);
   const cron = request.cron ?? (request.every ? undefined : pipeline.schedule?.cron);
   if (!cron && !request.every) throw new ScheduleError(`${pipeline.name}: give --cron or --every (the pipeline suggests none)`);
-  const timezone = request.timezone ?? pipeline.schedule?.timezone ?? (pipeline.partitioning.kind === 'daily' ? pipeline.partitioning.timezone : 'UTC');
+  const timezone = request.timezone ?? pipeline.schedule?.timezone ?? (pipeline.partitioning.kind === 'keys' ? 'UTC' : pipeline.partitioning.timezone);
   const overlap = request.overlap ?? 'skip';
   if (!overlapPolicies.includes(overlap)) throw new ScheduleError(`--overlap: must be one of ${overlapPolicies.join(', ')}`);
   const queues = request.taskQueues ?? config.taskQueues;

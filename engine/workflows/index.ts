@@ -5,3 +5,4 @@ export { scheduledRun } from './scheduled-run.ts';
 export { notifyEvent } from './notify.ts';
 export { pool, poolStateQuery } from './pool.ts';
 export { watchPipeline, watchStateQuery } from './watch.ts';
+export { reconcile, reconcileNowUpdate, pokeSignal, reconcilerStateQuery } from './reconcile.ts';

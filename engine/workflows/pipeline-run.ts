@@ -19,9 +19,9 @@ import {
   workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
-import type { PoolActivities, RunHistoryActivities, StepReport } from '../activities/index.ts';
+import type { PoolActivities, ReconcileActivities, RunHistoryActivities, StepReport } from '../activities/index.ts';
 import type { Selection } from '../pipeline/rerun.ts';
-import type { PipelineDefinition, RunSummary, StepDefinition, StepInput, StepOutcome } from '../pipeline/types.ts';
+import type { PipelineDefinition, RunSummary, RunTrigger, StepDefinition, StepInput, StepOutcome } from '../pipeline/types.ts';
 import { failureMessage } from './failure.ts';
 import { poolWorkflowId, releaseSignal, slotGrantedSignal } from './pool.ts';
 
@@ -29,7 +29,9 @@ export interface PipelineRunInput {
   pipeline: PipelineDefinition;
   partition: string;
   params?: Record<string, unknown>;
-  trigger?: 'manual' | 'schedule' | 'backfill';
+  trigger?: RunTrigger;
+  /** Why a late-data or triggered run started. */
+  reason?: string;
   backfillId?: string;
   scheduledStart?: string;
   /** Task queue of compute steps; io steps run on this workflow's own queue. */
@@ -53,6 +55,12 @@ export const RUN_PRIORITY = 2;
 const history = proxyLocalActivities<RunHistoryActivities & PoolActivities>({
   startToCloseTimeout: '30 seconds',
   // Recording retries until PostgreSQL is back; it never decides a step's fate.
+  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
+
+// Records the partition's inputs as the run starts (a landing folder is scanned afresh, so longer).
+const inputs = proxyLocalActivities<ReconcileActivities>({
+  startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
 
@@ -90,6 +98,7 @@ export async function pipelineRun(input: PipelineRunInput): Promise<RunSummary> 
       pipeline: pipeline.name,
       partition,
       trigger: input.trigger ?? 'manual',
+      reason: input.reason,
       params: input.params ?? {},
       backfillId: input.backfillId,
       scheduledStart: input.scheduledStart,
@@ -102,6 +111,8 @@ export async function pipelineRun(input: PipelineRunInput): Promise<RunSummary> 
   );
   const { runId, plan } = start;
   state.runId = runId;
+  // What the steps are about to read: the run's watermark once it succeeds.
+  if (pipeline.inputs?.length) await CancellationScope.nonCancellable(() => inputs.captureInputs(runId, { inputs: pipeline.inputs }, partition));
 
   const byId = new Map(pipeline.steps.map((s) => [s.id, s]));
   const outcomes = new Map<string, Promise<StepOutcome>>();
@@ -162,6 +173,7 @@ export async function pipelineRun(input: PipelineRunInput): Promise<RunSummary> 
         status: 'succeeded',
         attempt,
         ...rows,
+        checks: { run: checks.length, failed: checks.filter((c) => !c.passed).length },
         ...(warnings.length ? { warnings } : {}),
         startedAt: started,
         endedAt: new Date().toISOString(),

@@ -1,5 +1,5 @@
 // The IMU sensor pipeline's pure code in one import: reading shapes and limits, cleaning, windows,
-// the feature catalogue and extractor, and synthetic sessions.
+// the feature catalogue and extractor, and synthetic sessions of simulated people.
 export { CHANNELS, G, allocateColumns, columnsFromReadings, deviceColumns, sensorRanges } from './reading.ts';
 export type { Channel, DeviceReading, Reading, ReadingColumns } from './reading.ts';
 export { cleanReadings } from './clean.ts';
@@ -11,6 +11,8 @@ export type { FeatureGroup, FeatureInfo, Signal } from './catalogue.ts';
 export { createFeatureExtractor, extractFeatures } from './features.ts';
 export type { FeatureExtractor, WindowSpan } from './features.ts';
 export { EXERCISES, exerciseProfiles } from './exercises.ts';
-export type { Exercise, ExerciseProfile } from './exercises.ts';
+export type { Exercise, ExerciseProfile, Variant } from './exercises.ts';
+export { exerciseStyle, personStyle } from './persons.ts';
+export type { ExerciseStyle, PersonStyle } from './persons.ts';
 export { generateSession, sessionColumns } from './synthetic.ts';
 export type { SessionOptions, SyntheticSession } from './synthetic.ts';

@@ -1,19 +1,30 @@
-// Synthetic IMU sessions for tests, demos and benchmarks: a wrist-worn device doing one exercise,
-// simulated from the movement (exercises.ts) with sensor noise, bias, quantisation and lost readings.
+// Synthetic IMU sessions for tests, demos and benchmarks: a person wearing a wrist device doing one
+// exercise, simulated from the movement (exercises.ts), the person's style (persons.ts) and the
+// device's sensor errors (sensor-model.ts).
 //
-// The model, per scheduled reading at the sample rate (default 50 Hz, a common ESP32 logging rate):
-// - Repetitions advance a phase; each repetition draws its own tempo (±5%) and amplitude (±8%), and
-//   the session its own tempo and amplitude (a person's pace and range of motion).
-// - Orientation = neutral orientation (random heading) · limb swing · slow jitter (three sinusoids of
-//   0.05–0.5 Hz per axis, ~2° in all). Gravity and the Earth's field (20 µT north, 44 µT down) are
-//   read in that rotating frame; the gyroscope reads the swing and jitter rates.
-// - Added: body bounce and landing pulses (vertical), lever-arm acceleration of the swing, tremor,
-//   per-device bias (seeded by the device id, so one device keeps its bias across sessions), Gaussian
-//   noise per channel, quantisation to a 16-bit full-scale LSB, and saturation at full scale.
-// - Losses: each reading is lost with probability dropRate; a gap of 0.2–1 s starts on average
-//   gapsPerMinute times a minute. Losses draw from their own stream, so changing them keeps the values.
-import { G, sensorRanges, deviceColumns, type Reading, type ReadingColumns } from './reading.ts';
+// The model, per scheduled reading at the device's sample rate (default 50 Hz, a common ESP32 rate):
+// - The session opens with 1–3.5 s of getting into position and closes with 1–3.5 s back to rest
+//   (arms hanging, fidgeting), so the windows at its edges are partly not the exercise.
+// - Repetitions advance a phase at the person's pace for the variant of the exercise they do; each
+//   repetition draws its own tempo (±5%) and range (±8%); pace and range fade with fatigue; some
+//   repetitions are followed by a pause; alternating exercises lean the other way every other
+//   repetition; with alternating arms the device's arm rests every other one. Now and then the
+//   person stops for a few seconds of something else.
+// - Pose: forearm = heading · posture · swing · sway; device = forearm · strap mount (rotated,
+//   tilted, maybe face inside); the sensor sits a lever arm from the joint and moves up and down with
+//   the body. Accelerometer = the pose's second derivative (central differences) plus gravity and
+//   landing pulses, read in the device frame; gyroscope = the body rate between neighbouring poses;
+//   magnetometer = the Earth's field (20 µT north, 44 µT down) in the device frame. A right-wrist
+//   device reads the mirror image. Then the sensor's errors, noise, quantisation and saturation.
+// - Timestamps are the device clock: nominal period plus ±0.5 ms jitter, while the true sample clock
+//   runs a little fast or slow. Losses: each reading is lost with probability dropRate; a gap of
+//   0.2–1 s starts on average gapsPerMinute times a minute. Clock and losses draw from streams of
+//   their own, so changing them keeps the values.
+import { G, deviceColumns, type Reading, type ReadingColumns } from './reading.ts';
 import { exerciseProfiles, type Exercise } from './exercises.ts';
+import { exerciseStyle, personStyle } from './persons.ts';
+import { apply, applyT, bodyRate, mul, rotAbout, rotX, rotY, rotZ, type Mat, type Vec } from './rotation.ts';
+import { deviceSensor, sensorReadout } from './sensor-model.ts';
 import { hashSeed, seededRandom, type Random } from '../random.ts';
 
 export interface SessionOptions {
@@ -23,6 +34,8 @@ export interface SessionOptions {
   start: Date | number;
   durationS: number;
   seed: number;
+  /** Who wears the device (their style, persons.ts). Default: the device id (one wearer per device). */
+  personId?: string;
   /** Default 50. */
   sampleRateHz?: number;
   /** Probability that a reading is lost. Default 0.01. */
@@ -31,30 +44,40 @@ export interface SessionOptions {
   gapsPerMinute?: number;
   /** Whether the device has a magnetometer. Default true. */
   magnetometer?: boolean;
+  /** Only the exercise: no getting into position, no return to rest, no interruptions. Default false. */
+  onlyExercise?: boolean;
 }
 
 export interface SyntheticSession {
   exercise: Exercise;
   deviceId: string;
+  personId: string;
   sessionId: string;
   startedAt: number;
   endedAt: number;
+  /** The exercise proper, between getting into position and returning to rest (device clock, epoch ms). */
+  exerciseStartedAt: number;
+  exerciseEndedAt: number;
   sampleRateHz: number;
+  /** The variant of the exercise this person does (exercises.ts). */
+  variant: string;
+  /** Mean repetition rate while exercising, pauses excluded (0 for a static hold; with arms taking turns, the device's arm moves in every other repetition). */
+  repetitionHz: number;
   /** Readings a device with no losses would have sent. */
   scheduledReadings: number;
   /** Rows as the ingest API takes them (timestamps in epoch milliseconds). */
   readings: Reading[];
 }
 
-const NOISE = { acc: 0.04, gyro: 0.005, mag: 0.4 };
-const BIAS = { acc: 0.15, gyro: 0.02, mag: 20 };
-const LSB = { acc: (32 * G) / 65536, gyro: ((4000 / 65536) * Math.PI) / 180, mag: 0.15 };
-const EARTH_FIELD = [20, 0, -44];
+const EARTH_FIELD: Vec = [20, 0, -44];
 const IMPACT_SIGMA_S = 0.025;
 const DEG = Math.PI / 180;
-
-type Mat = number[];
-type Vec = [number, number, number];
+/** Arms hanging, thumbs forward. */
+const REST = { roll: 90, pitch: 85 };
+/** Seconds it takes to move between rest and the exercise posture. */
+const RAMP_S = 0.8;
+/** Half-step of the central differences, seconds. */
+const H = 0.002;
 
 export function generateSession(options: SessionOptions): SyntheticSession {
   const { exercise, deviceId, sessionId, durationS, seed } = options;
@@ -67,111 +90,136 @@ export function generateSession(options: SessionOptions): SyntheticSession {
   const startMs = typeof options.start === 'number' ? options.start : options.start.getTime();
   if (!(fs > 0) || !(durationS > 0)) throw new RangeError(`sampleRateHz and durationS must be positive, got ${fs} and ${durationS}`);
 
+  const personId = options.personId ?? deviceId;
+  const person = personStyle(personId);
+  const style = exerciseStyle(person, exercise);
+  const sensor = deviceSensor(deviceId);
   const setup = seededRandom(hashSeed(`setup:${seed}`));
-  const noise = seededRandom(hashSeed(`noise:${seed}`));
+  const readout = sensorReadout(sensor, seededRandom(hashSeed(`noise:${seed}`)));
+  const clock = seededRandom(hashSeed(`clock:${seed}`));
   const loss = seededRandom(hashSeed(`loss:${seed}`));
-  const device = seededRandom(hashSeed(`device:${deviceId}`));
 
-  const bias = {
-    acc: [0, 1, 2].map(() => device.normal() * BIAS.acc),
-    gyro: [0, 1, 2].map(() => device.normal() * BIAS.gyro),
-    mag: [0, 1, 2].map(() => device.normal() * BIAS.mag),
-  };
-  const neutral = mul(rotZ(setup.between(0, 2 * Math.PI)), mul(rotY(profile.orientationDeg.pitch * DEG), rotX(profile.orientationDeg.roll * DEG)));
-  const up = applyT(neutral, [0, 0, 1]);
-  const field = applyT(neutral, EARTH_FIELD as Vec);
-  const jitter = [0, 1, 2].map(() => jitterAxis(setup));
+  const heading = rotZ(setup.between(0, 2 * Math.PI));
+  const transitions = !(options.onlyExercise ?? false);
+  let leadIn = transitions ? setup.between(1, 3.5) : 0;
+  let leadOut = transitions ? setup.between(1, 3.5) : 0;
+  if (leadIn + leadOut > durationS / 2) [leadIn, leadOut] = [leadIn, leadOut].map((s) => (s * durationS) / 2 / (leadIn + leadOut));
+  const truePeriod = (1 + sensor.rateError) / fs;
+  const exerciseEnd = durationS * (1 + sensor.rateError) - leadOut;
+  const blend = (t: number) =>
+    t < leadIn ? (transitions ? smooth(1 - (leadIn - t) / RAMP_S) : 1) : t < exerciseEnd ? 1 : smooth(1 - (t - exerciseEnd) / RAMP_S);
+
+  const mount = mul(
+    rotX((person.mountDeg.roll + (person.faceInside ? 180 : 0)) * DEG),
+    mul(rotY(person.mountDeg.pitch * DEG), rotZ(person.mountDeg.yaw * DEG)),
+  );
+  const sway = [0, 1, 2].map(() => swayAxis(setup, person.sway));
   const tremorHz = setup.between(8, 12);
   const tremorPhase = [0, 1, 2].map(() => setup.between(0, 2 * Math.PI));
-  const sessionTempo = 1 + clamp(setup.normal() * 0.05, -0.12, 0.12);
-  const sessionAmplitude = 1 + clamp(setup.normal() * 0.1, -0.25, 0.25);
+  const { swing, bounce, impacts } = style;
+  const lever = (swing?.leverM ?? 0) * person.limb;
+  const swingAxis = swing?.axis === 'z' ? 2 : 1;
+  const interruption = interruptions(seededRandom(hashSeed(`interruptions:${seed}`)), leadIn, exerciseEnd, transitions ? person.interruptionsPerMinute : 0);
+
+  /** The device's orientation (device → world) and the sensor's position at time t and phase. */
+  function pose(t: number, phase: number, range: number, lean: number): { r: Mat; p: Vec } {
+    const b = blend(t);
+    const other = interruption(t);
+    const moving = b * (1 - other.c);
+    const theta = 2 * Math.PI * phase;
+    const warped = theta + person.phaseWarp * Math.sin(theta);
+    const w = Math.sin(warped) + style.secondHarmonic * Math.sin(2 * warped);
+    let roll = REST.roll + b * (style.posture.roll - REST.roll) + moving * (lean * profile.alternateRollDeg + (style.twistDeg * range * (w + 1)) / 2);
+    let pitch = REST.pitch + b * (style.posture.pitch - REST.pitch);
+    roll += other.c * (other.roll - roll);
+    pitch += other.c * (other.pitch - pitch);
+    let forearm = mul(heading, mul(rotY(pitch * DEG), rotX(roll * DEG)));
+    if (swing !== null) forearm = mul(forearm, rotAbout(swingAxis, (swing.centreDeg * moving + swing.amplitudeDeg * range * moving * w) * DEG));
+    const fidget = 1 + 2 * (1 - b) + 3 * other.c;
+    const s = sway.map((axis) => axis(t) * fidget);
+    forearm = mul(forearm, mul(rotZ(s[2]), mul(rotY(s[1]), rotX(s[0]))));
+    const p = apply(forearm, [lever, 0, 0]);
+    if (bounce !== null) p[2] += bounce.amplitudeM * range * moving * Math.sin(bounce.harmonic * warped);
+    return { r: mul(forearm, mount), p };
+  }
 
   let phase = setup.next();
   let repetition = Math.floor(phase);
-  let tempo = sessionTempo;
-  let amplitude = sessionAmplitude;
+  let tempo = 1 + clamp(setup.normal() * 0.05, -0.15, 0.15);
+  let amplitude = 1 + clamp(setup.normal() * 0.08, -0.2, 0.2);
+  let pauseUntil = -1;
   let gapUntil = -1;
+  let lastTs = -Infinity;
+  let phaseTravelled = 0;
+  let movingS = 0;
 
   const scheduled = Math.floor(durationS * fs);
   const readings: Reading[] = [];
   for (let i = 0; i < scheduled; i++) {
-    const t = i / fs;
-    const omega = 2 * Math.PI * profile.repetitionHz * tempo; // phase rate, rad/s
-    const theta = 2 * Math.PI * phase;
-    const h = profile.secondHarmonic;
-    const w = Math.sin(theta) + h * Math.sin(2 * theta);
-    const w1 = Math.cos(theta) + 2 * h * Math.cos(2 * theta);
-    const w2 = -Math.sin(theta) - 4 * h * Math.sin(2 * theta);
+    const t = i * truePeriod;
+    const active = t >= leadIn && t < exerciseEnd;
+    const fatigue = 1 - person.fatiguePerMinute * clamp((t - leadIn) / 60, 0, 2);
+    const rate = active && t >= pauseUntil && interruption(t).c === 0 ? style.repetitionHz * tempo * fatigue : 0;
+    // With alternating arms the device's arm rests while the other one works.
+    const resting = style.alternatingArms && repetition % 2 === 1;
+    const range = style.rangeOfMotion * amplitude * fatigue * (resting ? 0.05 : 1);
+    const lean = repetition % 2 === 0 ? 1 : -1;
 
-    // Limb swing: angle, rate and angular acceleration about the swing axis.
-    let swing: Mat = IDENTITY;
-    const rate: Vec = [0, 0, 0];
-    const lever: Vec = [0, 0, 0];
-    if (profile.swing !== null) {
-      const { axis, centreDeg, amplitudeDeg, leverM } = profile.swing;
-      const a = amplitudeDeg * DEG * amplitude;
-      const angle = centreDeg * DEG + a * w;
-      const angleRate = a * w1 * omega;
-      const angleAccel = a * w2 * omega * omega;
-      const k = axis === 'y' ? 1 : 2;
-      swing = axis === 'y' ? rotY(angle) : rotZ(angle);
-      rate[k] = angleRate;
-      // Tangential (α × r) and centripetal (ω × (ω × r)) acceleration of a point leverM along x.
-      lever[0] = -angleRate * angleRate * leverM;
-      lever[k === 1 ? 2 : 1] = (k === 1 ? -1 : 1) * angleAccel * leverM;
-    }
-
-    // Vertical acceleration of the body: bounce plus landing pulses.
-    let vertical = 0;
-    if (profile.bounce !== null) {
-      const wb = profile.bounce.harmonic * omega;
-      vertical -= profile.bounce.amplitudeM * amplitude * wb * wb * Math.sin(profile.bounce.harmonic * theta);
-    }
-    if (profile.impacts !== null) {
-      const per = profile.impacts.perRepetition;
+    const before = pose(t - H, phase - rate * H, range, lean);
+    const now = pose(t, phase, range, lean);
+    const after = pose(t + H, phase + rate * H, range, lean);
+    const specificForce: Vec = [0, 0, G];
+    for (let k = 0; k < 3; k++) specificForce[k] += (after.p[k] - 2 * now.p[k] + before.p[k]) / (H * H);
+    if (impacts !== null && rate > 0) {
+      const per = impacts.perRepetition;
       const within = (phase * per) % 1; // landings at phase 0, 1/per, 2/per, … of each repetition
-      const dt = Math.min(within, 1 - within) / (per * profile.repetitionHz * tempo);
-      vertical += profile.impacts.peak * amplitude * Math.exp(-0.5 * (dt / IMPACT_SIGMA_S) ** 2);
+      const dt = Math.min(within, 1 - within) / (per * rate);
+      specificForce[2] += impacts.peak * style.rangeOfMotion * amplitude * fatigue * Math.exp(-0.5 * (dt / IMPACT_SIGMA_S) ** 2);
     }
-
-    const j = jitter.map((axis) => axis.angle(t));
-    const jitterRot = mul(rotZ(j[2]), mul(rotY(j[1]), rotX(j[0])));
-    const upDevice = applyT(jitterRot, applyT(swing, up));
-    const leverDevice = applyT(jitterRot, lever);
-    const rateDevice = applyT(jitterRot, rate);
-    const fieldDevice = applyT(jitterRot, applyT(swing, field));
-
-    const reading: Reading = { timestamp: startMs + Math.round((i * 1000) / fs), ax: 0, ay: 0, az: 0, gx: 0, gy: 0, gz: 0 };
-    const accKeys = ['ax', 'ay', 'az'] as const;
-    const gyroKeys = ['gx', 'gy', 'gz'] as const;
+    const acc = applyT(now.r, specificForce);
+    const gyro = bodyRate(before.r, after.r, 2 * H);
+    const load = profile.tremor * (0.3 + 0.7 * blend(t));
     for (let k = 0; k < 3; k++) {
-      const tremor = profile.tremor * Math.sin(2 * Math.PI * tremorHz * t + tremorPhase[k]);
-      const acc = (G + vertical) * upDevice[k] + leverDevice[k] + tremor + bias.acc[k] + noise.normal() * NOISE.acc;
-      const gyro = rateDevice[k] + jitter[k].rate(t) + 0.15 * tremor + bias.gyro[k] + noise.normal() * NOISE.gyro;
-      reading[accKeys[k]] = measure(acc, LSB.acc, sensorRanges.acc);
-      reading[gyroKeys[k]] = measure(gyro, LSB.gyro, sensorRanges.gyro);
+      const tremor = load * Math.sin(2 * Math.PI * tremorHz * t + tremorPhase[k]);
+      acc[k] += tremor;
+      gyro[k] += 0.15 * tremor;
     }
-    const magValues = [0, 1, 2].map((k) => measure(fieldDevice[k] + bias.mag[k] + noise.normal() * NOISE.mag, LSB.mag, sensorRanges.mag));
-    if (withMag) [reading.mx, reading.my, reading.mz] = magValues;
+    const read = readout.read(acc, gyro, applyT(now.r, EARTH_FIELD), t);
+    if (person.wrist === 'right') mirror(read.acc, read.gyro, read.mag);
 
+    const ts = Math.max(lastTs + 1, startMs + Math.round((i * 1000) / fs + clamp(clock.normal() * 0.5, -1.5, 1.5)));
+    lastTs = ts;
+    const reading: Reading = { timestamp: ts, ax: read.acc[0], ay: read.acc[1], az: read.acc[2], gx: read.gyro[0], gy: read.gyro[1], gz: read.gyro[2] };
+    if (withMag) [reading.mx, reading.my, reading.mz] = read.mag;
     if (i > gapUntil && loss.next() < gapsPerMinute / (60 * fs)) gapUntil = i + Math.round(loss.between(0.2, 1) * fs);
     const lost = loss.next() < dropRate;
     if (i > gapUntil && !lost) readings.push(reading);
 
-    phase += (profile.repetitionHz * tempo) / fs;
+    if (rate > 0) {
+      phaseTravelled += rate * truePeriod;
+      movingS += truePeriod;
+    }
+    phase += rate * truePeriod;
     if (Math.floor(phase) !== repetition) {
       repetition = Math.floor(phase);
-      tempo = sessionTempo * (1 + clamp(setup.normal() * 0.05, -0.15, 0.15));
-      amplitude = sessionAmplitude * (1 + clamp(setup.normal() * 0.08, -0.2, 0.2));
+      tempo = 1 + clamp(setup.normal() * 0.05, -0.15, 0.15);
+      amplitude = 1 + clamp(setup.normal() * 0.08, -0.2, 0.2);
+      if (setup.next() < person.pauseChance) pauseUntil = t + setup.between(0.5, 2.5);
     }
   }
+  const deviceMs = (trueSeconds: number) => startMs + Math.round((trueSeconds / (1 + sensor.rateError)) * 1000);
   return {
     exercise,
     deviceId,
+    personId,
     sessionId,
     startedAt: startMs,
     endedAt: startMs + Math.round((scheduled * 1000) / fs),
+    exerciseStartedAt: deviceMs(leadIn),
+    exerciseEndedAt: deviceMs(exerciseEnd),
     sampleRateHz: fs,
+    variant: style.variant,
+    repetitionHz: movingS > 0 ? phaseTravelled / movingS : 0,
     scheduledReadings: scheduled,
     readings,
   };
@@ -182,46 +230,48 @@ export function sessionColumns(session: SyntheticSession): ReadingColumns {
   return deviceColumns(session.deviceId, session.sessionId, session.readings);
 }
 
-/** Slow orientation wander about one axis: three sinusoids, so angle and rate are both exact. */
-function jitterAxis(random: Random): { angle(t: number): number; rate(t: number): number } {
-  const parts = [0, 1, 2].map(() => ({ a: random.between(0.4, 1.2) * DEG, w: 2 * Math.PI * random.between(0.05, 0.5), p: random.between(0, 2 * Math.PI) }));
-  return {
-    angle: (t) => parts.reduce((sum, c) => sum + c.a * Math.sin(c.w * t + c.p), 0),
-    rate: (t) => parts.reduce((sum, c) => sum + c.a * c.w * Math.cos(c.w * t + c.p), 0),
+/** Slow orientation wander about one axis: three sinusoids of 0.05–0.5 Hz, ~2° in all (times `scale`). */
+function swayAxis(random: Random, scale: number): (t: number) => number {
+  const parts = [0, 1, 2].map(() => ({
+    a: random.between(0.4, 1.2) * DEG * scale,
+    w: 2 * Math.PI * random.between(0.05, 0.5),
+    p: random.between(0, 2 * Math.PI),
+  }));
+  return (t) => parts.reduce((sum, c) => sum + c.a * Math.sin(c.w * t + c.p), 0);
+}
+
+/**
+ * Interruptions of the exercise (Poisson, `perMinute`): 1.5–4 s of something else in a random
+ * posture, eased in and out over 0.5 s; c is how far into one the arm is at time t (0 = none).
+ */
+function interruptions(random: Random, from: number, to: number, perMinute: number): (t: number) => { c: number; roll: number; pitch: number } {
+  const list: { start: number; end: number; roll: number; pitch: number }[] = [];
+  for (let t = from + (-Math.log(1 - random.next()) * 60) / perMinute; perMinute > 0 && t < to - 2; t += (-Math.log(1 - random.next()) * 60) / perMinute) {
+    const end = Math.min(to, t + random.between(1.5, 4));
+    list.push({ start: t, end, roll: random.between(-90, 90), pitch: random.between(-60, 80) });
+    t = end;
+  }
+  const none = { c: 0, roll: 0, pitch: 0 };
+  return (t) => {
+    const i = list.find((x) => t > x.start - 0.5 && t < x.end + 0.5);
+    if (i === undefined) return none;
+    return { c: smooth(Math.min((t - (i.start - 0.5)) / 0.5, (i.end + 0.5 - t) / 0.5)), roll: i.roll, pitch: i.pitch };
   };
 }
 
-function measure(value: number, lsb: number, range: { min: number; max: number }): number {
-  return clamp(Math.round(value / lsb) * lsb, range.min, range.max);
+/** A device on the right wrist reads the mirror image of the left: y of polar vectors, x and z of the rate flip. */
+function mirror(acc: Vec, gyro: Vec, mag: Vec): void {
+  acc[1] = -acc[1];
+  mag[1] = -mag[1];
+  gyro[0] = -gyro[0];
+  gyro[2] = -gyro[2];
+}
+
+function smooth(x: number): number {
+  const c = clamp(x, 0, 1);
+  return c * c * (3 - 2 * c);
 }
 
 function clamp(v: number, min: number, max: number): number {
   return v < min ? min : v > max ? max : v;
-}
-
-const IDENTITY: Mat = [1, 0, 0, 0, 1, 0, 0, 0, 1];
-
-function rotX(a: number): Mat {
-  const c = Math.cos(a),
-    s = Math.sin(a);
-  return [1, 0, 0, 0, c, -s, 0, s, c];
-}
-function rotY(a: number): Mat {
-  const c = Math.cos(a),
-    s = Math.sin(a);
-  return [c, 0, s, 0, 1, 0, -s, 0, c];
-}
-function rotZ(a: number): Mat {
-  const c = Math.cos(a),
-    s = Math.sin(a);
-  return [c, -s, 0, s, c, 0, 0, 0, 1];
-}
-function mul(a: Mat, b: Mat): Mat {
-  const m = new Array<number>(9);
-  for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) m[r * 3 + c] = a[r * 3] * b[c] + a[r * 3 + 1] * b[3 + c] + a[r * 3 + 2] * b[6 + c];
-  return m;
-}
-/** Mᵀv: a world (or outer-frame) vector as the rotated device sees it. */
-function applyT(m: Mat, v: Vec): Vec {
-  return [m[0] * v[0] + m[3] * v[1] + m[6] * v[2], m[1] * v[0] + m[4] * v[1] + m[7] * v[2], m[2] * v[0] + m[5] * v[1] + m[8] * v[2]];
 }

@@ -71,8 +71,9 @@ describe('keys and roles on every route', () => {
   });
 
   it('answers 403 to a device key on every read route, and to a reader on ingest', async () => {
-    // /v1/whoami is for every key, devices included; everything else a device may GET is refused.
-    for (const op of operations.filter((o) => o.secured && o.method === 'GET' && o.path !== '/v1/whoami')) {
+    // /v1/whoami and /v1/time are for every key, devices included; everything else a device may GET
+    // is refused (its own device's live predictions too here: the probe asks for device "1").
+    for (const op of operations.filter((o) => o.secured && o.method === 'GET' && o.path !== '/v1/whoami' && o.path !== '/v1/time')) {
       expect((await call(op, keys.device)).status, `${op.method} ${op.path}`).toBe(403);
     }
     for (const op of operations.filter((o) => o.path.startsWith('/v1/ingest/'))) {
@@ -205,10 +206,19 @@ describe('PostgreSQL grants', () => {
                 WHERE c.table_schema = t.table_schema AND c.table_name = t.table_name AND c.is_identity = 'NO' AND c.is_generated = 'NEVER'
                 ORDER BY c.ordinal_position LIMIT 1) AS column
          FROM information_schema.tables t
-        WHERE t.table_schema IN ('bronze', 'silver', 'gold', 'registry', 'ops') AND t.table_type = 'BASE TABLE' ORDER BY 1`,
+        WHERE t.table_schema IN ('bronze', 'silver', 'gold', 'registry', 'ops', 'live') AND t.table_type = 'BASE TABLE' ORDER BY 1`,
     );
     expect(tables.length).toBeGreaterThan(10);
-    const ingestMayInsert = new Set(['bronze.imu_readings', 'bronze.ingest_batches', 'bronze.exercise_sessions']);
+    // Ingest lands readings and, in the same transaction, continues the devices' live windows and logs their predictions.
+    const ingestMayInsert = new Set([
+      'bronze.imu_readings',
+      'bronze.ingest_batches',
+      'bronze.exercise_sessions',
+      'live.device_tails',
+      'registry.live_predictions',
+      'registry.predictions',
+    ]);
+    const ingestMayUpdate = new Set(['live.device_tails']);
     const notRefused: string[] = [];
     const check = async (role: string, pool: Pool, statement: string) => {
       const answer = await probe(pool, statement);
@@ -221,11 +231,14 @@ describe('PostgreSQL grants', () => {
         ['api', stack.pools.api],
         ['ingest', stack.pools.ingest],
       ] as const) {
-        for (const statement of writes(name, column)) await check(role, pool, statement);
+        for (const statement of writes(name, column)) {
+          if (role === 'ingest' && ingestMayUpdate.has(name) && statement.startsWith('UPDATE')) continue;
+          await check(role, pool, statement);
+        }
         if (!(role === 'ingest' && ingestMayInsert.has(name))) await check(role, pool, `INSERT INTO ${name} DEFAULT VALUES`);
       }
     }
-    for (const schema of ['bronze', 'silver', 'gold', 'registry', 'ops', 'public'])
+    for (const schema of ['bronze', 'silver', 'gold', 'registry', 'ops', 'live', 'public'])
       await check('ingest', stack.pools.ingest, `CREATE TABLE ${schema}.evil (a int)`);
     await check('ingest', stack.pools.ingest, 'SELECT * FROM bronze.imu_readings');
     expect(notRefused).toEqual([]);

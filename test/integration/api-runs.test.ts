@@ -8,6 +8,7 @@ import { createApiKey } from '../../lib/db/api-keys.ts';
 import { createLogger } from '../../lib/log.ts';
 import { getPipeline } from '../../domains/index.ts';
 import { startBackfill } from '../../engine/temporal/runs.ts';
+import { reconcilerRunning } from '../../engine/temporal/reconcilers.ts';
 import { showSchedule, createSchedule, deleteSchedule } from '../../engine/temporal/schedules.ts';
 import { runPipeline } from '../support/pipelines.ts';
 import { createTestStack, type TestStack } from '../support/stack.ts';
@@ -38,6 +39,7 @@ beforeAll(async () => {
         return undefined;
       }
     },
+    reconcilers: (p) => reconcilerRunning(stack.client, p),
   });
   reader = (await createApiKey(stack.pools.owner, { name: 'ui', role: 'reader' })).token;
   device = (await createApiKey(stack.pools.owner, { name: 'esp', role: 'device', deviceId: 'd1' })).token;
@@ -68,6 +70,27 @@ describe('GET /v1/pipelines', () => {
     } finally {
       await deleteSchedule(stack.client, 'demo');
     }
+  });
+});
+
+describe('GET /v1/pipelines/{name}/stale', () => {
+  it('lists the demo days demo_quality is ready to run, saying that no reconciler would run them', async () => {
+    const body = await json(await get('/v1/pipelines/demo_quality/stale'));
+    expect(body).toMatchObject({ pipeline: 'demo_quality', reconciler: false, policy: { lateData: null, triggers: { on: ['upstream'] } } });
+    expect(body.items.map((i: any) => i.partition)).toEqual(['2026-10-06', '2026-10-05', '2026-10-04', '2026-10-03', '2026-10-02', '2026-10-01']);
+    const demoRun = await stack.pools.owner.query(`SELECT id::int FROM ops.pipeline_runs WHERE pipeline = 'demo' AND partition_key = '2026-10-06'`);
+    expect(body.items[0]).toMatchObject({
+      state: 'ready',
+      kinds: ['upstream'],
+      watermark: null,
+      reason: `demo 2026-10-06 succeeded (run ${demoRun.rows[0].id})`,
+      next: 'no reconciler is running (refinery reconcile start); re-run by hand: refinery stale run --pipeline demo_quality --partition 2026-10-06',
+    });
+    // A pipeline without inputs has nothing stale; unknown and malformed names, and devices, are refused.
+    expect((await json(await get('/v1/pipelines/demo/stale'))).items).toEqual([]);
+    expect((await get('/v1/pipelines/nope/stale')).status).toBe(404);
+    expect((await get('/v1/pipelines/Bad%20Name/stale')).status).toBe(400);
+    expect((await get('/v1/pipelines/demo/stale', device)).status).toBe(403);
   });
 });
 

@@ -112,7 +112,7 @@ describe('refinery CLI', () => {
   it('refuses bad pipeline names, partitions and ranges with one line', async () => {
     const env = stackEnvironment();
     expect((await refinery(['run', 'nope', '--partition', '2026-01-01'], env)).stderr.trim()).toBe(
-      'refinery: unknown pipeline "nope" (known: demo, sensor, uptime, tournament)',
+      'refinery: unknown pipeline "nope" (known: demo, demo_quality, demo_weekly, sensor, uptime, tournament)',
     );
     expect((await refinery(['run', 'demo', '--partition', 'yesterday'], env)).stderr.trim()).toBe(
       'refinery: demo: partition "yesterday" is not a date (YYYY-MM-DD)',
@@ -123,6 +123,17 @@ describe('refinery CLI', () => {
     expect((await refinery(['backfill', 'demo', '--from', '2026-01-01', '--to', '2026-01-02', '--concurrency', '0'], env)).stderr.trim()).toBe(
       'refinery: --concurrency: must be a whole number ≥ 1 (got "0")',
     );
+    const err = async (args: string[]) => (await refinery(args, env)).stderr.trim();
+    expect(await err(['stale', 'run', '--partition', '2026-01-01'])).toBe('refinery: --partition: give --pipeline too');
+    expect(await err(['stale', 'run', '--pipeline', 'sensor', '--partition', 'soon'])).toBe('refinery: sensor: partition "soon" is not a date (YYYY-MM-DD)');
+    expect(await err(['reconcile', 'start', 'demo'])).toBe('refinery: demo: no triggers or late-data policy to reconcile');
+    expect(await err(['reconcile', 'start', '--tick', 'soon'])).toBe('refinery: --tick: expected a duration such as "30 seconds" or "10 minutes" (got "soon")');
+  });
+
+  it('lists a pipeline with its late-data policy, saying when no reconciler runs and that nothing is stale', async () => {
+    const list = await refinery(['stale', 'list', '--pipeline', 'sensor'], stackEnvironment());
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout).toBe('sensor: late data re-runs after 10 minutes quiet, 30 days back, 2 at once, priority 5; NO RECONCILER RUNNING\n  nothing stale\n');
   });
 
   it("answers read-only commands with the API role's read-only login alone", async () => {

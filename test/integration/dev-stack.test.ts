@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { until } from '../support/until.ts';
 
 const bin = fileURLToPath(new URL('../../bin/refinery', import.meta.url));
 const home = mkdtempSync(join(tmpdir(), 'refinery-dev-test-'));
@@ -87,6 +88,7 @@ describe('refinery dev', () => {
     expect(output.match(/sensor \S+: succeeded, 5 steps/g)).toHaveLength(3);
     expect(output).toMatch(/exercise-classifier v1: held-out accuracy [\d.]+, macro F1 [\d.]+; promoted/);
     expect(output).toMatch(/tournament ncaa-tournament-2026: succeeded, 11 steps/);
+    expect(output).toContain('reconcilers running for demo_quality, demo_weekly, sensor, tournament');
     expect(output).not.toMatch(/did not succeed/);
 
     expect((await fetch(`${api}/healthz`)).status).toBe(200);
@@ -100,6 +102,20 @@ describe('refinery dev', () => {
     expect((await fetch(computeMetrics!.replace(/metrics$/, 'healthz'))).status).toBe(200);
     const key = /Admin API key\s+(rfy_\S+)/.exec(output)![1]!;
     expect((await fetch(`${api}/v1/whoami`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
+    // The demo day's success triggered its downstream pipelines through their reconcilers.
+    for (const pipeline of ['demo_quality', 'demo_weekly']) {
+      const runs = await until(
+        `a triggered ${pipeline} run`,
+        async () => {
+          const res = await fetch(`${api}/v1/runs?pipeline=${pipeline}`, { headers: { authorization: `Bearer ${key}` } });
+          const items = ((await res.json()) as { items: { status: string; trigger: string }[] }).items;
+          return items.some((r) => r.status === 'succeeded') ? items : undefined;
+        },
+        90_000,
+        1000,
+      );
+      expect(runs.map((r) => r.trigger)).toEqual(['upstream']);
+    }
 
     const started = descendants(dev.pid!);
     expect(started.length).toBeGreaterThanOrEqual(5); // postgres (+ its backends), temporal, io, compute, api

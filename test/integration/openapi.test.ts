@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../api/app.ts';
 import { createLogger } from '../../lib/log.ts';
 import { createTestStack, type TestStack } from '../support/stack.ts';
+import { MAX_TIMESTAMP } from '../../lib/sensor-limits.ts';
 
 let stack: TestStack;
 let app: App;
@@ -88,8 +89,9 @@ describe('/openapi.json', () => {
 
   it('declares the bounds of an ingested timestamp and the 422 for the rules a schema cannot state', () => {
     const stamp = doc.components.schemas.Reading.properties.timestamp;
-    expect(stamp.anyOf).toContainEqual({ type: 'integer', minimum: Date.UTC(2000, 0, 1), maximum: Number.MAX_SAFE_INTEGER });
-    expect(stamp.description).toContain('at most 5 minutes ahead of the server clock');
+    // From 0: a device whose clock counts from boot declares clockOffsetMs; the 2000 and clock-limit rules hold on the server clock.
+    expect(stamp.anyOf).toContainEqual({ type: 'integer', minimum: 0, maximum: MAX_TIMESTAMP });
+    expect(stamp.description).toContain('on the server clock (after clockOffsetMs) from 2000-01-01T00:00:00Z and at most 5 minutes ahead (422 otherwise)');
     for (const path of ['/v1/ingest/readings', '/v1/ingest/sessions', '/v1/predict'])
       expect(Object.keys(doc.paths[path].post.responses), path).toContain('422');
   });

@@ -13,6 +13,7 @@ import {
   triggerSchedule,
 } from '../../engine/temporal/schedules.ts';
 import { createTestStack, type TestStack } from '../support/stack.ts';
+import { until } from '../support/until.ts';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -29,16 +30,6 @@ async function scheduledRuns() {
     `SELECT partition_key, status, scheduled_start FROM ops.pipeline_runs WHERE trigger = 'schedule' ORDER BY started_at`,
   );
   return rows as { partition_key: string; status: string; scheduled_start: Date }[];
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 describe('schedules', () => {

@@ -3,16 +3,13 @@
 // page that signs in with a key the way a person would.
 import { statSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { freePort, waitForPort } from '../../cli/stack/ports.ts';
-import { stackEnv, startRefinery, type RefineryProcess } from './processes.ts';
+import { startApiProcess, type RefineryProcess } from './processes.ts';
 import type { TestStack } from './stack.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
 export async function openDashboard(stack: TestStack, env: Record<string, string> = {}): Promise<{ url: string; api: RefineryProcess; browser: Browser }> {
-  const port = await freePort();
-  const api = startRefinery(['api'], stackEnv(stack, { ...env, API_PORT: String(port) }));
-  await waitForPort(port, '127.0.0.1', 60_000, () => api.child.exitCode === null);
+  const { url, api } = await startApiProcess(stack, env);
   try {
     statSync(CHROMIUM);
   } catch {
@@ -32,7 +29,7 @@ export async function openDashboard(stack: TestStack, env: Record<string, string
       '--disable-sync',
     ],
   });
-  return { url: `http://127.0.0.1:${port}`, api, browser };
+  return { url, api, browser };
 }
 
 /** A new page at `path`, signed in with `key`; console errors and page errors go to `errors`. */

@@ -3,6 +3,8 @@
 import type { PipelineDefinition, RunSummary, StepDefinition } from '../../engine/pipeline/types.ts';
 import { validatePipeline } from '../../engine/pipeline/validate.ts';
 import { definitions } from '../../domains/index.ts';
+import { controlSteps } from '../../engine/activities/control-steps.ts';
+import { createDefinitions, type Definitions } from '../../engine/definitions.ts';
 import { outcomeOf, startPipelineRun } from '../../engine/temporal/runs.ts';
 import type { TestStack } from './stack.ts';
 
@@ -22,4 +24,10 @@ export async function summaryOf(result: Promise<RunSummary>): Promise<RunSummary
 export async function runPipeline(stack: TestStack, pipeline: PipelineDefinition, partition: string, params?: Record<string, unknown>): Promise<RunSummary> {
   const { handle } = await startPipelineRun(stack.client, stack.config, pipeline, partition, { params });
   return summaryOf(handle.result());
+}
+
+/** This deployment's definitions plus the given pipelines (for reconcilers of pipelines a test defines). */
+export function definitionsWith(...extra: PipelineDefinition[]): Definitions {
+  const domainSteps = Object.fromEntries(Object.entries(definitions.steps).filter(([name]) => !(name in controlSteps)));
+  return createDefinitions({ pipelines: [...definitions.pipelines.values(), ...extra], steps: domainSteps });
 }

@@ -1,6 +1,7 @@
 // Real `refinery` processes for tests that kill and restart them (workers, the API).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { freePort, waitForPort } from '../../cli/stack/ports.ts';
 import type { TestStack } from './stack.ts';
 
 const bin = fileURLToPath(new URL('../../bin/refinery', import.meta.url));
@@ -55,4 +56,12 @@ export function startRefinery(args: string[], env: NodeJS.ProcessEnv, nodeArgs: 
       return exited;
     },
   };
+}
+
+/** A `refinery api` process on the test stack, on a free port, once it listens. */
+export async function startApiProcess(stack: TestStack, extra: Record<string, string> = {}): Promise<{ url: string; api: RefineryProcess }> {
+  const port = await freePort();
+  const api = startRefinery(['api'], stackEnv(stack, { API_PORT: String(port), ...extra }));
+  await waitForPort(port, '127.0.0.1', 60_000, () => api.child.exitCode === null);
+  return { url: `http://127.0.0.1:${port}`, api };
 }

@@ -11,6 +11,7 @@ import { loadConfig, type Config } from '../../lib/config.ts';
 import { createPool, type Pool } from '../../lib/db/pool.ts';
 import { createLogger } from '../../lib/log.ts';
 import { definitions } from '../../domains/index.ts';
+import type { Definitions } from '../../engine/definitions.ts';
 import { createWorker, installRuntime, type QueueKind } from '../../engine/temporal/worker.ts';
 
 export interface TestStack {
@@ -20,8 +21,8 @@ export interface TestStack {
   pools: { owner: Pool; worker: Pool; ingest: Pool; api: Pool };
   client: Client;
   taskQueues: { io: string; compute: string };
-  /** Starts workers on this file's queues; stop them with the returned function (or close()). */
-  startWorkers(queues?: QueueKind[]): Promise<RunningWorkers>;
+  /** Starts workers on this file's queues (with other definitions, if given); stop them with the returned function (or close()). */
+  startWorkers(queues?: QueueKind[], options?: { definitions?: Definitions; landingDir?: string }): Promise<RunningWorkers>;
   close(): Promise<void>;
 }
 
@@ -89,18 +90,18 @@ export async function createTestStack(testFileUrl: string): Promise<TestStack> {
     pools,
     client,
     taskQueues,
-    async startWorkers(queues: QueueKind[] = ['io', 'compute']) {
+    async startWorkers(queues: QueueKind[] = ['io', 'compute'], options: { definitions?: Definitions; landingDir?: string } = {}) {
       installRuntime('error');
       const native = await NativeConnection.connect({ address: config.temporal.address! });
       const workers = await Promise.all(
         queues.map((queue) =>
           createWorker({
-            config,
+            config: options.landingDir ? { ...config, landingDir: options.landingDir } : config,
             queue,
             connection: native,
             pools: { worker: pools.worker },
             log,
-            definitions,
+            definitions: options.definitions ?? definitions,
             workflowBundle: { codePath: inject('workflowBundlePath') },
           }),
         ),

@@ -14,6 +14,8 @@ describe('configuration', () => {
     expect(config.taskQueues).toEqual({ io: 'refinery-io', compute: 'refinery-compute' });
     expect(config.api.port).toBe(8080);
     expect(config.temporal.namespace).toBe('default');
+    expect(config.api.live).toBe(true);
+    expect(load({ REFINERY_LIVE: 'off' }).api.live).toBe(false);
   });
 
   it('fails with one line naming the variable and the reason', () => {
@@ -21,6 +23,7 @@ describe('configuration', () => {
     expect(() => load({ API_PORT: '70000' })).toThrow(/^API_PORT: must be between 0 and 65535/);
     expect(() => load({ TEMPORAL_ADDRESS: 'localhost' })).toThrow(/^TEMPORAL_ADDRESS: must be host:port/);
     expect(() => load({ LOG_LEVEL: 'loud' })).toThrow(/^LOG_LEVEL: /);
+    expect(() => load({ REFINERY_LIVE: 'yes' })).toThrow(new ConfigError('REFINERY_LIVE: must be on or off (got "yes")'));
     expect(() => load({ REFINERY_TASK_QUEUE_IO: 'q', REFINERY_TASK_QUEUE_COMPUTE: 'q' })).toThrow(/must differ/);
   });
 

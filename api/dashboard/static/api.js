@@ -50,3 +50,31 @@ export function status(s) {
 export function time(iso) {
   return iso ? new Date(iso).toLocaleString() : '';
 }
+
+/**
+ * "As of …" for a gold answer, from its `freshness`: when its newest partition was written, by
+ * which run (or how many), whether checks passed, and a stale badge with the reason for each stale
+ * partition (the first three).
+ */
+export function freshnessNote(f) {
+  if (!f || !f.partitions.length) return '';
+  const runs = new Set(f.partitions.map((p) => p.runId).filter((id) => id !== null));
+  const only = f.partitions.length === 1 ? f.partitions[0] : null;
+  const from = only
+    ? only.runId === null
+      ? 'no run on record'
+      : `<a href="#/runs/${h(only.runId)}">run ${h(only.runId)}</a> (${h(only.trigger)})`
+    : `${f.partitions.length + f.omitted} partitions from ${runs.size} run${runs.size === 1 ? '' : 's'}`;
+  const stale = f.partitions.filter((p) => p.stale);
+  const badges = stale
+    .slice(0, 3)
+    .map(
+      (p) =>
+        `<span class="stale-item" data-stale-partition="${h(p.partition)}"><span class="badge stale" title="${h(p.staleReason)}">stale</span> ${only ? '' : `${h(p.partition)}: `}${h(p.staleReason)}</span>`,
+    )
+    .join('');
+  const more = stale.length > 3 ? ` <span class="muted">and ${stale.length - 3} more stale</span>` : '';
+  return `<p class="freshness" data-freshness data-stale="${f.stale}">As of <time datetime="${h(f.asOf ?? '')}">${h(time(f.asOf) || 'unknown')}</time> · ${from} · ${
+    f.checksPassed ? '<span class="ok">checks passed</span>' : '<span class="error">checks failed</span>'
+  }${stale.length ? `<br>${badges}${more}` : ''}</p>`;
+}

@@ -1,9 +1,10 @@
 // Handlers for /pipelines: the definitions this deployment runs, joined with run history, open
-// alerts and schedules; and one pipeline's partition grid.
+// alerts and schedules; one pipeline's partition grid; and its stale partitions (engine/staleness/report.ts).
 import { listAlerts } from '../../../engine/history/alerts.ts';
 import { partitionGrid, recordedPipeline } from '../../../engine/history/grid.ts';
 import { lastRuns } from '../../../engine/history/run-queries.ts';
 import { addDays, checkPartition, localDate, PartitionError } from '../../../engine/pipeline/partitions.ts';
+import { staleReport } from '../../../engine/staleness/report.ts';
 import { pipelines } from '../../../domains/index.ts';
 import { ApiError } from '../../errors.ts';
 import { iso, isoOrNull, type AppRouteHandler } from '../../openapi.ts';
@@ -72,5 +73,23 @@ export function pipelineHandlers(deps: AppDeps) {
       200,
     );
   };
-  return { list, partitions };
+  const stale: AppRouteHandler<typeof routes.stale> = async (c) => {
+    const { name } = c.req.valid('param');
+    const pipeline = pipelines.get(name);
+    if (!pipeline) throw new ApiError(404, `no pipeline ${name} (known: ${[...pipelines.keys()].join(', ')})`);
+    const reconciler = await deps.reconcilers?.(name).catch(() => undefined);
+    const report = await staleReport(deps.readPool, pipeline, reconciler);
+    const items = report.items.map(({ version: _v, ageMs: _a, latestRun, ...item }) => ({
+      ...item,
+      latestRun: latestRun && {
+        id: latestRun.id,
+        status: latestRun.status,
+        trigger: latestRun.trigger,
+        startedForMs: latestRun.startedForMs,
+        error: latestRun.error,
+      },
+    }));
+    return c.json({ ...report, reconciler: report.reconciler ?? null, items }, 200);
+  };
+  return { list, partitions, stale };
 }

@@ -7,6 +7,7 @@ import { jsonContent, keyed, notFound, printable, readErrors, rowId, Timestamp }
 import { cursorOf, cursorParts, pageQuery, pageSchema } from '../../pagination.ts';
 
 export const RunStatus = z.enum(['running', 'succeeded', 'failed', 'cancelled']);
+export const RunTrigger = z.enum(['manual', 'schedule', 'backfill', 'late-data', 'upstream', 'landing']);
 
 export const Run = z
   .object({
@@ -14,7 +15,8 @@ export const Run = z
     pipeline: z.string(),
     partition: z.string(),
     status: RunStatus,
-    trigger: z.enum(['manual', 'schedule', 'backfill']),
+    trigger: RunTrigger,
+    reason: z.string().nullable().openapi({ description: 'why a late-data or triggered run started' }),
     workflowId: z.string(),
     temporalRunId: z.string(),
     backfillId: z.string().nullable(),

@@ -1,7 +1,10 @@
-// What devices post: readings batches and exercise sessions. The zod schemas validate requests and
-// generate their OpenAPI description; errors name the exact field (readings[3].ax) and the reason.
+// What devices post: readings batches and exercise sessions, each reading flat (ax, ay, …) or nested
+// by sensor (accelerometer: {x, y, z}, …), with the clock offset a device may declare; and what it
+// gets back. The zod schemas validate requests and generate their OpenAPI description; errors name
+// the exact field (readings[3].ax) and the reason.
 import { z } from '@hono/zod-openapi';
-import { EARLIEST_READING, MAX_CLOCK_SKEW_MS, MAX_READINGS_PER_BATCH, sensorRanges } from '../../../lib/sensor-limits.ts';
+import { MAX_CLOCK_OFFSET_MS, MAX_CLOCK_SKEW_MS, MAX_READINGS_PER_BATCH, MAX_TIMESTAMP, sensorRanges } from '../../../lib/sensor-limits.ts';
+import { LivePrediction } from '../live/prediction.ts';
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 const id = (what: string) =>
@@ -9,27 +12,25 @@ const id = (what: string) =>
     .string({ error: (i) => (i.input === undefined ? 'required' : 'must be a string') })
     .regex(ID, `${what} must be 1-128 letters, digits, ".", "_", ":" or "-", starting with a letter or digit`);
 
-function measure(range: { min: number; max: number; unit: string }, required: boolean) {
+function measure(range: { min: number; max: number; unit: string }) {
   // min/max (not a refinement) so the OpenAPI document carries the physical range too.
   const outOfRange = `out of physical range (${range.min.toFixed(1)} to ${range.max.toFixed(1)} ${range.unit})`;
-  const base = z
+  return z
     .number({ error: (i) => (i.input === undefined ? 'required' : typeof i.input === 'number' ? 'must be a finite number' : 'must be a number') })
     .min(range.min, outOfRange)
     .max(range.max, outOfRange);
-  return required ? base : base.optional();
 }
-
-const clockLimit = `at most ${MAX_CLOCK_SKEW_MS / 60_000} minutes ahead of the server clock`;
 
 /**
  * Epoch milliseconds, or an ISO-8601 date-time with an offset; returned as epoch milliseconds. The
- * number form declares its bounds; the clock limit moves with time and a string's instant is not a
- * JSON Schema fact, so timeProblems() checks those and the routes answer 422 (declared).
+ * number form declares its bounds (from 0: a device without a set clock counts from boot and declares
+ * clockOffsetMs); on the server clock, after that offset, a time before 2000 or beyond the clock
+ * limit is a rule the schema cannot state: ingest/clock.ts answers 422.
  */
 export const Timestamp = z
   .union(
     [
-      z.number().int('must be whole milliseconds').min(EARLIEST_READING, 'is before 2000-01-01').max(Number.MAX_SAFE_INTEGER, 'must be whole milliseconds'),
+      z.number().int('must be whole milliseconds').min(0, 'must not be negative').max(MAX_TIMESTAMP, 'is after the year 9999'),
       z.iso.datetime({ offset: true, error: 'must be ISO-8601 with a time zone' }),
     ],
     {
@@ -39,41 +40,90 @@ export const Timestamp = z
   .transform((v) => (typeof v === 'number' ? v : Date.parse(v)))
   .openapi({
     example: 1764000000000,
-    description: `epoch milliseconds (whole) or ISO-8601 with offset; from 2000-01-01T00:00:00Z and ${clockLimit} (422 otherwise)`,
+    description: `epoch milliseconds (whole) or ISO-8601 with offset; on the server clock (after clockOffsetMs) from 2000-01-01T00:00:00Z and at most ${MAX_CLOCK_SKEW_MS / 60_000} minutes ahead (422 otherwise)`,
   });
 
-/** The time rules of stamped fields (422 when broken): not before 2000, not beyond the clock limit. */
-export function timeProblems(stamps: { field: string; ms: number }[], now = Date.now()): { field: string; reason: string }[] {
-  return stamps.flatMap(({ field, ms }) =>
-    !(ms >= EARLIEST_READING)
-      ? [{ field, reason: 'is before 2000-01-01' }]
-      : ms > now + MAX_CLOCK_SKEW_MS
-        ? [{ field, reason: `is more than ${MAX_CLOCK_SKEW_MS / 60_000} minutes in the future` }]
-        : [],
-  );
-}
+/** Device clock offset declared with a batch: server clock − device clock, in ms. */
+const ClockOffset = z
+  .number({ error: (i) => (i.input === undefined ? 'required' : 'must be a number of milliseconds') })
+  .int('must be whole milliseconds')
+  .min(-MAX_CLOCK_OFFSET_MS, 'is beyond ±100 years')
+  .max(MAX_CLOCK_OFFSET_MS, 'is beyond ±100 years')
+  .openapi({
+    example: -600000,
+    description:
+      'server clock − device clock in ms, as the device measured it with GET /v1/time (or from an acknowledgement’s serverTime); the server adds it to every timestamp of the batch. Omit it when the device clock is set (NTP).',
+  });
 
-export const Reading = z
+const FlatReading = z
   .object({
     timestamp: Timestamp,
-    ax: measure(sensorRanges.acc, true),
-    ay: measure(sensorRanges.acc, true),
-    az: measure(sensorRanges.acc, true),
-    gx: measure(sensorRanges.gyro, true),
-    gy: measure(sensorRanges.gyro, true),
-    gz: measure(sensorRanges.gyro, true),
-    mx: measure(sensorRanges.mag, false),
-    my: measure(sensorRanges.mag, false),
-    mz: measure(sensorRanges.mag, false),
+    ax: measure(sensorRanges.acc),
+    ay: measure(sensorRanges.acc),
+    az: measure(sensorRanges.acc),
+    gx: measure(sensorRanges.gyro),
+    gy: measure(sensorRanges.gyro),
+    gz: measure(sensorRanges.gyro),
+    mx: measure(sensorRanges.mag).optional(),
+    my: measure(sensorRanges.mag).optional(),
+    mz: measure(sensorRanges.mag).optional(),
   })
   .strict()
-  .openapi('Reading', { description: 'acceleration in m/s², rotation in rad/s, magnetic field in µT' });
+  .openapi('Reading', {
+    description: 'a reading, flat: acceleration in m/s², rotation in rad/s, magnetic field in µT',
+    example: { timestamp: 1764000000000, ax: 0.12, ay: -0.03, az: 9.79, gx: 0.01, gy: -0.02, gz: 0.003, mx: 21.5, my: -4.2, mz: -39.8 },
+  });
+
+const axes = (range: typeof sensorRanges.acc | typeof sensorRanges.gyro | typeof sensorRanges.mag, unit: string) =>
+  z
+    .object({ x: measure(range), y: measure(range), z: measure(range) })
+    .strict()
+    .openapi({ description: unit });
+
+const NestedReading = z
+  .object({
+    timestamp: Timestamp,
+    accelerometer: axes(sensorRanges.acc, 'm/s²'),
+    gyroscope: axes(sensorRanges.gyro, 'rad/s'),
+    magnetometer: axes(sensorRanges.mag, 'µT').optional(),
+  })
+  .strict()
+  .openapi('NestedReading', {
+    description: 'a reading, nested by sensor as ESP32 firmware built on seed 002 posts it; the same units as the flat shape',
+    example: {
+      timestamp: 1764000000000,
+      accelerometer: { x: 0.12, y: -0.03, z: 9.79 },
+      gyroscope: { x: 0.01, y: -0.02, z: 0.003 },
+      magnetometer: { x: 21.5, y: -4.2, z: -39.8 },
+    },
+  });
+
+/** A reading in either shape (a batch may mix them), as the flat reading bronze stores. */
+export const Reading = z
+  .union([FlatReading, NestedReading], {
+    error: 'must be a reading: flat {timestamp, ax, ay, az, gx, gy, gz} or nested {timestamp, accelerometer: {x, y, z}, gyroscope: {x, y, z}}',
+  })
+  .transform((r) =>
+    'accelerometer' in r
+      ? {
+          timestamp: r.timestamp,
+          ax: r.accelerometer.x,
+          ay: r.accelerometer.y,
+          az: r.accelerometer.z,
+          gx: r.gyroscope.x,
+          gy: r.gyroscope.y,
+          gz: r.gyroscope.z,
+          ...(r.magnetometer ? { mx: r.magnetometer.x, my: r.magnetometer.y, mz: r.magnetometer.z } : {}),
+        }
+      : r,
+  );
 
 export const ReadingsBatch = z
   .object({
     deviceId: id('deviceId'),
     batchId: id('batchId'),
     sessionId: id('sessionId').optional(),
+    clockOffsetMs: ClockOffset.optional(),
     readings: z
       .array(Reading, { error: (i) => (i.input === undefined ? 'required' : 'must be an array') })
       .min(1, 'must hold at least one reading')
@@ -88,6 +138,12 @@ export const IngestAck = z
     deviceId: z.string(),
     batchId: z.string(),
     items: z.number().int(),
+    serverTime: z
+      .number()
+      .int()
+      .openapi({ description: 'the server clock as it answered, epoch ms: with its own send and receive times a device estimates its clock offset' }),
+    clockOffsetMs: z.number().int().optional().openapi({ description: 'the offset the server applied to the timestamps, when the batch declared one' }),
+    prediction: LivePrediction.optional().openapi({ description: "the device's newest live prediction, when it has one" }),
   })
   .openapi('IngestAck');
 
@@ -104,6 +160,7 @@ export const ExerciseSession = z
       .openapi({ description: 'the ground-truth label, when known' }),
     startedAt: Timestamp,
     endedAt: Timestamp.optional(),
+    clockOffsetMs: ClockOffset.optional(),
     notes: z
       .string()
       .max(2000, 'must be at most 2,000 characters')

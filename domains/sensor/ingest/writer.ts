@@ -1,19 +1,41 @@
 // Lands device batches in bronze. Concurrent requests are coalesced: while one transaction is
 // copying, new batches queue up and go together in the next, so 32 devices posting at once cost a
 // few COPY transactions, not 32. A request is answered only after the transaction holding its rows
-// committed; if it fails, every request in it fails and none of their rows exist.
+// committed; if it fails, every request in it fails and none of their rows exist. With the live path
+// on, the same transaction continues the devices' windows and classifies them (live/classifier.ts);
+// should that fail, the readings still land (the live part rolls back to a savepoint).
 import { copyBatches } from '../../../lib/db/copy.ts';
 import type { CopyRow } from '../../../lib/db/copy-format.ts';
-import { withTransaction, type Pool } from '../../../lib/db/pool.ts';
+import { withTransaction, type Pool, type PoolClient } from '../../../lib/db/pool.ts';
+import type { Logger } from '../../../lib/log.ts';
+import { foldArrivals, recordArrivals } from '../../../engine/staleness/arrivals.ts';
+import type { LoadedModel } from '../../registry/sql/models.ts';
+import type { LiveClassifier } from '../live/classifier.ts';
+import type { LivePrediction } from '../live/prediction.ts';
+import { readingArrivals, READINGS_SOURCE } from './arrivals.ts';
 import type { ReadingsBatch } from './schema.ts';
 
 export type Landing = 'stored' | 'duplicate';
 
+export interface Landed {
+  landing: Landing;
+  /** The device's newest live prediction after this transaction, when it has one. */
+  prediction?: LivePrediction;
+}
+
+/** The live path, when on: the classifier, and the production model to use (null when there is none). */
+export interface LivePath {
+  classifier: LiveClassifier;
+  model: () => Promise<LoadedModel | null>;
+  log: Logger;
+}
+
 interface Pending {
+  /** Timestamps on the server clock (any declared offset applied). */
   batch: ReadingsBatch;
   keyId: string;
   requestId?: string;
-  resolve: (landing: Landing) => void;
+  resolve: (landed: Landed) => void;
   reject: (error: Error) => void;
 }
 
@@ -28,7 +50,12 @@ export interface IngestWriterOptions {
   maxConcurrentFlushes?: number;
   /** Readings waiting beyond this are refused with 503 until the queue drains. */
   maxQueuedReadings?: number;
+  /** Count each day's arrivals per device (staleness tracking); on unless a benchmark turns it off. */
+  trackArrivals?: boolean;
 }
+
+/** How often the arrival log is folded into totals, at most (off the request path). */
+const FOLD_EVERY_MS = 5000;
 
 const readingColumns = ['device_id', 'batch_id', 'session_id', 'ts', 'ax', 'ay', 'az', 'gx', 'gy', 'gz', 'mx', 'my', 'mz', 'received_at'];
 
@@ -39,25 +66,30 @@ export class IngestWriter {
   private readonly maxPerFlush: number;
   private readonly maxFlushes: number;
   private readonly maxQueued: number;
+  private readonly trackArrivals: boolean;
+  private folding: Promise<unknown> | undefined;
+  private lastFold = 0;
   private idle: (() => void)[] = [];
   /** Transactions committed so far, and the batches they carried (for metrics and tests). */
-  readonly stats = { flushes: 0, batches: 0, readings: 0, duplicates: 0, failedFlushes: 0 };
+  readonly stats = { flushes: 0, batches: 0, readings: 0, duplicates: 0, failedFlushes: 0, liveFailures: 0 };
 
   constructor(
     private readonly pool: Pool,
     options: IngestWriterOptions = {},
+    private readonly live?: LivePath,
   ) {
     this.maxPerFlush = options.maxReadingsPerFlush ?? 50_000;
     this.maxFlushes = options.maxConcurrentFlushes ?? 2;
     this.maxQueued = options.maxQueuedReadings ?? 500_000;
+    this.trackArrivals = options.trackArrivals ?? true;
   }
 
   /** Resolves once the batch is committed (or known to be a duplicate). */
-  submit(batch: ReadingsBatch, keyId: string, requestId?: string): Promise<Landing> {
+  submit(batch: ReadingsBatch, keyId: string, requestId?: string): Promise<Landed> {
     if (this.queuedReadings + batch.readings.length > this.maxQueued) {
       return Promise.reject(new IngestOverloaded(`ingest queue is full (${this.queuedReadings} readings waiting)`));
     }
-    return new Promise<Landing>((resolve, reject) => {
+    return new Promise<Landed>((resolve, reject) => {
       this.queue.push({ batch, keyId, requestId, resolve, reject });
       this.queuedReadings += batch.readings.length;
       this.pump();
@@ -65,9 +97,18 @@ export class IngestWriter {
   }
 
   /** Resolves when nothing is queued or in flight (graceful shutdown). */
-  drain(): Promise<void> {
-    if (!this.queue.length && !this.flushing) return Promise.resolve();
-    return new Promise((resolve) => this.idle.push(resolve));
+  async drain(): Promise<void> {
+    if (this.queue.length || this.flushing) await new Promise<void>((resolve) => this.idle.push(resolve));
+    await this.folding;
+  }
+
+  /** Folds the arrival log now and then, one fold at a time; a failed fold is simply tried again later. */
+  private foldNowAndThen(): void {
+    if (!this.trackArrivals || this.folding || Date.now() - this.lastFold < FOLD_EVERY_MS) return;
+    this.lastFold = Date.now();
+    this.folding = foldArrivals(this.pool)
+      .catch(() => {})
+      .finally(() => (this.folding = undefined));
   }
 
   private pump(): void {
@@ -98,12 +139,15 @@ export class IngestWriter {
     }
     const unique = [...first.values()];
     const receivedAt = new Date();
+    // Loaded before the transaction, so a slow registry read never holds it open.
+    const model = this.live ? await this.live.model().catch(() => null) : null;
     let fresh: Set<string>;
+    let newest: Map<string, LivePrediction>;
     try {
-      fresh = await withTransaction(this.pool, async (client) => {
+      [fresh, newest] = await withTransaction(this.pool, async (client) => {
         const { rows } = await client.query(
-          `INSERT INTO bronze.ingest_batches (device_id, batch_id, kind, items, key_id, request_id, received_at)
-           SELECT d, b, 'readings', n, k, r, $6 FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[]) AS t(d, b, n, k, r)
+          `INSERT INTO bronze.ingest_batches (device_id, batch_id, kind, items, key_id, request_id, clock_offset_ms, received_at)
+           SELECT d, b, 'readings', n, k, r, o, $7 FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::bigint[]) AS t(d, b, n, k, r, o)
            ON CONFLICT (device_id, batch_id) DO NOTHING
            RETURNING device_id, batch_id`,
           [
@@ -112,13 +156,16 @@ export class IngestWriter {
             unique.map((p) => p.batch.readings.length),
             unique.map((p) => p.keyId),
             unique.map((p) => p.requestId ?? null),
+            unique.map((p) => p.batch.clockOffsetMs ?? null),
             receivedAt,
           ],
         );
         const stored = new Set(rows.map((r) => `${r.device_id}\u0000${r.batch_id}`));
         const batches = unique.filter((p) => stored.has(`${p.batch.deviceId}\u0000${p.batch.batchId}`));
         await copyBatches(client, { table: 'bronze.imu_readings', columns: readingColumns }, rowsOf(batches, receivedAt));
-        return stored;
+        if (this.trackArrivals) await recordArrivals(client, READINGS_SOURCE, readingArrivals(batches.map((p) => p.batch)));
+        const predictions = this.live ? await this.classify(client, batches, group, model) : new Map<string, LivePrediction>();
+        return [stored, predictions] as const;
       });
     } catch (e) {
       this.stats.failedFlushes++;
@@ -127,6 +174,7 @@ export class IngestWriter {
       return;
     }
     this.stats.flushes++;
+    this.foldNowAndThen();
     for (const p of group) {
       const key = `${p.batch.deviceId}\u0000${p.batch.batchId}`;
       const stored = first.get(key) === p && fresh.has(key);
@@ -134,7 +182,29 @@ export class IngestWriter {
         this.stats.batches++;
         this.stats.readings += p.batch.readings.length;
       } else this.stats.duplicates++;
-      p.resolve(stored ? 'stored' : 'duplicate');
+      p.resolve({ landing: stored ? 'stored' : 'duplicate', prediction: newest.get(p.batch.deviceId) });
+    }
+  }
+
+  /** The live part of a flush, behind a savepoint: if it fails, the readings still land and the failure is logged. */
+  private async classify(client: PoolClient, stored: Pending[], group: Pending[], model: LoadedModel | null): Promise<Map<string, LivePrediction>> {
+    const live = this.live!;
+    await client.query('SAVEPOINT live');
+    try {
+      const batches = stored.map((p) => ({ deviceId: p.batch.deviceId, sessionId: p.batch.sessionId ?? null, readings: p.batch.readings }));
+      const newest = await live.classifier.apply(
+        client,
+        batches,
+        group.map((p) => p.batch.deviceId),
+        model,
+      );
+      await client.query('RELEASE SAVEPOINT live');
+      return newest;
+    } catch (e) {
+      this.stats.liveFailures++;
+      live.log.warn({ err: (e as Error).message }, 'live classification failed; the readings land without it');
+      await client.query('ROLLBACK TO SAVEPOINT live');
+      return new Map();
     }
   }
 }

@@ -6,7 +6,7 @@ import { replacePartitionIn } from '../../../lib/db/copy.ts';
 import { loadModelVersion, productionVersionId, type LoadedModel } from '../../registry/sql/models.ts';
 import { withClient, withTransaction } from '../../../lib/db/pool.ts';
 import { readWindows } from '../sql/windows.ts';
-import { argmax } from '../../../lib/forest/index.ts';
+import { windowClass } from '../../../lib/ml/exercise-model.ts';
 import { FEATURE_COUNT } from '../../../lib/imu/index.ts';
 import type { StepFactory } from '../../../engine/activities/step-runner.ts';
 import { EXERCISE_MODEL } from './train.ts';
@@ -37,23 +37,10 @@ export const predictExerciseWindows: StepFactory =
         const batch: unknown[][] = [];
         for (let i = 0; i < end - start; i++) {
           const w = windows.rows[start + i];
-          const best = argmax(p, i * classes.length, classes.length);
-          const probabilities: Record<string, number> = {};
-          classes.forEach((c, k) => (probabilities[c] = Math.round(p[i * classes.length + k] * 1e6) / 1e6));
-          counts[classes[best]] = (counts[classes[best]] ?? 0) + 1;
-          probabilitySum += p[i * classes.length + best];
-          batch.push([
-            day,
-            w.deviceId,
-            w.windowIndex,
-            w.sessionId,
-            w.startTs,
-            w.endTs,
-            loaded.modelVersionId,
-            classes[best],
-            p[i * classes.length + best],
-            probabilities,
-          ]);
+          const c = windowClass(p, i, classes);
+          counts[c.predicted] = (counts[c.predicted] ?? 0) + 1;
+          probabilitySum += c.probability;
+          batch.push([day, w.deviceId, w.windowIndex, w.sessionId, w.startTs, w.endTs, loaded.modelVersionId, c.predicted, c.probability, c.probabilities]);
         }
         ctx.heartbeat({ windows: end });
         yield batch;

@@ -1,5 +1,5 @@
 // Training step of the sensor pipeline (compute queue): the labelled windows of the last
-// `trainingDays` days up to the partition, a forest fitted on a session-level stratified holdout,
+// `trainingDays` days up to the partition, a forest scored on persons it never saw (lib/ml),
 // and everything recorded in the registry in one transaction: the dataset snapshot,
 // hyperparameters, metrics (headline, per class, confusion matrix, importance, and the current
 // production version scored on the same holdout) and a candidate model version. A retried
@@ -52,7 +52,13 @@ export const trainExerciseModel: StepFactory =
     const data = await withClient(pools.worker, (reader) => readWindows(reader, days, FEATURE_COUNT, { labelledOnly: true }));
     ctx.heartbeat({ phase: 'training', windows: data.rows.length });
     log.info({ windows: data.rows.length, from: days[0], to: days.at(-1), ...hyper }, `training ${model} on ${data.rows.length} labelled windows`);
-    const labelled = { x: data.x, cols: FEATURE_COUNT, labels: data.rows.map((r) => r.label!), sessions: data.rows.map((r) => `${r.deviceId}/${r.sessionId}`) };
+    const labelled = {
+      x: data.x,
+      cols: FEATURE_COUNT,
+      labels: data.rows.map((r) => r.label!),
+      sessions: data.rows.map((r) => `${r.deviceId}/${r.sessionId}`),
+      persons: data.rows.map((r) => r.deviceId),
+    };
     let outcome;
     try {
       outcome = await trainExerciseClassifier(labelled, {
@@ -109,7 +115,15 @@ export const trainExerciseModel: StepFactory =
           data.rows.length,
           FEATURE_COUNT,
           outcome.classCounts,
-          { kind: 'holdout by session, stratified by exercise', testFraction: hyper.holdout, seed: hyper.seed, ...outcome.split },
+          {
+            kind:
+              outcome.split.heldOut === 'persons'
+                ? 'holdout by person (device): whole persons unseen in training'
+                : 'holdout by session, stratified by exercise',
+            testFraction: hyper.holdout,
+            seed: hyper.seed,
+            ...outcome.split,
+          },
         ],
       );
       const run = await client.query(

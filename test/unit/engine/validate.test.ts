@@ -70,4 +70,41 @@ describe('pipeline validation', () => {
     expect(order.indexOf('b')).toBeLessThan(order.indexOf('d'));
     expect(order.indexOf('c')).toBeLessThan(order.indexOf('d'));
   });
+
+  it('names every problem of inputs, triggers and the late-data policy', () => {
+    const steps = [step('a')];
+    expect(
+      problems(
+        pipeline(steps, {
+          inputs: [
+            { kind: 'arrivals', source: 'Bad Source' },
+            { kind: 'upstream', pipeline: 'p' },
+          ],
+          triggers: { on: ['landing'], settle: 'soon' },
+          lateData: { quietPeriod: 'a while', priority: 9, concurrency: 0 },
+        }),
+      ),
+    ).toEqual([
+      'p: arrivals source "Bad Source" must be a lower-case name',
+      'p: a pipeline cannot be its own upstream',
+      'p: triggers.on "landing" needs an input of kind "landing"',
+      'p: triggers.settle "soon" is not a duration (e.g. "10 minutes")',
+      'p: lateData.quietPeriod "a while" is not a duration (e.g. "10 minutes")',
+      'p: lateData.priority must be a whole number from 1 (first) to 5',
+      'p: lateData.concurrency must be a whole number from 1 to 100',
+    ]);
+    expect(problems(pipeline(steps, { lateData: {} }))).toEqual(['p: a late-data policy needs inputs to watch']);
+  });
+
+  it('refuses an upstream that is not defined or whose partitions do not map', async () => {
+    const { definitionsWith } = await import('../../support/pipelines.ts');
+    const make = (extra: PipelineDefinition) => () => definitionsWith(extra);
+    expect(make(pipeline([step('a')], { name: 'x', inputs: [{ kind: 'upstream', pipeline: 'nope' }] }))).toThrow('x: upstream pipeline "nope" is not defined');
+    expect(make(pipeline([step('a')], { name: 'x', inputs: [{ kind: 'upstream', pipeline: 'tournament' }] }))).toThrow(
+      'x: upstream tournament is keys and this pipeline daily; give a mapping',
+    );
+    expect(make(pipeline([step('a')], { name: 'x', inputs: [{ kind: 'upstream', pipeline: 'demo', mapping: 'week' }] }))).toThrow(
+      'x: the week mapping needs a daily upstream and a weekly pipeline (demo is daily)',
+    );
+  });
 });

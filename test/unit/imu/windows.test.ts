@@ -75,6 +75,22 @@ describe('cutWindows', () => {
     ]);
   });
 
+  it('judges a gap by the interval inside the window, so a device that changes its rate keeps its windows', () => {
+    // 300 readings at 50 Hz, then 300 at 10 Hz: a gap is 3× the window's own median interval.
+    const offsets = [...every20ms(300), ...Array.from({ length: 300 }, (_, i) => 300 * 20 + i * 100)];
+    const windows = cutWindows(readingsAt(offsets));
+    // [200, 400) is mostly 20 ms apart, so its 100-ms intervals are gaps; the next window starts at
+    // the last of them, and from there the 10-Hz readings make a window of their own.
+    expect(windows.map((w) => w.start)).toEqual([0, 100, 399]);
+    expect(windows.map((w) => w.endTs - w.startTs)).toEqual([199 * 20, 199 * 20, 199 * 100]);
+  });
+
+  it('never spans midnight UTC', () => {
+    const fromMidnight = Date.UTC(2026, 0, 6) - T0;
+    const windows = cutWindows(readingsAt(every20ms(500, fromMidnight - 250 * 20)));
+    expect(windows.map((w) => w.start)).toEqual([0, 250]);
+  });
+
   it('refuses readings that are not ordered by time', () => {
     expect(() => cutWindows(readingsAt([0, 20, 40, 40, 60]))).toThrow(/not ordered by time at index 3/);
   });

@@ -1,6 +1,8 @@
-// Devices: every device seen in gold, then for one device its daily activity over a date range
-// (an inline SVG bar chart stacked by exercise) and its recent sessions with the model's prediction.
-import { duration, get, h, time } from '../api.js';
+// Devices: every device seen in gold, then for one device its live predictions as they arrive (SSE),
+// its daily activity over a date range (an inline SVG bar chart stacked by exercise) and its recent
+// sessions with the model's prediction.
+import { duration, freshnessNote, get, h, time } from '../api.js';
+import { followEvents } from '../live.js';
 
 const PALETTE = ['#1565c0', '#2e7d32', '#ef6c00', '#6a1b9a', '#00838f', '#c62828', '#827717', '#4e342e', '#ad1457', '#37474f'];
 const OTHER = 'other';
@@ -27,7 +29,7 @@ function segmentsOf(day) {
   return segs.sort(([a], [b]) => a.localeCompare(b));
 }
 
-export function activityChart(days, from, to) {
+export function activityChart(days, from, to, stale = new Map()) {
   if (!days.length) return empty('no-activity', `No activity between ${from} and ${to}.`);
   const n = Math.round((ms(to) - ms(from)) / DAY_MS) + 1;
   const W = 960,
@@ -74,9 +76,14 @@ export function activityChart(days, from, to) {
     const tip = [
       `${d.day}: ${minutes(total)} active min, ${d.sessions} sessions, ${d.windows} windows`,
       ...segs.map(([ex, v]) => `${ex}: ${minutes(v)} min`),
+      ...(stale.has(d.day) ? [`STALE: ${stale.get(d.day)}`] : []),
     ].join('\n');
-    return `<g class="day" data-day="${h(d.day)}" data-minutes="${total}"><title>${h(tip)}</title>
-      <rect x="${x.toFixed(1)}" y="${T}" width="${bw.toFixed(1)}" height="${H - T - B}" fill="transparent"/>${rects.join('')}</g>`;
+    return `<g class="day${stale.has(d.day) ? ' stale' : ''}" data-day="${h(d.day)}" data-minutes="${total}"${stale.has(d.day) ? ' data-stale="true"' : ''}><title>${h(tip)}</title>
+      <rect x="${x.toFixed(1)}" y="${T}" width="${bw.toFixed(1)}" height="${H - T - B}" fill="transparent"/>${rects.join('')}${
+        stale.has(d.day)
+          ? `<text class="stale-mark" x="${(x + bw / 2).toFixed(1)}" y="${Math.max(T + 10, y(total) - 4).toFixed(1)}" text-anchor="middle" fill="#b34700" font-size="11" font-weight="600">STALE</text>`
+          : ''
+      }</g>`;
   });
   const legend = exercises.map((e) => `<span class="key" data-legend="${h(e)}"><i data-bg="${colour.get(e)}"></i>${h(e)}</span>`).join('');
   return `<div class="graph"><svg id="activity-chart" viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-label="daily active minutes from ${h(from)} to ${h(to)}">
@@ -113,16 +120,77 @@ function sessionRows(items) {
     .join('');
 }
 
+const LIVE_ROWS = 20;
+/** The stream of the device on screen; aborted when another page (or device) is shown. */
+let liveStream = null;
+window.addEventListener('hashchange', () => liveStream?.abort());
+
+function liveNow(p) {
+  const top = Object.entries(p.probabilities)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3);
+  const bars = top
+    .map(
+      ([k, v]) =>
+        `<li data-class="${h(k)}"><span class="name">${h(k)}</span><span class="track"><span class="bar" data-width="${(v * 100).toFixed(1)}%"></span></span><span class="num">${(v * 100).toFixed(0)}%</span></li>`,
+    )
+    .join('');
+  return `<div class="live-card" data-event-id="${h(p.eventId)}"><div class="label">Now, window ${h(p.windowIndex)} ending ${h(time(p.endTs))}</div>
+      <div class="value" data-now>${h(p.predicted)}</div><ul class="live-bars">${bars}</ul>
+      <div class="muted">${h(p.model)} v${h(p.version)}${p.sessionId ? ` · session ${h(p.sessionId)}` : ''}</div></div>`;
+}
+
+function liveRow(p) {
+  return `<tr data-event-id="${h(p.eventId)}"><td>${h(time(p.endTs))}</td><td>${h(p.sessionId ?? '')}</td><td class="num">${h(p.windowIndex)}</td>
+    <td data-predicted>${h(p.predicted)}</td><td class="num">${(p.probability * 100).toFixed(0)}%</td><td>v${h(p.version)}</td></tr>`;
+}
+
+async function liveSection(section, deviceId) {
+  liveStream?.abort();
+  const controller = new AbortController();
+  liveStream = controller;
+  const id = encodeURIComponent(deviceId);
+  const now = section.querySelector('#live-now');
+  const body = section.querySelector('#live-predictions tbody');
+  const status = section.querySelector('#live-status');
+  const show = (p) => {
+    now.innerHTML = liveNow(p);
+    body.insertAdjacentHTML('afterbegin', liveRow(p));
+    while (body.rows.length > LIVE_ROWS) body.deleteRow(-1);
+    section.querySelector('#live-predictions').hidden = false;
+  };
+  const recent = await get(`/v1/devices/${id}/predictions?limit=${LIVE_ROWS}`);
+  for (const p of recent.items) show(p);
+  if (!recent.items.length)
+    now.innerHTML = `<div class="empty" data-empty="no-live">Waiting for ${h(deviceId)} to post: each window of 4 s is classified as it completes.</div>`;
+  const labels = { connecting: 'connecting…', live: 'live', reconnecting: 'reconnecting…', refused: 'not allowed' };
+  followEvents(`/v1/devices/${id}/live`, {
+    lastEventId: recent.lastEventId,
+    signal: controller.signal,
+    onEvent: (name, p) => name === 'prediction' && show(p),
+    onStatus: (state, message) => {
+      status.dataset.status = state;
+      status.textContent = message ? `${labels[state]}: ${message}` : labels[state];
+    },
+  });
+}
+
 async function deviceDetail(section, device) {
   const id = encodeURIComponent(device.deviceId);
   const to = device.lastDay ?? iso(Date.now());
   const from = iso(Math.max(ms(device.firstDay ?? to), ms(to) - 29 * DAY_MS));
   section.innerHTML = `
-    <h2>${h(device.deviceId)}</h2>
+    <h2 class="device-name">${h(device.deviceId)}</h2>
+    <section class="live">
+      <h3>Live <span class="live-status" id="live-status" data-status="connecting">connecting…</span></h3>
+      <div id="live-now"></div>
+      <table id="live-predictions" hidden><thead><tr><th>Window end</th><th>Session</th><th class="num">Window</th><th>Predicted</th><th class="num">Confidence</th><th>Model</th></tr></thead><tbody></tbody></table>
+    </section>
+    <h3>Daily activity</h3>
     <div class="filters"><label>From <input type="date" id="f-from" value="${h(from)}"></label>
       <label>To <input type="date" id="f-to" value="${h(to)}"></label><span class="error" id="range-error"></span></div>
     <div id="activity"></div>
-    <h2>Recent sessions</h2>
+    <h3>Recent sessions</h3>
     <table id="sessions"><thead><tr><th>Session</th><th>Started</th><th class="num">Took</th><th class="num">Windows</th><th>Predicted</th><th class="num">Confidence</th><th>Label</th><th>Agrees</th></tr></thead><tbody></tbody></table>
     <p><button id="more-sessions" type="button" hidden>More sessions</button></p>`;
   const fromInput = section.querySelector('#f-from');
@@ -132,8 +200,9 @@ async function deviceDetail(section, device) {
   async function loadActivity() {
     rangeError.textContent = '';
     try {
-      const { days } = await get(`/v1/devices/${id}/activity?${new URLSearchParams({ from: fromInput.value, to: toInput.value })}`);
-      chart.innerHTML = activityChart(days, fromInput.value, toInput.value);
+      const { days, freshness } = await get(`/v1/devices/${id}/activity?${new URLSearchParams({ from: fromInput.value, to: toInput.value })}`);
+      const stale = new Map(freshness.partitions.filter((p) => p.stale).map((p) => [p.partition, p.staleReason]));
+      chart.innerHTML = freshnessNote(freshness) + activityChart(days, fromInput.value, toInput.value, stale);
     } catch (e) {
       rangeError.textContent = e.message;
     }
@@ -153,19 +222,21 @@ async function deviceDetail(section, device) {
     more.hidden = !cursor;
   }
   more.addEventListener('click', () => loadSessions());
-  await Promise.all([loadActivity(), loadSessions()]);
+  await Promise.all([liveSection(section, device.deviceId), loadActivity(), loadSessions()]);
 }
 
 export async function devicesView(main, deviceId) {
-  const devices = (await get('/v1/devices?limit=200')).items;
-  if (!devices.length) {
+  const { items: devices, freshness } = await get('/v1/devices?limit=200');
+  // A device posting today is not in gold until tonight's run; its own page still shows it live.
+  if (!devices.length && !deviceId) {
     main.innerHTML = `<h1>Devices</h1>${empty('no-devices', 'No device activity in gold yet.')}`;
     return;
   }
-  main.innerHTML = `<h1>Devices</h1>${devicesTable(devices, deviceId)}<section id="device"></section>`;
+  const list = devices.length ? devicesTable(devices, deviceId) : empty('no-devices', 'No device activity in gold yet.');
+  main.innerHTML = `<h1>Devices</h1>${freshnessNote(freshness)}${list}<section id="device"></section>`;
   const section = main.querySelector('#device');
   if (!deviceId) {
-    section.innerHTML = '<p class="muted">Choose a device to see its daily activity and sessions.</p>';
+    section.innerHTML = '<p class="muted">Choose a device to see its live predictions, daily activity and sessions.</p>';
     return;
   }
   const device = devices.find((d) => d.deviceId === deviceId) ?? { deviceId, firstDay: null, lastDay: null };

@@ -91,6 +91,7 @@ export async function runView(main, id, step) {
     <p class="muted">run ${run.id} · ${h(run.trigger)} · started ${time(run.startedAt)} · took ${duration(run.durationMs)} ·
       ${run.temporalUrl ? `<a id="temporal-link" href="${h(run.temporalUrl)}" target="_blank" rel="noopener">open in Temporal</a>` : `Temporal ${h(run.workflowId)}`}
       ${run.selection ? ` · partial run ${h(JSON.stringify(run.selection))}` : ''}</p>
+    ${run.reason ? `<p data-reason>Why: ${h(run.reason)}</p>` : ''}
     ${run.error ? `<p class="error">${h(run.error)}</p>` : ''}
     <div class="graph" id="step-graph">${stepGraph(run.steps)}</div>
     <p class="muted graph-hint" id="graph-hint">The graph is wider than the page: scroll it sideways to see every step.</p>

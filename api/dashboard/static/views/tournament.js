@@ -1,7 +1,7 @@
 // Tournament: pick a tournament and one of its optimisation runs; the entries ranked by mean
 // normalised payout (ours highlighted), the run's investment report with totals, and every team's
 // probability of reaching each round as a compact shaded table. All text from the API is escaped.
-import { get, h, time } from '../api.js';
+import { freshnessNote, get, h, time } from '../api.js';
 
 const MAX_ENTRIES = 1000;
 const money = (v) => (v === null || v === undefined ? '–' : Number(v).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
@@ -47,7 +47,8 @@ function header(t) {
   ].filter(Boolean);
   return `<h1 id="tournament-name">${h(t.name)}</h1>
     <p class="muted">${h(t.year)} · ${h(t.teams)} teams · ${h(t.entries)} entries · pool ${h(money(t.pool))} · market ${h(t.marketMethod)} ·
-      ${h(Number(t.simulations).toLocaleString('en-US'))} simulations${rules.length ? ` · ${rules.join(' · ')}` : ''}</p>`;
+      ${h(Number(t.simulations).toLocaleString('en-US'))} simulations${rules.length ? ` · ${rules.join(' · ')}` : ''}</p>
+    ${freshnessNote(t.freshness)}`;
 }
 
 function runSummary(run) {

@@ -5,7 +5,7 @@ import { deviceHandlers } from './devices.handlers.ts';
 import * as routes from './devices.routes.ts';
 
 export function devicesRouter(deps: AppDeps) {
-  const handlers = deviceHandlers(deps.readPool);
+  const handlers = deviceHandlers(deps.readPool, { freshnessTtlMs: deps.freshnessTtlMs });
   return router()
     .openapi(routes.list, handlers.list)
     .openapi(routes.activity, handlers.activity)

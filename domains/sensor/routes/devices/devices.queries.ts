@@ -101,3 +101,10 @@ export async function sessionWindowPredictions(db: Queryable, deviceId: string, 
       FROM gold.window_predictions WHERE device_id = ${deviceId} AND session_id = ${sessionId} AND partition_date = ${day} ORDER BY window_index`);
   return rows;
 }
+
+/** The days in gold of the given devices (the partitions a device listing comes from). */
+export async function daysOfDevices(db: Queryable, deviceIds: string[]): Promise<string[]> {
+  const { rows } = await db.query<{ day: string }>(sql`
+    SELECT DISTINCT partition_date::text AS day FROM gold.device_daily_activity WHERE device_id = ANY(${deviceIds})`);
+  return rows.map((r) => r.day);
+}

@@ -2,7 +2,8 @@
 // sessions, and one session's summary with the model's prediction for each window.
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireRole } from '../../../../api/auth.ts';
-import { jsonContent, keyed, notFound, readErrors, Timestamp } from '../../../../api/openapi.ts';
+import { Freshness } from '../../../../api/freshness.ts';
+import { jsonContent, keyed, notFound, notModified, readErrors, Timestamp } from '../../../../api/openapi.ts';
 import { cursorOf, cursorParts, pageQuery, pageSchema } from '../../../../api/pagination.ts';
 
 const Id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'must be an id of letters, digits, ".", "_", ":" or "-"');
@@ -54,7 +55,8 @@ const WindowPrediction = z.object({
   probability: z.number(),
   probabilities: z.record(z.string(), z.number()),
 });
-const SessionDetail = SessionSummary.extend({ windowPredictions: z.array(WindowPrediction) }).openapi('SessionDetail');
+const SessionDetail = SessionSummary.extend({ windowPredictions: z.array(WindowPrediction), freshness: Freshness }).openapi('SessionDetail');
+const withFreshness = <T extends z.ZodRawShape>(schema: z.ZodObject<T>) => schema.extend({ freshness: Freshness });
 
 /** Devices are listed by id; a device's sessions newest first by (startedAt, sessionId). */
 export const deviceCursor = cursorOf(cursorParts.text);
@@ -71,7 +73,7 @@ export const list = createRoute({
   security: keyed,
   middleware: [readers] as const,
   request: { query: z.object({ ...pageQuery(deviceCursor) }).strict() },
-  responses: { 200: jsonContent(pageSchema(Device), 'a page of devices'), ...readErrors },
+  responses: { 200: jsonContent(withFreshness(pageSchema(Device)), 'a page of devices'), ...notModified, ...readErrors },
 });
 
 export const activity = createRoute({
@@ -86,7 +88,11 @@ export const activity = createRoute({
     // No range cap: the answer holds one row per day the device has data, whatever the range.
     query: z.object({ from: Day, to: Day }).strict(),
   },
-  responses: { 200: jsonContent(z.object({ deviceId: z.string(), days: z.array(DailyActivity) }), 'one row per day with data'), ...readErrors },
+  responses: {
+    200: jsonContent(z.object({ deviceId: z.string(), days: z.array(DailyActivity), freshness: Freshness }), 'one row per day with data'),
+    ...notModified,
+    ...readErrors,
+  },
 });
 
 export const sessions = createRoute({
@@ -97,7 +103,7 @@ export const sessions = createRoute({
   security: keyed,
   middleware: [readers] as const,
   request: { params: z.object({ deviceId: Id }), query: z.object({ ...pageQuery(sessionCursor) }).strict() },
-  responses: { 200: jsonContent(pageSchema(SessionSummary), 'a page of sessions'), ...readErrors },
+  responses: { 200: jsonContent(withFreshness(pageSchema(SessionSummary)), 'a page of sessions'), ...notModified, ...readErrors },
 });
 
 export const session = createRoute({
@@ -108,5 +114,5 @@ export const session = createRoute({
   security: keyed,
   middleware: [readers] as const,
   request: { params: z.object({ deviceId: Id, sessionId: Id }) },
-  responses: { 200: jsonContent(SessionDetail, 'the session'), ...readErrors, ...notFound },
+  responses: { 200: jsonContent(SessionDetail, 'the session'), ...notModified, ...readErrors, ...notFound },
 });

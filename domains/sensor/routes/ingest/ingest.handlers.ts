@@ -1,9 +1,11 @@
-// Handlers for device ingest: a device key posts only for its own device; readings go through the
-// batching IngestWriter, sessions are one insert; a failure is "nothing was written, retry".
+// Handlers for device ingest: a device key posts only for its own device; timestamps move to the
+// server clock (the declared offset applied, too far ahead refused); readings go through the
+// batching IngestWriter, sessions are one insert; a failure is "nothing was written, retry". Every
+// acknowledgement carries the server time, and a readings acknowledgement the newest live prediction.
 import { ApiError } from '../../../../api/errors.ts';
 import type { AppRouteHandler } from '../../../../api/openapi.ts';
 import type { AppDeps, AppEnv } from '../../../../api/types.ts';
-import { timeProblems } from '../../ingest/schema.ts';
+import { checkOnServerClock } from '../../ingest/clock.ts';
 import { landSession } from '../../ingest/sessions.ts';
 import { IngestOverloaded, type IngestWriter } from '../../ingest/writer.ts';
 import type * as routes from './ingest.routes.ts';
@@ -25,10 +27,15 @@ export function ingestHandlers(deps: AppDeps, writer: IngestWriter) {
   const readings: AppRouteHandler<ReturnType<typeof routes.readings>> = async (c) => {
     const batch = c.req.valid('json');
     ownDevice(c.get('principal'), batch.deviceId);
-    checkRules(timeProblems(batch.readings.map((r, i) => ({ field: `readings[${i}].timestamp`, ms: r.timestamp }))));
-    let landing;
+    const offset = checkOnServerClock(
+      batch.readings.map((r, i) => ({ field: `readings[${i}].timestamp`, ms: r.timestamp })),
+      batch.clockOffsetMs,
+      Date.now(),
+    );
+    const onServerClock = offset === 0 ? batch : { ...batch, readings: batch.readings.map((r) => ({ ...r, timestamp: r.timestamp + offset })) };
+    let landed;
     try {
-      landing = await writer.submit(batch, c.get('principal').keyId, c.get('requestId'));
+      landed = await writer.submit(onServerClock, c.get('principal').keyId, c.get('requestId'));
     } catch (e) {
       if (e instanceof IngestOverloaded) {
         c.header('Retry-After', '1');
@@ -37,18 +44,29 @@ export function ingestHandlers(deps: AppDeps, writer: IngestWriter) {
       deps.log.warn({ err: (e as Error).message, requestId: c.get('requestId') }, 'ingest transaction failed');
       throw new ApiError(503, 'the batch could not be stored (nothing was written); retry with the same batch id');
     }
-    const body = { status: landing, deviceId: batch.deviceId, batchId: batch.batchId, items: batch.readings.length };
-    return landing === 'stored' ? c.json(body, 201) : c.json(body, 200);
+    const body = {
+      status: landed.landing,
+      deviceId: batch.deviceId,
+      batchId: batch.batchId,
+      items: batch.readings.length,
+      serverTime: Date.now(),
+      ...(batch.clockOffsetMs === undefined ? {} : { clockOffsetMs: offset }),
+      ...(landed.prediction ? { prediction: landed.prediction } : {}),
+    };
+    return landed.landing === 'stored' ? c.json(body, 201) : c.json(body, 200);
   };
 
   const sessions: AppRouteHandler<typeof routes.sessions> = async (c) => {
-    const session = c.req.valid('json');
-    ownDevice(c.get('principal'), session.deviceId);
-    const { startedAt, endedAt } = session;
-    checkRules([
-      ...timeProblems([{ field: 'startedAt', ms: startedAt }, ...(endedAt === undefined ? [] : [{ field: 'endedAt', ms: endedAt }])]),
-      ...(endedAt !== undefined && endedAt < startedAt ? [{ field: 'endedAt', reason: 'must not be before startedAt' }] : []),
-    ]);
+    const posted = c.req.valid('json');
+    ownDevice(c.get('principal'), posted.deviceId);
+    const stamps = [{ field: 'startedAt', ms: posted.startedAt }, ...(posted.endedAt === undefined ? [] : [{ field: 'endedAt', ms: posted.endedAt }])];
+    const offset = checkOnServerClock(stamps, posted.clockOffsetMs, Date.now());
+    const session = {
+      ...posted,
+      startedAt: posted.startedAt + offset,
+      ...(posted.endedAt === undefined ? {} : { endedAt: posted.endedAt + offset }),
+    };
+    checkRules(session.endedAt !== undefined && session.endedAt < session.startedAt ? [{ field: 'endedAt', reason: 'must not be before startedAt' }] : []);
     let landing;
     try {
       landing = await landSession(deps.ingestPool, session, c.get('principal').keyId, c.get('requestId'));
@@ -56,7 +74,14 @@ export function ingestHandlers(deps: AppDeps, writer: IngestWriter) {
       deps.log.warn({ err: (e as Error).message, requestId: c.get('requestId') }, 'session insert failed');
       throw new ApiError(503, 'the session could not be stored (nothing was written); retry with the same batch id');
     }
-    const body = { status: landing, deviceId: session.deviceId, batchId: session.batchId, items: 1 };
+    const body = {
+      status: landing,
+      deviceId: session.deviceId,
+      batchId: session.batchId,
+      items: 1,
+      serverTime: Date.now(),
+      ...(posted.clockOffsetMs === undefined ? {} : { clockOffsetMs: offset }),
+    };
     return landing === 'stored' ? c.json(body, 201) : c.json(body, 200);
   };
 

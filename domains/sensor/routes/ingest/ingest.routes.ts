@@ -41,6 +41,18 @@ const errors = {
 };
 const tags = ['ingest'];
 
+function batchExample(shape: 'flat' | 'nested') {
+  const readings = [0, 20].map((dt) => {
+    const timestamp = 1764000000000 + dt;
+    const acc = { x: 0.12, y: -0.03, z: 9.79 };
+    const gyro = { x: 0.01, y: -0.02, z: 0.003 };
+    return shape === 'flat'
+      ? { timestamp, ax: acc.x, ay: acc.y, az: acc.z, gx: gyro.x, gy: gyro.y, gz: gyro.z }
+      : { timestamp, accelerometer: acc, gyroscope: gyro };
+  });
+  return { deviceId: 'wrist-01', batchId: `wrist-01-${shape}-000123`, sessionId: 'wrist-01-2025-11-24-1', readings };
+}
+
 export const readings = (maxBodyBytes = MAX_INGEST_BODY_BYTES) =>
   createRoute({
     method: 'post',
@@ -48,14 +60,36 @@ export const readings = (maxBodyBytes = MAX_INGEST_BODY_BYTES) =>
     tags,
     summary: 'Land a batch of IMU readings in bronze',
     description:
-      'Acknowledged (201) only once the readings are committed. Re-sending a batch id is safe: the answer is 200 "duplicate" and nothing is stored twice.',
+      'Acknowledged (201) only once the readings are committed. Re-sending a batch id is safe: the answer is 200 "duplicate" and nothing is stored twice. ' +
+      'Each reading is flat (ax, ay, az, gx, gy, gz, optional mx, my, mz) or nested by sensor (accelerometer, gyroscope, optional magnetometer, each {x, y, z}); both land as the same bronze row. ' +
+      'Timestamps are moved to the server clock by clockOffsetMs when given; a batch more than 5 minutes ahead of the server clock is refused with 422 clock_ahead, naming by how much. ' +
+      'The acknowledgement carries serverTime and the device’s newest live prediction.',
     security: keyed,
     middleware: [requireRole('device'), jsonOnly, limit(maxBodyBytes)] as const,
-    request: { body: { required: true, content: { 'application/json': { schema: ReadingsBatch } } } },
+    request: {
+      body: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: ReadingsBatch,
+            examples: {
+              flat: { summary: 'flat readings, device clock set', value: batchExample('flat') },
+              nested: {
+                summary: 'nested readings (ESP32 firmware), device clock 10 minutes fast',
+                value: { ...batchExample('nested'), clockOffsetMs: -600000 },
+              },
+            },
+          },
+        },
+      },
+    },
     responses: {
       201: jsonContent(IngestAck, 'stored'),
       200: jsonContent(IngestAck, 'a duplicate of a batch already stored'),
       ...errors,
+      422: errorResponse(
+        'the batch is too far ahead of the server clock (code clock_ahead); the message names by how much and the clockOffsetMs that would fix it',
+      ),
     },
   });
 
@@ -71,5 +105,6 @@ export const sessions = createRoute({
     201: jsonContent(IngestAck, 'stored'),
     200: jsonContent(IngestAck, 'a duplicate of a record already stored'),
     ...errors,
+    422: errorResponse('the session is too far ahead of the server clock (code clock_ahead)'),
   },
 });

@@ -1,11 +1,15 @@
-// Handlers for the optimisation-runs resource. Every answer is checked against the client's ETag
-// first; rankings pages, the hottest read, are also remembered as sent for a moment (PageCache).
+// Handlers for the optimisation-runs resource. Every answer carries the freshness of its
+// tournament partition (in the body, the ETag and Last-Modified) and is checked against the
+// client's ETag first; rankings pages, the hottest read, are also remembered as sent for a moment
+// (PageCache), freshness included.
 import type { Context } from 'hono';
 import { notModifiedSince } from '../../../../api/cache.ts';
 import { ApiError } from '../../../../api/errors.ts';
+import { FreshnessReader, freshnessTag, type FreshnessValue } from '../../../../api/freshness.ts';
 import { iso, type AppRouteHandler } from '../../../../api/openapi.ts';
 import { pageOf } from '../../../../api/pagination.ts';
 import type { Queryable } from '../../../../lib/db/pool.ts';
+import { tournamentPipeline } from '../../pipeline.ts';
 import {
   entryDistribution,
   findOptimisationRun,
@@ -21,7 +25,7 @@ export function optimisationRunJson({ version: _, ...r }: OptimisationRunRow) {
   return { ...r, createdAt: iso(r.createdAt), updatedAt: iso(r.updatedAt) };
 }
 
-const runTag = (id: number, version: string) => `optimisation-run-${id}-${version}`;
+const runTag = (id: number, version: string, fresh: FreshnessValue) => `optimisation-run-${id}-${version}-${freshnessTag(fresh)}`;
 const noRun = (id: number) => new ApiError(404, `no optimisation run ${id}`);
 
 /**
@@ -29,16 +33,16 @@ const noRun = (id: number) => new ApiError(404, `no optimisation run ${id}`);
  * memory, so a re-run's new rankings show within `ms` (well inside the max-age clients may keep).
  */
 class PageCache {
-  private pages = new Map<string, { until: number; version: string; text: string }>();
+  private pages = new Map<string, { until: number; tag: string; lastModified: string | null; text: string }>();
   constructor(private ms: number) {}
   get(key: string) {
     const hit = this.pages.get(key);
     return hit && hit.until > Date.now() ? hit : undefined;
   }
-  set(key: string, version: string, text: string) {
+  set(key: string, tag: string, lastModified: string | null, text: string) {
     if (this.ms <= 0) return;
     if (this.pages.size >= 10_000) this.pages.clear();
-    this.pages.set(key, { until: Date.now() + this.ms, version, text });
+    this.pages.set(key, { until: Date.now() + this.ms, tag, lastModified, text });
   }
 }
 
@@ -47,19 +51,23 @@ const jsonText = (c: Context, text: string) => c.body(text, 200, { 'content-type
 export interface OptimisationRunOptions {
   /** How long a rankings page is answered from memory (0: every request reads gold). */
   rankingsCacheMs?: number;
+  /** How long a tournament's freshness is reused (0: read every time). */
+  freshnessTtlMs?: number;
 }
 
 export function optimisationRunHandlers(db: Queryable, options: OptimisationRunOptions = {}) {
   const rankingsCache = new PageCache(options.rankingsCacheMs ?? 1000);
+  const freshness = new FreshnessReader(db, tournamentPipeline, options.freshnessTtlMs);
 
   const one: AppRouteHandler<typeof routes.one> = async (c) => {
     const { id } = c.req.valid('param');
     const run = await findOptimisationRun(db, id);
     if (!run) throw noRun(id);
-    const cached = notModifiedSince(c, runTag(id, run.version));
+    const fresh = await freshness.read([run.tournamentKey]);
+    const cached = notModifiedSince(c, runTag(id, run.version, fresh), fresh.lastModified);
     if (cached) return cached as never;
     const { params, baselines, pipelineRunId } = run;
-    return c.json({ ...optimisationRunJson(run), params, baselines, pipelineRunId }, 200);
+    return c.json({ ...optimisationRunJson(run), params, baselines, pipelineRunId, freshness: fresh }, 200);
   };
 
   const rankings: AppRouteHandler<typeof routes.rankings> = async (c) => {
@@ -68,15 +76,17 @@ export function optimisationRunHandlers(db: Queryable, options: OptimisationRunO
     // Cached by the cursor as sent: each such string always names the same page.
     const cacheKey = `${id}|${q.limit}|${c.req.query('cursor') ?? ''}`;
     const hit = rankingsCache.get(cacheKey);
-    if (hit) return (notModifiedSince(c, runTag(id, hit.version)) ?? jsonText(c, hit.text)) as never;
+    if (hit) return (notModifiedSince(c, hit.tag, hit.lastModified) ?? jsonText(c, hit.text)) as never;
     const after = q.cursor && { meanNormalisedPayout: q.cursor[0], entry: q.cursor[1] };
     const page = await rankingsPage(db, id, after, q.limit + 1);
     if (!page) throw noRun(id);
-    const cached = notModifiedSince(c, runTag(id, page.version));
+    const fresh = await freshness.read([page.tournamentKey]);
+    const tag = runTag(id, page.version, fresh);
+    const cached = notModifiedSince(c, tag, fresh.lastModified);
     if (cached) return cached as never;
     const { items, nextCursor } = pageOf(page.entries, q.limit, routes.rankingsCursor, (e) => [e.meanNormalisedPayout, e.entry] as const);
-    const text = JSON.stringify({ optimisationRunId: id, items, nextCursor });
-    rankingsCache.set(cacheKey, page.version, text);
+    const text = JSON.stringify({ optimisationRunId: id, items, nextCursor, freshness: fresh });
+    rankingsCache.set(cacheKey, tag, fresh.lastModified, text);
     return jsonText(c, text) as never;
   };
 
@@ -85,33 +95,36 @@ export function optimisationRunHandlers(db: Queryable, options: OptimisationRunO
     const found = await entryDistribution(db, id, name);
     if (!found) throw noRun(id);
     if (!found.performance) throw new ApiError(404, `no entry ${name} in optimisation run ${id}`);
-    const cached = notModifiedSince(c, `${runTag(id, found.version)}-${Buffer.from(name).toString('base64url')}`);
+    const fresh = await freshness.read([found.tournamentKey]);
+    const cached = notModifiedSince(c, `${runTag(id, found.version, fresh)}-${Buffer.from(name).toString('base64url')}`, fresh.lastModified);
     if (cached) return cached as never;
-    return c.json({ optimisationRunId: id, ...found.performance, distribution: found.distribution }, 200);
+    return c.json({ optimisationRunId: id, ...found.performance, distribution: found.distribution, freshness: fresh }, 200);
   };
 
   const bids: AppRouteHandler<typeof routes.bids> = async (c) => {
     const { id } = c.req.valid('param');
     const found = await recommendedBids(db, id);
     if (!found) throw noRun(id);
-    const cached = notModifiedSince(c, runTag(id, found.version));
+    const fresh = await freshness.read([found.tournamentKey]);
+    const cached = notModifiedSince(c, runTag(id, found.version, fresh), fresh.lastModified);
     if (cached) return cached as never;
     const total = found.bids.reduce((a, b) => a + b.amount, 0);
-    return c.json({ optimisationRunId: id, entry: found.entry, budget: found.budget, total, items: found.bids }, 200);
+    return c.json({ optimisationRunId: id, entry: found.entry, budget: found.budget, total, items: found.bids, freshness: fresh }, 200);
   };
 
   const report: AppRouteHandler<typeof routes.report> = async (c) => {
     const { id } = c.req.valid('param');
     const found = await investmentReport(db, id);
     if (!found) throw noRun(id);
-    const cached = notModifiedSince(c, runTag(id, found.version));
+    const fresh = await freshness.read([found.tournamentKey]);
+    const cached = notModifiedSince(c, runTag(id, found.version, fresh), fresh.lastModified);
     if (cached) return cached as never;
     const items = found.rows;
     const sum = (f: (i: (typeof items)[number]) => number) => items.reduce((a, i) => a + f(i), 0);
     const bid = sum((i) => i.bid);
     const expectedPayout = sum((i) => i.expectedPayout);
     const totals = { teams: items.length, bid, expectedPoints: sum((i) => i.expectedPoints), expectedPayout, roi: bid > 0 ? expectedPayout / bid - 1 : null };
-    return c.json({ optimisationRunId: id, entry: found.entry, items, totals }, 200);
+    return c.json({ optimisationRunId: id, entry: found.entry, items, totals, freshness: fresh }, 200);
   };
 
   return { one, rankings, entry, bids, report };

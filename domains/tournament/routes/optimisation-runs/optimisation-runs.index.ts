@@ -5,7 +5,7 @@ import { optimisationRunHandlers, type OptimisationRunOptions } from './optimisa
 import * as routes from './optimisation-runs.routes.ts';
 
 export function optimisationRunsRouter(deps: AppDeps, options?: OptimisationRunOptions) {
-  const handlers = optimisationRunHandlers(deps.readPool, options);
+  const handlers = optimisationRunHandlers(deps.readPool, { freshnessTtlMs: deps.freshnessTtlMs, ...options });
   return router()
     .openapi(routes.one, handlers.one)
     .openapi(routes.rankings, handlers.rankings)

@@ -74,22 +74,26 @@ export async function rankingsPage(
   id: number,
   after: { meanNormalisedPayout: number; entry: string } | undefined,
   limit: number,
-): Promise<{ version: string; entries: EntryPerformanceRow[] } | undefined> {
+): Promise<{ version: string; tournamentKey: string; entries: EntryPerformanceRow[] } | undefined> {
   const payout = after?.meanNormalisedPayout ?? null;
   const query = sql`
-    SELECT r.version, p.* FROM ${theRun(id)}
+    SELECT r.version, r.tournament_key AS "tournamentKey", p.* FROM ${theRun(id)}
       LEFT JOIN LATERAL (
         SELECT ${performanceColumns} FROM gold.entry_performance p
          WHERE p.optimisation_run_id = r.id
            AND (${payout}::float8 IS NULL OR p.mean_normalised_payout < ${payout} OR (p.mean_normalised_payout = ${payout} AND p.entry > ${after?.entry ?? null}))
          ORDER BY p.mean_normalised_payout DESC, p.entry ASC LIMIT ${limit}) p ON true`;
-  const { rows } = await db.query<{ version: string } & Joined<EntryPerformanceRow, 'entry'>>({
+  const { rows } = await db.query<{ version: string; tournamentKey: string } & Joined<EntryPerformanceRow, 'entry'>>({
     name: 'tournament-rankings',
     text: query.text,
     values: query.values,
   });
   if (!rows[0]) return undefined;
-  return { version: rows[0].version, entries: rows.filter((r) => r.entry !== null).map(({ version: _, ...p }) => p as EntryPerformanceRow) };
+  return {
+    version: rows[0].version,
+    tournamentKey: rows[0].tournamentKey,
+    entries: rows.filter((r) => r.entry !== null).map(({ version: _, tournamentKey: _t, ...p }) => p as EntryPerformanceRow),
+  };
 }
 
 export interface Summary {
@@ -121,7 +125,15 @@ const summaryOf = (column: string) =>
 type SummaryJson = { mean: number; min: number; max: number; q: number[] };
 const summary = ({ mean, min, max, q }: SummaryJson): Summary => ({ mean, min, p10: q[0]!, p25: q[1]!, p50: q[2]!, p75: q[3]!, p90: q[4]!, max });
 
-type EntryRow = { version: string; outcomes: number; pInTheMoney: number; payout: SummaryJson; norm: SummaryJson; points: SummaryJson } & {
+type EntryRow = {
+  version: string;
+  tournamentKey: string;
+  outcomes: number;
+  pInTheMoney: number;
+  payout: SummaryJson;
+  norm: SummaryJson;
+  points: SummaryJson;
+} & {
   ranks: { rank: number; count: number }[] | null;
 } & Joined<EntryPerformanceRow, 'entry'>;
 
@@ -134,9 +146,9 @@ export async function entryDistribution(
   db: Queryable,
   id: number,
   entry: string,
-): Promise<{ version: string; performance: EntryPerformanceRow | null; distribution: EntryDistribution | null } | undefined> {
+): Promise<{ version: string; tournamentKey: string; performance: EntryPerformanceRow | null; distribution: EntryDistribution | null } | undefined> {
   const { rows } = await db.query<EntryRow>(sql`
-    SELECT r.version, ${performanceColumns}, d.*, h.ranks
+    SELECT r.version, r.tournament_key AS "tournamentKey", ${performanceColumns}, d.*, h.ranks
       FROM ${theRun(id)}
       LEFT JOIN gold.entry_performance p ON p.optimisation_run_id = r.id AND p.entry = ${entry}
       LEFT JOIN LATERAL (
@@ -148,8 +160,8 @@ export async function entryDistribution(
           FROM (SELECT rank, count(*)::int AS n FROM gold.entry_outcomes WHERE optimisation_run_id = r.id AND entry = ${entry} GROUP BY rank) x) h ON true`);
   const r = rows[0];
   if (!r) return undefined;
-  if (r.entry === null) return { version: r.version, performance: null, distribution: null };
-  const { version, outcomes, pInTheMoney, payout, norm, points, ranks, ...performance } = r;
+  if (r.entry === null) return { version: r.version, tournamentKey: r.tournamentKey, performance: null, distribution: null };
+  const { version, tournamentKey, outcomes, pInTheMoney, payout, norm, points, ranks, ...performance } = r;
   const distribution = outcomes
     ? {
         simulations: outcomes,
@@ -160,7 +172,7 @@ export async function entryDistribution(
         rankHistogram: (ranks ?? []).map((b) => ({ ...b, share: b.count / outcomes })),
       }
     : null;
-  return { version, performance, distribution };
+  return { version, tournamentKey, performance, distribution };
 }
 
 export interface RecommendedBidRow {
@@ -177,32 +189,40 @@ export interface RecommendedBidRow {
 export async function recommendedBids(
   db: Queryable,
   id: number,
-): Promise<{ version: string; entry: string; budget: number; bids: RecommendedBidRow[] } | undefined> {
-  const { rows } = await db.query<{ version: string; runEntry: string; budget: number } & Joined<RecommendedBidRow, 'teamKey'>>(sql`
-    SELECT r.version, r.entry AS "runEntry", r.budget, b.team_key AS "teamKey", t.name, t.region, t.seed, b.amount,
+): Promise<{ version: string; tournamentKey: string; entry: string; budget: number; bids: RecommendedBidRow[] } | undefined> {
+  const { rows } = await db.query<{ version: string; tournamentKey: string; runEntry: string; budget: number } & Joined<RecommendedBidRow, 'teamKey'>>(sql`
+    SELECT r.version, r.tournament_key AS "tournamentKey", r.entry AS "runEntry", r.budget, b.team_key AS "teamKey", t.name, t.region, t.seed, b.amount,
            b.predicted_others AS "predictedOthers", b.ownership
       FROM ${theRun(id)}
       LEFT JOIN gold.recommended_bids b ON b.optimisation_run_id = r.id
       LEFT JOIN gold.tournament_teams t ON t.tournament_key = r.tournament_key AND t.team_key = b.team_key
      ORDER BY b.amount DESC, b.team_key ASC`);
   if (!rows[0]) return undefined;
-  const { version, runEntry, budget } = rows[0];
-  const bids = rows.filter((b) => b.teamKey !== null).map(({ version: _v, runEntry: _e, budget: _b, ...bid }) => bid as RecommendedBidRow);
-  return { version, entry: runEntry, budget, bids };
+  const { version, tournamentKey, runEntry, budget } = rows[0];
+  const bids = rows.filter((b) => b.teamKey !== null).map(({ version: _v, tournamentKey: _t, runEntry: _e, budget: _b, ...bid }) => bid as RecommendedBidRow);
+  return { version, tournamentKey, entry: runEntry, budget, bids };
 }
 
 /** The investment report's row as lib/tournament computes it, keyed by team_key as gold stores it. */
 export type InvestmentRow = Omit<TeamInvestment, 'team'> & { teamKey: string };
 
 /** The run's investment report, best expected payout first; undefined when there is no such run. */
-export async function investmentReport(db: Queryable, id: number): Promise<{ version: string; entry: string; rows: InvestmentRow[] } | undefined> {
-  const { rows } = await db.query<{ version: string; runEntry: string } & Joined<InvestmentRow, 'teamKey'>>(sql`
-    SELECT r.version, r.entry AS "runEntry", i.team_key AS "teamKey", i.name, i.region, i.seed, i.bid, i.total_bids AS "totalBids", i.ownership,
+export async function investmentReport(
+  db: Queryable,
+  id: number,
+): Promise<{ version: string; tournamentKey: string; entry: string; rows: InvestmentRow[] } | undefined> {
+  const { rows } = await db.query<{ version: string; tournamentKey: string; runEntry: string } & Joined<InvestmentRow, 'teamKey'>>(sql`
+    SELECT r.version, r.tournament_key AS "tournamentKey", r.entry AS "runEntry", i.team_key AS "teamKey", i.name, i.region, i.seed, i.bid, i.total_bids AS "totalBids", i.ownership,
            i.expected_wins AS "expectedWins", i.expected_team_points AS "expectedTeamPoints", i.expected_points AS "expectedPoints",
            i.expected_payout AS "expectedPayout", i.roi
       FROM ${theRun(id)} LEFT JOIN gold.investment_report i ON i.optimisation_run_id = r.id
      ORDER BY i.expected_payout DESC, i.team_key ASC`);
   if (!rows[0]) return undefined;
-  const { version, runEntry } = rows[0];
-  return { version, entry: runEntry, rows: rows.filter((i) => i.teamKey !== null).map(({ version: _v, runEntry: _e, ...i }) => i as InvestmentRow) };
+  const { version, tournamentKey, runEntry } = rows[0];
+  return {
+    version,
+    tournamentKey,
+    entry: runEntry,
+    rows: rows.filter((i) => i.teamKey !== null).map(({ version: _v, tournamentKey: _t, runEntry: _e, ...i }) => i as InvestmentRow),
+  };
 }

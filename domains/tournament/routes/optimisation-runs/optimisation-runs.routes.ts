@@ -5,6 +5,7 @@
 // with the tournaments resource.
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireRole } from '../../../../api/auth.ts';
+import { Freshness } from '../../../../api/freshness.ts';
 import { jsonContent, keyed, notFound, notModified, readErrors, rowId, Timestamp } from '../../../../api/openapi.ts';
 import { cursorOf, cursorParts, pageQuery, pageSchema } from '../../../../api/pagination.ts';
 
@@ -33,6 +34,7 @@ const OptimisationRunDetail = OptimisationRun.extend({
   params: z.record(z.string(), z.unknown()),
   baselines: z.unknown(),
   pipelineRunId: z.number().int().nullable(),
+  freshness: Freshness,
 }).openapi('OptimisationRunDetail');
 const EntryPerformance = z
   .object({
@@ -71,6 +73,7 @@ const EntryDetail = EntryPerformance.extend({
     })
     .nullable()
     .openapi({ description: 'from the simulated outcomes (percentiles interpolated, as percentile_cont); null when none were stored' }),
+  freshness: Freshness,
 }).openapi('EntryDetail');
 const RecommendedBid = z
   .object({
@@ -124,7 +127,10 @@ export const rankings = createRoute({
   path: '/{id}/rankings',
   summary: "The entries' performance by mean normalised payout (best first, then by entry)",
   request: { params: runParams, query: z.object({ ...pageQuery(rankingsCursor) }).strict() },
-  responses: { 200: jsonContent(pageSchema(EntryPerformance).extend({ optimisationRunId: z.number().int() }), 'a page of entries'), ...versioned },
+  responses: {
+    200: jsonContent(pageSchema(EntryPerformance).extend({ optimisationRunId: z.number().int(), freshness: Freshness }), 'a page of entries'),
+    ...versioned,
+  },
 });
 
 export const entry = createRoute({
@@ -146,7 +152,14 @@ export const bids = createRoute({
   request: { params: runParams },
   responses: {
     200: jsonContent(
-      z.object({ optimisationRunId: z.number().int(), entry: z.string(), budget: z.number(), total: z.number(), items: z.array(RecommendedBid) }),
+      z.object({
+        optimisationRunId: z.number().int(),
+        entry: z.string(),
+        budget: z.number(),
+        total: z.number(),
+        items: z.array(RecommendedBid),
+        freshness: Freshness,
+      }),
       'the bids',
     ),
     ...versioned,
@@ -167,6 +180,7 @@ export const report = createRoute({
         entry: z.string(),
         items: z.array(InvestmentRow),
         totals: z.object({ teams: z.number().int(), bid: z.number(), expectedPoints: z.number(), expectedPayout: z.number(), roi: z.number().nullable() }),
+        freshness: Freshness,
       }),
       'the report',
     ),

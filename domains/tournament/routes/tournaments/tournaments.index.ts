@@ -5,7 +5,7 @@ import { tournamentHandlers } from './tournaments.handlers.ts';
 import * as routes from './tournaments.routes.ts';
 
 export function tournamentsRouter(deps: AppDeps) {
-  const handlers = tournamentHandlers(deps.readPool);
+  const handlers = tournamentHandlers(deps.readPool, { freshnessTtlMs: deps.freshnessTtlMs });
   return router()
     .openapi(routes.list, handlers.list)
     .openapi(routes.one, handlers.one)

@@ -2,6 +2,7 @@
 // round-reaching probabilities and market predictions, and a tournament's optimisation runs.
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireRole } from '../../../../api/auth.ts';
+import { Freshness } from '../../../../api/freshness.ts';
 import { jsonContent, keyed, notFound, notModified, readErrors, Timestamp } from '../../../../api/openapi.ts';
 import { cursorOf, cursorParts, pageQuery, pageSchema } from '../../../../api/pagination.ts';
 import { TEAM_SORTS, type TeamSort } from './tournaments.queries.ts';
@@ -24,7 +25,7 @@ const Tournament = z
     updatedAt: Timestamp,
   })
   .openapi('Tournament');
-const TournamentDetail = Tournament.extend({ calcutta: Json, gameModel: Json }).openapi('TournamentDetail');
+const TournamentDetail = Tournament.extend({ calcutta: Json, gameModel: Json, freshness: Freshness }).openapi('TournamentDetail');
 const TournamentTeam = z
   .object({
     teamKey: z.string(),
@@ -57,7 +58,7 @@ export const list = createRoute({
   path: '/',
   summary: 'Tournaments, newest year first',
   request: { query: z.object({ ...pageQuery(tournamentCursor) }).strict() },
-  responses: { 200: jsonContent(pageSchema(Tournament), 'a page of tournaments'), ...readErrors },
+  responses: { 200: jsonContent(pageSchema(Tournament).extend({ freshness: Freshness }), 'a page of tournaments'), ...notModified, ...readErrors },
 });
 
 export const one = createRoute({
@@ -88,7 +89,7 @@ export const teams = createRoute({
       .strict(),
   },
   responses: {
-    200: jsonContent(z.object({ tournamentKey: z.string(), rounds: z.array(z.string()), items: z.array(TournamentTeam) }), 'the teams'),
+    200: jsonContent(z.object({ tournamentKey: z.string(), rounds: z.array(z.string()), items: z.array(TournamentTeam), freshness: Freshness }), 'the teams'),
     ...notModified,
     ...readErrors,
     ...notFound,
@@ -102,5 +103,10 @@ export const optimisationRuns = createRoute({
   path: '/{key}/optimisation-runs',
   summary: "A tournament's optimisation runs, newest first",
   request: { params: keyParams, query: z.object({ ...pageQuery(optimisationRunCursor) }).strict() },
-  responses: { 200: jsonContent(pageSchema(OptimisationRun), 'a page of optimisation runs'), ...readErrors, ...notFound },
+  responses: {
+    200: jsonContent(pageSchema(OptimisationRun).extend({ freshness: Freshness }), 'a page of optimisation runs'),
+    ...notModified,
+    ...readErrors,
+    ...notFound,
+  },
 });
