@@ -129,14 +129,14 @@ describe('bad landing files', () => {
       name: 'a missing team',
       key: 'bad-missing-team',
       files: { 'teams.csv': teamsLines.slice(0, -1).join('\n') + '\n' },
-      expect: /teams\.csv: holds 63 teams; a bracket needs 64[\s\S]*has no 16 seed/,
+      expect: /teams\.csv seed: region Midwest has no 16 seed[\s\S]*teams\.csv: the field has 63 teams; supported fields have 64, or 68/,
       empty: 'bronze.teams',
     },
     {
       name: 'three regions',
       key: 'bad-three-regions',
       files: { 'teams.csv': good['teams.csv'].replaceAll(',Midwest,', ',East,') },
-      expect: /teams\.csv:\d+ seed: region East already has a 1 seed \(line 2\)[\s\S]*has 3 regions/,
+      expect: /teams\.csv:\d+ seed: region East already has a 1 seed \("[a-z-]+"\)[\s\S]*has 3 regions/,
       empty: 'bronze.teams',
     },
     {

@@ -8,6 +8,7 @@ import { copyBatches } from '../../../lib/db/copy.ts';
 import { withClient, withTransaction } from '../../../lib/db/pool.ts';
 import { readSimulatedWins, readTournament } from '../sql/tournament.ts';
 import {
+  fieldBracket,
   investmentReport,
   ownershipFromBids,
   PerformanceAccumulator,
@@ -35,7 +36,8 @@ export const evaluateEntries: StepFactory =
       ...t.bids.filter((b) => b.entry !== params.entry),
       ...recommended.map((r) => ({ entry: params.entry, team: r.team_key, amount: r.amount })),
     ];
-    const ownership = ownershipFromBids(t.teams, bids);
+    const bracket = fieldBracket(t.teams);
+    const ownership = ownershipFromBids(t.teams, bids, bracket);
     const { wins, count } = await withClient(pools.worker, (client) => readSimulatedWins(client, tournament, t.teams));
     const n = t.teams.length;
     const score = simulationScorer(ownership, t.calcutta);
@@ -61,7 +63,7 @@ export const evaluateEntries: StepFactory =
       teams: t.teams,
       ownership,
       entry: params.entry,
-      distribution: winDistributionFromSimulations(wins, n, count),
+      distribution: winDistributionFromSimulations(wins, n, count, bracket),
       calcutta: t.calcutta,
     });
     const written = await withTransaction(pools.worker, async (client) => {

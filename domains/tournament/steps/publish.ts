@@ -1,9 +1,11 @@
 // Publishing (gold, io): the tournament and its teams as the API serves them: rules, pool, game
-// model, market method; per team the exact round-reaching probabilities, expected wins and points,
-// value, predicted market share and price, and what the auction actually paid.
+// model, market method; per team the exact round-reaching probabilities (and, for a First Four team,
+// its chance of reaching the round of 64), expected wins and points, value, predicted market share
+// and price, and what the auction actually paid.
 import { replacePartitionIn } from '../../../lib/db/copy.ts';
 import { withTransaction } from '../../../lib/db/pool.ts';
 import { readTournament } from '../sql/tournament.ts';
+import { fieldBracket } from '../../../lib/tournament/index.ts';
 import type { StepFactory } from '../../../engine/activities/step-runner.ts';
 import { gameModelFor, tournamentParams } from './params.ts';
 
@@ -23,11 +25,14 @@ export const publishTournament: StepFactory =
     const paid = new Map<string, number>();
     for (const b of t.bids) paid.set(b.team, (paid.get(b.team) ?? 0) + b.amount);
     const game = gameModelFor(t);
+    // Progress counts a First Four as round 0 (lib/tournament/bracket.ts): skip it for the 64-team rounds.
+    const shift = fieldBracket(t.teams).firstFour ? 1 : 0;
     const teams = t.teams.map((team) => {
       const v = byTeam.get(team.key);
       if (!v) throw new Error(`team ${team.key} has no values or market prediction; run the values and market steps`);
       const exact = v.exact_wins as number[];
-      const advance = Array.from({ length: 6 }, (_, k) => exact.slice(k + 1).reduce((s, x) => s + x, 0));
+      const atLeast = (k: number) => exact.slice(k).reduce((s, x) => s + x, 0);
+      const advance = Array.from({ length: 6 }, (_, k) => atLeast(k + 1 + shift));
       return [
         tournament,
         team.key,
@@ -42,6 +47,8 @@ export const publishTournament: StepFactory =
         v.predicted_share,
         v.predicted_share * pool,
         paid.get(team.key) ?? 0,
+        team.playIn ?? false,
+        shift ? 1 - exact[0] : 1,
       ];
     });
     await withTransaction(pools.worker, async (client) => {
@@ -82,6 +89,8 @@ export const publishTournament: StepFactory =
             'predicted_share',
             'predicted_price',
             'actual_bids',
+            'play_in',
+            'p_round_of_64',
           ],
         },
         { tournament_key: tournament },
