@@ -145,7 +145,7 @@ export const tournamentPipeline: PipelineDefinition = {
       heartbeatTimeout: '1 minute',
       startToCloseTimeout: '30 minutes',
       reads: [byTournament('bronze.simulated_outcomes'), byTournament('bronze.entry_bids'), { table: 'gold.recommended_bids' }],
-      writes: [{ table: 'gold.entry_outcomes' }, { table: 'gold.entry_performance' }, { table: 'gold.investment_report' }],
+      writes: [{ table: 'gold.entry_outcomes' }, { table: 'gold.entry_performance' }, { table: 'gold.entry_portfolios' }],
       checks: [
         {
           kind: 'sql',
