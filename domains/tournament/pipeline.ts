@@ -161,11 +161,12 @@ export const tournamentPipeline: PipelineDefinition = {
       activity: 'publishTournament',
       layer: 'gold',
       dependsOn: ['values', 'market'],
-      reads: [byTournament('silver.team_values'), byTournament('silver.market_predictions')],
-      writes: [byTournament('gold.tournament_teams'), byTournament('gold.tournaments')],
+      reads: [byTournament('silver.team_values'), byTournament('silver.market_predictions'), byTournament('silver.game_predictions')],
+      writes: [byTournament('gold.tournament_teams'), byTournament('gold.tournaments'), byTournament('gold.matchups')],
       checks: [
         { kind: 'rowCount', table: 'gold.tournament_teams', min: 64, max: 68 },
         sizedByField('gold.tournament_teams', 'one row per team'),
+        sizedByField('gold.matchups', 'n × (n − 1) matchups', 'n * (n - 1)'),
         {
           kind: 'sql',
           name: 'champion probabilities sum to 1',

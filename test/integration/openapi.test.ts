@@ -111,4 +111,19 @@ describe('/openapi.json', () => {
       server.close();
     }
   });
+
+  it("documents the analytics routes a frontend reads, and seed 003's aliases", () => {
+    const params = (path: string) => doc.paths[path].get.parameters.map((p: any) => `${p.in}.${p.name}`).sort();
+    expect(params('/v1/tournaments/{key}/teams/{team}/matchups')).toEqual(['path.key', 'path.team', 'query.cursor', 'query.limit', 'query.round']);
+    expect(params('/v1/optimisation-runs/{id}/entries/{entry}/payouts')).toEqual(['path.entry', 'path.id', 'query.buckets']);
+    expect(params('/api/v1/analytics/tournaments/{year}/runs/{runId}/rankings')).toEqual(['path.runId', 'path.year', 'query.cursor', 'query.limit']);
+    for (const path of [
+      '/v1/tournaments/{key}/teams/{team}',
+      '/v1/optimisation-runs/{id}/entries/{entry}/portfolio',
+      '/v1/tournaments/{key}/optimisation-runs/latest',
+    ]) {
+      expect(Object.keys(doc.paths[path].get.responses).sort(), path).toEqual(['200', '304', '400', '401', '403', '404']);
+    }
+    expect(doc.components.schemas.EntryPerformance.properties.rank.description).toContain('entries tied on it share the better rank');
+  });
 });

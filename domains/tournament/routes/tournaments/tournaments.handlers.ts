@@ -6,13 +6,20 @@ import { iso, type AppRouteHandler } from '../../../../api/openapi.ts';
 import { decodeCursor, pageOf } from '../../../../api/pagination.ts';
 import type { Queryable } from '../../../../lib/db/pool.ts';
 import { optimisationRunJson } from '../optimisation-runs/optimisation-runs.handlers.ts';
-import { findTournament, listTournaments, tournamentOptimisationRuns, tournamentTeams, type TournamentRow } from './tournaments.queries.ts';
+import {
+  findTournament,
+  latestOptimisationRun,
+  listTournaments,
+  tournamentOptimisationRuns,
+  tournamentTeams,
+  type TournamentRow,
+} from './tournaments.queries.ts';
 import type * as routes from './tournaments.routes.ts';
 
 /** Round k (1-based) of pAdvance: the probability of winning at least k games. */
 export const ROUNDS = ['round of 32', 'sweet 16', 'elite 8', 'final four', 'final', 'champion'] as const;
 
-const tournamentJson = (t: TournamentRow) => ({
+export const tournamentJson = (t: TournamentRow) => ({
   key: t.key,
   name: t.name,
   year: t.year,
@@ -30,7 +37,7 @@ export function tournamentHandlers(db: Queryable) {
   const list: AppRouteHandler<typeof routes.list> = async (c) => {
     const q = c.req.valid('query');
     const key = decodeCursor(q.cursor, ['number', 'string']);
-    const rows = await listTournaments(db, key && { year: key[0] as number, key: key[1] as string }, q.limit + 1);
+    const rows = await listTournaments(db, q.year, key && { year: key[0] as number, key: key[1] as string }, q.limit + 1);
     const page = pageOf(rows, q.limit, (t) => [t.year, t.key]);
     return c.json({ items: page.items.map(tournamentJson), nextCursor: page.nextCursor }, 200);
   };
@@ -58,11 +65,24 @@ export function tournamentHandlers(db: Queryable) {
     const { key } = c.req.valid('param');
     const q = c.req.valid('query');
     const cursor = decodeCursor(q.cursor, ['number']);
-    const rows = await tournamentOptimisationRuns(db, key, cursor?.[0] as number | undefined, q.limit + 1);
+    const rows = await tournamentOptimisationRuns(db, key, q.strategy, cursor?.[0] as number | undefined, q.limit + 1);
     if (!rows) throw noTournament(key);
     const page = pageOf(rows, q.limit, (r) => [r.id]);
     return c.json({ items: page.items.map(optimisationRunJson), nextCursor: page.nextCursor }, 200);
   };
 
-  return { list, one, teams, optimisationRuns };
+  const latestRun: AppRouteHandler<typeof routes.latestRun> = async (c) => {
+    const { key } = c.req.valid('param');
+    const { strategy } = c.req.valid('query');
+    const found = await latestOptimisationRun(db, key, strategy);
+    if (!found) throw noTournament(key);
+    if (!found.run) throw new ApiError(404, `tournament ${key} has no optimisation run${strategy ? ` of strategy ${strategy}` : ''}`);
+    const run = found.run;
+    const cached = notModifiedSince(c, `optimisation-run-${run.id}-${run.version}`);
+    if (cached) return cached as never;
+    const { params, baselines, pipelineRunId } = run;
+    return c.json({ ...optimisationRunJson(run), params, baselines, pipelineRunId }, 200);
+  };
+
+  return { list, one, teams, optimisationRuns, latestRun };
 }
