@@ -121,6 +121,22 @@ export async function seedTournamentGold(db: Pool, options: { entries?: number; 
     }
   }
 
+  // Every pairing of the main tournament's teams: stronger-rated teams favoured; they meet later the further apart they are listed.
+  for (const [i, a] of teams.entries()) {
+    for (const [j, b] of teams.entries()) {
+      if (i === j) continue;
+      const round = 32 - Math.clz32(i ^ j);
+      await db.query(`INSERT INTO gold.matchups VALUES ($1, $2, $3, $4, $5, $6)`, [
+        MAIN,
+        a.teamKey,
+        b.teamKey,
+        1 / (1 + Math.exp((b.rating - a.rating) / 100)),
+        round,
+        0.5 ** round,
+      ]);
+    }
+  }
+
   const insertRun = async (tournament: string, runKey: string, method: string, seed: number, createdAt: string) =>
     Number(
       (
