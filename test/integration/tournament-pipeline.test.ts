@@ -105,7 +105,7 @@ describe('tournament pipeline', () => {
       ['mean-variance', 'search'],
     ]);
     const [payout, first, meanVariance] = runs;
-    expect(first.strategy_params).toMatchObject({ kind: 'finish', place: 1, scenarios: 4_000 });
+    expect(first.strategy_params).toMatchObject({ kind: 'finish', place: 1, scenarios: 2_000 });
     expect(meanVariance.strategy_params).toMatchObject({ kind: 'mean-variance', risk: 1 });
     // Judged on the pipeline's simulations, which the strategies did not plan with.
     expect(first.p_first).toBeGreaterThan(payout.p_first + 0.03);

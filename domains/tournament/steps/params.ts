@@ -56,7 +56,7 @@ export function tournamentParams(tournament: string, params: Record<string, unkn
   }
   if (new Set(strategies).size !== strategies.length || !strategies.length)
     bad('strategies', `must list each strategy once, got ${JSON.stringify(params.strategies)}`);
-  const scenarios = Number(params.scenarios ?? 4_000);
+  const scenarios = Number(params.scenarios ?? 2_000);
   if (!Number.isInteger(scenarios) || scenarios < 100 || scenarios > MAX_SCENARIOS)
     bad('scenarios', `must be a whole number from 100 to ${MAX_SCENARIOS}, got ${String(params.scenarios)}`);
   return { simulations, seed, entry, method, step, strategies, scenarios };
