@@ -123,7 +123,7 @@ describe('dashboard: the six tournament views', () => {
     await page.goto(`${url}/#/tournament/${KEY}/teams/${UMBC.key}`);
     await page.waitForSelector('#path tbody tr');
     expect(await page.textContent('#team-name')).toBe('Maryland, Baltimore County First Four');
-    expect(await texts(page, '#rounds .bar-label')).toEqual(['First Four', 'round of 32', 'sweet 16', 'elite 8', 'final four', 'final', 'champion']);
+    expect(await texts(page, '#rounds .bar-label')).toEqual(['round of 64', 'round of 32', 'sweet 16', 'elite 8', 'final four', 'final', 'champion']);
     expect(await page.$$eval('#path tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-round')))).toEqual(['0', '1', '2', '3', '4', '5', '6']);
     const owners = sample.bids.filter((b) => b.team === UMBC.key).map((b) => b.entry);
     expect(await page.$$eval('#owners tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-owner')))).toEqual(expect.arrayContaining(owners));

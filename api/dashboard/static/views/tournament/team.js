@@ -78,7 +78,7 @@ export async function teamView(main, key, team) {
   const options = byRegion
     .map((x) => `<option value="${h(x.teamKey)}"${x.teamKey === chosen ? ' selected' : ''}>${h(x.region)} ${h(x.seed)} · ${h(x.name)}</option>`)
     .join('');
-  const rounds = [...(t.playIn ? [['First Four', t.pRoundOf64]] : []), ...t.rounds.map((r, i) => [r, t.pAdvance[i]])];
+  const rounds = [...(t.playIn ? [['round of 64', t.pRoundOf64]] : []), ...t.rounds.map((r, i) => [r, t.pAdvance[i]])];
   main.innerHTML = `${pickers(tournaments, tournament, null, null)}${header(tournament)}${tabs(k, 'teams')}
     <div class="filters"><label>Team <select id="team-select">${options}</select></label></div>
     <h2 id="team-name">${h(t.name)}${t.playIn ? ' <span class="status pending">First Four</span>' : ''}</h2>
