@@ -287,6 +287,43 @@ describe('team detail and the simulation explorer', () => {
   });
 });
 
+describe('conditional requests', () => {
+  it('answers 304 on every new route when the ETag still matches, and 200 with the body when it does not', async () => {
+    const run = payoutRun.id;
+    const team = sample.teams[0].key;
+    const paths = [
+      `/v1/tournaments?year=2025`,
+      `/api/v1/analytics/tournaments/2025`,
+      `/api/v1/analytics/tournaments/2025/runs`,
+      `/api/v1/analytics/tournaments/2025/runs/${run}/rankings`,
+      `/v1/tournaments/${KEY}/optimisation-runs`,
+      `/v1/tournaments/${KEY}/optimisation-runs/latest`,
+      `/v1/optimisation-runs/${run}/rankings`,
+      `/v1/optimisation-runs/${run}/entries/refinery/portfolio`,
+      `/v1/optimisation-runs/${run}/entries/refinery/payouts`,
+      `/v1/optimisation-runs/${run}/entries/refinery/outcomes`,
+      `/v1/tournaments/${KEY}/teams/${team}`,
+      `/v1/tournaments/${KEY}/teams/${team}/matchups`,
+      `/v1/tournaments/${KEY}/teams/${team}/path`,
+      `/v1/tournaments/${KEY}/matchups/${team}/${playIn.key}`,
+    ];
+    const wrong: string[] = [];
+    for (const path of paths) {
+      const res = await get(path);
+      const etag = res.headers.get('etag');
+      if (res.status !== 200 || !etag) {
+        wrong.push(`${path}: ${res.status}, ETag ${etag}`);
+        continue;
+      }
+      const again = await get(path, reader, { 'if-none-match': etag });
+      if (again.status !== 304 || (await again.text()) !== '') wrong.push(`${path}: ${again.status} to its own ETag`);
+      const stale = await get(path, reader, { 'if-none-match': 'W/"stale"' });
+      if (stale.status !== 200) wrong.push(`${path}: ${stale.status} to a stale ETag`);
+    }
+    expect(wrong).toEqual([]);
+  });
+});
+
 describe('bad requests', () => {
   it('answers 400 naming the field', async () => {
     const run = payoutRun.id;

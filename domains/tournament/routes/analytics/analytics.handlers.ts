@@ -1,6 +1,6 @@
 // Handlers for seed 003's paths: a year resolves to its one tournament (409 when a year has several),
 // then the /v1 queries answer, the rankings renamed to the seed's fields.
-import { notModifiedSince } from '../../../../api/cache.ts';
+import { notModifiedSince, revalidatedJson } from '../../../../api/cache.ts';
 import { ApiError } from '../../../../api/errors.ts';
 import type { AppRouteHandler } from '../../../../api/openapi.ts';
 import { decodeCursor, pageOf } from '../../../../api/pagination.ts';
@@ -36,7 +36,7 @@ export function analyticsHandlers(db: Queryable) {
     const cursor = decodeCursor(q.cursor, ['number']);
     const rows = (await tournamentOptimisationRuns(db, key, undefined, cursor?.[0] as number | undefined, q.limit + 1)) ?? [];
     const page = pageOf(rows, q.limit, (r) => [r.id]);
-    return c.json({ items: page.items.map(optimisationRunJson), nextCursor: page.nextCursor }, 200);
+    return revalidatedJson(c, { items: page.items.map(optimisationRunJson), nextCursor: page.nextCursor }) as never;
   };
 
   const rankings: AppRouteHandler<typeof routes.rankings> = async (c) => {

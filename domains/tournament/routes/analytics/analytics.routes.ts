@@ -44,7 +44,7 @@ export const runs = createRoute({
   path: '/{year}/runs',
   summary: "The optimisation runs of a year's tournament, newest first (alias of /v1/tournaments/{key}/optimisation-runs)",
   request: { params: yearParams, query: z.object({ ...pageQuery }).strict() },
-  responses: { 200: jsonContent(pageSchema(OptimisationRun), 'a page of optimisation runs'), ...readErrors, ...notFound, ...ambiguous },
+  responses: { 200: jsonContent(pageSchema(OptimisationRun), 'a page of optimisation runs'), ...notModified, ...readErrors, ...notFound, ...ambiguous },
 });
 
 export const rankings = createRoute({

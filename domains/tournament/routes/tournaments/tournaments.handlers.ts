@@ -1,6 +1,6 @@
 // Handlers for the tournaments resource: validated input in, named queries, JSON out; a
-// tournament and its teams answer 304 when the client holds their version.
-import { notModifiedSince } from '../../../../api/cache.ts';
+// tournament and its teams answer 304 when the client holds their version, lists when it holds the same body.
+import { notModifiedSince, revalidatedJson } from '../../../../api/cache.ts';
 import { ApiError } from '../../../../api/errors.ts';
 import { iso, type AppRouteHandler } from '../../../../api/openapi.ts';
 import { decodeCursor, pageOf } from '../../../../api/pagination.ts';
@@ -39,7 +39,7 @@ export function tournamentHandlers(db: Queryable) {
     const key = decodeCursor(q.cursor, ['number', 'string']);
     const rows = await listTournaments(db, q.year, key && { year: key[0] as number, key: key[1] as string }, q.limit + 1);
     const page = pageOf(rows, q.limit, (t) => [t.year, t.key]);
-    return c.json({ items: page.items.map(tournamentJson), nextCursor: page.nextCursor }, 200);
+    return revalidatedJson(c, { items: page.items.map(tournamentJson), nextCursor: page.nextCursor }) as never;
   };
 
   const one: AppRouteHandler<typeof routes.one> = async (c) => {
@@ -68,7 +68,7 @@ export function tournamentHandlers(db: Queryable) {
     const rows = await tournamentOptimisationRuns(db, key, q.strategy, cursor?.[0] as number | undefined, q.limit + 1);
     if (!rows) throw noTournament(key);
     const page = pageOf(rows, q.limit, (r) => [r.id]);
-    return c.json({ items: page.items.map(optimisationRunJson), nextCursor: page.nextCursor }, 200);
+    return revalidatedJson(c, { items: page.items.map(optimisationRunJson), nextCursor: page.nextCursor }) as never;
   };
 
   const latestRun: AppRouteHandler<typeof routes.latestRun> = async (c) => {

@@ -65,7 +65,7 @@ export const list = createRoute({
   path: '/',
   summary: 'Tournaments, newest year first; of one year with `year`',
   request: { query: z.object({ ...pageQuery, year: Year.optional() }).strict() },
-  responses: { 200: jsonContent(pageSchema(Tournament), 'a page of tournaments'), ...readErrors },
+  responses: { 200: jsonContent(pageSchema(Tournament), 'a page of tournaments'), ...notModified, ...readErrors },
 });
 
 export const one = createRoute({
@@ -110,7 +110,7 @@ export const optimisationRuns = createRoute({
   path: '/{key}/optimisation-runs',
   summary: "A tournament's optimisation runs (of one strategy with `strategy`), newest first",
   request: { params: keyParams, query: z.object({ ...pageQuery, strategy: Strategy.optional() }).strict() },
-  responses: { 200: jsonContent(pageSchema(OptimisationRun), 'a page of optimisation runs'), ...readErrors, ...notFound },
+  responses: { 200: jsonContent(pageSchema(OptimisationRun), 'a page of optimisation runs'), ...notModified, ...readErrors, ...notFound },
 });
 
 export const latestRun = createRoute({
