@@ -6,11 +6,12 @@ import { demoPipeline } from './demo/pipeline.ts';
 import { demoSteps } from './demo/steps/index.ts';
 import { sensorPipeline } from './sensor/pipeline.ts';
 import { sensorSteps } from './sensor/steps/index.ts';
+import { uptimePipeline } from './sensor/uptime.ts';
 import { tournamentPipeline } from './tournament/pipeline.ts';
 import { tournamentSteps } from './tournament/steps/index.ts';
 
 export const definitions = createDefinitions({
-  pipelines: [demoPipeline, sensorPipeline, tournamentPipeline],
+  pipelines: [demoPipeline, sensorPipeline, uptimePipeline, tournamentPipeline],
   steps: { ...demoSteps, ...sensorSteps, ...tournamentSteps },
 });
 

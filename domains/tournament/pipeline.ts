@@ -41,7 +41,16 @@ export const tournamentPipeline: PipelineDefinition = {
       activity: 'loadTournamentFiles',
       layer: 'bronze',
       retry: { maximumAttempts: 3 },
-      writes: ['bronze.tournaments', 'bronze.teams', 'bronze.calcuttas', 'bronze.payouts', 'bronze.entry_bids'].map(byTournament),
+      writes: [
+        'bronze.tournaments',
+        'bronze.teams',
+        'bronze.calcuttas',
+        'bronze.payouts',
+        'bronze.entry_bids',
+        'bronze.historical_games',
+        'bronze.historical_auctions',
+        'bronze.landing_files',
+      ].map(byTournament),
       checks: [
         { kind: 'rowCount', table: 'bronze.teams', min: 64, max: 68 },
         {
@@ -125,7 +134,13 @@ export const tournamentPipeline: PipelineDefinition = {
       layer: 'gold',
       queue: 'compute',
       dependsOn: ['values', 'market'],
-      reads: [byTournament('silver.team_values'), byTournament('silver.market_predictions'), byTournament('bronze.calcuttas')],
+      reads: [
+        byTournament('silver.team_values'),
+        byTournament('silver.market_predictions'),
+        byTournament('bronze.calcuttas'),
+        // The finish and mean–variance strategies simulate their own scenarios from the game model.
+        byTournament('silver.game_predictions'),
+      ],
       writes: [byTournament('gold.optimisation_runs'), { table: 'gold.recommended_bids' }],
       checks: [
         {

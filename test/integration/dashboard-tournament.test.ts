@@ -50,7 +50,7 @@ describe('dashboard: tournament', () => {
     expect(await page.$$eval('#rankings tbody tr', (trs) => trs.length)).toBe(10);
 
     await page.selectOption('#run-select', String(seed.runIds[0]));
-    await page.waitForFunction("document.querySelectorAll('#rankings tbody tr').length === 25");
+    await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('#rankings tbody tr').length === 25);
     expect(page.url()).toContain(`#/tournament/${MAIN}/rankings/${seed.runIds[0]}`);
     const rows = await page.$$eval('#rankings tbody tr', (trs) =>
       trs.map((tr) => [
@@ -91,7 +91,7 @@ describe('dashboard: tournament', () => {
     expect(teams).toHaveLength(16);
     expect(teams.slice(0, 4)).toEqual(['east-1', 'midwest-1', 'south-1', 'west-1']);
     const east1 = seed.teams.find((t) => t.teamKey === 'east-1')!;
-    const cells = await page.$$eval('#teams tr[data-team="east-1"] td[style]', (tds) => tds.map((td) => td.textContent));
+    const cells = await page.$$eval('#teams tr[data-team="east-1"] td[data-bg]', (tds) => tds.map((td) => td.textContent));
     expect(cells).toEqual(east1.pAdvance.map((p) => `${(p * 100).toFixed(0)}%`));
     expect(await page.$$eval('#teams thead th', (ths) => ths.map((t) => t.textContent))).toContain('champion');
 
@@ -99,7 +99,7 @@ describe('dashboard: tournament', () => {
     await page.click('.tabs a[data-tab="rankings"]');
     await page.waitForSelector('#rankings tbody tr');
     await page.selectOption('#tournament-select', 'ncaa-2024');
-    await page.waitForFunction("document.querySelector('#tournament-name')?.textContent === 'NCAA 2024'");
+    await page.waitForFunction(() => (globalThis as any).document.querySelector('#tournament-name')?.textContent === 'NCAA 2024');
     await page.waitForSelector('[data-empty="no-report"]');
     expect(await page.$$eval('#rankings tbody tr', (trs) => trs.length)).toBe(4);
     await page.screenshot({ path: `${shots}dashboard-tournament-2024.png`, fullPage: true });

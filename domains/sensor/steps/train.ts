@@ -178,14 +178,14 @@ export const trainExerciseModel: StepFactory =
       return { trainingRunId: runId, modelVersionId: Number(version.rows[0].id), version: version.rows[0].version as number };
     });
     return {
-      rowsRead: data.rows.length,
-      rowsWritten: 1,
-      lineage: {
-        reads: [...new Set(data.rows.map((r) => r.partition))].map((p) => ({ table: 'silver.imu_windows', partition: p })),
-        writes: [
-          { table: 'registry.training_runs', partition: null, rows: 1 },
-          { table: 'registry.model_versions', partition: null, rows: 1 },
-        ],
+      read: { 'silver.imu_windows': data.rows.length },
+      written: { 'registry.training_runs': 1, 'registry.model_versions': 1 },
+      // The training window spans many days.
+      partitions: {
+        reads: [...new Set(data.rows.map((r) => r.partition))].flatMap((p) => [
+          { table: 'silver.imu_windows', partition: p },
+          { table: 'silver.exercise_sessions', partition: p },
+        ]),
       },
       metrics: {
         model,

@@ -57,15 +57,15 @@ export const evaluateEntries: StepFactory =
     const sum = (f: (r: (typeof results)[number]) => number) => results.reduce((a, r) => a + f(r), 0);
     const ours = results[0].ours;
     return {
-      rowsRead: count * t.teams.length,
-      rowsWritten: sum((r) => r.outcomes + r.entries + r.portfolios),
-      lineage: {
-        reads: [{ table: 'bronze.simulated_outcomes', partition: tournament, rows: count * t.teams.length }],
-        writes: [
-          { table: 'gold.entry_outcomes', partition: tournament, rows: sum((r) => r.outcomes) },
-          { table: 'gold.entry_performance', partition: tournament, rows: sum((r) => r.entries) },
-          { table: 'gold.entry_portfolios', partition: tournament, rows: sum((r) => r.portfolios) },
-        ],
+      read: { 'bronze.simulated_outcomes': count * t.teams.length },
+      written: {
+        'gold.entry_outcomes': sum((r) => r.outcomes),
+        'gold.entry_performance': sum((r) => r.entries),
+        'gold.entry_portfolios': sum((r) => r.portfolios),
+      },
+      // Gold rows are keyed by optimisation run; the lineage names the tournament they belong to.
+      partitions: {
+        writes: ['gold.entry_outcomes', 'gold.entry_performance', 'gold.entry_portfolios'].map((table) => ({ table, partition: tournament })),
       },
       metrics: {
         optimisationRunId: results[0].runId,

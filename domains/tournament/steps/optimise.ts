@@ -90,14 +90,14 @@ export const optimiseTournamentBids: StepFactory =
     });
     const bids = runs.reduce((n, r) => n + r.teams, 0);
     return {
-      rowsRead: t.teams.length * 2,
-      rowsWritten: runs.length + bids,
-      lineage: {
-        writes: [
-          { table: 'gold.optimisation_runs', partition: tournament, rows: runs.length },
-          { table: 'gold.recommended_bids', partition: tournament, rows: bids },
-        ],
+      read: {
+        'silver.team_values': t.teams.length,
+        'silver.market_predictions': t.teams.length,
+        // The finish and mean–variance strategies simulate their scenarios from the game model.
+        ...(plans.some((p) => p.strategy.kind !== 'payout') ? { 'silver.game_predictions': t.teams.length * (t.teams.length - 1) } : {}),
       },
+      written: { 'gold.optimisation_runs': runs.length, 'gold.recommended_bids': bids },
+      partitions: { writes: [{ table: 'gold.recommended_bids', partition: tournament }] },
       metrics: {
         optimisationRunId: runs[0]?.id ?? null,
         objective: runs[0]?.objective ?? null,

@@ -32,8 +32,8 @@ export const predictGames: StepFactory =
     );
     const fit = t.historicalGames.length ? calibration(model, t.historicalGames) : null;
     return {
-      rowsRead: n + t.historicalGames.length,
-      rowsWritten: rows.length,
+      read: { 'bronze.teams': n, 'bronze.historical_games': t.historicalGames.length },
+      written: { 'silver.game_predictions': rows.length },
       metrics: { model: method, scale: model.scale, historicalGames: t.historicalGames.length, logLoss: fit?.logLoss ?? null, brier: fit?.brier ?? null },
     };
   };
@@ -86,5 +86,9 @@ export const predictMarket: StepFactory =
         rows,
       ),
     );
-    return { rowsRead: t.teams.length + t.historicalAuctions.length, rowsWritten: rows.length, metrics: { method, seasons: history.seasons, oobR2: oob } };
+    return {
+      read: { 'bronze.teams': t.teams.length, 'bronze.historical_auctions': t.historicalAuctions.length },
+      written: { 'silver.market_predictions': rows.length },
+      metrics: { method, seasons: history.seasons, oobR2: oob },
+    };
   };

@@ -120,5 +120,9 @@ export const publishTournament: StepFactory =
         teams,
       );
     });
-    return { rowsRead: rows.length, rowsWritten: teams.length + 1 + pairs.length, metrics: { teams: teams.length, pool, matchups: pairs.length } };
+    return {
+      read: { 'silver.team_values': rows.length, 'silver.market_predictions': rows.length, 'silver.game_predictions': teams.length * (teams.length - 1) },
+      written: { 'gold.tournament_teams': teams.length, 'gold.tournaments': 1, 'gold.matchups': pairs.length },
+      metrics: { teams: teams.length, pool, matchups: pairs.length },
+    };
   };

@@ -6,10 +6,11 @@ import { card, empty, enc, h, header, loadTournament, noTournaments, num, pct, p
 function heatTable(key, teams) {
   if (!teams.items.length) return empty('no-teams', 'No teams for this tournament yet.');
   const head = teams.rounds.map((r) => `<th class="num" scope="col">${h(r)}</th>`).join('');
-  const shade = (p) => `background:rgba(21, 101, 192, ${(0.04 + Number(p) * 0.9).toFixed(3)});color:${p > 0.55 ? '#fff' : 'var(--fg)'}`;
+  // Colours as data attributes: the dashboard's CSP refuses style attributes (app.js paints them).
+  const shade = (p) => `data-bg="rgba(21, 101, 192, ${(0.04 + Number(p) * 0.9).toFixed(3)})" data-fg="${p > 0.55 ? '#fff' : 'var(--fg)'}"`;
   const rows = teams.items
     .map((t) => {
-      const cells = t.pAdvance.map((p) => `<td style="${shade(p)}">${h(pct(p, 0))}</td>`).join('');
+      const cells = t.pAdvance.map((p) => `<td ${shade(p)}>${h(pct(p, 0))}</td>`).join('');
       return `<tr data-team="${h(t.teamKey)}"><td class="num">${h(t.seed)}</td><td>${teamLink(key, t)}${t.playIn ? ` <span class="muted" title="First Four: P(reaching the round of 64)">FF ${h(pct(t.pRoundOf64, 0))}</span>` : ''}</td>
         <td class="muted">${h(t.region)}</td>${cells}<td class="num">${h(num(t.expectedWins, 2))}</td><td class="num">${h(pct(t.valueShare, 2))}</td></tr>`;
     })

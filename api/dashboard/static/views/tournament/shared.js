@@ -116,7 +116,7 @@ export function bars(id, rows, attr = () => '') {
   return `<ul class="bars named" id="${h(id)}">${rows
     .map(
       ([label, value, text], i) =>
-        `<li${attr(i)}><span class="bar-label">${label}</span><span class="bar-track"><span class="bar" style="width:${(Math.max(0, Math.min(1, value)) * 100).toFixed(2)}%"></span></span><span class="num">${h(text)}</span></li>`,
+        `<li${attr(i)}><span class="bar-label">${label}</span><span class="bar-track"><span class="bar" data-width="${(Math.max(0, Math.min(1, value)) * 100).toFixed(2)}%"></span></span><span class="num">${h(text)}</span></li>`,
     )
     .join('')}</ul>`;
 }
