@@ -3,13 +3,15 @@
 import { notModifiedSince, revalidatedJson } from '../../../../api/cache.ts';
 import { ApiError } from '../../../../api/errors.ts';
 import type { AppRouteHandler } from '../../../../api/openapi.ts';
-import { decodeCursor, pageOf } from '../../../../api/pagination.ts';
+import { pageOf } from '../../../../api/pagination.ts';
 import type { Queryable } from '../../../../lib/db/pool.ts';
 import { optimisationRunJson } from '../optimisation-runs/optimisation-runs.handlers.ts';
 import { findOptimisationRun, rankingsPage } from '../optimisation-runs/optimisation-runs.queries.ts';
 import { tournamentJson } from '../tournaments/tournaments.handlers.ts';
 import { findTournament, listTournaments, tournamentOptimisationRuns } from '../tournaments/tournaments.queries.ts';
 import type * as routes from './analytics.routes.ts';
+import { rankingsCursor } from '../optimisation-runs/optimisation-runs.routes.ts';
+import { optimisationRunCursor } from '../tournaments/tournaments.routes.ts';
 
 export function analyticsHandlers(db: Queryable) {
   /** The key of the year's one tournament. */
@@ -33,9 +35,8 @@ export function analyticsHandlers(db: Queryable) {
   const runs: AppRouteHandler<typeof routes.runs> = async (c) => {
     const key = await keyOf(c.req.valid('param').year);
     const q = c.req.valid('query');
-    const cursor = decodeCursor(q.cursor, ['number']);
-    const rows = (await tournamentOptimisationRuns(db, key, undefined, cursor?.[0] as number | undefined, q.limit + 1)) ?? [];
-    const page = pageOf(rows, q.limit, (r) => [r.id]);
+    const rows = (await tournamentOptimisationRuns(db, key, undefined, q.cursor?.[0], q.limit + 1)) ?? [];
+    const page = pageOf(rows, q.limit, optimisationRunCursor, (r) => [r.id] as const);
     return revalidatedJson(c, { items: page.items.map(optimisationRunJson), nextCursor: page.nextCursor }) as never;
   };
 
@@ -45,12 +46,11 @@ export function analyticsHandlers(db: Queryable) {
     const run = await findOptimisationRun(db, runId);
     if (!run || run.tournamentKey !== key) throw new ApiError(404, `no optimisation run ${runId} of the ${year} tournament (${key})`);
     const q = c.req.valid('query');
-    const cursor = decodeCursor(q.cursor, ['number', 'string']);
-    const page = await rankingsPage(db, runId, cursor && { meanNormalisedPayout: cursor[0] as number, entry: cursor[1] as string }, q.limit + 1);
+    const page = await rankingsPage(db, runId, q.cursor && { meanNormalisedPayout: q.cursor[0], entry: q.cursor[1] }, q.limit + 1);
     if (!page) throw new ApiError(404, `no optimisation run ${runId}`);
     const cached = notModifiedSince(c, `optimisation-run-${runId}-${page.version}-seed`);
     if (cached) return cached as never;
-    const { items, nextCursor } = pageOf(page.entries, q.limit, (e) => [e.meanNormalisedPayout, e.entry]);
+    const { items, nextCursor } = pageOf(page.entries, q.limit, rankingsCursor, (e) => [e.meanNormalisedPayout, e.entry] as const);
     const entries = items.map((e) => ({
       rank: e.rank,
       entry_key: e.entry,

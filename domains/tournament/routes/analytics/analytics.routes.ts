@@ -6,6 +6,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { requireRole } from '../../../../api/auth.ts';
 import { errorResponse, jsonContent, keyed, notFound, notModified, readErrors } from '../../../../api/openapi.ts';
 import { pageQuery, pageSchema } from '../../../../api/pagination.ts';
+import { rankingsCursor } from '../optimisation-runs/optimisation-runs.routes.ts';
+import { optimisationRunCursor } from '../tournaments/tournaments.routes.ts';
 import { OptimisationRun, RunId } from '../optimisation-runs/optimisation-runs.routes.ts';
 import { TournamentDetail, Year } from '../tournaments/tournaments.routes.ts';
 
@@ -43,7 +45,7 @@ export const runs = createRoute({
   method: 'get',
   path: '/{year}/runs',
   summary: "The optimisation runs of a year's tournament, newest first (alias of /v1/tournaments/{key}/optimisation-runs)",
-  request: { params: yearParams, query: z.object({ ...pageQuery }).strict() },
+  request: { params: yearParams, query: z.object({ ...pageQuery(optimisationRunCursor) }).strict() },
   responses: { 200: jsonContent(pageSchema(OptimisationRun), 'a page of optimisation runs'), ...notModified, ...readErrors, ...notFound, ...ambiguous },
 });
 
@@ -53,7 +55,7 @@ export const rankings = createRoute({
   method: 'get',
   path: '/{year}/runs/{runId}/rankings',
   summary: "A run's entry rankings in seed 003's shape (alias of /v1/optimisation-runs/{id}/rankings)",
-  request: { params: yearParams.extend({ runId: RunId }), query: z.object({ ...pageQuery }).strict() },
+  request: { params: yearParams.extend({ runId: RunId }), query: z.object({ ...pageQuery(rankingsCursor) }).strict() },
   responses: {
     200: jsonContent(
       z.object({

@@ -3,11 +3,11 @@
 import { notModifiedSince } from '../../../../api/cache.ts';
 import { ApiError } from '../../../../api/errors.ts';
 import type { AppRouteHandler } from '../../../../api/openapi.ts';
-import { decodeCursor, pageOf } from '../../../../api/pagination.ts';
+import { pageOf } from '../../../../api/pagination.ts';
 import type { Queryable } from '../../../../lib/db/pool.ts';
 import { portfolioTotals } from '../optimisation-runs/optimisation-runs.handlers.ts';
 import { entryOutcomes, entryPortfolio, payoutHistogram } from './entries.queries.ts';
-import type * as routes from './entries.routes.ts';
+import * as routes from './entries.routes.ts';
 
 /** The found rows, or the 404 that says which of run and entry is missing. */
 function rowsOf<T>(found: { rows: T[] | null } | undefined, id: number, entry: string): T[] {
@@ -54,12 +54,11 @@ export function entryHandlers(db: Queryable) {
   const outcomes: AppRouteHandler<typeof routes.outcomes> = async (c) => {
     const { id, entry } = c.req.valid('param');
     const q = c.req.valid('query');
-    const cursor = decodeCursor(q.cursor, ['number']);
-    const found = await entryOutcomes(db, id, entry, cursor?.[0] as number | undefined, q.limit + 1);
+    const found = await entryOutcomes(db, id, entry, q.cursor?.[0], q.limit + 1);
     const rows = rowsOf(found, id, entry);
-    const cached = notModifiedSince(c, tag(id, found!.version, entry, `outcomes-${q.limit}-${q.cursor ?? ''}`));
+    const cached = notModifiedSince(c, tag(id, found!.version, entry, `outcomes-${q.limit}-${q.cursor?.[0] ?? ''}`));
     if (cached) return cached as never;
-    return c.json({ optimisationRunId: id, entry, ...pageOf(rows, q.limit, (o) => [o.simulation]) }, 200);
+    return c.json({ optimisationRunId: id, entry, ...pageOf(rows, q.limit, routes.outcomeCursor, (o) => [o.simulation] as const) }, 200);
   };
 
   return { portfolio, payouts, outcomes };

@@ -4,7 +4,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireRole } from '../../../../api/auth.ts';
 import { jsonContent, keyed, notFound, notModified, readErrors } from '../../../../api/openapi.ts';
-import { pageQuery, pageSchema } from '../../../../api/pagination.ts';
+import { cursorOf, cursorParts, pageQuery, pageSchema } from '../../../../api/pagination.ts';
 import { EntryName, PortfolioTotals, RunId } from '../optimisation-runs/optimisation-runs.routes.ts';
 
 const PortfolioTeam = z
@@ -93,13 +93,16 @@ export const payouts = createRoute({
   },
 });
 
+/** An entry's outcomes run in simulation order. */
+export const outcomeCursor = cursorOf(cursorParts.id);
+
 export const outcomes = createRoute({
   ...base,
   middleware: [readers] as const,
   method: 'get',
   path: '/{id}/entries/{entry}/outcomes',
   summary: "An entry's outcome in each simulation (points, payout, normalised payout, rank), in simulation order",
-  request: { params: entryParams, query: z.object({ ...pageQuery }).strict() },
+  request: { params: entryParams, query: z.object({ ...pageQuery(outcomeCursor) }).strict() },
   responses: {
     200: jsonContent(pageSchema(Outcome).extend({ optimisationRunId: z.number().int(), entry: z.string() }), 'a page of outcomes'),
     ...versioned,

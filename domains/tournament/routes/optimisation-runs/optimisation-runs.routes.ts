@@ -6,7 +6,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireRole } from '../../../../api/auth.ts';
 import { jsonContent, keyed, notFound, notModified, readErrors, rowId, Timestamp } from '../../../../api/openapi.ts';
-import { pageQuery, pageSchema } from '../../../../api/pagination.ts';
+import { cursorOf, cursorParts, pageQuery, pageSchema } from '../../../../api/pagination.ts';
 
 export const RunId = rowId('an optimisation run id');
 // Entries are people's names: letters, digits, spaces and a little punctuation, never control characters.
@@ -120,6 +120,8 @@ const base = { tags: ['tournament'], security: keyed };
 const readers = requireRole('reader');
 const runParams = z.object({ id: RunId });
 const versioned = { ...notModified, ...readErrors, ...notFound };
+/** Rankings run best first by (meanNormalisedPayout, entry). */
+export const rankingsCursor = cursorOf(cursorParts.float, cursorParts.text);
 
 export const one = createRoute({
   ...base,
@@ -137,7 +139,7 @@ export const rankings = createRoute({
   method: 'get',
   path: '/{id}/rankings',
   summary: "The entries' performance by mean normalised payout (best first, then by entry), each with its rank (ties share the better rank)",
-  request: { params: runParams, query: z.object({ ...pageQuery }).strict() },
+  request: { params: runParams, query: z.object({ ...pageQuery(rankingsCursor) }).strict() },
   responses: { 200: jsonContent(pageSchema(EntryPerformance).extend({ optimisationRunId: z.number().int() }), 'a page of entries'), ...versioned },
 });
 

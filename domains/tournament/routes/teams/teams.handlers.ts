@@ -3,12 +3,12 @@
 import { notModifiedSince } from '../../../../api/cache.ts';
 import { ApiError } from '../../../../api/errors.ts';
 import type { AppRouteHandler } from '../../../../api/openapi.ts';
-import { decodeCursor, pageOf } from '../../../../api/pagination.ts';
+import { pageOf } from '../../../../api/pagination.ts';
 import type { Queryable } from '../../../../lib/db/pool.ts';
 import { ROUNDS } from '../tournaments/tournaments.handlers.ts';
 import { findMatchup, findTeam, likeliestOpponents, teamMatchups, teamOwners } from './teams.queries.ts';
-import { MEETING_ROUNDS } from './teams.routes.ts';
-import type * as routes from './teams.routes.ts';
+
+import * as routes from './teams.routes.ts';
 
 const noTournament = (key: string) => new ApiError(404, `no tournament ${key}`);
 const noTeam = (key: string, team: string) => new ApiError(404, `no team ${team} in tournament ${key}`);
@@ -41,14 +41,13 @@ export function teamHandlers(db: Queryable) {
   const matchups: AppRouteHandler<typeof routes.matchups> = async (c) => {
     const { key, team: teamKey } = c.req.valid('param');
     const q = c.req.valid('query');
-    const cursor = decodeCursor(q.cursor, ['number', 'number', 'string']);
-    const after = cursor && { round: cursor[0] as number, pMeet: cursor[1] as number, teamKey: cursor[2] as string };
+    const after = q.cursor && { round: q.cursor[0], pMeet: q.cursor[1], teamKey: q.cursor[2] };
     const found = await teamMatchups(db, key, teamKey, q.round, after, q.limit + 1);
     if (!found) throw noTournament(key);
     if (!found.matchups) throw noTeam(key, teamKey);
     const cached = notModifiedSince(c, `${tag(key, found.version)}-${teamKey}-matchups`);
     if (cached) return cached as never;
-    const page = pageOf(found.matchups, q.limit, (m) => [m.round, m.pMeet, m.teamKey]);
+    const page = pageOf(found.matchups, q.limit, routes.matchupCursor, (m) => [m.round, m.pMeet, m.teamKey] as const);
     return c.json({ tournamentKey: key, team: teamKey, ...page }, 200);
   };
 
@@ -61,7 +60,7 @@ export function teamHandlers(db: Queryable) {
     const cached = notModifiedSince(c, `${tag(key, found.version)}-${a}-${b}`);
     if (cached) return cached as never;
     const m = found.pair;
-    return c.json({ tournamentKey: key, ...m, pBWins: 1 - m.pAWins, roundName: MEETING_ROUNDS[m.round]! }, 200);
+    return c.json({ tournamentKey: key, ...m, pBWins: 1 - m.pAWins, roundName: routes.MEETING_ROUNDS[m.round]! }, 200);
   };
 
   const path: AppRouteHandler<typeof routes.path> = async (c) => {
@@ -77,7 +76,7 @@ export function teamHandlers(db: Queryable) {
     const pWin = (r: number) => (r === 0 ? t.pRoundOf64 : t.pAdvance[r - 1]!);
     const steps = (await likeliestOpponents(db, key, teamKey)).map(({ round, pWin: pWinIfMet, pMeet, ...opponent }) => ({
       round,
-      roundName: MEETING_ROUNDS[round]!,
+      roundName: routes.MEETING_ROUNDS[round]!,
       pReach: pReach(round),
       opponent,
       pOpponentThere: pReach(round) > 0 ? pMeet / pReach(round) : 0,

@@ -4,7 +4,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireRole } from '../../../../api/auth.ts';
 import { jsonContent, keyed, notFound, notModified, readErrors } from '../../../../api/openapi.ts';
-import { pageQuery, pageSchema } from '../../../../api/pagination.ts';
+import { cursorOf, cursorParts, pageQuery, pageSchema } from '../../../../api/pagination.ts';
 import { RunId } from '../optimisation-runs/optimisation-runs.routes.ts';
 import { TournamentKey } from '../tournaments/tournaments.routes.ts';
 
@@ -93,6 +93,9 @@ export const team = createRoute({
   responses: { 200: jsonContent(TeamDetail, 'the team'), ...versioned },
 });
 
+/** A team's matchups run by round, then likeliest meeting first, then by opponent. */
+export const matchupCursor = cursorOf(cursorParts.id, cursorParts.float, cursorParts.text);
+
 export const matchups = createRoute({
   ...base,
   middleware: [readers] as const,
@@ -103,7 +106,7 @@ export const matchups = createRoute({
     params: teamParams,
     query: z
       .object({
-        ...pageQuery,
+        ...pageQuery(matchupCursor),
         round: z.coerce
           .number({ error: 'must be a round 0–6' })
           .int('must be a round 0–6')
