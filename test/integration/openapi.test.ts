@@ -75,12 +75,16 @@ describe('/openapi.json', () => {
     for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, { parameters?: any[] }>>))
       for (const p of item.get?.parameters ?? []) if (p.name === 'cursor') cursors[path] = p.schema.pattern;
     expect(Object.keys(cursors).sort()).toEqual([
+      '/api/v1/analytics/tournaments/{year}/runs',
+      '/api/v1/analytics/tournaments/{year}/runs/{runId}/rankings',
       '/v1/devices',
       '/v1/devices/{deviceId}/sessions',
+      '/v1/optimisation-runs/{id}/entries/{entry}/outcomes',
       '/v1/optimisation-runs/{id}/rankings',
       '/v1/runs',
       '/v1/tournaments',
       '/v1/tournaments/{key}/optimisation-runs',
+      '/v1/tournaments/{key}/teams/{team}/matchups',
     ]);
     // Anchored, ASCII classes only ([0-9], not \d, which other regex engines read as any Unicode digit).
     for (const [path, pattern] of Object.entries(cursors)) expect(pattern, path).toMatch(/^\^[[\]A-Za-z0-9_{},.\\-]+\$$/);
