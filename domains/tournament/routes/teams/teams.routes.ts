@@ -94,7 +94,8 @@ export const team = createRoute({
 });
 
 /** A team's matchups run by round, then likeliest meeting first, then by opponent. */
-export const matchupCursor = cursorOf(cursorParts.id, cursorParts.float, cursorParts.text);
+const meetingRound = { pattern: '[0-6]', encode: String, decode: Number };
+export const matchupCursor = cursorOf(meetingRound, cursorParts.float, cursorParts.text);
 
 export const matchups = createRoute({
   ...base,
