@@ -53,7 +53,8 @@ export function teamHandlers(db: Queryable) {
 
   const pair: AppRouteHandler<typeof routes.pair> = async (c) => {
     const { key, a, b } = c.req.valid('param');
-    if (a === b) throw new ApiError(400, 'the request is not valid', [{ field: 'path.b', reason: 'must be another team than a' }]);
+    // A rule the schema cannot state: 422, as the API answers such rules (README "The API").
+    if (a === b) throw new ApiError(422, 'the request breaks a rule stated in the API document', [{ field: 'path.b', reason: 'must be another team than a' }]);
     const found = await findMatchup(db, key, a, b);
     if (!found) throw noTournament(key);
     if (!found.pair) throw new ApiError(404, `no pairing of ${a} and ${b} in tournament ${key}: both must be teams of it`);

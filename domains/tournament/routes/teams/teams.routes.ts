@@ -3,7 +3,7 @@
 // matchups with every opponent; one pairing; and its most likely path through the bracket.
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireRole } from '../../../../api/auth.ts';
-import { jsonContent, keyed, notFound, notModified, readErrors } from '../../../../api/openapi.ts';
+import { errorResponse, jsonContent, keyed, notFound, notModified, readErrors } from '../../../../api/openapi.ts';
 import { cursorOf, cursorParts, pageQuery, pageSchema } from '../../../../api/pagination.ts';
 import { RunId } from '../optimisation-runs/optimisation-runs.routes.ts';
 import { TournamentKey } from '../tournaments/tournaments.routes.ts';
@@ -127,7 +127,7 @@ export const pair = createRoute({
   path: '/{key}/matchups/{a}/{b}',
   summary: 'P(a beats b) for any pair of teams, the round they would meet in and P(meeting)',
   request: { params: z.object({ key: TournamentKey, a: TeamKey, b: TeamKey }) },
-  responses: { 200: jsonContent(Pair, 'the pairing'), ...versioned },
+  responses: { 200: jsonContent(Pair, 'the pairing'), ...versioned, 422: errorResponse('a and b are the same team') },
 });
 
 export const path = createRoute({
