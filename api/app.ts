@@ -19,7 +19,10 @@ import { trainingRunsRouter } from '../domains/registry/routes/training-runs/tra
 import { devicesRouter } from '../domains/sensor/routes/devices/devices.index.ts';
 import { ingestRouter } from '../domains/sensor/routes/ingest/ingest.index.ts';
 import { predictRouter } from '../domains/sensor/routes/predict/predict.index.ts';
+import { analyticsRouter } from '../domains/tournament/routes/analytics/analytics.index.ts';
+import { entriesRouter } from '../domains/tournament/routes/entries/entries.index.ts';
 import { optimisationRunsRouter } from '../domains/tournament/routes/optimisation-runs/optimisation-runs.index.ts';
+import { teamsRouter } from '../domains/tournament/routes/teams/teams.index.ts';
 import { tournamentsRouter } from '../domains/tournament/routes/tournaments/tournaments.index.ts';
 import { createMetrics } from './metrics.ts';
 import { documentedMethods } from './methods.ts';
@@ -106,7 +109,11 @@ export function createApp(deps: AppDeps) {
   app.route('/v1/training-runs', trainingRunsRouter(deps));
   app.route('/v1/experiments', experimentsRouter(deps));
   app.route('/v1/tournaments', tournamentsRouter(deps));
+  app.route('/v1/tournaments', teamsRouter(deps));
   app.route('/v1/optimisation-runs', optimisationRunsRouter(deps));
+  app.route('/v1/optimisation-runs', entriesRouter(deps));
+  // Seed 003's frontend paths, as aliases (domains/tournament/routes/analytics).
+  app.route('/api/v1/analytics/tournaments', analyticsRouter(deps));
   app.route('/', dashboardRoutes());
   mountDocs(app);
   return Object.assign(app, { keys, ingest, live, hub });
