@@ -114,7 +114,12 @@ export const optimisationRuns = createRoute({
   path: '/{key}/optimisation-runs',
   summary: "A tournament's optimisation runs (of one strategy with `strategy`), newest first",
   request: { params: keyParams, query: z.object({ ...pageQuery(optimisationRunCursor), strategy: Strategy.optional() }).strict() },
-  responses: { 200: jsonContent(pageSchema(OptimisationRun).extend({ freshness: Freshness }), 'a page of optimisation runs'), ...notModified, ...readErrors, ...notFound },
+  responses: {
+    200: jsonContent(pageSchema(OptimisationRun).extend({ freshness: Freshness }), 'a page of optimisation runs'),
+    ...notModified,
+    ...readErrors,
+    ...notFound,
+  },
 });
 
 export const latestRun = createRoute({
