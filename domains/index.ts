@@ -8,10 +8,12 @@ import { sensorPipeline } from './sensor/pipeline.ts';
 import { sensorSteps } from './sensor/steps/index.ts';
 import { tournamentPipeline } from './tournament/pipeline.ts';
 import { tournamentSteps } from './tournament/steps/index.ts';
+import { modelTrainingPipeline, registryMaintenancePipeline } from './registry/pipeline.ts';
+import { registrySteps } from './registry/steps/index.ts';
 
 export const definitions = createDefinitions({
-  pipelines: [demoPipeline, sensorPipeline, tournamentPipeline],
-  steps: { ...demoSteps, ...sensorSteps, ...tournamentSteps },
+  pipelines: [demoPipeline, sensorPipeline, tournamentPipeline, modelTrainingPipeline, registryMaintenancePipeline],
+  steps: { ...demoSteps, ...sensorSteps, ...tournamentSteps, ...registrySteps },
 });
 
 export const pipelines = definitions.pipelines;

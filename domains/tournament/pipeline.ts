@@ -57,7 +57,7 @@ export const tournamentPipeline: PipelineDefinition = {
       queue: 'compute',
       dependsOn: ['load'],
       reads: [byTournament('bronze.teams'), byTournament('bronze.historical_games')],
-      writes: [byTournament('silver.game_predictions')],
+      writes: [byTournament('silver.game_predictions'), { table: 'registry.training_runs' }, { table: 'registry.model_versions' }],
       checks: [
         { kind: 'rowCount', table: 'silver.game_predictions', min: 64 * 63, max: 64 * 63 },
         { kind: 'range', table: 'silver.game_predictions', column: 'p_a_wins', min: 0, max: 1 },
@@ -77,7 +77,7 @@ export const tournamentPipeline: PipelineDefinition = {
       queue: 'compute',
       dependsOn: ['games'],
       reads: [byTournament('bronze.teams'), byTournament('bronze.historical_auctions')],
-      writes: [byTournament('silver.market_predictions')],
+      writes: [byTournament('silver.market_predictions'), { table: 'registry.training_runs' }, { table: 'registry.model_versions' }],
       checks: [
         { kind: 'rowCount', table: 'silver.market_predictions', min: 64, max: 64 },
         {
