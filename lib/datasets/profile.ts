@@ -32,19 +32,24 @@ export interface ColumnStats {
 }
 
 export function isNullCell(v: Cell): boolean {
-  return v === null || v === undefined || (typeof v === 'string' && NULLS.has(v.trim())) || (typeof v === 'number' && Number.isNaN(v));
+  if (v === '' || v === null || v === undefined) return true;
+  if (typeof v === 'string') return v.length <= 6 && NULLS.has(v.trim());
+  return typeof v === 'number' && Number.isNaN(v);
 }
+
+const DECIMAL = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
 
 /** A number when the cell is one (a JS number, or text that reads as a finite decimal). */
 export function numericValue(v: Cell): number | undefined {
   if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
   if (typeof v === 'bigint') return Number(v);
-  if (typeof v === 'boolean') return undefined;
   if (typeof v !== 'string') return undefined;
-  const t = v.trim();
-  if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(t)) return undefined;
-  const n = Number(t);
-  return Number.isFinite(n) ? n : undefined;
+  // Number() is the fast path; the pattern only rules out what it accepts and a decimal is not ("0x1f", "Infinity").
+  const n = Number(v);
+  if (!Number.isFinite(n) || v.length === 0) return undefined;
+  const c = v.charCodeAt(0);
+  if (c >= 48 && c <= 57 && v.length < 3) return n;
+  return DECIMAL.test(v) ? n : undefined;
 }
 
 class ColumnProfile {
@@ -58,6 +63,8 @@ class ColumnProfile {
   private sample: number[] = [];
   private seen = 0;
   private values = new Map<string, number>();
+  /** Distinct values of a numeric column, as numbers (cheaper than their text); text takes over if it stops being numeric. */
+  private numbers = new Set<number>();
   private capped = false;
   private textMin: string | null = null;
   private textMax: string | null = null;
@@ -73,13 +80,22 @@ class ColumnProfile {
       return;
     }
     this.count++;
-    const text = typeof cell === 'string' ? cell : String(cell);
     if (this.numeric) {
       const n = numericValue(cell);
-      if (n === undefined) this.numeric = false;
-      else this.addNumber(n);
+      if (n !== undefined) {
+        this.addNumber(n);
+        return;
+      }
+      this.becomeText();
     }
-    this.addText(text);
+    this.addText(typeof cell === 'string' ? cell : String(cell));
+  }
+
+  /** A column that stops being numeric keeps its numbers' counts as text (the distinct ones it saw). */
+  private becomeText(): void {
+    this.numeric = false;
+    for (const n of this.numbers) this.values.set(String(n), (this.values.get(String(n)) ?? 0) + 1);
+    this.numbers.clear();
   }
 
   private addNumber(n: number): void {
@@ -88,6 +104,8 @@ class ColumnProfile {
     this.m2 += delta * (n - this.mean);
     if (n < this.min) this.min = n;
     if (n > this.max) this.max = n;
+    if (this.numbers.size < DISTINCT_CAP) this.numbers.add(n);
+    else if (!this.numbers.has(n)) this.capped = true;
     // Reservoir sampling (Algorithm R): every value has the same chance to be in the sample.
     this.seen++;
     if (this.sample.length < SAMPLE) this.sample.push(n);
@@ -102,10 +120,8 @@ class ColumnProfile {
     if (known !== undefined) this.values.set(text, known + 1);
     else if (this.values.size < DISTINCT_CAP) this.values.set(text, 1);
     else this.capped = true;
-    if (!this.numeric) {
-      if (this.textMin === null || text < this.textMin) this.textMin = text;
-      if (this.textMax === null || text > this.textMax) this.textMax = text;
-    }
+    if (this.textMin === null || text < this.textMin) this.textMin = text;
+    if (this.textMax === null || text > this.textMax) this.textMax = text;
   }
 
   stats(): ColumnStats {
@@ -142,7 +158,7 @@ class ColumnProfile {
         std: this.count > 1 ? Math.sqrt(this.m2 / (this.count - 1)) : 0,
         quantiles: Object.fromEntries(QUANTILES.map((q) => [`p${Math.round(q * 100)}`, at(q)])),
         quantilesSampled: this.seen > SAMPLE,
-        distinct: this.values.size,
+        distinct: this.numbers.size,
         distinctCapped: this.capped,
         top: null,
       };
