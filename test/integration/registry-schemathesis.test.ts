@@ -2,6 +2,7 @@
 // `refinery api` process, with the keys that may use them (a data scientist, then an admin): every
 // generated request, valid or not, gets an answer that is not a server error.
 import { execFile } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, waitForPort } from '../../cli/stack/ports.ts';
@@ -57,6 +58,8 @@ async function schemathesis(token: string, paths: string): Promise<string> {
     ],
     { maxBuffer: 20 * 1024 * 1024, timeout: 540_000 },
   ).catch((e: { stdout: string; stderr: string; code: number }) => {
+    mkdirSync(new URL('../.out/', import.meta.url), { recursive: true });
+    writeFileSync(new URL('../.out/registry-schemathesis-api.log', import.meta.url), api.output());
     throw new Error(
       `schemathesis found problems (exit ${e.code}):\n${e.stdout.slice(-6000)}\n${e.stderr.slice(-2000)}\n--- API output:\n${api.output().slice(-4000)}`,
     );

@@ -21,11 +21,15 @@ export const AuditQuery = z
   .object({
     key: z.string().max(64, 'must be a key id').optional(),
     role: z.enum(['device', 'reader', 'data_scientist', 'admin']).optional(),
-    since: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time, e.g. 2026-11-23T00:00:00Z' }).optional(),
+    since: z.iso
+      .datetime({ offset: true, error: 'must be an ISO 8601 time, e.g. 2026-11-23T00:00:00Z' })
+      .refine((v) => !Number.isNaN(Date.parse(v)), 'must be a real time')
+      .optional(),
     before: z.coerce
       .number({ error: 'must be an entry id' })
       .int('must be an entry id')
       .positive('must be an entry id')
+      .max(Number.MAX_SAFE_INTEGER, 'must be an entry id')
       .optional()
       .openapi({ description: 'Only entries older than this id (the previous page’s nextBefore)' }),
     limit: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be 1-500').max(500, 'must be 1-500').default(100),

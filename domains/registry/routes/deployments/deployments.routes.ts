@@ -13,7 +13,11 @@ const AliasName = z
   .string()
   .regex(/^[a-z][a-z0-9_-]{0,62}$/, 'must be a lowercase alias name')
   .refine((a) => !['production', 'latest'].includes(a), '"production" is the deployed version (use deploy) and "latest" the newest');
-const VersionNumber = z.number({ error: 'must be a version number' }).int('must be a version number').positive('must be a version number');
+const VersionNumber = z
+  .number({ error: 'must be a version number' })
+  .int('must be a version number')
+  .positive('must be a version number')
+  .max(2_147_483_647, 'must be a version number');
 const Change = z.object({ model: z.string(), version: z.number().int(), previous: z.number().int().nullable() }).openapi('ProductionChange');
 const writeErrors = {
   ...readErrors,

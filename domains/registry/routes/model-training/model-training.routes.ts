@@ -12,7 +12,13 @@ const Column = z.string().min(1).max(200);
 export const TrainRequest = z
   .object({
     dataset: DatasetName,
-    datasetVersion: z.number().int().positive().optional().openapi({ description: 'default: the latest version' }),
+    datasetVersion: z
+      .number()
+      .int()
+      .positive()
+      .max(2_147_483_647, 'must be a version number')
+      .optional()
+      .openapi({ description: 'default: the latest version' }),
     target: Column,
     features: z.array(Column).min(1, 'name at least one feature').max(2000).optional().openapi({ description: 'default: every numeric column but the target' }),
     task: z.enum(['classification', 'regression']).optional().openapi({ description: "default: the model's task" }),
@@ -28,7 +34,7 @@ export const TrainRequest = z
         nEstimators: z.number().int().min(1).max(1000).default(100),
         maxDepth: z.number().int().min(1).max(100).optional(),
         minSamplesLeaf: z.number().int().min(1).max(10_000).optional(),
-        maxFeatures: z.union([z.enum(['sqrt', 'log2', 'all']), z.number().positive()]).optional(),
+        maxFeatures: z.union([z.enum(['sqrt', 'log2', 'all']), z.number().positive().max(1_000_000)]).optional(),
       })
       .strict()
       .default({ nEstimators: 100 }),

@@ -67,7 +67,12 @@ export function trackingHandlers(deps: AppDeps) {
     const body = c.req.valid('json');
     c.set('auditTarget', `training-runs/${id}`);
     await refusals(() => trackedRun(writer(), id, { running: true }));
-    await logMetrics(writer(), id, body.metrics);
+    // Times normalised to UTC: an ISO offset beyond PostgreSQL's ±15:59 would otherwise be a server error.
+    await logMetrics(
+      writer(),
+      id,
+      body.metrics.map((m) => ({ ...m, timestamp: m.timestamp ? new Date(m.timestamp).toISOString() : undefined })),
+    );
     return c.json({ logged: body.metrics.length }, 200);
   };
 

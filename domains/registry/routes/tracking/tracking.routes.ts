@@ -10,7 +10,11 @@ import { ModelNameParam } from '../models/models.routes.ts';
 const tags = ['tracking'];
 const scientists = requireRole('data_scientist');
 const RunId = z.object({
-  id: z.coerce.number({ error: 'must be a training run id' }).int('must be a training run id').positive('must be a training run id'),
+  id: z.coerce
+    .number({ error: 'must be a training run id' })
+    .int('must be a training run id')
+    .positive('must be a training run id')
+    .max(Number.MAX_SAFE_INTEGER, 'must be a training run id'),
 });
 const Key = z.string().regex(/^[A-Za-z0-9_.\-/ ]{1,250}$/, 'must be 1-250 letters, digits, spaces, "_", ".", "-" or "/"');
 export const ArtifactPath = z
@@ -43,7 +47,10 @@ export const create = createRoute({
               task: z.enum(['classification', 'regression', 'other']).default('other'),
               name: z.string().max(200).optional(),
               experiment: z.string().min(1).max(200).optional(),
-              dataset: z.object({ name: z.string(), version: z.number().int().positive() }).strict().optional(),
+              dataset: z
+                .object({ name: z.string(), version: z.number().int().positive().max(2_147_483_647, 'must be a version number') })
+                .strict()
+                .optional(),
               params: Params.default({}),
               tags: Tags.default({}),
             })
@@ -89,7 +96,10 @@ export const metrics = createRoute({
                       value: z.number(),
                       step: z.number().int().min(0).max(2_147_483_647).optional(),
                       epoch: z.number().int().min(0).max(2_147_483_647).optional(),
-                      timestamp: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time' }).optional(),
+                      timestamp: z.iso
+                        .datetime({ offset: true, error: 'must be an ISO 8601 time' })
+                        .refine((v) => !Number.isNaN(Date.parse(v)), 'must be a real time')
+                        .optional(),
                     })
                     .strict(),
                 )

@@ -85,7 +85,12 @@ export const list = createRoute({
           .regex(/^[a-z][a-z0-9_-]{0,62}$/, 'must be a model name')
           .optional(),
         status: RunStatus.optional(),
-        before: z.coerce.number({ error: 'must be a run id' }).int('must be a run id').positive('must be a run id').optional(),
+        before: z.coerce
+          .number({ error: 'must be a run id' })
+          .int('must be a run id')
+          .positive('must be a run id')
+          .max(Number.MAX_SAFE_INTEGER, 'must be a run id')
+          .optional(),
         limit: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be 1-200').max(200, 'must be 1-200').default(50),
       })
       .strict(),
@@ -101,7 +106,13 @@ export const one = createRoute({
   security: keyed,
   middleware: [requireRole('reader')] as const,
   request: {
-    params: z.object({ id: z.coerce.number({ error: 'must be a training run id' }).int('must be a training run id').positive('must be a training run id') }),
+    params: z.object({
+      id: z.coerce
+        .number({ error: 'must be a training run id' })
+        .int('must be a training run id')
+        .positive('must be a training run id')
+        .max(Number.MAX_SAFE_INTEGER, 'must be a training run id'),
+    }),
   },
   responses: { 200: jsonContent(TrainingRun, 'the training run'), 304: { description: 'not modified' }, ...readErrors, ...notFound },
 });
