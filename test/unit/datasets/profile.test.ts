@@ -38,8 +38,28 @@ describe('TableProfile', () => {
     ];
     for (const r of rows) p.addRow(r);
     const [label, mixed] = p.stats();
-    expect(label).toMatchObject({ type: 'text', count: 4, distinct: 2, min: 'run', max: 'walk', top: [{ value: 'walk', count: 3 }, { value: 'run', count: 1 }] });
-    expect(mixed).toMatchObject({ type: 'text', count: 4, distinct: 3, mean: null, top: [{ value: '2', count: 2 }, { value: '1', count: 1 }, { value: 'three', count: 1 }] });
+    expect(label).toMatchObject({
+      type: 'text',
+      count: 4,
+      distinct: 2,
+      min: 'run',
+      max: 'walk',
+      top: [
+        { value: 'walk', count: 3 },
+        { value: 'run', count: 1 },
+      ],
+    });
+    expect(mixed).toMatchObject({
+      type: 'text',
+      count: 4,
+      distinct: 3,
+      mean: null,
+      top: [
+        { value: '2', count: 2 },
+        { value: '1', count: 1 },
+        { value: 'three', count: 1 },
+      ],
+    });
   });
 
   it('caps distinct text values and says so', () => {
