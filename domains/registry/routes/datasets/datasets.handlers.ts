@@ -1,12 +1,11 @@
 // Handlers for datasets: reads through the read-only role, uploads and deletions through the
 // registrar role, files through object storage.
-import { Readable } from 'node:stream';
 import { ApiError } from '../../../../api/errors.ts';
 import { iso, isoOrNull, type AppRouteHandler } from '../../../../api/openapi.ts';
 import type { AppDeps } from '../../../../api/types.ts';
 import { DatasetFileError } from '../../../../lib/datasets/csv.ts';
 import type { ColumnStats } from '../../../../lib/datasets/profile.ts';
-import { ObjectTooLarge } from '../../../../lib/storage/index.ts';
+import { overLimit, uploadBody } from '../../../../api/uploads.ts';
 import { DatasetDeleted, storeDatasetVersion, type DatasetFormat } from '../../datasets/store.ts';
 import {
   datasetVersionPreview,
@@ -86,16 +85,14 @@ export function datasetHandlers(deps: AppDeps) {
     if (!format)
       throw new ApiError(415, `send text/csv or application/vnd.apache.parquet (got ${type ? `"${type}"` : 'no Content-Type'}), or add ?format=csv|parquet`);
     const limit = storage.uploadMaxBytes;
-    const declared = Number(c.req.header('content-length') ?? Number.NaN);
-    if (declared > limit) throw new ApiError(413, `the file is ${declared} bytes; the upload limit is ${limit} bytes (UPLOAD_MAX_MB)`);
-    if (!c.req.raw.body) throw new ApiError(400, 'the request has no body: send the file as the body');
+    const body = uploadBody(c, limit, 'file');
     c.set('auditTarget', `datasets/${name}`);
     let stored;
     try {
       stored = await storeDatasetVersion(storage.objects, writer, {
         name,
         format,
-        body: Readable.fromWeb(c.req.raw.body as never),
+        body,
         createdBy: c.get('principal').keyId,
         maxBytes: limit,
         description: query.description,
@@ -106,9 +103,8 @@ export function datasetHandlers(deps: AppDeps) {
           { field: e.location, reason: e.reason },
         ]);
       }
-      if (e instanceof ObjectTooLarge) throw new ApiError(413, `the file is over the upload limit of ${limit} bytes (UPLOAD_MAX_MB); nothing was stored`);
       if (e instanceof DatasetDeleted) throw new ApiError(409, e.message);
-      throw e;
+      throw overLimit(e, limit, 'file');
     }
     c.set('auditTarget', `datasets/${name}/versions/${stored.version}`);
     const v = (await findDatasetVersionById(writer, stored.id))!;

@@ -1,9 +1,8 @@
 // Handlers for the tracking API: writes through the registrar role, artifacts through object storage.
-import { Readable } from 'node:stream';
 import { ApiError } from '../../../../api/errors.ts';
 import { iso, type AppRouteHandler } from '../../../../api/openapi.ts';
 import type { AppDeps } from '../../../../api/types.ts';
-import { ObjectTooLarge } from '../../../../lib/storage/index.ts';
+import { overLimit, uploadBody } from '../../../../api/uploads.ts';
 import { findDatasetVersion } from '../../sql/datasets.ts';
 import {
   createTrackedRun,
@@ -91,21 +90,16 @@ export function trackingHandlers(deps: AppDeps) {
     const store = storage();
     c.set('auditTarget', `training-runs/${id}/artifacts/${path}`);
     const run = await refusals(() => trackedRun(writer(), id, { running: true }));
-    const declared = Number(c.req.header('content-length') ?? Number.NaN);
-    if (declared > store.uploadMaxBytes)
-      throw new ApiError(413, `the artifact is ${declared} bytes; the upload limit is ${store.uploadMaxBytes} bytes (UPLOAD_MAX_MB)`);
-    if (!c.req.raw.body) throw new ApiError(400, 'the request has no body: send the artifact as the body');
+    const body = uploadBody(c, store.uploadMaxBytes, 'artifact');
     const key = `runs/${run.model}/${id}/${path}`;
     let info;
     try {
-      info = await store.objects.put(key, Readable.fromWeb(c.req.raw.body as never), {
+      info = await store.objects.put(key, body, {
         maxBytes: store.uploadMaxBytes,
         contentType: c.req.header('content-type'),
       });
     } catch (e) {
-      if (e instanceof ObjectTooLarge)
-        throw new ApiError(413, `the artifact is over the upload limit of ${store.uploadMaxBytes} bytes (UPLOAD_MAX_MB); nothing was stored`);
-      throw e;
+      throw overLimit(e, store.uploadMaxBytes, 'artifact');
     }
     const uri = store.objects.uri(key);
     await recordArtifact(writer(), { runId: id, path, key, uri, size: info.size, sha256: info.sha256!, contentType: c.req.header('content-type') ?? null });
