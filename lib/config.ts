@@ -3,6 +3,7 @@
 // read and parsed here too, so a bad certificate stops the process before it connects anywhere).
 // While `refinery dev` runs, it publishes its URLs in <REFINERY_HOME>/stack.json, so other
 // commands (`refinery run`, `keys`, ...) in another terminal, in any folder of the project, find it.
+// Over 300 lines on purpose: one schema for every setting keeps "read once, in one place" true.
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
