@@ -29,6 +29,7 @@ import { predictRouter } from '../domains/sensor/routes/predict/predict.index.ts
 import { optimisationRunsRouter } from '../domains/tournament/routes/optimisation-runs/optimisation-runs.index.ts';
 import { tournamentsRouter } from '../domains/tournament/routes/tournaments/tournaments.index.ts';
 import { createMetrics } from './metrics.ts';
+import { documentedMethods } from './methods.ts';
 import { IngestWriter } from '../domains/sensor/ingest/writer.ts';
 import type { AppDeps, AppEnv } from './types.ts';
 
@@ -67,7 +68,15 @@ export function createApp(deps: AppDeps) {
   app.use('/v1/*', auditWrites(deps.writePool, deps.log));
 
   app.onError(onError(deps.log));
-  app.notFound((c) => c.json(errorBody(c, 404, `no route for ${c.req.method} ${c.req.path}`), 404));
+  const methodsOf = documentedMethods(app);
+  app.notFound((c) => {
+    const allowed = methodsOf(c.req.path);
+    if (allowed && !allowed.includes(c.req.method)) {
+      c.header('Allow', allowed.join(', '));
+      return c.json(errorBody(c, 405, `${c.req.path} does not take ${c.req.method}; it takes ${allowed.join(', ')}`), 405);
+    }
+    return c.json(errorBody(c, 404, `no route for ${c.req.method} ${c.req.path}`), 404);
+  });
 
   // The API's surface, one group per resource: engine routes from api/routes, domain routes from
   // their domain's folder.

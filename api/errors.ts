@@ -11,6 +11,7 @@ export const errorCodes = {
   401: 'unauthorized',
   403: 'forbidden',
   404: 'not_found',
+  405: 'method_not_allowed',
   409: 'conflict',
   410: 'gone',
   413: 'payload_too_large',

@@ -7,6 +7,14 @@ import type { AppEnv } from './types.ts';
 
 export const Timestamp = z.string().openapi({ format: 'date-time' });
 
+/** A row id in a path: a positive whole number up to 2^53 − 1 (what zod's int() and a JS number hold), declared as such. */
+export const rowId = (what: string) =>
+  z.coerce
+    .number({ error: `must be ${what}` })
+    .int(`must be ${what}`)
+    .positive(`must be ${what}`)
+    .max(Number.MAX_SAFE_INTEGER, `must be ${what}`);
+
 export const iso = (d: Date): string => d.toISOString();
 export const isoOrNull = (d: Date | null): string | null => (d ? d.toISOString() : null);
 

@@ -1,10 +1,10 @@
 """The anchor of bench/features.ts: the same window features as lib/imu/features.ts, vectorised with
 numpy over batches of windows, the way a Python pipeline would compute them.
 
-Usage: python3 bench/features_peer.py <dir> <windows> <readings per window>
+Usage: python3 bench/features_peer.py <dir> <windows> <readings per window> <repeats>
 Reads <dir>/windows.f32 (windows x 9 channels x readings, float32, ax..mz) and <dir>/fs.f64 (each
 window's sample rate), writes <dir>/peer.f64 (windows x features) and prints one JSON line with the
-median compute time of three runs (file reading excluded). Conventions follow lib/imu/features.ts; see its header.
+compute time of each timed pass (file reading excluded), after one untimed pass, as bench/features.ts does. Conventions follow lib/imu/features.ts; see its header.
 """
 import json
 import sys
@@ -17,7 +17,6 @@ PEAK_THRESHOLD_STD = 1.0
 CORRELATION_PAIRS = [(0, 1), (0, 2), (1, 2), (3, 4), (3, 5), (4, 5), (0, 3), (1, 4), (2, 5)]
 PER_SIGNAL = 14 + 5 + len(BANDS_HZ)
 BATCH = 1024
-REPEATS = 3
 
 
 def quantile_sorted(ordered, q):
@@ -118,21 +117,19 @@ def window_features(windows, fs, fft_size):
 
 
 def main():
-    directory, count, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    directory, count, n, repeats = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
     windows = np.fromfile(f"{directory}/windows.f32", dtype=np.float32).reshape(count, 9, n).astype(np.float64)
     fs = np.fromfile(f"{directory}/fs.f64", dtype=np.float64)
     fft_size = 1 << (n - 1).bit_length()
-    window_features(windows[:BATCH], fs[:BATCH], fft_size)  # warm-up
     times = []
-    for _ in range(REPEATS):
+    for _ in range(repeats + 1):  # the first pass is the warm-up
         started = time.perf_counter()
         result = np.concatenate(
             [window_features(windows[i : i + BATCH], fs[i : i + BATCH], fft_size) for i in range(0, count, BATCH)]
         )
         times.append(time.perf_counter() - started)
-    seconds = sorted(times)[len(times) // 2]
     result.astype(np.float64).tofile(f"{directory}/peer.f64")
-    print(json.dumps({"seconds": seconds, "windows": count, "features": result.shape[1], "numpy": np.__version__}))
+    print(json.dumps({"times": times[1:], "windows": count, "features": result.shape[1], "numpy": np.__version__}))
 
 
 if __name__ == "__main__":

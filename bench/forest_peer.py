@@ -1,8 +1,10 @@
 """scikit-learn peer for bench/forest.ts: the same train/test split, the same hyperparameters, one thread.
 
-Usage: python3 bench/forest_peer.py DIR ROWS COLS TREES
-Reads DIR/x.f64 (rows x cols, row-major), DIR/labels.txt, DIR/train.i32, DIR/test.i32;
-prints one JSON line: fit seconds, accuracy on the test rows, OOB score, version.
+Usage: python3 bench/forest_peer.py DIR ROWS COLS TREES REPEATS
+Reads DIR/x.f64 (rows x cols, row-major), DIR/labels.txt, DIR/train.i32, DIR/test.i32. Fits one
+untimed 10-tree forest (the warm-up bench/forest.ts also does), then REPEATS timed forests with
+random_state 0..REPEATS-1; prints one JSON line with each fit's seconds, test accuracy, OOB score and
+mean nodes per tree (leaves included, as lib/forest counts them).
 """
 import json
 import sys
@@ -12,18 +14,28 @@ import numpy as np
 import sklearn
 from sklearn.ensemble import RandomForestClassifier
 
-d, rows, cols, trees = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+d, rows, cols, trees, repeats = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 x = np.fromfile(f"{d}/x.f64", dtype=np.float64).reshape(rows, cols)
 y = np.array(open(f"{d}/labels.txt").read().split("\n"))
 train = np.fromfile(f"{d}/train.i32", dtype=np.int32)
 test = np.fromfile(f"{d}/test.i32", dtype=np.int32)
-results = []
-for repeat in range(2):
-    forest = RandomForestClassifier(n_estimators=trees, max_features="sqrt", oob_score=True, n_jobs=1, random_state=repeat)
+
+
+def forest(n, seed):
+    return RandomForestClassifier(n_estimators=n, max_features="sqrt", oob_score=True, n_jobs=1, random_state=seed)
+
+
+forest(10, 1000).fit(x[train], y[train])  # warm-up
+fits = []
+for repeat in range(repeats):
+    model = forest(trees, repeat)
     started = time.perf_counter()
-    forest.fit(x[train], y[train])
+    model.fit(x[train], y[train])
     seconds = time.perf_counter() - started
-    accuracy = float((forest.predict(x[test]) == y[test]).mean())
-    results.append((seconds, accuracy, float(forest.oob_score_)))
-seconds, accuracy, oob = min(results)
-print(json.dumps({"seconds": seconds, "accuracy": accuracy, "oob": oob, "sklearn": sklearn.__version__}))
+    fits.append({
+        "seconds": seconds,
+        "accuracy": float((model.predict(x[test]) == y[test]).mean()),
+        "oob": float(model.oob_score_),
+        "nodes": float(np.mean([e.tree_.node_count for e in model.estimators_])),
+    })
+print(json.dumps({"fits": fits, "sklearn": sklearn.__version__}))

@@ -11,13 +11,13 @@ import { baselineBids, bidProblemFromMarket, optimiseBids, valueFromSimulations,
 import { sampleTournament } from '../lib/tournament/sample.ts';
 import { poolTotals } from '../lib/tournament/scoring.ts';
 import { simulateTournaments } from '../lib/tournament/simulate.ts';
-import { writeBenchResult } from './report.ts';
+import { repeated, verify, writeBenchResult } from './report.ts';
 
 const SIMS = 100_000;
 const SMALL_INSTANCES = 300;
 
-/** Median seconds per call over enough calls to fill ~0.3 s per pass, five passes after a warm-up. */
-function timeIt(fn: () => void): number {
+/** Seconds per call in each of five passes (enough calls to fill ~0.3 s per pass), after a warm-up. */
+function timeIt(fn: () => void): number[] {
   fn();
   let calls = 1;
   for (; ; calls *= 2) {
@@ -26,12 +26,23 @@ function timeIt(fn: () => void): number {
     const t = Number(process.hrtime.bigint() - started) / 1e9;
     if (t > 0.3 || calls > 1e6) break;
   }
-  const passes = Array.from({ length: 5 }, () => {
+  return Array.from({ length: 5 }, () => {
     const started = process.hrtime.bigint();
     for (let i = 0; i < calls; i++) fn();
     return Number(process.hrtime.bigint() - started) / 1e9 / calls;
-  }).sort((a, b) => a - b);
-  return passes[2];
+  });
+}
+
+/** Fails the benchmark on a recommendation that breaks the problem's rules or beats the exact optimum. */
+function checkRecommendation(problem: BidProblem, rec: ReturnType<typeof optimiseBids>, exactObjective: number, label: string): void {
+  const held = [...rec.amounts].filter((b) => b > 0);
+  verify(rec.spend <= problem.budget + 1e-9, `${label}: spends ${rec.spend} of a budget of ${problem.budget}`);
+  verify(
+    held.every((b) => b >= problem.minBid - 1e-9),
+    `${label}: a bid below the minimum ${problem.minBid}`,
+  );
+  verify(held.length <= (problem.maxTeams ?? Infinity), `${label}: holds ${held.length} teams, more than ${problem.maxTeams}`);
+  verify(rec.objective <= exactObjective * (1 + 1e-9), `${label}: objective ${rec.objective} above the exact optimum ${exactObjective}`);
 }
 
 /** Same generator of small instances as the unit tests: skewed values, crowded and empty teams, varied minimums and limits. */
@@ -83,12 +94,24 @@ function main() {
   small = { ...small, budget: 40, minBid: 2, maxTeams: 4 };
   const smallGreedy = run(small, 'greedy');
   const smallExact = run(small, 'exact');
+  for (const [problem, greedy, exact, label] of [
+    [field, fieldGreedy, fieldExact, '64 teams ≤10 held'],
+    [unlimited, openGreedy, openExact, '64 teams, min bid 3'],
+    [small, smallGreedy, smallExact, 'small instance'],
+  ] as const) {
+    checkRecommendation(problem, greedy.rec, exact.rec.objective, `${label}, greedy`);
+    checkRecommendation(problem, exact.rec, exact.rec.objective, `${label}, exact`);
+  }
   let worst = 1,
     sum = 0,
     optimal = 0;
   for (let seed = 1_000; seed < 1_000 + SMALL_INSTANCES; seed++) {
     const problem = smallProblem(seed);
-    const ratio = optimiseBids(problem, { method: 'greedy' }).objective / optimiseBids(problem, { method: 'exact' }).objective;
+    const greedy = optimiseBids(problem, { method: 'greedy' });
+    const exact = optimiseBids(problem, { method: 'exact' });
+    checkRecommendation(problem, greedy, exact.objective, `random instance ${seed}, greedy`);
+    checkRecommendation(problem, exact, exact.objective, `random instance ${seed}, exact`);
+    const ratio = greedy.objective / exact.objective;
     worst = Math.min(worst, ratio);
     sum += ratio;
     if (ratio > 1 - 1e-12) optimal++;
@@ -101,8 +124,8 @@ function main() {
   const noisyGreedy = optimiseBids(noisy, { method: 'greedy' }).objective;
   const noisyProportional = evaluateBids(noisy, baselineBids(noisy, 'proportional')).objective;
 
-  const ms = (s: number) => s * 1e3;
-  const us = (s: number) => s * 1e6;
+  const ms = (s: number[]) => repeated(s.map((x) => x * 1e3));
+  const us = (s: number[]) => repeated(s.map((x) => x * 1e6));
   writeBenchResult({
     id: 'optimiser',
     title: 'Bid optimiser: greedy heuristic vs exact dynamic program',
@@ -112,10 +135,10 @@ function main() {
       `64-team sample (sampleTournament(2026)): team values from ${SIMS.toLocaleString('en-US')} simulations, others' money = prior market share × ` +
       `the sample pool (${poolTotals(sample.bids).pool}); budget 100 in steps of 1, min bid 1, ≤10 teams, and a variant with min bid 3 and no team limit. ` +
       `Small instance: 12 teams, 40 units, min bid 2, ≤4 teams. Plus ${SMALL_INSTANCES} random instances of 3–12 teams and 10–40 units. ` +
-      `Times are medians of 5 passes after a warm-up.`,
+      `Times: 5 passes after a warm-up. Every recommendation is checked (within budget, no bid below the minimum, no more teams than allowed, never above the exact optimum).`,
     figures: [
-      { name: 'exact DP, small instance (anchor)', value: us(smallExact.seconds), unit: 'µs' },
-      { name: 'greedy, small instance', value: us(smallGreedy.seconds), unit: 'µs', ratio: smallGreedy.seconds / smallExact.seconds },
+      { name: 'exact DP, small instance (anchor)', ...us(smallExact.seconds), unit: 'µs' },
+      { name: 'greedy, small instance', ...us(smallGreedy.seconds), unit: 'µs', ratio: us(smallGreedy.seconds).value / us(smallExact.seconds).value },
       { name: 'greedy / exact objective, small instance', value: smallGreedy.rec.objective / smallExact.rec.objective, unit: '' },
       {
         name: `worst greedy / exact objective, ${SMALL_INSTANCES} instances`,
@@ -124,11 +147,11 @@ function main() {
         goal: '≥0.99',
         met: worst >= 0.99,
       },
-      { name: 'greedy, 64 teams ≤10 held', value: ms(fieldGreedy.seconds), unit: 'ms' },
-      { name: 'exact DP, 64 teams ≤10 held', value: ms(fieldExact.seconds), unit: 'ms' },
+      { name: 'greedy, 64 teams ≤10 held', ...ms(fieldGreedy.seconds), unit: 'ms' },
+      { name: 'exact DP, 64 teams ≤10 held', ...ms(fieldExact.seconds), unit: 'ms' },
       { name: 'greedy / exact objective, 64 teams ≤10 held', value: fieldGreedy.rec.objective / fieldExact.rec.objective, unit: '' },
-      { name: 'greedy, 64 teams, min bid 3, no limit', value: ms(openGreedy.seconds), unit: 'ms' },
-      { name: 'exact DP, 64 teams, min bid 3, no limit', value: ms(openExact.seconds), unit: 'ms' },
+      { name: 'greedy, 64 teams, min bid 3, no limit', ...ms(openGreedy.seconds), unit: 'ms' },
+      { name: 'exact DP, 64 teams, min bid 3, no limit', ...ms(openExact.seconds), unit: 'ms' },
       { name: 'greedy / exact objective, min bid 3, no limit', value: openGreedy.rec.objective / openExact.rec.objective, unit: '' },
       { name: 'expected normalised payout, greedy, 64 teams', value: fieldGreedy.rec.objective, unit: '×spend' },
     ],

@@ -4,10 +4,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { formatValue, resultsDir, type BenchResult } from './report.ts';
+import { formatValue, goalText, resultsDir, spread, type BenchResult } from './report.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const notBenchmarks = new Set(['report.ts', 'run.ts']);
+// `npm run bench -- copy forest` runs a subset; `--report` only rewrites BENCHMARKS.md.
 const all = readdirSync(here)
   .filter((f) => f.endsWith('.ts') && !notBenchmarks.has(f))
   .map((f) => f.replace(/\.ts$/, ''));
@@ -38,16 +39,21 @@ const lines = [
   '# Benchmarks',
   '',
   'Every figure below comes from one run of its benchmark, with its anchor (the tool we compare',
-  'against) measured in the same run on the same machine. Refresh all with `npm run bench`, or one',
-  'with `npm run bench -- <name>`; each section names its own command. Raw results: `bench/results/`.',
+  'against) measured in the same run on the same machine, timed the same way (connections open, the',
+  'same warm-up). Timed figures are the median of repeated runs, with the spread (fastest–slowest)',
+  'beside them; every benchmark checks its outputs (rows, checksums, identical values) and fails if',
+  "they are wrong. Each section's machine line gives the load average when it finished: on a shared",
+  'machine, figures taken under load are lower and wider than on a quiet one. Refresh all with',
+  '`npm run bench`, or some with `npm run bench -- <name> [<name> …]`; each section names its own',
+  'command. Raw results: `bench/results/`.',
   '',
 ];
 for (const r of results) {
   lines.push(`## ${r.title}`, '', `- Reproduce: \`${r.reproduce}\``, `- Workload: ${r.workload}`, `- Machine: ${r.machine}; run at ${r.at}`, '');
-  lines.push('| measure | value | vs anchor | goal |', '|---|---:|---:|---|');
+  lines.push('| measure | median | spread | vs anchor | goal |', '|---|---:|---:|---:|---|');
   for (const f of r.figures) {
-    const goal = f.goal ? `${f.goal}: ${f.met ? '**met**' : '**not met**'}` : '';
-    lines.push(`| ${f.name.replace(/\|/g, '\\|')} | ${formatValue(f.value)} ${f.unit} | ${f.ratio === undefined ? '' : `${f.ratio.toFixed(2)}×`} | ${goal} |`);
+    const ratio = f.ratio === undefined ? '' : `${f.ratio.toFixed(2)}×`;
+    lines.push(`| ${f.name.replace(/\|/g, '\\|')} | ${formatValue(f.value)} ${f.unit} | ${spread(f)} | ${ratio} | ${goalText(f)} |`);
   }
   if (r.notes?.length) lines.push('', ...r.notes.map((n) => `- ${n}`));
   lines.push('');

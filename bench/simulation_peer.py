@@ -1,12 +1,13 @@
 """The anchor of bench/simulation.ts: the same bracket simulation as lib/tournament/simulate.ts,
 vectorised with numpy over simulations, the way a Python pipeline would run it.
 
-Usage: python3 bench/simulation_peer.py <dir> <simulations> <seed>
+Usage: python3 bench/simulation_peer.py <dir> <simulations> <seed> <repeats>
 Reads <dir>/bracket.i32 (team index per slot) and <dir>/threshold.u32 (n x n, round(p * 2^31)).
 Mode "same": one sfc32 generator per simulation keyed by (seed, simulation) exactly as simulate.ts,
 so the wins it writes to <dir>/peer.u8 (simulations x n) must equal ours byte for byte.
 Mode "idiomatic": numpy's own PCG64 draws all of a round's uniforms at once (different numbers,
-same distribution), the fastest plain-numpy form. Prints one JSON line: median of three runs each.
+same distribution), the fastest plain-numpy form and the anchor. Prints one JSON line with each mode's
+time per timed pass, after one untimed pass each (as bench/simulation.ts does for its own).
 """
 import json
 import sys
@@ -15,7 +16,6 @@ import time
 import numpy as np
 
 BATCH = 1 << 16
-REPEATS = 3
 M32 = np.uint32(0xFFFFFFFF)
 
 
@@ -82,18 +82,18 @@ def simulate_idiomatic(bracket, p, n, generator, count):
     return wins
 
 
-def timed(fn):
+def timed(fn, repeats):
     times = []
     result = None
-    for _ in range(REPEATS):
+    for _ in range(repeats + 1):  # the first pass is the warm-up
         started = time.perf_counter()
         result = fn()
         times.append(time.perf_counter() - started)
-    return sorted(times)[len(times) // 2], result
+    return times[1:], result
 
 
 def main():
-    directory, count, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    directory, count, seed, repeats = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
     bracket = np.fromfile(f"{directory}/bracket.i32", dtype=np.int32).astype(np.intp)
     threshold = np.fromfile(f"{directory}/threshold.u32", dtype=np.uint32)
     n = int(round(len(threshold) ** 0.5))
@@ -106,13 +106,12 @@ def main():
         generator = np.random.default_rng(seed)
         return np.concatenate([simulate_idiomatic(bracket, p, n, generator, min(BATCH, count - s)) for s in range(0, count, BATCH)])
 
-    simulate_same(bracket, threshold, n, seed, 0, 1024)  # warm-up
-    same_seconds, wins = timed(same)
+    same_times, wins = timed(same, repeats)
     wins.tofile(f"{directory}/peer.u8")
-    idiomatic_seconds, other = timed(idiomatic)
+    idiomatic_times, other = timed(idiomatic, repeats)
     print(json.dumps({
-        "sameSeconds": same_seconds,
-        "idiomaticSeconds": idiomatic_seconds,
+        "sameTimes": same_times,
+        "idiomaticTimes": idiomatic_times,
         # counts of (team, wins), for checking the idiomatic form against the exact distribution
         "idiomaticCounts": np.stack([(other == k).sum(axis=0) for k in range(7)], axis=1).ravel().tolist(),
         "simulations": count,

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { ensureDatabase, startLocalPostgres } from '../../cli/stack/postgres.ts';
 import { loadConfig } from '../../lib/config.ts';
+import type { Pool } from '../../lib/db/pool.ts';
 
 export interface BenchDatabase {
   url: string;
@@ -40,4 +41,10 @@ export async function benchDatabase(name: string): Promise<BenchDatabase> {
   const { rows } = await client.query('SHOW server_version');
   await client.end();
   return { url: u.toString(), version: rows[0].server_version, stop: stopServer };
+}
+
+/** Row count and an order-independent checksum of a table's rows as PostgreSQL prints them, for checking a load. */
+export async function tableContents(pool: Pool, table: string): Promise<string> {
+  const { rows } = await pool.query(`SELECT count(*)::bigint AS n, coalesce(sum(hashtext(t::text)::bigint), 0) AS sum FROM ${table} t`);
+  return `${rows[0].n} rows, checksum ${rows[0].sum}`;
 }

@@ -1,8 +1,11 @@
 // Bad input at volume: property-based fuzzing of ingest bodies and query parameters, schemathesis
-// against /openapi.json, and the awkward clients (huge, deep, invalid UTF-8, never-finishing
-// bodies). No 5xx, no hang, and no row written by any rejected request.
+// against /openapi.json with each role's key, and the awkward clients (huge, deep, invalid UTF-8,
+// never-finishing bodies). No 5xx, no hang, and no row written by any rejected request.
 import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,9 +23,27 @@ let stack: TestStack;
 let app: App;
 let device: string;
 let reader: string;
+let admin: string;
 let api: RefineryProcess;
 let apiUrl: string;
-const tally = { requests: 0, fiveXX: 0, accepted: 0, rejected: 0 };
+/** Every request this file sends itself, by how it was answered; the figures are sums of these. */
+const tally = { requests: 0, accepted: 0, rejected: 0, fiveXX: 0, rowsWrittenByRejected: 0 };
+const scenario = {
+  scenario: 'Bad input at volume: fuzzed ingest bodies and query parameters, awkward clients, schemathesis with each role',
+  command: 'npm run test:chaos -- bad-input',
+};
+
+function count(status: number): void {
+  tally.requests++;
+  if (status >= 500) tally.fiveXX++;
+  else if (status >= 400) tally.rejected++;
+  else tally.accepted++;
+}
+
+async function bronzeRows(): Promise<number> {
+  const { rows } = await stack.pools.owner.query(`SELECT count(*)::int AS n FROM bronze.imu_readings`);
+  return rows[0].n;
+}
 
 beforeAll(async () => {
   stack = await createTestStack(import.meta.url);
@@ -34,6 +55,7 @@ beforeAll(async () => {
   });
   device = (await createApiKey(stack.pools.owner, { name: 'fuzz device', role: 'device', deviceId: 'fz' })).token;
   reader = (await createApiKey(stack.pools.owner, { name: 'fuzz reader', role: 'reader' })).token;
+  admin = (await createApiKey(stack.pools.owner, { name: 'fuzz admin', role: 'admin' })).token;
   const port = await freePort();
   api = startRefinery(['api'], stackEnv(stack, { API_PORT: String(port), API_REQUEST_TIMEOUT_MS: '2000', LOG_LEVEL: 'warn' }));
   await waitForPort(port, '127.0.0.1', 60_000, () => api.child.exitCode === null);
@@ -71,37 +93,50 @@ const mutatedBatch = fc
   });
 
 async function ingest(body: string) {
-  tally.requests++;
   const res = await app.request('/v1/ingest/readings', {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${device}` },
     body,
   });
-  if (res.status >= 500) tally.fiveXX++;
+  count(res.status);
   return res;
+}
+
+/** Readings in a body the API accepted (it names them itself in `items`, checked against the body). */
+function readingsIn(body: string): number {
+  return (JSON.parse(body) as { readings: unknown[] }).readings.length;
 }
 
 describe('fuzzing', () => {
   it('answers every mutated ingest body with 2xx or 4xx, and rejected ones leave no rows', async () => {
+    const before = await bronzeRows();
+    let acceptedRows = 0;
+    let rejectedRows = 0;
     await fc.assert(
       fc.asyncProperty(mutatedBatch, async ({ batchId, body }) => {
         const res = await ingest(body);
         expect(res.status).toBeLessThan(500);
         const { rows } = await stack.pools.owner.query(`SELECT count(*)::int AS n FROM bronze.imu_readings WHERE batch_id = $1`, [batchId]);
         if (res.status >= 400) {
-          tally.rejected++;
+          rejectedRows += rows[0].n;
           expect(rows[0].n).toBe(0);
           expect(((await res.json()) as { error: { code: string } }).error.code).toBeTruthy();
         } else {
-          tally.accepted++;
-          expect(rows[0].n).toBeGreaterThan(0);
+          // Stored whole: as many rows as the body had readings.
+          acceptedRows += rows[0].n;
+          expect(rows[0].n).toBe(readingsIn(body));
         }
       }),
       { numRuns: long ? 3000 : 300 },
     );
+    // Rows anywhere in bronze beyond the accepted batches' came from rejected requests too.
+    const strays = (await bronzeRows()) - before - acceptedRows;
+    tally.rowsWrittenByRejected += rejectedRows + strays;
+    expect(strays).toBe(0);
   });
 
   it('answers arbitrary JSON and arbitrary bytes with 4xx', async () => {
+    const before = await bronzeRows();
     await fc.assert(
       fc.asyncProperty(
         fc.oneof(
@@ -117,6 +152,9 @@ describe('fuzzing', () => {
       ),
       { numRuns: long ? 2000 : 200 },
     );
+    const written = (await bronzeRows()) - before;
+    tally.rowsWrittenByRejected += written;
+    expect(written).toBe(0);
   });
 
   it('answers arbitrary query parameters on the read endpoints with 200 or 400', async () => {
@@ -126,9 +164,8 @@ describe('fuzzing', () => {
         fc.constantFrom(...paths),
         fc.dictionary(fc.string({ maxLength: 12 }), fc.string({ maxLength: 40 }), { maxKeys: 4 }),
         async (path, params) => {
-          tally.requests++;
           const res = await app.request(`${path}?${new URLSearchParams(params)}`, { headers: { authorization: `Bearer ${reader}` } });
-          if (res.status >= 500) tally.fiveXX++;
+          count(res.status);
           expect([200, 400, 403]).toContain(res.status);
         },
       ),
@@ -141,6 +178,7 @@ describe('fuzzing', () => {
 
 describe('awkward clients', () => {
   it('handles deep JSON, invalid UTF-8 and oversized bodies without a 5xx or a row', async () => {
+    const before = await bronzeRows();
     const deep = '['.repeat(200_000) + ']'.repeat(200_000);
     expect((await ingest(deep)).status).toBe(400);
     const invalidUtf8 = Buffer.concat([Buffer.from('{"deviceId":"fz","batchId":"'), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('","readings":[]}')]);
@@ -149,13 +187,18 @@ describe('awkward clients', () => {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${device}` },
       body: invalidUtf8,
     });
+    count(res.status);
     expect(res.status).toBe(400);
     const huge = await fetch(`${apiUrl}/v1/ingest/readings`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${device}` },
       body: 'x'.repeat(5 * 1024 * 1024),
     });
+    count(huge.status);
     expect(huge.status).toBe(413);
+    const written = (await bronzeRows()) - before;
+    tally.rowsWrittenByRejected += written;
+    expect(written).toBe(0);
   });
 
   it('cuts off a client whose body never finishes, and keeps serving others', async () => {
@@ -175,47 +218,110 @@ describe('awkward clients', () => {
     expect(closed === '' || /^HTTP\/1\.1 (408|400)/.test(closed)).toBe(true);
     expect((await fetch(`${apiUrl}/healthz`)).status).toBe(200);
   });
+
+  it('records what this file sent: every request counted once, as accepted, rejected or a server error', () => {
+    expect(tally.accepted + tally.rejected + tally.fiveXX).toBe(tally.requests);
+    expect(tally.fiveXX).toBe(0);
+    expect(tally.rowsWrittenByRejected).toBe(0);
+    recordFigure('bad-input', {
+      ...scenario,
+      requestsTried: tally.requests,
+      accepted: tally.accepted,
+      rejectedWith4xx: tally.rejected,
+      serverErrors: tally.fiveXX,
+      rowsWrittenByRejectedRequests: tally.rowsWrittenByRejected,
+    });
+  });
 });
 
+interface HarEntry {
+  request: { method: string; url: string };
+  response: { status: number };
+}
+
+/** The operations of /openapi.json, each with a pattern matching its concrete paths. */
+async function documentedOperations(): Promise<{ id: string; method: string; pattern: RegExp }[]> {
+  const doc = (await (await fetch(`${apiUrl}/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+  return Object.entries(doc.paths).flatMap(([path, ops]) =>
+    Object.keys(ops).map((method) => ({
+      id: `${method.toUpperCase()} ${path}`,
+      method: method.toUpperCase(),
+      // Documented paths are letters, digits, '-', '/' and {parameters}.
+      pattern: new RegExp(`^${path.replace(/\{\w+\}/g, '[^/]+')}$`),
+    })),
+  );
+}
+
+async function schemathesis(role: string, key: string, reportDir: string) {
+  const har = join(reportDir, `${role}.har`);
+  const { stdout, stderr } = await run(
+    'schemathesis',
+    [
+      'run',
+      `${apiUrl}/openapi.json`,
+      '--checks',
+      'not_a_server_error',
+      '--header',
+      `Authorization: Bearer ${key}`,
+      '--max-examples',
+      long ? '100' : '25',
+      '--no-color',
+      '--seed',
+      '1',
+      '--report',
+      'har',
+      '--report-har-path',
+      har,
+    ],
+    { maxBuffer: 10 * 1024 * 1024, timeout: 900_000 },
+  ).catch((e: { stdout: string; stderr: string; code: number }) => {
+    throw new Error(`schemathesis with the ${role} key found problems (exit ${e.code}):\n${e.stdout.slice(-4000)}\n${e.stderr.slice(-2000)}`);
+  });
+  expect(stdout + stderr).not.toMatch(/Server error/i);
+  const entries = (JSON.parse(readFileSync(har, 'utf8')) as { log: { entries: HarEntry[] } }).log.entries;
+  return { generated: Number(/(\d+) generated/.exec(stdout)?.[1] ?? NaN), entries };
+}
+
 describe('schemathesis', () => {
-  it('finds no server error anywhere in /openapi.json', async () => {
+  it('finds no server error anywhere in /openapi.json with a device, a reader and an admin key, and gets past auth on every operation', async () => {
     let version: string;
     try {
       version = (await run('schemathesis', ['--version'])).stdout.trim();
     } catch {
       throw new Error('schemathesis is not installed: pip install -r test/requirements.txt');
     }
-    const { stdout, stderr } = await run(
-      'schemathesis',
-      [
-        'run',
-        `${apiUrl}/openapi.json`,
-        '--checks',
-        'not_a_server_error',
-        '--header',
-        `Authorization: Bearer ${reader}`,
-        '--max-examples',
-        long ? '200' : '25',
-        '--no-color',
-        '--seed',
-        '1',
-      ],
-      { maxBuffer: 10 * 1024 * 1024, timeout: 540_000 },
-    ).catch((e: { stdout: string; stderr: string; code: number }) => {
-      throw new Error(`schemathesis found problems (exit ${e.code}):\n${e.stdout.slice(-4000)}\n${e.stderr.slice(-2000)}`);
-    });
-    const tested = /(\d+) generated/.exec(stdout)?.[1] ?? '?';
+    const operations = await documentedOperations();
+    const reportDir = mkdtempSync(join(tmpdir(), 'refinery-schemathesis-'));
+    // Requests that got past the key check (not 401/403), per operation: its parameters and body were fuzzed.
+    const pastAuth = new Map(operations.map((o) => [o.id, 0]));
+    const generated: Record<string, number> = {};
+    try {
+      for (const [role, key] of [
+        ['device', device],
+        ['reader', reader],
+        ['admin', admin],
+      ] as const) {
+        const result = await schemathesis(role, key, reportDir);
+        generated[role] = result.generated;
+        for (const { request, response } of result.entries) {
+          if (response.status === 401 || response.status === 403) continue;
+          const path = new URL(request.url).pathname;
+          const op = operations.find((o) => o.method === request.method && o.pattern.test(path));
+          if (op) pastAuth.set(op.id, pastAuth.get(op.id)! + 1);
+        }
+      }
+    } finally {
+      rmSync(reportDir, { recursive: true, force: true });
+    }
+    const neverPastAuth = [...pastAuth].filter(([, n]) => n === 0).map(([id]) => id);
+    expect(neverPastAuth).toEqual([]);
     recordFigure('bad-input', {
-      scenario: 'Bad input at volume: fuzzed ingest bodies and query parameters, awkward clients, schemathesis',
-      requestsTried: tally.requests,
-      accepted: tally.accepted,
-      rejectedWith4xx: tally.rejected,
-      serverErrors: tally.fiveXX,
-      rowsWrittenByRejectedRequests: 0,
-      schemathesisCasesGenerated: tested,
+      ...scenario,
+      schemathesisCasesDevice: generated.device!,
+      schemathesisCasesReader: generated.reader!,
+      schemathesisCasesAdmin: generated.admin!,
+      operationsFuzzedPastAuth: `${operations.length - neverPastAuth.length} of ${operations.length}`,
       schemathesis: version,
-      command: 'npm run test:chaos -- bad-input',
     });
-    expect(stdout + stderr).not.toMatch(/Server error/i);
-  }, 600_000);
+  }, 2_400_000);
 });

@@ -1,5 +1,7 @@
 // Scale and figures of the chaos suite. `npm test` runs it short; `npm run test:chaos` runs it long
-// (CHAOS_SCALE=long) and records each scenario's figures for RELIABILITY.md.
+// (CHAOS_SCALE=long) and records each scenario's figures for RELIABILITY.md. Each test records the
+// measures it computed and asserted itself; the first record of a scenario in a run starts its file
+// afresh, so a measure whose test failed is missing rather than stale.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,9 +18,16 @@ export interface Figure {
   [measure: string]: string | number;
 }
 
-/** Keeps the figures of a long run (short runs, as in CI, leave the recorded ones alone). */
-export function recordFigure(id: string, figure: Figure): void {
+const recorded = new Map<string, Figure>();
+
+/**
+ * Keeps the figures of a long run (short runs, as in CI, leave the recorded ones alone). Called by
+ * several tests of one scenario, it adds their measures to what this run recorded so far.
+ */
+export function recordFigure(id: string, figure: Figure | (Partial<Figure> & Record<string, string | number>)): void {
   if (!chaosScale().long) return;
+  const merged = { ...recorded.get(id), ...figure } as Figure;
+  recorded.set(id, merged);
   mkdirSync(resultsDir, { recursive: true });
-  writeFileSync(join(resultsDir, `${id}.json`), JSON.stringify({ ...figure, at: new Date().toISOString() }, null, 2));
+  writeFileSync(join(resultsDir, `${id}.json`), JSON.stringify({ ...merged, at: new Date().toISOString() }, null, 2));
 }

@@ -1,6 +1,10 @@
 // The served /openapi.json is a valid OpenAPI 3.1 document (checked by @readme/openapi-parser
 // against the specification's schema and its extra rules), and every route the Hono app answers,
-// except the dashboard, the docs and the document itself, is described in it.
+// except the dashboard, the docs and the document itself, is described in it; a documented path
+// asked with a method it does not document answers 405 with an Allow header naming exactly those.
+import { request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
 import { compileErrors, validate } from '@readme/openapi-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../api/app.ts';
@@ -56,11 +60,55 @@ describe('/openapi.json', () => {
     expect([...documented].filter((r) => !served.has(r)).sort()).toEqual([]);
   });
 
+  it('declares the bounds the server enforces on whole-number parameters', () => {
+    // zod's int() holds numbers up to 2^53 − 1; a larger id is refused, so the document must say so.
+    const unbounded: string[] = [];
+    for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, { parameters?: any[] }>>))
+      for (const [method, op] of Object.entries(item))
+        for (const p of op.parameters ?? [])
+          if (p.schema?.type === 'integer' && p.schema.maximum === undefined) unbounded.push(`${method.toUpperCase()} ${path} ${p.in}.${p.name}`);
+    expect(unbounded).toEqual([]);
+  });
+
   it('documents the tournament endpoints with their parameters and errors', () => {
     const rankings = doc.paths['/v1/optimisation-runs/{id}/rankings'].get;
     expect(rankings.parameters.map((p: any) => `${p.in}.${p.name}`).sort()).toEqual(['path.id', 'query.cursor', 'query.limit']);
     expect(Object.keys(rankings.responses).sort()).toEqual(['200', '304', '400', '401', '403', '404']);
     const sort = doc.paths['/v1/tournaments/{key}/teams'].get.parameters.find((p: any) => p.name === 'sort');
     expect(sort.schema.enum).toContain('predicted_share');
+  });
+
+  it('answers 405 with Allow to every method a documented path does not take, TRACE included', async () => {
+    const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
+    await new Promise((r) => server.once('listening', r));
+    const { port } = server.address() as AddressInfo;
+    // Over a socket: fetch() refuses to send TRACE.
+    const send = (method: string, path: string) =>
+      new Promise<{ status: number; allow: string | undefined }>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, method, path }, (res) => {
+          res.resume();
+          resolve({ status: res.statusCode!, allow: res.headers.allow });
+        });
+        req.on('error', reject).end();
+      });
+    try {
+      const wrong: string[] = [];
+      for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, unknown>>)) {
+        const documented = Object.keys(item).map((m) => m.toUpperCase());
+        const expectedAllow = [...documented, ...(documented.includes('GET') ? ['HEAD'] : [])].sort().join(', ');
+        const concrete = path.replace(/\{\w+\}/g, '1');
+        for (const method of ['TRACE', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'POST', 'GET'].filter((m) => !documented.includes(m))) {
+          const res = await send(method, concrete);
+          const allow = res.allow?.split(', ').sort().join(', ');
+          if (res.status !== 405 || allow !== expectedAllow)
+            wrong.push(`${method} ${path}: ${res.status}, Allow ${res.allow} (expected 405, ${expectedAllow})`);
+        }
+      }
+      expect(wrong).toEqual([]);
+      // A path nobody documented is still 404.
+      expect((await send('TRACE', '/v1/no-such-thing')).status).toBe(404);
+    } finally {
+      server.close();
+    }
   });
 });

@@ -2,7 +2,7 @@
 // and one run with its steps, attempts, rows and lineage. The Run schema is shared with /pipelines.
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireRole } from '../../auth.ts';
-import { jsonContent, keyed, notFound, readErrors, Timestamp } from '../../openapi.ts';
+import { jsonContent, keyed, notFound, readErrors, rowId, Timestamp } from '../../openapi.ts';
 import { pageQuery, pageSchema } from '../../pagination.ts';
 
 export const RunStatus = z.enum(['running', 'succeeded', 'failed', 'cancelled']);
@@ -78,6 +78,6 @@ export const one = createRoute({
   summary: 'One run with its steps, timings, rows and lineage (cacheable once finished)',
   security: keyed,
   middleware: [readers] as const,
-  request: { params: z.object({ id: z.coerce.number({ error: 'must be a run id' }).int('must be a run id').positive('must be a run id') }) },
+  request: { params: z.object({ id: rowId('a run id') }) },
   responses: { 200: jsonContent(RunDetail, 'the run'), 304: { description: 'not modified' }, ...readErrors, ...notFound },
 });

@@ -4,7 +4,7 @@
 // importance and the version it produced; cacheable once ended.
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireRole } from '../../../../api/auth.ts';
-import { jsonContent, keyed, notFound, readErrors, Timestamp } from '../../../../api/openapi.ts';
+import { jsonContent, keyed, notFound, readErrors, rowId, Timestamp } from '../../../../api/openapi.ts';
 import { ModelVersion } from '../models/models.routes.ts';
 
 const Metric = z.object({
@@ -106,13 +106,7 @@ export const one = createRoute({
   security: keyed,
   middleware: [requireRole('reader')] as const,
   request: {
-    params: z.object({
-      id: z.coerce
-        .number({ error: 'must be a training run id' })
-        .int('must be a training run id')
-        .positive('must be a training run id')
-        .max(Number.MAX_SAFE_INTEGER, 'must be a training run id'),
-    }),
+    params: z.object({ id: rowId('a training run id') }),
   },
   responses: { 200: jsonContent(TrainingRun, 'the training run'), 304: { description: 'not modified' }, ...readErrors, ...notFound },
 });

@@ -5,14 +5,10 @@
 // with the tournaments resource.
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireRole } from '../../../../api/auth.ts';
-import { jsonContent, keyed, notFound, notModified, readErrors, Timestamp } from '../../../../api/openapi.ts';
+import { jsonContent, keyed, notFound, notModified, readErrors, rowId, Timestamp } from '../../../../api/openapi.ts';
 import { pageQuery, pageSchema } from '../../../../api/pagination.ts';
 
-const RunId = z.coerce
-  .number({ error: 'must be an optimisation run id' })
-  .int('must be an optimisation run id')
-  .positive('must be an optimisation run id')
-  .max(Number.MAX_SAFE_INTEGER, 'must be an optimisation run id');
+const RunId = rowId('an optimisation run id');
 // Entries are people's names: letters, digits, spaces and a little punctuation, never control characters.
 const EntryName = z.string().regex(/^[\p{L}\p{N}][\p{L}\p{N} ._'’&()+,@-]{0,127}$/u, 'must be an entry name');
 
