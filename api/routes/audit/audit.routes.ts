@@ -2,7 +2,7 @@
 // keyset page at a time.
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireRole } from '../../auth.ts';
-import { jsonContent, keyed, readErrors, Timestamp } from '../../openapi.ts';
+import { jsonContent, keyed, readErrors, rowId, Timestamp } from '../../openapi.ts';
 
 const Entry = z
   .object({
@@ -25,13 +25,7 @@ export const AuditQuery = z
       .datetime({ offset: true, error: 'must be an ISO 8601 time, e.g. 2026-11-23T00:00:00Z' })
       .refine((v) => !Number.isNaN(Date.parse(v)), 'must be a real time')
       .optional(),
-    before: z.coerce
-      .number({ error: 'must be an entry id' })
-      .int('must be an entry id')
-      .positive('must be an entry id')
-      .max(Number.MAX_SAFE_INTEGER, 'must be an entry id')
-      .optional()
-      .openapi({ description: 'Only entries older than this id (the previous page’s nextBefore)' }),
+    before: rowId('an entry id').optional().openapi({ description: 'Only entries older than this id (the previous page’s nextBefore)' }),
     limit: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be 1-500').max(500, 'must be 1-500').default(100),
   })
   .strict();

@@ -4,18 +4,12 @@
 // be compared and deployed like any other. Failed and running runs show in /v1/training-runs.
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireRole } from '../../../../api/auth.ts';
-import { errorResponse, jsonContent, keyed, notFound, readErrors, Timestamp } from '../../../../api/openapi.ts';
+import { errorResponse, jsonContent, keyed, notFound, readErrors, rowId, Timestamp } from '../../../../api/openapi.ts';
 import { ModelNameParam } from '../models/models.routes.ts';
 
 const tags = ['tracking'];
 const scientists = requireRole('data_scientist');
-const RunId = z.object({
-  id: z.coerce
-    .number({ error: 'must be a training run id' })
-    .int('must be a training run id')
-    .positive('must be a training run id')
-    .max(Number.MAX_SAFE_INTEGER, 'must be a training run id'),
-});
+const RunId = z.object({ id: rowId('a training run id') });
 const Key = z.string().regex(/^[A-Za-z0-9_.\-/ ]{1,250}$/, 'must be 1-250 letters, digits, spaces, "_", ".", "-" or "/"');
 export const ArtifactPath = z
   .string()

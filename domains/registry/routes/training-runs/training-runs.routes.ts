@@ -85,12 +85,7 @@ export const list = createRoute({
           .regex(/^[a-z][a-z0-9_-]{0,62}$/, 'must be a model name')
           .optional(),
         status: RunStatus.optional(),
-        before: z.coerce
-          .number({ error: 'must be a run id' })
-          .int('must be a run id')
-          .positive('must be a run id')
-          .max(Number.MAX_SAFE_INTEGER, 'must be a run id')
-          .optional(),
+        before: rowId('a run id').optional(),
         limit: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be 1-200').max(200, 'must be 1-200').default(50),
       })
       .strict(),
