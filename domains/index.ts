@@ -6,13 +6,14 @@ import { demoPipeline } from './demo/pipeline.ts';
 import { demoSteps } from './demo/steps/index.ts';
 import { sensorPipeline } from './sensor/pipeline.ts';
 import { sensorSteps } from './sensor/steps/index.ts';
+import { uptimePipeline } from './sensor/uptime.ts';
 import { tournamentPipeline } from './tournament/pipeline.ts';
 import { tournamentSteps } from './tournament/steps/index.ts';
 import { modelTrainingPipeline, registryMaintenancePipeline } from './registry/pipeline.ts';
 import { registrySteps } from './registry/steps/index.ts';
 
 export const definitions = createDefinitions({
-  pipelines: [demoPipeline, sensorPipeline, tournamentPipeline, modelTrainingPipeline, registryMaintenancePipeline],
+  pipelines: [demoPipeline, sensorPipeline, uptimePipeline, tournamentPipeline, modelTrainingPipeline, registryMaintenancePipeline],
   steps: { ...demoSteps, ...sensorSteps, ...tournamentSteps, ...registrySteps },
 });
 

@@ -2,10 +2,10 @@
 // bounded-concurrency backfills with a live progress bar.
 import type { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
-import { WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { partitionsToRedo } from '../../engine/history/run-queries.ts';
 import { expandPartitions, type PartitionRange } from '../../engine/pipeline/partitions.ts';
-import { startBackfill } from '../../engine/temporal/runs.ts';
+import { outcomeOf, startBackfill } from '../../engine/temporal/runs.ts';
 import { backfillProgressQuery, type BackfillProgress } from '../../engine/workflows/backfill.ts';
 import {
   asUserError,
@@ -69,14 +69,13 @@ async function follow(client: Client, id: string, json: boolean): Promise<void> 
   };
   await poll();
   const timer = startPolling(poll, 1000);
-  let failed = false;
+  let failed: boolean;
   try {
-    last = (await handle.result()) as BackfillProgress;
+    ({ summary: last, failed } = await outcomeOf(handle.result() as Promise<BackfillProgress>));
   } catch (e) {
+    // A failure that carries no progress: report the last progress polled, if any.
     failed = true;
-    const details = e instanceof WorkflowFailedError ? (e.cause as { details?: unknown[] } | undefined)?.details : undefined;
-    if (details?.[0]) last = details[0] as BackfillProgress;
-    else if (!last) throw e;
+    if (!last) throw e;
   } finally {
     await timer.stop();
     await poll().catch(() => {});

@@ -1,9 +1,8 @@
 // `refinery run PIPELINE --partition P`: starts (or attaches to) one partition's run and follows
 // its steps live; exits 1 when the run fails.
 import type { Command } from 'commander';
-import { WorkflowFailedError } from '@temporalio/client';
 import type { RunSummary } from '../../engine/pipeline/types.ts';
-import { startPipelineRun } from '../../engine/temporal/runs.ts';
+import { outcomeOf, startPipelineRun } from '../../engine/temporal/runs.ts';
 import { runStateQuery } from '../../engine/workflows/index.ts';
 import { asUserError, collectParam, formatMs, pipelineNamed, POLL_DEADLINE_MS, printJson, startPolling, withClient, examples } from '../context.ts';
 
@@ -41,11 +40,7 @@ export function registerRunCommand(program: Command): void {
         }, 300);
         let summary: RunSummary;
         try {
-          summary = await handle.result();
-        } catch (e) {
-          const details = e instanceof WorkflowFailedError ? (e.cause as { details?: unknown[] } | undefined)?.details : undefined;
-          if (!details?.[0]) throw e;
-          summary = details[0] as RunSummary;
+          ({ summary } = await outcomeOf(handle.result()));
         } finally {
           await follow.stop();
         }

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import proto from '@temporalio/proto';
 import { loadConfig } from '../../lib/config.ts';
 import { connectClient } from '../../engine/temporal/client.ts';
-import { searchAttributeKeys } from '../../engine/temporal/search-attributes.ts';
+import { searchAttributeKeys } from '../../engine/temporal/identity.ts';
 import { examples } from '../context.ts';
 
 export function registerTemporalCommands(program: Command): void {

@@ -7,7 +7,7 @@ import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ConfigError } from '../../lib/config.ts';
-import { searchAttributeKeys } from '../../engine/temporal/search-attributes.ts';
+import { searchAttributeKeys } from '../../engine/temporal/identity.ts';
 
 const run = promisify(execFile);
 export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';

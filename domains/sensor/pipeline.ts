@@ -20,7 +20,7 @@ export const sensorPipeline: PipelineDefinition = {
       heartbeatTimeout: '2 minutes',
       params: { windowSize: 200, windowOverlap: 0.5 },
       reads: [{ table: 'bronze.imu_readings' }, { table: 'bronze.exercise_sessions' }],
-      writes: [day('silver.imu_windows'), day('silver.imu_cleaning'), day('silver.exercise_sessions')],
+      writes: [day('silver.imu_windows'), day('silver.imu_cleaning'), day('silver.exercise_sessions'), { table: 'silver.feature_catalogue' }],
       checks: [
         { kind: 'rowCount', table: 'silver.imu_windows', min: 1 },
         { kind: 'predicate', table: 'silver.imu_windows', name: 'full feature vectors', predicate: `cardinality(features) = ${FEATURE_COUNT}` },
@@ -56,7 +56,7 @@ export const sensorPipeline: PipelineDefinition = {
       dependsOn: ['promote'],
       heartbeatTimeout: '2 minutes',
       reads: [day('silver.imu_windows'), { table: 'registry.model_versions' }],
-      writes: [day('gold.window_predictions')],
+      writes: [day('gold.window_predictions'), { table: 'registry.predictions' }],
       checks: [
         { kind: 'range', table: 'gold.window_predictions', column: 'probability', min: 0, max: 1 },
         {

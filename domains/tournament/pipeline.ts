@@ -33,7 +33,16 @@ export const tournamentPipeline: PipelineDefinition = {
       activity: 'loadTournamentFiles',
       layer: 'bronze',
       retry: { maximumAttempts: 3 },
-      writes: ['bronze.tournaments', 'bronze.teams', 'bronze.calcuttas', 'bronze.payouts', 'bronze.entry_bids'].map(byTournament),
+      writes: [
+        'bronze.tournaments',
+        'bronze.teams',
+        'bronze.calcuttas',
+        'bronze.payouts',
+        'bronze.entry_bids',
+        'bronze.historical_games',
+        'bronze.historical_auctions',
+        'bronze.landing_files',
+      ].map(byTournament),
       checks: [
         { kind: 'rowCount', table: 'bronze.teams', min: 64, max: 64 },
         {

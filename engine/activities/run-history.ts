@@ -9,11 +9,11 @@ import {
   type RunStart,
   type StepKey,
 } from '../history/run-history.ts';
-import type { RunSummary, StepResult, TableRef } from '../pipeline/types.ts';
+import type { RunSummary, StepRows } from '../pipeline/types.ts';
 import type { ActivityDeps } from './deps.ts';
 
 export type StepOutcomeRecord =
-  | { status: 'succeeded'; attempt: number; partition: string; result: StepResult; reads: TableRef[]; writes: TableRef[] }
+  | { status: 'succeeded'; attempt: number; rows: StepRows }
   | { status: 'failed' | 'cancelled'; error: string }
   | { status: 'skipped' | 'not-started'; reason: string };
 
@@ -25,7 +25,7 @@ export function createRunHistoryActivities({ pools }: ActivityDeps) {
     async recordStepOutcome(key: StepKey, outcome: StepOutcomeRecord): Promise<void> {
       switch (outcome.status) {
         case 'succeeded':
-          return recordAttemptSuccess(pools.worker, key, outcome);
+          return recordAttemptSuccess(pools.worker, key, { attempt: outcome.attempt, rows: outcome.rows });
         case 'failed':
         case 'cancelled':
           return recordAttemptFailure(pools.worker, key, { status: outcome.status, error: outcome.error });

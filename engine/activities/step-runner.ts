@@ -1,16 +1,18 @@
 // Wraps every step activity: records each attempt in ops (best effort, so recording never fails a
-// step), runs the step, then its data-quality checks; a failed check fails the step for good.
+// step), runs the step, checks the tables it reports against those it declared, then runs its
+// data-quality checks; an undeclared table or a failed check fails the step for good.
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { runChecks } from '../checks/run-checks.ts';
 import { recordAttemptFailure, recordAttemptStart, recordAttemptSuccess, type StepKey } from '../history/run-history.ts';
-import type { StepInput, StepResult } from '../pipeline/types.ts';
+import { resolveStepRows, UndeclaredTableError } from '../pipeline/lineage.ts';
+import type { StepInput, StepResult, StepRows } from '../pipeline/types.ts';
 import type { ActivityDeps } from './deps.ts';
 
 export type StepFn = (input: StepInput) => Promise<StepResult>;
 export type StepFactory = (deps: ActivityDeps) => StepFn;
 
-/** What a step activity returns to the workflow: the step's result plus its attempt and checks. */
-export interface StepReport extends StepResult {
+/** What a step activity returns to the workflow: the step's rows and lineage plus its attempt and checks. */
+export interface StepReport extends StepRows {
   attempt: number;
   checks: { check: string; passed: boolean; detail: string }[];
 }
@@ -34,6 +36,16 @@ function keepAlive(ctx: Context): () => void {
   return () => clearInterval(timer);
 }
 
+/** The step's rows checked against its declaration; reporting an undeclared table is a bug in the step or its definition, not worth a retry. */
+function declared(input: StepInput, result: StepResult): StepRows {
+  try {
+    return resolveStepRows(input, result);
+  } catch (e) {
+    if (e instanceof UndeclaredTableError) throw ApplicationFailure.nonRetryable(e.message, e.name);
+    throw e;
+  }
+}
+
 export function runStep(name: string, fn: StepFn, deps: ActivityDeps) {
   return async (input: StepInput): Promise<StepReport> => {
     const ctx = Context.current();
@@ -54,7 +66,7 @@ export function runStep(name: string, fn: StepFn, deps: ActivityDeps) {
     deps.metrics?.started(labels);
     const stopBeating = keepAlive(ctx);
     try {
-      const result = await fn(input);
+      const rows = declared(input, await fn(input));
       const checks = await runChecks(deps.pools.worker, input.checks, input.partition, input.writes);
       const failed = checks.filter((c) => !c.passed);
       if (failed.length) {
@@ -64,11 +76,9 @@ export function runStep(name: string, fn: StepFn, deps: ActivityDeps) {
           { checks },
         );
       }
-      const report: StepReport = { ...result, attempt, checks };
-      await bestEffort('attempt success', () =>
-        recordAttemptSuccess(deps.pools.worker, key, { attempt, partition: input.partition, result, reads: input.reads, writes: input.writes }),
-      );
-      deps.metrics?.finished(labels, 'succeeded', seconds(), result.rowsWritten ?? 0);
+      const report: StepReport = { ...rows, attempt, checks };
+      await bestEffort('attempt success', () => recordAttemptSuccess(deps.pools.worker, key, { attempt, rows }));
+      deps.metrics?.finished(labels, 'succeeded', seconds(), rows.rowsWritten ?? 0);
       return report;
     } catch (e) {
       const cancelled = Context.current().cancellationSignal.aborted;

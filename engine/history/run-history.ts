@@ -1,7 +1,7 @@
 // Run history in ops: pipeline runs, step attempts and lineage. Every write is an idempotent upsert
 // keyed by what identifies it (workflow run; run + step + attempt), so a retried recording never
 // leaves two rows for one attempt.
-import type { LineageEntry, RunSummary, StepResult, TableRef } from '../pipeline/types.ts';
+import type { RunSummary, StepRows } from '../pipeline/types.ts';
 import { withTransaction, type Pool, type Queryable } from '../../lib/db/pool.ts';
 
 export interface RunStart {
@@ -78,17 +78,10 @@ export async function recordAttemptStart(db: Queryable, step: StepKey, attempt: 
   return rows[0].id;
 }
 
-function lineageOf(declared: TableRef[], reported: LineageEntry[] | undefined, partition: string): LineageEntry[] {
-  if (reported) return reported;
-  return declared.map((t) => ({ table: t.table, partition: t.partitionColumn ? partition : null }));
-}
-
 export interface AttemptSuccess {
   attempt: number;
-  partition: string;
-  result: StepResult;
-  reads: TableRef[];
-  writes: TableRef[];
+  /** The step's rows and lineage, checked against its declaration by the step runner. */
+  rows: StepRows;
 }
 
 /** Marks an attempt succeeded with its row counts, metrics and lineage (replacing any earlier record of it). */
@@ -108,9 +101,9 @@ export async function recordAttemptSuccess(pool: Pool, step: StepKey, s: Attempt
         step.taskQueue,
         step.layer,
         s.attempt,
-        s.result.rowsRead ?? null,
-        s.result.rowsWritten ?? null,
-        s.result.metrics ?? null,
+        s.rows.rowsRead ?? null,
+        s.rows.rowsWritten ?? null,
+        s.rows.metrics ?? null,
       ],
     );
     const stepRunId = rows[0].id;
@@ -120,17 +113,12 @@ export async function recordAttemptSuccess(pool: Pool, step: StepKey, s: Attempt
       [step.runId, step.stepId, ABANDONED, s.attempt],
     );
     await client.query('DELETE FROM ops.lineage WHERE step_run_id = $1', [stepRunId]);
-    const entries = [
-      ...lineageOf(s.reads, s.result.lineage?.reads, s.partition).map((e) => ['read', e] as const),
-      ...lineageOf(s.writes, s.result.lineage?.writes, s.partition).map((e) => ['write', e] as const),
-    ];
+    const entries = [...s.rows.lineage.reads.map((e) => ['read', e] as const), ...s.rows.lineage.writes.map((e) => ['write', e] as const)];
     for (const [direction, e] of entries) {
-      const rowsMoved =
-        e.rows ?? (entries.filter(([d]) => d === direction).length === 1 ? (direction === 'read' ? s.result.rowsRead : s.result.rowsWritten) : undefined);
       await client.query(
         `INSERT INTO ops.lineage (step_run_id, direction, table_name, partition_key, rows) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (step_run_id, direction, table_name, coalesce(partition_key, '')) DO UPDATE SET rows = EXCLUDED.rows`,
-        [stepRunId, direction, e.table, e.partition, rowsMoved ?? null],
+        [stepRunId, direction, e.table, e.partition, e.rows ?? null],
       );
     }
   });

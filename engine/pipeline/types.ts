@@ -87,17 +87,35 @@ export interface LineageEntry {
   rows?: number;
 }
 
-/** What a step's own code returns; the step wrapper adds attempt and check results. */
+/** Rows a step moved, per table: `{ 'silver.imu_windows': 1200 }`. */
+export type RowsByTable = Record<string, number>;
+
+/**
+ * What a step's own code returns: the rows it read and wrote per table, each table one it declared
+ * in its `reads` or `writes` (the step runner refuses any other). Totals and lineage are derived
+ * from these by the runner (engine/pipeline/lineage.ts), so each fact is stated once.
+ */
 export interface StepResult {
-  rowsRead?: number;
-  rowsWritten?: number;
-  /** Overrides the declared reads/writes when the step knows better (e.g. several partitions read). */
-  lineage?: { reads?: LineageEntry[]; writes?: LineageEntry[] };
+  read?: RowsByTable;
+  written?: RowsByTable;
+  /**
+   * Only for a step that read or wrote other partitions than the run's (training reads 28 days):
+   * the exact entries of a declared table, replacing its default entry (the run's partition).
+   */
+  partitions?: { reads?: LineageEntry[]; writes?: LineageEntry[] };
   /** Anything worth keeping in the run summary (model accuracy, simulations run...). */
   metrics?: Record<string, number | string | boolean | null>;
 }
 
-export interface StepOutcome extends StepResult {
+/** A step's result once checked against its declaration: totals and the lineage to record. */
+export interface StepRows {
+  rowsRead?: number;
+  rowsWritten?: number;
+  lineage: { reads: LineageEntry[]; writes: LineageEntry[] };
+  metrics?: Record<string, number | string | boolean | null>;
+}
+
+export interface StepOutcome extends Partial<StepRows> {
   stepId: string;
   status: 'succeeded' | 'failed' | 'skipped' | 'cancelled';
   attempt: number;

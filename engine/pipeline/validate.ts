@@ -13,6 +13,21 @@ const ID = /^[a-z][a-z0-9_-]{0,62}$/;
 const TABLE = /^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$/;
 const COLUMN = /^[a-z_][a-z0-9_]*$/;
 
+/** The registered name within a few edits of a mistyped one, if there is one. */
+function closest(name: string, known: readonly string[]): string | undefined {
+  const distance = (a: string, b: string) => {
+    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      const row = [i];
+      for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = row;
+    }
+    return prev[b.length]!;
+  };
+  const best = known.map((k) => ({ k, d: distance(name.toLowerCase(), k.toLowerCase()) })).sort((x, y) => x.d - y.d)[0];
+  return best && best.d <= Math.max(2, Math.floor(name.length / 4)) ? best.k : undefined;
+}
+
 function checkProblems(pipeline: string, step: StepDefinition, check: Check): string[] {
   const where = `${pipeline}.${step.id}: check ${check.kind}`;
   const problems: string[] = [];
@@ -97,7 +112,8 @@ export function validatePipeline(def: PipelineDefinition, activities?: readonly 
     if (seen.has(step.id)) problems.push(`${name}: duplicate step id "${step.id}"`);
     seen.add(step.id);
     if (activities && !activities.includes(step.activity)) {
-      problems.push(`${name}.${step.id}: unknown activity "${step.activity}"`);
+      const near = closest(step.activity, activities);
+      problems.push(`${name}.${step.id}: unknown activity "${step.activity}"${near ? ` (did you mean "${near}"?)` : ''}`);
     }
     if (!['bronze', 'silver', 'gold'].includes(step.layer)) problems.push(`${name}.${step.id}: layer must be bronze, silver or gold`);
     if (step.queue && !['io', 'compute'].includes(step.queue)) problems.push(`${name}.${step.id}: queue must be io or compute`);

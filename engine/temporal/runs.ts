@@ -1,16 +1,14 @@
 // Starting pipeline runs and backfills: the one place that turns a pipeline name and partition
 // into a Temporal workflow with a readable id and searchable attributes.
 import { randomBytes } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { Config } from '../../lib/config.ts';
 import { checkPartition, expandPartitions, type PartitionRange } from '../pipeline/partitions.ts';
 import type { PipelineDefinition } from '../pipeline/types.ts';
 import { backfill, pipelineRun } from '../workflows/index.ts';
-import { partitionKey, pipelineKey, triggerKey } from './search-attributes.ts';
+import { runIdentity, searchAttributes } from './identity.ts';
 
-export function runWorkflowId(pipeline: string, partition: string): string {
-  return `${pipeline}/${partition}`;
-}
+export { runWorkflowId } from './identity.ts';
 
 export interface StartedRun {
   handle: WorkflowHandle<typeof pipelineRun>;
@@ -31,23 +29,18 @@ export async function startPipelineRun(
 ): Promise<StartedRun> {
   checkPartition(pipeline.partitioning, partition, pipeline.name);
   const queues = options.taskQueues ?? config.taskQueues;
-  const workflowId = runWorkflowId(pipeline.name, partition);
+  const identity = runIdentity(pipeline.name, partition, 'manual');
   try {
     const handle = await client.workflow.start(pipelineRun, {
+      ...identity,
       taskQueue: queues.io,
-      workflowId,
       workflowIdConflictPolicy: 'FAIL',
       args: [{ pipeline, partition, params: options.params, trigger: 'manual', computeQueue: queues.compute }],
-      typedSearchAttributes: [
-        { key: pipelineKey, value: pipeline.name },
-        { key: partitionKey, value: partition },
-        { key: triggerKey, value: 'manual' },
-      ],
     });
     return { handle, started: true };
   } catch (e) {
     if (e instanceof WorkflowExecutionAlreadyStartedError) {
-      return { handle: client.workflow.getHandle<typeof pipelineRun>(workflowId), started: false };
+      return { handle: client.workflow.getHandle<typeof pipelineRun>(identity.workflowId), started: false };
     }
     throw e;
   }
@@ -87,9 +80,26 @@ export async function startBackfill(client: Client, config: Config, pipeline: Pi
         computeQueue: queues.compute,
       },
     ],
-    typedSearchAttributes: [
-      { key: pipelineKey, value: pipeline.name },
-      { key: triggerKey, value: 'backfill' },
-    ],
+    typedSearchAttributes: searchAttributes(pipeline.name, 'backfill'),
   });
+}
+
+/**
+ * The summary a Refinery workflow's failure carries: a failed or cancelled run ends as a failure
+ * whose details hold its RunSummary, a failed or cancelled backfill its progress.
+ */
+export function failureSummary<T>(e: unknown): T | undefined {
+  const details = e instanceof WorkflowFailedError ? (e.cause as { details?: unknown[] } | undefined)?.details : undefined;
+  return details?.[0] as T | undefined;
+}
+
+/** What a workflow returned, or the summary its failure carries (rethrowing a failure that carries none). */
+export async function outcomeOf<T>(result: Promise<T>): Promise<{ summary: T; failed: boolean }> {
+  try {
+    return { summary: await result, failed: false };
+  } catch (e) {
+    const summary = failureSummary<T>(e);
+    if (summary === undefined) throw e;
+    return { summary, failed: true };
+  }
 }

@@ -5,7 +5,7 @@ import type { Config } from '../../lib/config.ts';
 import { partitionForScheduledStart } from '../pipeline/partitions.ts';
 import type { PipelineDefinition } from '../pipeline/types.ts';
 import { scheduledRun } from '../workflows/index.ts';
-import { pipelineKey, triggerKey } from './search-attributes.ts';
+import { searchAttributes } from './identity.ts';
 
 export const overlapPolicies = ['skip', 'buffer-one', 'buffer-all', 'cancel-other', 'terminate-other', 'allow-all'] as const;
 export type OverlapPolicy = (typeof overlapPolicies)[number];
@@ -59,10 +59,7 @@ export async function createSchedule(client: Client, config: Config, pipeline: P
       taskQueue: queues.io,
       workflowId: `scheduled/${pipeline.name}`,
       args: [{ pipeline: pipeline.name, computeQueue: queues.compute, params: request.params }],
-      typedSearchAttributes: [
-        { key: pipelineKey, value: pipeline.name },
-        { key: triggerKey, value: 'schedule' },
-      ],
+      typedSearchAttributes: searchAttributes(pipeline.name, 'schedule'),
     },
     policies: {
       overlap: overlap.toUpperCase().replace(/-/g, '_') as (typeof ScheduleOverlapPolicy)[keyof typeof ScheduleOverlapPolicy],

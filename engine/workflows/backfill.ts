@@ -6,7 +6,6 @@ import {
   ApplicationFailure,
   CancellationScope,
   CancelledFailure,
-  ChildWorkflowFailure,
   condition,
   continueAsNew,
   defineQuery,
@@ -21,7 +20,8 @@ import type { BackfillActivities } from '../activities/index.ts';
 import type { BackfillCounts } from '../activities/backfills.ts';
 import { expandPartitions, type PartitionRange } from '../pipeline/partitions.ts';
 import type { PipelineDefinition } from '../pipeline/types.ts';
-import { partitionKey, pipelineKey, triggerKey } from '../temporal/search-attributes.ts';
+import { runIdentity } from '../temporal/identity.ts';
+import { failureMessage } from './failure.ts';
 import { pipelineRun } from './pipeline-run.ts';
 
 export interface BackfillInput {
@@ -63,11 +63,6 @@ const activities = proxyActivities<BackfillActivities>({
 });
 
 const MAX_FAILURES_KEPT = 100;
-
-function childError(e: unknown): string {
-  if (e instanceof ChildWorkflowFailure && e.cause) return e.cause.message;
-  return e instanceof Error ? e.message : String(e);
-}
 
 export async function backfill(input: BackfillInput): Promise<BackfillProgress> {
   const info = workflowInfo();
@@ -112,19 +107,14 @@ export async function backfill(input: BackfillInput): Promise<BackfillProgress> 
   const launch = (partition: string) => {
     running.add(partition);
     executeChild(pipelineRun, {
-      workflowId: `${name}/${partition}`,
+      ...runIdentity(name, partition, 'backfill'),
       args: [{ pipeline: input.pipeline, partition, params: input.params, trigger: 'backfill', backfillId: info.workflowId, computeQueue: input.computeQueue }],
-      typedSearchAttributes: [
-        { key: pipelineKey, value: name },
-        { key: partitionKey, value: partition },
-        { key: triggerKey, value: 'backfill' },
-      ],
     }).then(
       () => settle(partition, 'succeeded'),
       (e) => {
         if (e instanceof WorkflowExecutionAlreadyStartedError) settle(partition, 'skipped', 'another run of this partition was already going');
         else if (isCancellation(e)) settle(partition, 'cancelled');
-        else settle(partition, 'failed', childError(e));
+        else settle(partition, 'failed', failureMessage(e));
       },
     );
   };

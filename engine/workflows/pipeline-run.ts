@@ -3,7 +3,6 @@
 // policy, and a failure skips everything downstream. The run and every step are recorded in ops.
 // A failed run ends as a failed workflow whose failure carries the run summary.
 import {
-  ActivityFailure,
   ApplicationFailure,
   CancellationScope,
   CancelledFailure,
@@ -17,6 +16,7 @@ import {
 } from '@temporalio/workflow';
 import type { RunHistoryActivities, StepReport } from '../activities/index.ts';
 import type { PipelineDefinition, RunSummary, StepDefinition, StepInput, StepOutcome } from '../pipeline/types.ts';
+import { failureMessage } from './failure.ts';
 
 export interface PipelineRunInput {
   pipeline: PipelineDefinition;
@@ -59,12 +59,6 @@ function activityOptions(step: StepDefinition, taskQueue: string): ActivityOptio
       nonRetryableErrorTypes: step.retry?.nonRetryableErrorTypes,
     },
   };
-}
-
-/** The message a user needs from an activity failure: the step's own error, not the wrapper's. */
-function errorMessage(e: unknown): string {
-  if (e instanceof ActivityFailure && e.cause) return e.cause.message;
-  return e instanceof Error ? e.message : String(e);
 }
 
 export async function pipelineRun(input: PipelineRunInput): Promise<RunSummary> {
@@ -115,13 +109,13 @@ export async function pipelineRun(input: PipelineRunInput): Promise<RunSummary> 
     state.steps[step.id] = 'running';
     try {
       const report = await activities[step.activity]!(stepInput);
-      const { attempt, checks: _checks, ...result } = report;
-      await record(step, { status: 'succeeded', attempt, partition, result, reads: stepInput.reads, writes: stepInput.writes });
+      const { attempt, checks: _checks, ...rows } = report;
+      await record(step, { status: 'succeeded', attempt, rows });
       state.steps[step.id] = 'succeeded';
-      return { stepId: step.id, status: 'succeeded', attempt, ...result, startedAt: started, endedAt: new Date().toISOString() };
+      return { stepId: step.id, status: 'succeeded', attempt, ...rows, startedAt: started, endedAt: new Date().toISOString() };
     } catch (e) {
       const status = isCancellation(e) ? 'cancelled' : 'failed';
-      const error = status === 'cancelled' ? 'the run was cancelled' : errorMessage(e);
+      const error = status === 'cancelled' ? 'the run was cancelled' : failureMessage(e);
       await record(step, { status, error });
       state.steps[step.id] = status;
       return { stepId: step.id, status, attempt: 0, error, startedAt: started, endedAt: new Date().toISOString() };

@@ -5,7 +5,7 @@ import { executeChild, proxyLocalActivities, workflowInfo } from '@temporalio/wo
 import { defineSearchAttributeKey, SearchAttributeType, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { ScheduleActivities } from '../activities/index.ts';
 import { partitionForScheduledStart } from '../pipeline/partitions.ts';
-import { partitionKey, pipelineKey, triggerKey } from '../temporal/search-attributes.ts';
+import { runIdentity } from '../temporal/identity.ts';
 import { pipelineRun } from './pipeline-run.ts';
 
 export interface ScheduledRunInput {
@@ -32,14 +32,9 @@ export async function scheduledRun(input: ScheduledRunInput): Promise<ScheduledR
   const partition = partitionForScheduledStart(pipeline.partitioning, scheduledStart, pipeline.name);
   try {
     await executeChild(pipelineRun, {
-      workflowId: `${pipeline.name}/${partition}`,
+      ...runIdentity(pipeline.name, partition, 'schedule'),
       args: [
         { pipeline, partition, params: input.params, trigger: 'schedule', scheduledStart: scheduledStart.toISOString(), computeQueue: input.computeQueue },
-      ],
-      typedSearchAttributes: [
-        { key: pipelineKey, value: pipeline.name },
-        { key: partitionKey, value: partition },
-        { key: triggerKey, value: 'schedule' },
       ],
     });
   } catch (e) {

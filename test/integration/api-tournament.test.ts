@@ -1,7 +1,8 @@
 // The tournament read API through app.request() on real PostgreSQL, over gold rows seeded with SQL:
 // tournaments, teams (sorting, region filter), optimisation runs, rankings walked page by page,
 // one entry's distribution against percentiles computed here, bids and the investment report,
-// ETag/304, and 400/401/403/404 — including injection strings in every parameter.
+// ETag/304, and 400/401/403/404 — including injection strings in every parameter. One file (a little
+// over 300 lines) because every case reads the same seeded gold.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../api/app.ts';
 import { createApiKey } from '../../lib/db/api-keys.ts';

@@ -2,7 +2,7 @@
 // cancellation, and continue-as-new over hundreds of partitions.
 import { CancelledFailure, WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBackfill } from '../../engine/temporal/runs.ts';
+import { failureSummary, startBackfill } from '../../engine/temporal/runs.ts';
 import { backfillProgressQuery, type BackfillProgress } from '../../engine/workflows/backfill.ts';
 import { testPipeline } from '../support/pipelines.ts';
 import { createTestStack, type TestStack } from '../support/stack.ts';
@@ -41,7 +41,7 @@ async function failureOf(p: Promise<unknown>): Promise<BackfillProgress> {
     (err) => err,
   );
   expect(e).toBeInstanceOf(WorkflowFailedError);
-  return (e as WorkflowFailedError & { cause: { details: BackfillProgress[] } }).cause.details[0]!;
+  return failureSummary<BackfillProgress>(e)!;
 }
 
 describe('backfills', () => {

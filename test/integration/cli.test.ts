@@ -16,10 +16,10 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.close());
 
-async function refinery(args: string[], env: Record<string, string> = {}) {
+async function refinery(args: string[], env: Record<string, string> = {}, nodeArgs: string[] = []) {
   const base: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, REFINERY_HOME: '/nonexistent-refinery-home' };
   try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: { ...base, ...env } });
+    const { stdout, stderr } = await run(process.execPath, [...nodeArgs, bin, ...args], { env: { ...base, ...env } });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -41,6 +41,17 @@ describe('refinery CLI', () => {
     const result = await refinery(['api'], { API_PORT: 'eighty' });
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toBe('refinery: API_PORT: must be a number (got "eighty")');
+  });
+
+  it('refuses to start a worker whose pipeline names an unknown activity, in one line', async () => {
+    // The real CLI with domains/index.ts swapped for definitions where demo.clean names "cleanDemoEvent".
+    const hook = fileURLToPath(new URL('../support/unknown-activity/hook.mjs', import.meta.url));
+    const result = await refinery(['worker', '--queue', 'io'], stackEnvironment(), ['--import', hook]);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      'refinery: invalid pipeline definitions: demo.clean: unknown activity "cleanDemoEvent" (did you mean "cleanDemoEvents"?)',
+    );
+    expect(result.stdout).not.toMatch(/worker running/);
   });
 
   it('says which variable to set when a database is unreachable', async () => {
@@ -101,7 +112,7 @@ describe('refinery CLI', () => {
   it('refuses bad pipeline names, partitions and ranges with one line', async () => {
     const env = stackEnvironment();
     expect((await refinery(['run', 'nope', '--partition', '2026-01-01'], env)).stderr.trim()).toBe(
-      'refinery: unknown pipeline "nope" (known: demo, sensor, tournament, model-training, registry-maintenance)',
+      'refinery: unknown pipeline "nope" (known: demo, sensor, uptime, tournament, model-training, registry-maintenance)',
     );
     expect((await refinery(['run', 'demo', '--partition', 'yesterday'], env)).stderr.trim()).toBe(
       'refinery: demo: partition "yesterday" is not a date (YYYY-MM-DD)',

@@ -257,7 +257,7 @@ describe('dashboard: model and devices', () => {
     // A narrower range redraws the chart with only its days.
     await page.fill('#f-from', '2026-09-05');
     await page.dispatchEvent('#f-from', 'change');
-    await page.waitForFunction("document.querySelectorAll('#activity-chart g.day').length === 3");
+    await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('#activity-chart g.day').length === 3);
     expect(await page.$$eval('#activity-chart g.day', (gs) => gs.map((g) => g.getAttribute('data-day')))).toEqual(['2026-09-05', '2026-09-06', '2026-09-07']);
     await page.close();
     expect(consoleErrors).toEqual([]);

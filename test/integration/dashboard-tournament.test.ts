@@ -50,7 +50,7 @@ describe('dashboard: tournament', () => {
     expect(await page.$$eval('#rankings tbody tr', (trs) => trs.length)).toBe(10);
 
     await page.selectOption('#run-select', String(seed.runIds[0]));
-    await page.waitForFunction("document.querySelectorAll('#rankings tbody tr').length === 25");
+    await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('#rankings tbody tr').length === 25);
     expect(page.url()).toContain(`#/tournament/${MAIN}/${seed.runIds[0]}`);
     const rows = await page.$$eval('#rankings tbody tr', (trs) =>
       trs.map((tr) => [
@@ -95,7 +95,7 @@ describe('dashboard: tournament', () => {
 
     // The other tournament: its one run with 4 entries and no bids.
     await page.selectOption('#tournament-select', 'ncaa-2024');
-    await page.waitForFunction("document.querySelector('#tournament-name')?.textContent === 'NCAA 2024'");
+    await page.waitForFunction(() => (globalThis as any).document.querySelector('#tournament-name')?.textContent === 'NCAA 2024');
     await page.waitForSelector('[data-empty="no-report"]');
     expect(await page.$$eval('#rankings tbody tr', (trs) => trs.length)).toBe(4);
     expect(await page.$$eval('#teams tbody tr', (trs) => trs.length)).toBe(8);

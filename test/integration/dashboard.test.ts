@@ -20,6 +20,8 @@ let url: string;
 let browser: Browser;
 let reader: string;
 let failedRunId: number;
+let fiveColumnRunId: number;
+let nineColumnRunId: number;
 const consoleErrors: string[] = [];
 
 beforeAll(async () => {
@@ -34,6 +36,14 @@ beforeAll(async () => {
     { id: 'after', activity: 'noop', layer: 'gold', dependsOn: ['bad'] },
   ]);
   failedRunId = (await runPipeline(stack, broken, '2026-09-02')).runId;
+  // Chains of no-op steps, five and nine dependency levels deep, plus a branch beside the chain.
+  const chain = (name: string, n: number) =>
+    testPipeline(name, [
+      ...Array.from({ length: n }, (_, i) => ({ id: `step_${i + 1}`, activity: 'noop', layer: 'silver' as const, dependsOn: i ? [`step_${i}`] : [] })),
+      { id: 'beside', activity: 'noop', layer: 'gold', dependsOn: ['step_1'] },
+    ]);
+  fiveColumnRunId = (await runPipeline(stack, chain('five', 5), '2026-09-03')).runId;
+  nineColumnRunId = (await runPipeline(stack, chain('nine', 9), '2026-09-03')).runId;
   ({ url, api, browser } = await openDashboard(stack));
 });
 afterAll(async () => {
@@ -55,7 +65,7 @@ describe('dashboard', () => {
     expect(rows).toContainEqual(['broken', '2026-09-02', 'failed']);
     expect(await page.textContent('[data-pipeline="demo"]')).toContain('succeeded');
     await page.selectOption('#f-status', 'failed');
-    await page.waitForFunction("document.querySelectorAll('#runs tbody tr[data-run]').length === 1");
+    await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('#runs tbody tr[data-run]').length === 1);
     const shot = `${shots}dashboard-runs.png`;
     await page.screenshot({ path: shot, fullPage: true });
     expect(statSync(shot).size).toBeGreaterThan(10_000);
@@ -74,6 +84,77 @@ describe('dashboard', () => {
     expect(await page.$$eval('svg path[marker-end]', (p) => p.length)).toBe(2);
     expect(await page.textContent('#steps')).toContain('upstream file missing');
     await page.screenshot({ path: `${shots}dashboard-run.png`, fullPage: true });
+    await page.close();
+  });
+
+  it('fits a five-column graph in a 1,400 px window, every step inside the page', async () => {
+    const page = await signedIn(`#/runs/${fiveColumnRunId}`);
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await page.waitForSelector('svg [data-step="step_5"]');
+    const layout = await page.$eval('#step-graph', (box) => ({
+      scrolls: box.scrollWidth > box.clientWidth,
+      hint: (globalThis as any).getComputedStyle((globalThis as any).document.getElementById('graph-hint')).display,
+      outside: [...box.querySelectorAll('[data-step]')].filter((g) => g.getBoundingClientRect().right > box.getBoundingClientRect().right).length,
+      scale: box.querySelector('svg')!.getBoundingClientRect().width / Number(box.querySelector('svg')!.getAttribute('width')),
+    }));
+    expect(layout).toMatchObject({ scrolls: false, hint: 'none', outside: 0 });
+    expect(layout.scale).toBeGreaterThanOrEqual(0.85);
+    await page.screenshot({ path: `${shots}dashboard-run-five-columns.png`, fullPage: true });
+    await page.close();
+  });
+
+  it('scrolls a nine-column graph sideways, with a visible scrollbar and a hint, to its last step', async () => {
+    const page = await signedIn(`#/runs/${nineColumnRunId}`);
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await page.waitForSelector('svg [data-step="step_9"]');
+    await page.waitForSelector('#step-graph.scrolls');
+    expect(await page.isVisible('#graph-hint')).toBe(true);
+    // A drawn (not overlay) scrollbar takes height from the box: offsetHeight exceeds clientHeight + borders.
+    const bar = await page.$eval('#step-graph', (box) => box.offsetHeight - box.clientHeight - 2);
+    expect(bar).toBeGreaterThan(0);
+    await page.screenshot({ path: `${shots}dashboard-run-nine-columns.png`, fullPage: true });
+    const lastVisible = await page.$eval('#step-graph', (box) => {
+      box.scrollLeft = box.scrollWidth;
+      const last = box.querySelector('[data-step="step_9"]')!.getBoundingClientRect();
+      const frame = box.getBoundingClientRect();
+      return last.left >= frame.left && last.right <= frame.right;
+    });
+    expect(lastVisible).toBe(true);
+    await page.screenshot({ path: `${shots}dashboard-run-nine-columns-scrolled.png`, fullPage: true });
+    await page.close();
+  });
+
+  it('is served with a strict Content-Security-Policy, no framing and no referrer, which the browser enforces', async () => {
+    for (const path of ['/', '/dashboard/app.js', '/dashboard/style.css']) {
+      const res = await fetch(`${url}${path}`);
+      expect(res.status).toBe(200);
+      const csp = res.headers.get('content-security-policy') ?? '';
+      expect(csp).toContain("default-src 'none'");
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).toContain("style-src 'self'");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).not.toContain('unsafe-inline');
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    }
+    // An inline style attribute is refused (so the views' colours come through the CSSOM, and the
+    // console stays clean only because no view uses one), and inline script never runs.
+    const page = await browser.newPage();
+    const violations: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && violations.push(m.text()));
+    await page.goto(`${url}/#/runs`);
+    const applied = await page.evaluate(() => {
+      const { document, getComputedStyle } = globalThis as any;
+      const probe = document.createElement('div');
+      probe.innerHTML = '<span style="color: rgb(255, 0, 0)">x</span><img src="x" onerror="window.ran = true">';
+      document.body.append(probe);
+      return getComputedStyle(probe.querySelector('span')).color as string;
+    });
+    await page.waitForTimeout(200);
+    expect(applied).not.toBe('rgb(255, 0, 0)');
+    expect(await page.evaluate(() => (globalThis as any).ran)).toBeUndefined();
+    expect(violations.some((v) => /Content Security Policy/.test(v))).toBe(true);
     await page.close();
   });
 

@@ -20,6 +20,8 @@ export async function openDashboard(stack: TestStack): Promise<{ url: string; ap
   }
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
+    // Playwright hides scrollbars in headless mode; a person sees them, and so should screenshots and tests.
+    ignoreDefaultArgs: ['--hide-scrollbars'],
     args: [
       '--no-sandbox',
       '--disable-gpu',

@@ -1,10 +1,9 @@
 // Helpers for tests that run pipelines: start a run on the test file's queues and get its summary,
 // whether it succeeded or failed.
-import { WorkflowFailedError } from '@temporalio/client';
 import type { PipelineDefinition, RunSummary, StepDefinition } from '../../engine/pipeline/types.ts';
 import { validatePipeline } from '../../engine/pipeline/validate.ts';
 import { definitions } from '../../domains/index.ts';
-import { startPipelineRun } from '../../engine/temporal/runs.ts';
+import { outcomeOf, startPipelineRun } from '../../engine/temporal/runs.ts';
 import type { TestStack } from './stack.ts';
 
 export function testPipeline(
@@ -17,13 +16,7 @@ export function testPipeline(
 
 /** The summary a run returned, or the one its failure carries. */
 export async function summaryOf(result: Promise<RunSummary>): Promise<RunSummary> {
-  try {
-    return await result;
-  } catch (e) {
-    const details = e instanceof WorkflowFailedError ? (e.cause as { details?: unknown[] } | undefined)?.details : undefined;
-    if (details?.[0]) return details[0] as RunSummary;
-    throw e;
-  }
+  return (await outcomeOf(result)).summary;
 }
 
 export async function runPipeline(stack: TestStack, pipeline: PipelineDefinition, partition: string, params?: Record<string, unknown>): Promise<RunSummary> {

@@ -23,6 +23,16 @@ export async function get(path) {
   return res.json();
 }
 
+/**
+ * Applies the colours and widths views give as data-bg, data-fg and data-width. The dashboard's
+ * Content-Security-Policy refuses style attributes in markup; styles set through the CSSOM are allowed.
+ */
+export function paint(root) {
+  for (const el of root.querySelectorAll('[data-bg]')) el.style.background = el.dataset.bg;
+  for (const el of root.querySelectorAll('[data-fg]')) el.style.color = el.dataset.fg;
+  for (const el of root.querySelectorAll('[data-width]')) el.style.width = el.dataset.width;
+}
+
 /** Escapes text for HTML. */
 export function h(value) {
   return String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);

@@ -1,5 +1,5 @@
 // The dashboard shell: asks for a reader key, routes #/views, and shows errors in place.
-import { apiKey, forgetApiKey, get, setApiKey, Unauthorized, h } from './api.js';
+import { apiKey, forgetApiKey, get, paint, setApiKey, Unauthorized, h } from './api.js';
 import { runsView } from './views/runs.js';
 import { runView } from './views/run.js';
 import { modelView } from './views/model.js';
@@ -8,6 +8,8 @@ import { tournamentView } from './views/tournament.js';
 
 const main = document.getElementById('view');
 const dialog = document.getElementById('key-dialog');
+// Whatever a view renders gets its colours and widths applied (see paint): one place, no view forgets.
+new MutationObserver(() => paint(main)).observe(main, { childList: true, subtree: true });
 
 const routes = [
   [/^#\/runs\/(\d+)$/, (m) => runView(main, Number(m[1]))],

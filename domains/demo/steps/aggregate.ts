@@ -14,7 +14,7 @@ export const aggregateDemoBySource: StepFactory =
        FROM silver.demo_events_clean WHERE partition_date = $1 GROUP BY partition_date, source`,
       [input.partition],
     );
-    return { rowsWritten: inserted };
+    return { written: { 'gold.demo_source_daily': inserted } };
   };
 
 export const aggregateDemoByHour: StepFactory =
@@ -28,7 +28,7 @@ export const aggregateDemoByHour: StepFactory =
        FROM silver.demo_events_clean WHERE partition_date = $1 GROUP BY 1, 2`,
       [input.partition],
     );
-    return { rowsWritten: inserted };
+    return { written: { 'gold.demo_hourly': inserted } };
   };
 
 export const summariseDemoDay: StepFactory =
@@ -43,5 +43,5 @@ export const summariseDemoDay: StepFactory =
        FROM gold.demo_hourly h WHERE h.partition_date = $1 GROUP BY h.partition_date`,
       [input.partition],
     );
-    return { rowsWritten: inserted };
+    return { written: { 'gold.demo_daily_summary': inserted } };
   };

@@ -15,5 +15,5 @@ export const cleanDemoEvents: StepFactory =
       [input.partition],
     );
     const { rows } = await pools.worker.query('SELECT count(*)::int AS n FROM bronze.demo_events WHERE partition_date = $1', [input.partition]);
-    return { rowsRead: rows[0].n, rowsWritten: inserted };
+    return { read: { 'bronze.demo_events': rows[0].n }, written: { 'silver.demo_events_clean': inserted } };
   };

@@ -21,5 +21,5 @@ export const landDemoEvents: StepFactory =
       rows,
       { onProgress: (n) => Context.current().heartbeat({ rows: n }) },
     );
-    return { rowsWritten: inserted };
+    return { written: { 'bronze.demo_events': inserted } };
   };

@@ -8,5 +8,5 @@ export const purgeDatasets: StepFactory =
   async (input) => {
     const asOf = new Date(Date.parse(`${input.partition}T00:00:00Z`) + 86_400_000);
     const purged = await purgeDeletedDatasets(storage, pools.worker, asOf);
-    return { rowsWritten: purged, metrics: { purgedVersions: purged, asOf: asOf.toISOString() } };
+    return { written: { 'registry.dataset_versions': purged }, metrics: { purgedVersions: purged, asOf: asOf.toISOString() } };
   };

@@ -101,8 +101,9 @@ export const trainFromDataset: StepFactory =
           : undefined,
       });
       return {
-        rowsRead: outcome.rowsUsed + outcome.rowsDropped,
-        rowsWritten: 1,
+        // The rows read are the dataset version's (its file in object storage, found through its row).
+        read: { 'registry.dataset_versions': outcome.rowsUsed + outcome.rowsDropped },
+        written: { 'registry.training_runs': 1, 'registry.model_versions': 1 },
         metrics: { model: run.model, version: recorded.version, trainingRunId, dataset: `${version.dataset} v${version.version}`, ...outcome.scores },
       };
     } catch (e) {

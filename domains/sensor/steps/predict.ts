@@ -93,15 +93,9 @@ export const predictExerciseWindows: StepFactory =
       );
     });
     return {
-      rowsRead: windows.rows.length,
-      rowsWritten: windows.rows.length,
-      lineage: {
-        reads: [{ table: 'silver.imu_windows', partition: day, rows: windows.rows.length }],
-        writes: [
-          { table: 'gold.window_predictions', partition: day, rows: windows.rows.length },
-          { table: 'registry.predictions', partition: day, rows: 1 },
-        ],
-      },
+      read: { 'silver.imu_windows': windows.rows.length },
+      written: { 'gold.window_predictions': windows.rows.length, 'registry.predictions': 1 },
+      partitions: { writes: [{ table: 'registry.predictions', partition: day }] },
       metrics: { model, version: loaded.version, modelVersionId: loaded.modelVersionId },
     };
   };

@@ -71,13 +71,7 @@ export const promoteModel: StepFactory =
       return { ...gate, version: candidate.version as number };
     });
     return {
-      rowsWritten: decision.promote ? 2 : 1,
-      lineage: {
-        writes: [
-          { table: 'registry.model_versions', partition: null },
-          { table: 'registry.promotions', partition: null },
-        ],
-      },
+      written: { 'registry.model_versions': decision.promote ? 2 : 1, 'registry.promotions': 1 },
       metrics: { model, version: decision.version, promoted: decision.promote, reason: decision.reason },
     };
   };

@@ -51,18 +51,7 @@ export const summariseSensorDay: StepFactory =
       return { sessions: sessions.rowCount ?? 0, devices: devices.rowCount ?? 0 };
     });
     return {
-      rowsWritten: written.sessions + written.devices,
-      lineage: {
-        reads: [
-          { table: 'gold.window_predictions', partition: day },
-          { table: 'silver.exercise_sessions', partition: day },
-          { table: 'silver.imu_cleaning', partition: day },
-        ],
-        writes: [
-          { table: 'gold.session_summaries', partition: day, rows: written.sessions },
-          { table: 'gold.device_daily_activity', partition: day, rows: written.devices },
-        ],
-      },
+      written: { 'gold.session_summaries': written.sessions, 'gold.device_daily_activity': written.devices },
       metrics: { sessions: written.sessions, devices: written.devices },
     };
   };

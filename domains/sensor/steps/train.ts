@@ -175,15 +175,14 @@ export const trainExerciseModel: StepFactory =
         },
       });
       return {
-        rowsRead: data.rows.length,
-        rowsWritten: 1,
-        lineage: {
-          reads: [...new Set(data.rows.map((r) => r.partition))].map((p) => ({ table: 'silver.imu_windows', partition: p })),
-          writes: [
-            { table: 'registry.training_runs', partition: null, rows: 1 },
-            { table: 'registry.model_versions', partition: null, rows: 1 },
-            { table: 'registry.dataset_versions', partition: null, rows: snapshot.created ? 1 : 0 },
-          ],
+        read: { 'silver.imu_windows': data.rows.length },
+        written: { 'registry.training_runs': 1, 'registry.model_versions': 1, 'registry.dataset_versions': snapshot.created ? 1 : 0 },
+        // The training window spans many days.
+        partitions: {
+          reads: [...new Set(data.rows.map((r) => r.partition))].flatMap((p) => [
+            { table: 'silver.imu_windows', partition: p },
+            { table: 'silver.exercise_sessions', partition: p },
+          ]),
         },
         metrics: {
           model,

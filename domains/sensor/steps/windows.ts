@@ -146,18 +146,13 @@ export const buildImuWindows: StepFactory =
     });
     const readings = counts.reduce((n, c) => n + c.input, 0);
     return {
-      rowsRead: readings,
-      rowsWritten: windowsWritten,
-      lineage: {
+      read: { 'bronze.imu_readings': readings },
+      written: { 'silver.imu_windows': windowsWritten, 'silver.imu_cleaning': counts.length, 'silver.feature_catalogue': featureCatalogue.length },
+      // Bronze has no partition column: the day is cut by timestamp.
+      partitions: {
         reads: [
-          { table: 'bronze.imu_readings', partition: day, rows: readings },
+          { table: 'bronze.imu_readings', partition: day },
           { table: 'bronze.exercise_sessions', partition: day },
-        ],
-        writes: [
-          { table: 'silver.imu_windows', partition: day, rows: windowsWritten },
-          { table: 'silver.imu_cleaning', partition: day, rows: counts.length },
-          { table: 'silver.exercise_sessions', partition: day },
-          { table: 'silver.feature_catalogue', partition: null, rows: featureCatalogue.length },
         ],
       },
       metrics: {

@@ -119,15 +119,11 @@ export const evaluateEntries: StepFactory =
       return { outcomes, entries: perf.length, ours: perf.find((p) => p.entry === params.entry) };
     });
     return {
-      rowsRead: count * n,
-      rowsWritten: written.outcomes + written.entries + report.length,
-      lineage: {
-        reads: [{ table: 'bronze.simulated_outcomes', partition: tournament, rows: count * n }],
-        writes: [
-          { table: 'gold.entry_outcomes', partition: tournament, rows: written.outcomes },
-          { table: 'gold.entry_performance', partition: tournament, rows: written.entries },
-          { table: 'gold.investment_report', partition: tournament, rows: report.length },
-        ],
+      read: { 'bronze.simulated_outcomes': count * n },
+      written: { 'gold.entry_outcomes': written.outcomes, 'gold.entry_performance': written.entries, 'gold.investment_report': report.length },
+      // Gold rows are keyed by optimisation run; the lineage names the tournament they belong to.
+      partitions: {
+        writes: ['gold.entry_outcomes', 'gold.entry_performance', 'gold.investment_report'].map((table) => ({ table, partition: tournament })),
       },
       metrics: {
         optimisationRunId: runId,

@@ -89,7 +89,6 @@ export const loadTournamentFiles: StepFactory =
         .update(contents.get(name) ?? '')
         .digest('hex');
 
-    let rowsWritten = 0;
     const loaded: ParsedFile[] = [];
     await withTransaction(pools.worker, async (client) => {
       for (const file of good) {
@@ -104,7 +103,6 @@ export const loadTournamentFiles: StepFactory =
             file.rows.map((r) => target.row(tournament, file.file, r as Row)),
           );
           await client.query('RELEASE SAVEPOINT landing_file');
-          rowsWritten += inserted;
           loaded.push(file);
           await recordFile(client, tournament, file.file, sha(file.file), 'loaded', inserted, []);
         } catch (e) {
@@ -125,6 +123,7 @@ export const loadTournamentFiles: StepFactory =
       for (const file of rejected) await recordFile(client, tournament, file.file, sha(file.file), 'rejected', 0, file.problems);
       for (const p of unknown) await recordFile(client, tournament, p.file, sha(p.file), 'rejected', 0, [p]);
     });
+    const recorded = loaded.length + rejected.length + unknown.length;
 
     const problems = [...missing, ...unknown, ...rejected.flatMap((f) => f.problems)];
     if (problems.length) {
@@ -136,9 +135,7 @@ export const loadTournamentFiles: StepFactory =
       );
     }
     return {
-      rowsRead: loaded.reduce((n, f) => n + f.rows.length, 0),
-      rowsWritten,
-      lineage: { writes: loaded.map((f) => ({ table: TARGETS[f.file].table, partition: tournament, rows: f.rows.length })) },
+      written: { ...Object.fromEntries(loaded.map((f) => [TARGETS[f.file].table, f.rows.length])), 'bronze.landing_files': recorded },
       metrics: { files: good.length, teams: parsed['teams.csv']?.rows.length ?? 0, bids: parsed['bids.csv']?.rows.length ?? 0 },
     };
   };

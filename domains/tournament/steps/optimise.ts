@@ -89,14 +89,9 @@ export const optimiseTournamentBids: StepFactory =
     });
     const teams = best.amounts.filter((a) => a > 0).length;
     return {
-      rowsRead: t.teams.length * 2,
-      rowsWritten: 1 + teams,
-      lineage: {
-        writes: [
-          { table: 'gold.optimisation_runs', partition: tournament, rows: 1 },
-          { table: 'gold.recommended_bids', partition: tournament, rows: teams },
-        ],
-      },
+      read: { 'silver.team_values': t.teams.length, 'silver.market_predictions': t.teams.length },
+      written: { 'gold.optimisation_runs': 1, 'gold.recommended_bids': teams },
+      partitions: { writes: [{ table: 'gold.recommended_bids', partition: tournament }] },
       metrics: {
         optimisationRunId: runId,
         objective: round(best.objective),

@@ -61,8 +61,8 @@ export const predictGames: StepFactory =
       },
     );
     return {
-      rowsRead: n + t.historicalGames.length,
-      rowsWritten: rows.length,
+      read: { 'bronze.teams': n, 'bronze.historical_games': t.historicalGames.length },
+      written: { 'silver.game_predictions': rows.length, 'registry.training_runs': 1, 'registry.model_versions': 1 },
       metrics: {
         model: method,
         scale: model.scale,
@@ -142,8 +142,8 @@ export const predictMarket: StepFactory =
       },
     );
     return {
-      rowsRead: t.teams.length + t.historicalAuctions.length,
-      rowsWritten: rows.length,
+      read: { 'bronze.teams': t.teams.length, 'bronze.historical_auctions': t.historicalAuctions.length },
+      written: { 'silver.market_predictions': rows.length, 'registry.training_runs': 1, 'registry.model_versions': 1 },
       metrics: { method, seasons: history.seasons, oobR2: oob, registeredVersion: registered.version },
     };
   };

@@ -88,5 +88,9 @@ export const publishTournament: StepFactory =
         teams,
       );
     });
-    return { rowsRead: rows.length, rowsWritten: teams.length + 1, metrics: { teams: teams.length, pool } };
+    return {
+      read: { 'silver.team_values': rows.length, 'silver.market_predictions': rows.length },
+      written: { 'gold.tournament_teams': teams.length, 'gold.tournaments': 1 },
+      metrics: { teams: teams.length, pool },
+    };
   };

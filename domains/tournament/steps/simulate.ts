@@ -55,8 +55,7 @@ export const simulateTournamentChunk: StepFactory =
       return copyBatches(client, { table: 'bronze.simulated_outcomes', columns: OUTCOME_COLUMNS }, batches());
     });
     return {
-      rowsWritten: written,
-      lineage: { writes: [{ table: 'bronze.simulated_outcomes', partition: tournament, rows: written }] },
+      written: { 'bronze.simulated_outcomes': written },
       metrics: { from, to, seed: params.seed },
     };
   };

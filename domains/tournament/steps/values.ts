@@ -81,5 +81,9 @@ export const valueTeams: StepFactory =
         out,
       ),
     );
-    return { rowsRead: simulations * n, rowsWritten: out.length, metrics: { simulations, maxAbsZ: Math.round(worst * 1000) / 1000 } };
+    return {
+      read: { 'bronze.simulated_outcomes': simulations * n },
+      written: { 'silver.team_values': out.length },
+      metrics: { simulations, maxAbsZ: Math.round(worst * 1000) / 1000 },
+    };
   };

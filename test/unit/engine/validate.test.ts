@@ -40,6 +40,9 @@ describe('pipeline validation', () => {
 
   it('refuses unknown activities, unknown dependencies and duplicate ids', () => {
     expect(problems(pipeline([step('a', [], { activity: 'teleport' })]))).toEqual(['p.a: unknown activity "teleport"']);
+    expect(problems(pipeline([step('a', [], { activity: 'cleanDemoEvent' })]))).toEqual([
+      'p.a: unknown activity "cleanDemoEvent" (did you mean "cleanDemoEvents"?)',
+    ]);
     expect(problems(pipeline([step('a', ['ghost'])]))).toEqual(['p.a: depends on unknown step "ghost"']);
     expect(problems(pipeline([step('a'), step('a')]))).toEqual(['p: duplicate step id "a"']);
   });

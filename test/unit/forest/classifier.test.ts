@@ -1,7 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RandomForestClassifier as MlRandomForest } from 'ml-random-forest';
 import { describe, expect, it } from 'vitest';
 import { RandomForestClassifier, accuracy, pick, stratifiedKFold } from '../../../lib/forest/index.ts';
 import { seededRandom } from '../../../lib/random.ts';
@@ -41,23 +40,6 @@ describe('RandomForestClassifier against scikit-learn on real labelled data', ()
       expect(Math.abs(ours - theirs)).toBeLessThanOrEqual(0.01);
     });
   }
-
-  it('agrees with ml-random-forest (the original design) on a small split', async () => {
-    const d = loadDataset('iris');
-    const [{ train, test }] = stratifiedKFold(d.y, 3, 1);
-    const ours = await new RandomForestClassifier({ nEstimators: 50, seed: 3 }).fit(pick(d.x, train), pick(d.y, train));
-    const classes = [...new Set(d.y)].sort();
-    const ml = new MlRandomForest({ nEstimators: 50, seed: 3, maxFeatures: 0.5, replacement: true });
-    ml.train(
-      pick(d.x, train),
-      pick(d.y, train).map((l) => classes.indexOf(l)),
-    );
-    const theirs = (ml.predict(pick(d.x, test)) as number[]).map((i) => classes[i]);
-    const ourAcc = accuracy(pick(d.y, test), ours.predict(pick(d.x, test)));
-    const mlAcc = accuracy(pick(d.y, test), theirs);
-    expect(ourAcc).toBeGreaterThan(0.88);
-    expect(Math.abs(ourAcc - mlAcc)).toBeLessThanOrEqual(0.06);
-  });
 });
 
 describe('RandomForestClassifier behaviour', () => {

@@ -78,7 +78,7 @@ export function activityChart(days, from, to) {
     return `<g class="day" data-day="${h(d.day)}" data-minutes="${total}"><title>${h(tip)}</title>
       <rect x="${x.toFixed(1)}" y="${T}" width="${bw.toFixed(1)}" height="${H - T - B}" fill="transparent"/>${rects.join('')}</g>`;
   });
-  const legend = exercises.map((e) => `<span class="key" data-legend="${h(e)}"><i style="background:${colour.get(e)}"></i>${h(e)}</span>`).join('');
+  const legend = exercises.map((e) => `<span class="key" data-legend="${h(e)}"><i data-bg="${colour.get(e)}"></i>${h(e)}</span>`).join('');
   return `<div class="graph"><svg id="activity-chart" viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-label="daily active minutes from ${h(from)} to ${h(to)}">
       ${grid.join('')}
       <line x1="${L}" x2="${W - R}" y1="${y(0)}" y2="${y(0)}" stroke="#999"/>

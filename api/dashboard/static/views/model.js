@@ -41,7 +41,7 @@ function confusion(cm) {
           const bg = `rgba(21, 101, 192, ${(0.06 + share * 0.94).toFixed(3)})`;
           const fg = share > 0.55 ? '#fff' : 'var(--fg)';
           const tip = `true ${labels[i]}, predicted ${pred}: ${n} (${(share * 100).toFixed(1)}% of ${labels[i]})`;
-          return `<td data-true="${h(labels[i])}" data-pred="${h(pred)}" data-share="${share.toFixed(4)}" title="${h(tip)}" style="background:${bg};color:${fg}"${i === j ? ' class="diag"' : ''}>${n}</td>`;
+          return `<td data-true="${h(labels[i])}" data-pred="${h(pred)}" data-share="${share.toFixed(4)}" title="${h(tip)}" data-bg="${bg}" data-fg="${fg}"${i === j ? ' class="diag"' : ''}>${n}</td>`;
         })
         .join('');
       return `<tr><th scope="row" data-row="${h(labels[i])}">${h(labels[i])}</th>${cells}<td class="num muted">${total}</td></tr>`;
@@ -79,7 +79,7 @@ function importance(features) {
     .map((f) => {
       const pct = Math.max(0, (f.importance / max) * 100).toFixed(1);
       return `<li data-feature="${h(f.feature)}" title="${h(`${f.feature}: ${f.importance}`)}"><span class="bar-label">${h(f.feature)}</span>
-        <span class="bar-track"><span class="bar" style="width:${pct}%"></span></span><span class="num">${h(fmt(f.importance))}</span></li>`;
+        <span class="bar-track"><span class="bar" data-width="${pct}%"></span></span><span class="num">${h(fmt(f.importance))}</span></li>`;
     })
     .join('')}</ol>${features.length > TOP_FEATURES ? `<p class="muted">Top ${TOP_FEATURES} of ${features.length} features.</p>` : ''}`;
 }

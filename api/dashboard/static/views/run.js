@@ -1,5 +1,6 @@
 // One run: its steps as a graph (columns by dependency depth, coloured by status), then each
-// step's attempts, timings, rows and lineage.
+// step's attempts, timings, rows and lineage. A wide graph shrinks to fit the page down to 85% of
+// its size (text stays legible); wider still, it scrolls sideways and says so.
 import { duration, get, h, status, time } from '../api.js';
 
 const colours = { succeeded: '#2e7d32', failed: '#c62828', skipped: '#9e9e9e', running: '#1565c0', cancelled: '#8d6e63' };
@@ -43,7 +44,7 @@ function stepGraph(steps) {
       <text x="${p.x + 14}" y="${p.y + 38}" fill="#6b6b66">${h(s.layer ?? '')} · ${h(s.status)}${s.durationMs !== null ? ` · ${duration(s.durationMs)}` : ''}</text>
     </g>`;
   });
-  return `<svg width="${width}" height="${height}" role="img" aria-label="step graph">
+  return `<svg class="steps" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" data-columns="${columns.length}" role="img" aria-label="step graph">
     <defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#999"/></marker></defs>
     ${edges.join('')}${nodes.join('')}</svg>`;
 }
@@ -55,7 +56,8 @@ export async function runView(main, id) {
     <h1>${h(run.pipeline)} · ${h(run.partition)} ${status(run.status)}</h1>
     <p class="muted">run ${run.id} · ${h(run.trigger)} · started ${time(run.startedAt)} · took ${duration(run.durationMs)} · Temporal ${h(run.workflowId)}</p>
     ${run.error ? `<p class="error">${h(run.error)}</p>` : ''}
-    <div class="graph">${stepGraph(run.steps)}</div>
+    <div class="graph" id="step-graph">${stepGraph(run.steps)}</div>
+    <p class="muted graph-hint" id="graph-hint">The graph is wider than the page: scroll it sideways to see every step.</p>
     <h2>Steps</h2>
     <table id="steps"><thead><tr><th>Step</th><th>Layer</th><th>Status</th><th class="num">Attempts</th><th class="num">Took</th><th class="num">Rows read</th><th class="num">Rows written</th><th>Lineage</th><th>Error</th></tr></thead>
     <tbody>${run.steps
@@ -68,4 +70,18 @@ export async function runView(main, id) {
         <td class="error">${h(s.error ?? '')}</td></tr>`,
       )
       .join('')}</tbody></table>`;
+  fitGraph(main.querySelector('#step-graph'));
+}
+
+/** Shrinks the graph to the page (not below 85%, where its text stays legible); past that it scrolls, and the hint under it shows. */
+function fitGraph(box) {
+  const svg = box.querySelector('svg');
+  const natural = Number(svg.getAttribute('width'));
+  svg.style.width = '100%';
+  svg.style.height = 'auto';
+  svg.style.maxWidth = `${natural}px`;
+  svg.style.minWidth = `${Math.round(natural * 0.85)}px`;
+  const mark = () => box.classList.toggle('scrolls', box.scrollWidth > box.clientWidth + 1);
+  mark();
+  new ResizeObserver(mark).observe(box);
 }

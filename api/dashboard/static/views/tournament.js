@@ -103,8 +103,7 @@ function teamsTable(teams) {
     .map((t) => {
       const cells = t.pAdvance
         .map(
-          (p) =>
-            `<td style="background:rgba(21, 101, 192, ${(0.04 + Number(p) * 0.9).toFixed(3)});color:${p > 0.55 ? '#fff' : 'var(--fg)'}">${h(pct(p, 0))}</td>`,
+          (p) => `<td data-bg="rgba(21, 101, 192, ${(0.04 + Number(p) * 0.9).toFixed(3)})" data-fg="${p > 0.55 ? '#fff' : 'var(--fg)'}">${h(pct(p, 0))}</td>`,
         )
         .join('');
       return `<tr data-team="${h(t.teamKey)}"><td class="num">${h(t.seed)}</td><td>${h(t.name)}</td><td class="muted">${h(t.region)}</td>${cells}
