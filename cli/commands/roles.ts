@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { loadConfig, redactUrl, requireUrl } from '../../lib/config.ts';
 import { checkConnection } from '../../lib/db/pool.ts';
 import { defaultAnalystLimits, provisionLogins, serviceRoles, type AppRole, type Login } from '../../lib/db/roles.ts';
+import { examples } from '../context.ts';
 import { UserError } from '../user-error.ts';
 
 interface ProvisionOptions {
@@ -25,6 +26,14 @@ export function registerRolesCommands(program: Command): void {
   program
     .command('roles')
     .description('database role logins')
+    .addHelpText(
+      'after',
+      examples(
+        'refinery roles provision                 # every login named in the *_DATABASE_URL settings, and the analyst',
+        'refinery roles provision --only analyst  # a new analyst login; its URL (with the password) is printed once',
+        'refinery roles provision --only analyst --statement-timeout 5min --connection-limit 20',
+      ),
+    )
     .command('provision')
     .description('create the worker, ingest, api, registrar and analyst logins (needs CREATEROLE)')
     .option('--only <role>', 'one role: worker, ingest, api, registrar or analyst')
