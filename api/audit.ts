@@ -1,8 +1,8 @@
-// The audit log: every write made through the API (ingest aside, which is devices' data, not
-// people's actions) is recorded once, after it ran: the key and its role, the route, what it acted
-// on, the status it got (a 403 is a write that key tried and may not make), the time and the
-// request id. Written through the registrar role, which
-// may only append to it; admins read it at GET /v1/audit.
+// The audit log: every write made through the API is recorded once, after it ran: the key and its
+// role, the route, what it acted on, the status it got (a 403 is a write that key tried and may not
+// make), the time and the request id. Not audited: ingest (devices' data, not people's actions),
+// signed downloads and /v1/predict (a POST that writes nothing). Written through the registrar
+// role, which may only append to it; admins read it at GET /v1/audit.
 import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import type { Pool } from '../lib/db/pool.ts';
@@ -10,7 +10,7 @@ import type { Logger } from '../lib/log.ts';
 import type { AppEnv } from './types.ts';
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-const NOT_AUDITED = /^\/v1\/(ingest|downloads)\//;
+const NOT_AUDITED = /^\/v1\/(ingest\/|downloads\/|predict$)/;
 
 /** Hono's `:param` (optionally with a {regex}) as OpenAPI's `{param}`. */
 export const openApiPath = (path: string) => path.replace(/:([A-Za-z0-9_]+)(\{[^}]*\})?/g, '{$1}');
