@@ -15,6 +15,10 @@ export const rowId = (what: string) =>
     .positive(`must be ${what}`)
     .max(Number.MAX_SAFE_INTEGER, `must be ${what}`);
 
+/** Free text in a parameter: 1–max characters, no control characters (PostgreSQL's text holds no NUL), declared as a pattern. */
+export const printable = (max: number) =>
+  z.string().regex(new RegExp(`^[^\\u0000-\\u001f\\u007f]{1,${max}}$`), `must be 1–${max} characters, none of them a control character`);
+
 export const iso = (d: Date): string => d.toISOString();
 export const isoOrNull = (d: Date | null): string | null => (d ? d.toISOString() : null);
 

@@ -45,9 +45,12 @@ function makeRows(n: number): Row[] {
   return rows;
 }
 
+/** A number as JavaScript prints it, except that negative zero keeps its sign (String(-0) is "0"; the rows hold some -0s, and float8 stores the sign). */
+const plainNumber = (v: number | string) => (Object.is(v, -0) ? '-0' : String(v));
+
 /** COPY text by the plainest formatter (ISO dates, JavaScript's own number strings): the reference the writer is checked against. */
 function plainTsv(rows: Row[]): string {
-  return rows.map(([device, ts, ...rest]) => `${device}\t${ts.toISOString()}\t${rest.join('\t')}\n`).join('');
+  return rows.map(([device, ts, ...rest]) => `${device}\t${ts.toISOString()}\t${rest.map(plainNumber).join('\t')}\n`).join('');
 }
 
 async function timed(fn: () => Promise<void>): Promise<number> {

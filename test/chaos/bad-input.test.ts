@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -252,15 +253,22 @@ async function documentedOperations(): Promise<{ id: string; method: string; pat
   );
 }
 
+/** Declares 422 an accepted answer to schema-valid data (rules JSON Schema cannot express; see the file). */
+const SCHEMATHESIS_CONFIG = fileURLToPath(new URL('../schemathesis.toml', import.meta.url));
+
 async function schemathesis(role: string, key: string, reportDir: string) {
   const har = join(reportDir, `${role}.har`);
   const { stdout, stderr } = await run(
     'schemathesis',
     [
+      '--config-file',
+      SCHEMATHESIS_CONFIG,
       'run',
       `${apiUrl}/openapi.json`,
+      // Every check: no 5xx, answers and headers as documented, schema-valid requests accepted and
+      // invalid ones refused, undocumented methods answered 405, auth not ignored.
       '--checks',
-      'not_a_server_error',
+      'all',
       '--header',
       `Authorization: Bearer ${key}`,
       '--max-examples',
@@ -283,7 +291,7 @@ async function schemathesis(role: string, key: string, reportDir: string) {
 }
 
 describe('schemathesis', () => {
-  it('finds no server error anywhere in /openapi.json with a device, a reader and an admin key, and gets past auth on every operation', async () => {
+  it('passes every check against /openapi.json with a device, a reader and an admin key, and gets past auth on every operation', async () => {
     let version: string;
     try {
       version = (await run('schemathesis', ['--version'])).stdout.trim();

@@ -108,12 +108,23 @@ describe('GET /v1/runs', () => {
       ['/v1/runs?since=yesterday', { field: 'query.since', reason: 'must be an ISO-8601 date-time' }],
       ['/v1/runs?cursor=bm90IGEgY3Vyc29y', { field: 'query.cursor', reason: 'is not a cursor from this endpoint' }],
       ["/v1/runs?pipeline=demo'%20OR%201=1--", { field: 'query.pipeline', reason: 'must be a pipeline name' }],
+      // PostgreSQL's text holds no NUL: refused as declared, not a 500 from the database.
+      ['/v1/runs?backfill=%00x', { field: 'query.backfill', reason: 'must be 1–300 characters, none of them a control character' }],
     ];
     for (const [path, detail] of cases) {
       const res = await get(path);
       expect(res.status, path).toBe(400);
       expect((await json(res)).error.details, path).toContainEqual(detail);
     }
+  });
+
+  it('takes any cursor of the declared pattern as a position: (startedAt ms, id) newest first', async () => {
+    const all: any = await json(await get('/v1/runs?pipeline=paged&limit=200'));
+    const pivot = all.items[4];
+    const after: any = await json(await get(`/v1/runs?pipeline=paged&limit=200&cursor=${Date.parse(pivot.startedAt)}.${pivot.id}`));
+    expect(after.items.map((r: { id: number }) => r.id)).toEqual(all.items.slice(5).map((r: { id: number }) => r.id));
+    // Never issued, still schema-valid: a position before every run, so an empty page.
+    expect(await json(await get('/v1/runs?cursor=0.0'))).toEqual({ items: [], nextCursor: null });
   });
 
   it('answers 401 without a key and 403 for a device key', async () => {

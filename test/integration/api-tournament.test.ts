@@ -305,8 +305,8 @@ describe('bad requests', () => {
         const res = await get(path);
         expect([400, 404], `${path} → ${res.status}`).toContain(res.status);
       }
-      // A forged cursor that decodes to the right shape is only a position.
-      const forged = Buffer.from(JSON.stringify([0.5, raw])).toString('base64url');
+      // A forged cursor of the declared shape (float8 as IEEE-754 hex, entry as base64url) is only a position.
+      const forged = `3fe0000000000000.${Buffer.from(raw).toString('base64url')}`;
       const page = await json(await get(`/v1/optimisation-runs/${run}/rankings?cursor=${forged}`));
       expect(page.items.every((e: any) => e.meanNormalisedPayout <= 0.5)).toBe(true);
     }

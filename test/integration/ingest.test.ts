@@ -87,12 +87,6 @@ describe('POST /v1/ingest/readings', () => {
     ['infinity', (b) => (b.readings[1].gy = 'INF'), 'readings[1].gy', 'must be a number'],
     ['a value out of physical range', (b) => (b.readings[2].ax = 500), 'readings[2].ax', 'out of physical range (-156.9 to 156.9 m/s²)'],
     ['a gyroscope beyond 2000 °/s', (b) => (b.readings[0].gz = -40), 'readings[0].gz', 'out of physical range (-34.9 to 34.9 rad/s)'],
-    [
-      'a timestamp far in the future',
-      (b) => (b.readings[4].timestamp = Date.now() + 3_600_000),
-      'readings[4].timestamp',
-      'is more than 5 minutes in the future',
-    ],
     ['a timestamp before 2000', (b) => (b.readings[0].timestamp = 0), 'readings[0].timestamp', 'is before 2000-01-01'],
     ['a bad timestamp string', (b) => (b.readings[0].timestamp = 'yesterday'), 'readings[0].timestamp', 'must be ISO-8601 with a time zone'],
     ['a timestamp of the wrong type', (b) => (b.readings[0].timestamp = true), 'readings[0].timestamp', 'must be epoch milliseconds or an ISO-8601 date-time'],
@@ -114,6 +108,36 @@ describe('POST /v1/ingest/readings', () => {
       const body = await json(res);
       expect(body.error.code).toBe('bad_request');
       expect(body.error.details).toContainEqual({ field, reason });
+      expect(await count(`device_id = 'dev-2'`)).toBe(0);
+    });
+  }
+
+  // The schema lets these through (it cannot state a moving clock limit or an ISO string's instant),
+  // so the document declares 422 for them.
+  const againstRules: [string, (b: any) => void, string, string][] = [
+    [
+      'a timestamp far in the future',
+      (b) => (b.readings[4].timestamp = Date.now() + 3_600_000),
+      'readings[4].timestamp',
+      'is more than 5 minutes in the future',
+    ],
+    [
+      'an ISO timestamp far in the future',
+      (b) => (b.readings[2].timestamp = new Date(Date.now() + 3_600_000).toISOString()),
+      'readings[2].timestamp',
+      'is more than 5 minutes in the future',
+    ],
+    ['an ISO timestamp before 2000', (b) => (b.readings[1].timestamp = '1999-12-31T23:30:00-00:20'), 'readings[1].timestamp', 'is before 2000-01-01'],
+  ];
+  for (const [what, mutate, field, reason] of againstRules) {
+    it(`refuses ${what} with 422 naming ${field}, and stores nothing of the batch`, async () => {
+      const batch: any = { deviceId: 'dev-2', batchId: `rule-${what.replace(/\W/g, '-')}`, readings: readings(10) };
+      mutate(batch);
+      const res = await post('/v1/ingest/readings', batch, keys['dev-2']);
+      expect(res.status).toBe(422);
+      const body = await json(res);
+      expect(body.error.code).toBe('unprocessable');
+      expect(body.error.details).toEqual([{ field, reason }]);
       expect(await count(`device_id = 'dev-2'`)).toBe(0);
     });
   }
@@ -195,11 +219,17 @@ describe('POST /v1/ingest/sessions', () => {
     expect(rows).toEqual([{ exercise: 'squat', started_at: new Date(T0), ended_at: new Date(T0 + 60_000) }]);
   });
 
-  it('names the field when a session is invalid', async () => {
-    const res = await post('/v1/ingest/sessions', { ...session, batchId: 'v2', endedAt: T0 - 1, exercise: 'Squat!' }, keys['dev-8']);
+  it('names the field when a session is invalid: 400 against the schema, 422 for an end before its start', async () => {
+    const res = await post('/v1/ingest/sessions', { ...session, batchId: 'v2', exercise: 'Squat!' }, keys['dev-8']);
     expect(res.status).toBe(400);
-    const details = (await json(res)).error.details;
-    expect(details).toContainEqual({ field: 'endedAt', reason: 'must not be before startedAt' });
-    expect(details).toContainEqual({ field: 'exercise', reason: 'must be a lower-case exercise name such as "squat" or "push-up"' });
+    expect((await json(res)).error.details).toEqual([{ field: 'exercise', reason: 'must be a lower-case exercise name such as "squat" or "push-up"' }]);
+    const nul = await post('/v1/ingest/sessions', { ...session, batchId: 'v4', notes: 'a\u0000b' }, keys['dev-8']);
+    expect(nul.status).toBe(400);
+    expect((await json(nul)).error.details).toEqual([{ field: 'notes', reason: 'must not contain NUL (PostgreSQL text cannot hold it)' }]);
+    const backwards = await post('/v1/ingest/sessions', { ...session, sessionId: 'sess-2', batchId: 'v3', endedAt: T0 - 1 }, keys['dev-8']);
+    expect(backwards.status).toBe(422);
+    expect((await json(backwards)).error.details).toEqual([{ field: 'endedAt', reason: 'must not be before startedAt' }]);
+    const { rows } = await stack.pools.owner.query(`SELECT count(*)::int AS n FROM bronze.exercise_sessions WHERE session_id = 'sess-2'`);
+    expect(rows[0].n).toBe(0);
   });
 });

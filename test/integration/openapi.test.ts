@@ -70,6 +70,30 @@ describe('/openapi.json', () => {
     expect(unbounded).toEqual([]);
   });
 
+  it('declares the cursor format of every paged list, so any schema-valid cursor is one the server reads', () => {
+    const cursors: Record<string, string> = {};
+    for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, { parameters?: any[] }>>))
+      for (const p of item.get?.parameters ?? []) if (p.name === 'cursor') cursors[path] = p.schema.pattern;
+    expect(Object.keys(cursors).sort()).toEqual([
+      '/v1/devices',
+      '/v1/devices/{deviceId}/sessions',
+      '/v1/optimisation-runs/{id}/rankings',
+      '/v1/runs',
+      '/v1/tournaments',
+      '/v1/tournaments/{key}/optimisation-runs',
+    ]);
+    // Anchored, ASCII classes only ([0-9], not \d, which other regex engines read as any Unicode digit).
+    for (const [path, pattern] of Object.entries(cursors)) expect(pattern, path).toMatch(/^\^[[\]A-Za-z0-9_{},.\\-]+\$$/);
+  });
+
+  it('declares the bounds of an ingested timestamp and the 422 for the rules a schema cannot state', () => {
+    const stamp = doc.components.schemas.Reading.properties.timestamp;
+    expect(stamp.anyOf).toContainEqual({ type: 'integer', minimum: Date.UTC(2000, 0, 1), maximum: Number.MAX_SAFE_INTEGER });
+    expect(stamp.description).toContain('at most 5 minutes ahead of the server clock');
+    for (const path of ['/v1/ingest/readings', '/v1/ingest/sessions', '/v1/predict'])
+      expect(Object.keys(doc.paths[path].post.responses), path).toContain('422');
+  });
+
   it('documents the tournament endpoints with their parameters and errors', () => {
     const rankings = doc.paths['/v1/optimisation-runs/{id}/rankings'].get;
     expect(rankings.parameters.map((p: any) => `${p.in}.${p.name}`).sort()).toEqual(['path.id', 'query.cursor', 'query.limit']);

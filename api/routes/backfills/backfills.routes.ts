@@ -1,7 +1,7 @@
 // A backfill's progress for frontends: its range, mode and status, runs per status, failures.
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireRole } from '../../auth.ts';
-import { jsonContent, keyed, notFound, readErrors, Timestamp } from '../../openapi.ts';
+import { jsonContent, keyed, notFound, printable, readErrors, Timestamp } from '../../openapi.ts';
 import { RunStatus } from '../runs/runs.routes.ts';
 
 const Backfill = z
@@ -28,6 +28,6 @@ export const one = createRoute({
   summary: "A backfill's progress (its id URL-encoded, e.g. backfill%2Fdemo%2F…)",
   security: keyed,
   middleware: [requireRole('reader')] as const,
-  request: { params: z.object({ id: z.string().min(1).max(300) }) },
+  request: { params: z.object({ id: printable(300) }) },
   responses: { 200: jsonContent(Backfill, 'the backfill'), ...readErrors, ...notFound },
 });

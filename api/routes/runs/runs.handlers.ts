@@ -5,8 +5,8 @@ import type { Queryable } from '../../../lib/db/pool.ts';
 import { immutableJson } from '../../cache.ts';
 import { ApiError } from '../../errors.ts';
 import { iso, isoOrNull, type AppRouteHandler } from '../../openapi.ts';
-import { decodeCursor, pageOf } from '../../pagination.ts';
-import type * as routes from './runs.routes.ts';
+import { pageOf } from '../../pagination.ts';
+import * as routes from './runs.routes.ts';
 
 export type RunStatus = z.infer<typeof routes.RunStatus>;
 
@@ -30,16 +30,15 @@ export function runJson(r: RunRow) {
 export function runHandlers(db: Queryable) {
   const list: AppRouteHandler<typeof routes.list> = async (c) => {
     const q = c.req.valid('query');
-    const key = decodeCursor(q.cursor, ['string', 'number']);
     const rows = await listRuns(db, {
       pipeline: q.pipeline,
       status: q.status,
       since: q.since ? new Date(q.since) : undefined,
       backfillId: q.backfill,
       limit: q.limit + 1,
-      after: key ? { startedAt: new Date(key[0] as string), id: key[1] as number } : undefined,
+      after: q.cursor && { startedAt: q.cursor[0], id: q.cursor[1] },
     });
-    const page = pageOf(rows, q.limit, (r) => [iso(r.startedAt), r.id]);
+    const page = pageOf(rows, q.limit, routes.runCursor, (r) => [r.startedAt, r.id] as const);
     return c.json({ items: page.items.map(runJson), nextCursor: page.nextCursor }, 200);
   };
 

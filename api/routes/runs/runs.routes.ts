@@ -2,8 +2,8 @@
 // and one run with its steps, attempts, rows and lineage. The Run schema is shared with /pipelines.
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireRole } from '../../auth.ts';
-import { jsonContent, keyed, notFound, readErrors, rowId, Timestamp } from '../../openapi.ts';
-import { pageQuery, pageSchema } from '../../pagination.ts';
+import { jsonContent, keyed, notFound, printable, readErrors, rowId, Timestamp } from '../../openapi.ts';
+import { cursorOf, cursorParts, pageQuery, pageSchema } from '../../pagination.ts';
 
 export const RunStatus = z.enum(['running', 'succeeded', 'failed', 'cancelled']);
 
@@ -44,6 +44,9 @@ const Step = z.object({
 
 const RunDetail = Run.extend({ params: z.record(z.string(), z.unknown()), steps: z.array(Step) }).openapi('RunDetail');
 
+/** Runs are listed newest first by (startedAt, id). */
+export const runCursor = cursorOf(cursorParts.time, cursorParts.id);
+
 const tags = ['runs'];
 const readers = requireRole('reader');
 
@@ -63,8 +66,8 @@ export const list = createRoute({
           .optional(),
         status: RunStatus.optional(),
         since: z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time' }).optional(),
-        backfill: z.string().max(200).optional(),
-        ...pageQuery,
+        backfill: printable(300).optional(),
+        ...pageQuery(runCursor),
       })
       .strict(),
   },

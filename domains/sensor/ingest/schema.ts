@@ -19,11 +19,17 @@ function measure(range: { min: number; max: number; unit: string }, required: bo
   return required ? base : base.optional();
 }
 
-/** Epoch milliseconds, or an ISO-8601 date-time with an offset; returned as epoch milliseconds. */
+const clockLimit = `at most ${MAX_CLOCK_SKEW_MS / 60_000} minutes ahead of the server clock`;
+
+/**
+ * Epoch milliseconds, or an ISO-8601 date-time with an offset; returned as epoch milliseconds. The
+ * number form declares its bounds; the clock limit moves with time and a string's instant is not a
+ * JSON Schema fact, so timeProblems() checks those and the routes answer 422 (declared).
+ */
 export const Timestamp = z
   .union(
     [
-      z.number().int('must be whole milliseconds').min(EARLIEST_READING, 'is before 2000-01-01'),
+      z.number().int('must be whole milliseconds').min(EARLIEST_READING, 'is before 2000-01-01').max(Number.MAX_SAFE_INTEGER, 'must be whole milliseconds'),
       z.iso.datetime({ offset: true, error: 'must be ISO-8601 with a time zone' }),
     ],
     {
@@ -31,9 +37,21 @@ export const Timestamp = z
     },
   )
   .transform((v) => (typeof v === 'number' ? v : Date.parse(v)))
-  .refine((ms) => ms >= EARLIEST_READING, 'is before 2000-01-01')
-  .refine((ms) => ms <= Date.now() + MAX_CLOCK_SKEW_MS, `is more than ${MAX_CLOCK_SKEW_MS / 60_000} minutes in the future`)
-  .openapi({ example: 1764000000000, description: 'epoch milliseconds or ISO-8601 with offset' });
+  .openapi({
+    example: 1764000000000,
+    description: `epoch milliseconds (whole) or ISO-8601 with offset; from 2000-01-01T00:00:00Z and ${clockLimit} (422 otherwise)`,
+  });
+
+/** The time rules of stamped fields (422 when broken): not before 2000, not beyond the clock limit. */
+export function timeProblems(stamps: { field: string; ms: number }[], now = Date.now()): { field: string; reason: string }[] {
+  return stamps.flatMap(({ field, ms }) =>
+    !(ms >= EARLIEST_READING)
+      ? [{ field, reason: 'is before 2000-01-01' }]
+      : ms > now + MAX_CLOCK_SKEW_MS
+        ? [{ field, reason: `is more than ${MAX_CLOCK_SKEW_MS / 60_000} minutes in the future` }]
+        : [],
+  );
+}
 
 export const Reading = z
   .object({
@@ -86,11 +104,15 @@ export const ExerciseSession = z
       .openapi({ description: 'the ground-truth label, when known' }),
     startedAt: Timestamp,
     endedAt: Timestamp.optional(),
-    notes: z.string().max(2000, 'must be at most 2,000 characters').optional(),
+    notes: z
+      .string()
+      .max(2000, 'must be at most 2,000 characters')
+      // eslint-disable-next-line no-control-regex -- NUL is exactly the character refused
+      .regex(/^[^\u0000]*$/, 'must not contain NUL (PostgreSQL text cannot hold it)')
+      .optional(),
   })
   .strict()
-  .refine((s) => s.endedAt === undefined || s.endedAt >= s.startedAt, { message: 'must not be before startedAt', path: ['endedAt'] })
-  .openapi('ExerciseSession');
+  .openapi('ExerciseSession', { description: `endedAt, when given, is not before startedAt (422 otherwise)` });
 
 export type ReadingsBatch = z.infer<typeof ReadingsBatch>;
 export type ExerciseSession = z.infer<typeof ExerciseSession>;

@@ -1,20 +1,21 @@
 // Handlers for the devices resource: validated input in, named queries, JSON out.
 import { ApiError } from '../../../../api/errors.ts';
 import { iso, type AppRouteHandler } from '../../../../api/openapi.ts';
-import { decodeCursor, pageOf } from '../../../../api/pagination.ts';
+import { pageOf } from '../../../../api/pagination.ts';
 import type { Queryable } from '../../../../lib/db/pool.ts';
 import { deviceActivity, deviceSessions, findSession, listDevices, sessionWindowPredictions, type SessionSummary } from './devices.queries.ts';
-import type * as routes from './devices.routes.ts';
+import * as routes from './devices.routes.ts';
 
 const sessionJson = (s: SessionSummary) => ({ ...s, startedAt: iso(s.startedAt), endedAt: iso(s.endedAt) });
+
+const FIRST_PG_DAY = '0001-01-01';
 
 export function deviceHandlers(db: Queryable) {
   const list: AppRouteHandler<typeof routes.list> = async (c) => {
     const q = c.req.valid('query');
-    const after = decodeCursor(q.cursor, ['string']);
-    const rows = await listDevices(db, (after?.[0] as string | undefined) ?? null, q.limit + 1);
+    const rows = await listDevices(db, q.cursor?.[0] ?? null, q.limit + 1);
     return c.json(
-      pageOf(rows, q.limit, (d) => [d.deviceId]),
+      pageOf(rows, q.limit, routes.deviceCursor, (d) => [d.deviceId] as const),
       200,
     );
   };
@@ -22,15 +23,17 @@ export function deviceHandlers(db: Queryable) {
   const activity: AppRouteHandler<typeof routes.activity> = async (c) => {
     const { deviceId } = c.req.valid('param');
     const { from, to } = c.req.valid('query');
-    return c.json({ deviceId, days: await deviceActivity(db, deviceId, from, to) }, 200);
+    // RFC 3339 dates include the year 0000, which PostgreSQL's date lacks; it is before any data.
+    const days = to < FIRST_PG_DAY ? [] : await deviceActivity(db, deviceId, from < FIRST_PG_DAY ? FIRST_PG_DAY : from, to);
+    return c.json({ deviceId, days }, 200);
   };
 
   const sessions: AppRouteHandler<typeof routes.sessions> = async (c) => {
     const { deviceId } = c.req.valid('param');
     const q = c.req.valid('query');
-    const key = decodeCursor(q.cursor, ['string', 'string']);
-    const rows = await deviceSessions(db, deviceId, key && { startedAt: key[0] as string, sessionId: key[1] as string }, q.limit + 1);
-    const page = pageOf(rows, q.limit, (s) => [iso(s.startedAt), s.sessionId]);
+    const key = q.cursor && { startedAt: q.cursor[0].toISOString(), sessionId: q.cursor[1] };
+    const rows = await deviceSessions(db, deviceId, key, q.limit + 1);
+    const page = pageOf(rows, q.limit, routes.sessionCursor, (s) => [s.startedAt, s.sessionId] as const);
     return c.json({ items: page.items.map(sessionJson), nextCursor: page.nextCursor }, 200);
   };
 

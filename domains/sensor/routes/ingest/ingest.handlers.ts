@@ -3,6 +3,7 @@
 import { ApiError } from '../../../../api/errors.ts';
 import type { AppRouteHandler } from '../../../../api/openapi.ts';
 import type { AppDeps, AppEnv } from '../../../../api/types.ts';
+import { timeProblems } from '../../ingest/schema.ts';
 import { landSession } from '../../ingest/sessions.ts';
 import { IngestOverloaded, type IngestWriter } from '../../ingest/writer.ts';
 import type * as routes from './ingest.routes.ts';
@@ -15,10 +16,16 @@ function ownDevice(principal: AppEnv['Variables']['principal'], deviceId: string
   }
 }
 
+/** Refuses (422) what the schema lets through but the time rules do not; nothing is written. */
+function checkRules(problems: { field: string; reason: string }[]): void {
+  if (problems.length) throw new ApiError(422, 'the request breaks a rule stated in the API document', problems);
+}
+
 export function ingestHandlers(deps: AppDeps, writer: IngestWriter) {
   const readings: AppRouteHandler<ReturnType<typeof routes.readings>> = async (c) => {
     const batch = c.req.valid('json');
     ownDevice(c.get('principal'), batch.deviceId);
+    checkRules(timeProblems(batch.readings.map((r, i) => ({ field: `readings[${i}].timestamp`, ms: r.timestamp }))));
     let landing;
     try {
       landing = await writer.submit(batch, c.get('principal').keyId, c.get('requestId'));
@@ -37,6 +44,11 @@ export function ingestHandlers(deps: AppDeps, writer: IngestWriter) {
   const sessions: AppRouteHandler<typeof routes.sessions> = async (c) => {
     const session = c.req.valid('json');
     ownDevice(c.get('principal'), session.deviceId);
+    const { startedAt, endedAt } = session;
+    checkRules([
+      ...timeProblems([{ field: 'startedAt', ms: startedAt }, ...(endedAt === undefined ? [] : [{ field: 'endedAt', ms: endedAt }])]),
+      ...(endedAt !== undefined && endedAt < startedAt ? [{ field: 'endedAt', reason: 'must not be before startedAt' }] : []),
+    ]);
     let landing;
     try {
       landing = await landSession(deps.ingestPool, session, c.get('principal').keyId, c.get('requestId'));

@@ -34,6 +34,9 @@ const errors = {
   403: errorResponse('not a device or admin key, or another device'),
   413: errorResponse('body too large'),
   415: errorResponse('not JSON'),
+  422: errorResponse(
+    'valid by the schema but breaks a rule it cannot express: a time before 2000 or beyond the clock limit, or endedAt before startedAt; named in details',
+  ),
   503: errorResponse('the database is unavailable or ingest is overloaded; retry with the same batch id'),
 };
 const tags = ['ingest'];

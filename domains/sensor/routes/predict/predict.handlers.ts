@@ -28,7 +28,7 @@ export function predictHandlers(db: Pool, storage?: ObjectStorage) {
     const loaded = await production(model);
     const { columns } = cleanReadings(deviceColumns('request', null, body.readings as Reading[]));
     if (columns.length < PREDICT_MIN_READINGS) {
-      throw new ApiError(400, 'too few readings remain after removing duplicates', [
+      throw new ApiError(422, 'too few readings remain after removing duplicates', [
         { field: 'readings', reason: `only ${columns.length} distinct timestamps; need ${PREDICT_MIN_READINGS}` },
       ]);
     }

@@ -58,6 +58,7 @@ export const predict = createRoute({
     ...readErrors,
     404: errorResponse('the model has no production version yet'),
     413: errorResponse('body too large'),
+    422: errorResponse('too few distinct timestamps remain once duplicates are removed'),
     503: errorResponse('the database is unavailable'),
   },
 });

@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 import { notModifiedSince } from '../../../../api/cache.ts';
 import { ApiError } from '../../../../api/errors.ts';
 import { iso, type AppRouteHandler } from '../../../../api/openapi.ts';
-import { decodeCursor, pageOf } from '../../../../api/pagination.ts';
+import { pageOf } from '../../../../api/pagination.ts';
 import type { Queryable } from '../../../../lib/db/pool.ts';
 import {
   entryDistribution,
@@ -14,7 +14,7 @@ import {
   recommendedBids,
   type OptimisationRunRow,
 } from './optimisation-runs.queries.ts';
-import type * as routes from './optimisation-runs.routes.ts';
+import * as routes from './optimisation-runs.routes.ts';
 
 /** An optimisation run as the API shows it (the version goes into the ETag, not the body). */
 export function optimisationRunJson({ version: _, ...r }: OptimisationRunRow) {
@@ -65,16 +65,16 @@ export function optimisationRunHandlers(db: Queryable, options: OptimisationRunO
   const rankings: AppRouteHandler<typeof routes.rankings> = async (c) => {
     const { id } = c.req.valid('param');
     const q = c.req.valid('query');
-    const cursor = decodeCursor(q.cursor, ['number', 'string']);
-    const cacheKey = `${id}|${q.limit}|${q.cursor ?? ''}`;
+    // Cached by the cursor as sent: each such string always names the same page.
+    const cacheKey = `${id}|${q.limit}|${c.req.query('cursor') ?? ''}`;
     const hit = rankingsCache.get(cacheKey);
     if (hit) return (notModifiedSince(c, runTag(id, hit.version)) ?? jsonText(c, hit.text)) as never;
-    const after = cursor && { meanNormalisedPayout: cursor[0] as number, entry: cursor[1] as string };
+    const after = q.cursor && { meanNormalisedPayout: q.cursor[0], entry: q.cursor[1] };
     const page = await rankingsPage(db, id, after, q.limit + 1);
     if (!page) throw noRun(id);
     const cached = notModifiedSince(c, runTag(id, page.version));
     if (cached) return cached as never;
-    const { items, nextCursor } = pageOf(page.entries, q.limit, (e) => [e.meanNormalisedPayout, e.entry]);
+    const { items, nextCursor } = pageOf(page.entries, q.limit, routes.rankingsCursor, (e) => [e.meanNormalisedPayout, e.entry] as const);
     const text = JSON.stringify({ optimisationRunId: id, items, nextCursor });
     rankingsCache.set(cacheKey, page.version, text);
     return jsonText(c, text) as never;

@@ -6,7 +6,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireRole } from '../../../../api/auth.ts';
 import { jsonContent, keyed, notFound, notModified, readErrors, rowId, Timestamp } from '../../../../api/openapi.ts';
-import { pageQuery, pageSchema } from '../../../../api/pagination.ts';
+import { cursorOf, cursorParts, pageQuery, pageSchema } from '../../../../api/pagination.ts';
 
 const RunId = rowId('an optimisation run id');
 // Entries are people's names: letters, digits, spaces and a little punctuation, never control characters.
@@ -104,6 +104,8 @@ const base = { tags: ['tournament'], security: keyed };
 const readers = requireRole('reader');
 const runParams = z.object({ id: RunId });
 const versioned = { ...notModified, ...readErrors, ...notFound };
+/** Rankings run best first by (meanNormalisedPayout, entry). */
+export const rankingsCursor = cursorOf(cursorParts.float, cursorParts.text);
 
 export const one = createRoute({
   ...base,
@@ -121,7 +123,7 @@ export const rankings = createRoute({
   method: 'get',
   path: '/{id}/rankings',
   summary: "The entries' performance by mean normalised payout (best first, then by entry)",
-  request: { params: runParams, query: z.object({ ...pageQuery }).strict() },
+  request: { params: runParams, query: z.object({ ...pageQuery(rankingsCursor) }).strict() },
   responses: { 200: jsonContent(pageSchema(EntryPerformance).extend({ optimisationRunId: z.number().int() }), 'a page of entries'), ...versioned },
 });
 

@@ -3,11 +3,11 @@
 import { notModifiedSince } from '../../../../api/cache.ts';
 import { ApiError } from '../../../../api/errors.ts';
 import { iso, type AppRouteHandler } from '../../../../api/openapi.ts';
-import { decodeCursor, pageOf } from '../../../../api/pagination.ts';
+import { pageOf } from '../../../../api/pagination.ts';
 import type { Queryable } from '../../../../lib/db/pool.ts';
 import { optimisationRunJson } from '../optimisation-runs/optimisation-runs.handlers.ts';
 import { findTournament, listTournaments, tournamentOptimisationRuns, tournamentTeams, type TournamentRow } from './tournaments.queries.ts';
-import type * as routes from './tournaments.routes.ts';
+import * as routes from './tournaments.routes.ts';
 
 /** Round k (1-based) of pAdvance: the probability of winning at least k games. */
 export const ROUNDS = ['round of 32', 'sweet 16', 'elite 8', 'final four', 'final', 'champion'] as const;
@@ -29,9 +29,8 @@ const tournamentTag = (key: string, version: string) => `tournament-${key}-${ver
 export function tournamentHandlers(db: Queryable) {
   const list: AppRouteHandler<typeof routes.list> = async (c) => {
     const q = c.req.valid('query');
-    const key = decodeCursor(q.cursor, ['number', 'string']);
-    const rows = await listTournaments(db, key && { year: key[0] as number, key: key[1] as string }, q.limit + 1);
-    const page = pageOf(rows, q.limit, (t) => [t.year, t.key]);
+    const rows = await listTournaments(db, q.cursor && { year: q.cursor[0], key: q.cursor[1] }, q.limit + 1);
+    const page = pageOf(rows, q.limit, routes.tournamentCursor, (t) => [t.year, t.key] as const);
     return c.json({ items: page.items.map(tournamentJson), nextCursor: page.nextCursor }, 200);
   };
 
@@ -57,10 +56,9 @@ export function tournamentHandlers(db: Queryable) {
   const optimisationRuns: AppRouteHandler<typeof routes.optimisationRuns> = async (c) => {
     const { key } = c.req.valid('param');
     const q = c.req.valid('query');
-    const cursor = decodeCursor(q.cursor, ['number']);
-    const rows = await tournamentOptimisationRuns(db, key, cursor?.[0] as number | undefined, q.limit + 1);
+    const rows = await tournamentOptimisationRuns(db, key, q.cursor?.[0], q.limit + 1);
     if (!rows) throw noTournament(key);
-    const page = pageOf(rows, q.limit, (r) => [r.id]);
+    const page = pageOf(rows, q.limit, routes.optimisationRunCursor, (r) => [r.id] as const);
     return c.json({ items: page.items.map(optimisationRunJson), nextCursor: page.nextCursor }, 200);
   };
 

@@ -3,7 +3,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireRole } from '../../../../api/auth.ts';
 import { jsonContent, keyed, notFound, notModified, readErrors, Timestamp } from '../../../../api/openapi.ts';
-import { pageQuery, pageSchema } from '../../../../api/pagination.ts';
+import { cursorOf, cursorParts, pageQuery, pageSchema } from '../../../../api/pagination.ts';
 import { TEAM_SORTS, type TeamSort } from './tournaments.queries.ts';
 import { OptimisationRun } from '../optimisation-runs/optimisation-runs.routes.ts';
 
@@ -46,6 +46,9 @@ const TeamSortParam = z.enum(Object.keys(TEAM_SORTS) as [TeamSort, ...TeamSort[]
 const base = { tags: ['tournament'], security: keyed };
 const readers = requireRole('reader');
 const keyParams = z.object({ key: TournamentKey });
+/** Tournaments run newest year first, then by key; a tournament's optimisation runs newest id first. */
+export const tournamentCursor = cursorOf(cursorParts.year, cursorParts.text);
+export const optimisationRunCursor = cursorOf(cursorParts.id);
 
 export const list = createRoute({
   ...base,
@@ -53,7 +56,7 @@ export const list = createRoute({
   method: 'get',
   path: '/',
   summary: 'Tournaments, newest year first',
-  request: { query: z.object({ ...pageQuery }).strict() },
+  request: { query: z.object({ ...pageQuery(tournamentCursor) }).strict() },
   responses: { 200: jsonContent(pageSchema(Tournament), 'a page of tournaments'), ...readErrors },
 });
 
@@ -98,6 +101,6 @@ export const optimisationRuns = createRoute({
   method: 'get',
   path: '/{key}/optimisation-runs',
   summary: "A tournament's optimisation runs, newest first",
-  request: { params: keyParams, query: z.object({ ...pageQuery }).strict() },
+  request: { params: keyParams, query: z.object({ ...pageQuery(optimisationRunCursor) }).strict() },
   responses: { 200: jsonContent(pageSchema(OptimisationRun), 'a page of optimisation runs'), ...readErrors, ...notFound },
 });
