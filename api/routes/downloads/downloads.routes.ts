@@ -12,6 +12,7 @@ export const download = createRoute({
   request: { params: z.object({ token: z.string().min(1).max(4000) }) },
   responses: {
     200: { description: 'the object’s bytes', content: { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) } } },
+    400: errorResponse('the token is longer than any link this API makes (4000 characters)'),
     403: errorResponse('the link is not valid or has expired'),
     404: errorResponse('the object is gone, or storage is not the filesystem'),
   },
