@@ -78,7 +78,7 @@ export const tournamentPipeline: PipelineDefinition = {
       queue: 'compute',
       dependsOn: ['load'],
       reads: [byTournament('bronze.teams'), byTournament('bronze.historical_games')],
-      writes: [byTournament('silver.game_predictions')],
+      writes: [byTournament('silver.game_predictions'), { table: 'registry.training_runs' }, { table: 'registry.model_versions' }],
       checks: [
         { kind: 'rowCount', table: 'silver.game_predictions', min: 64 * 63, max: 68 * 67 },
         sizedByField('silver.game_predictions', 'n × (n − 1) pairings', 'n * (n - 1)'),
@@ -99,7 +99,7 @@ export const tournamentPipeline: PipelineDefinition = {
       queue: 'compute',
       dependsOn: ['games'],
       reads: [byTournament('bronze.teams'), byTournament('bronze.historical_auctions')],
-      writes: [byTournament('silver.market_predictions')],
+      writes: [byTournament('silver.market_predictions'), { table: 'registry.training_runs' }, { table: 'registry.model_versions' }],
       checks: [
         { kind: 'rowCount', table: 'silver.market_predictions', min: 64, max: 68 },
         sizedByField('silver.market_predictions', 'one prediction per team'),

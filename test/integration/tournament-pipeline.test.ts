@@ -131,6 +131,30 @@ describe('tournament pipeline', () => {
     expect(files).toEqual({ n: 7, loaded: 7 });
   });
 
+  it('registers the game and market models with versions, metrics and artifacts in storage', async () => {
+    const versions = await q(
+      `SELECT m.name, m.task, v.version, v.status, v.artifact_key, v.artifact_size, v.artifact_sha256, r.status AS run, r.partition_key
+         FROM registry.model_versions v JOIN registry.models m ON m.id = v.model_id JOIN registry.training_runs r ON r.id = v.training_run_id
+        ORDER BY m.name, v.version`,
+    );
+    // One version per model and pipeline run (two runs so far).
+    expect(versions.map((v) => [v.name, v.version, v.status, v.run, v.partition_key])).toEqual([
+      ['tournament-games', 1, 'candidate', 'succeeded', KEY],
+      ['tournament-games', 2, 'candidate', 'succeeded', KEY],
+      ['tournament-market', 1, 'candidate', 'succeeded', KEY],
+      ['tournament-market', 2, 'candidate', 'succeeded', KEY],
+    ]);
+    for (const v of versions) expect(await stack.storage.head(v.artifact_key)).toMatchObject({ size: v.artifact_size, sha256: v.artifact_sha256 });
+    const metrics = await q(
+      `SELECT DISTINCT m.name AS model, x.name FROM registry.metrics x JOIN registry.training_runs r ON r.id = x.training_run_id
+         JOIN registry.models m ON m.id = r.model_id WHERE x.name IN ('historical_games', 'historical_seasons') ORDER BY 1, 2`,
+    );
+    expect(metrics).toEqual([
+      { model: 'tournament-games', name: 'historical_games' },
+      { model: 'tournament-market', name: 'historical_seasons' },
+    ]);
+  });
+
   it('a smaller re-run replaces the simulations instead of leaving stale ones', async () => {
     const summary = await runPipeline(stack, tournamentPipeline, KEY, { landingDir, simulations: 1_000, seed: 5 });
     expect(summary.status).toBe('succeeded');
