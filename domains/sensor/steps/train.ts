@@ -161,7 +161,8 @@ export const trainExerciseModel: StepFactory =
         modelId,
         datasetVersionId: snapshot.id,
         split: {
-          kind: outcome.split.heldOut === 'persons' ? 'holdout by person (device): whole persons unseen in training' : 'holdout by session, stratified by exercise',
+          kind:
+            outcome.split.heldOut === 'persons' ? 'holdout by person (device): whole persons unseen in training' : 'holdout by session, stratified by exercise',
           testFraction: hyper.holdout,
           seed: hyper.seed,
           ...outcome.split,
