@@ -18,6 +18,8 @@ COPY engine ./engine
 COPY domains ./domains
 COPY lib ./lib
 COPY migrations ./migrations
+# Object storage (datasets, model artifacts) when STORAGE_DIR=/objects on a shared volume.
+RUN mkdir -p /objects && chown node:node /objects
 USER node
 ENTRYPOINT ["node", "bin/refinery"]
 CMD ["--help"]

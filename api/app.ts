@@ -12,15 +12,25 @@ import { backfillsRouter } from './routes/backfills/backfills.index.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
 import { healthRouter } from './routes/health/health.index.ts';
 import { keysRouter } from './routes/keys/keys.index.ts';
+import { auditRouter } from './routes/audit/audit.index.ts';
+import { downloadsRouter } from './routes/downloads/downloads.index.ts';
+import { auditWrites } from './audit.ts';
 import { pipelinesRouter } from './routes/pipelines/pipelines.index.ts';
 import { runsRouter } from './routes/runs/runs.index.ts';
 import { experimentsRouter } from '../domains/registry/routes/experiments/experiments.index.ts';
 import { modelsRouter } from '../domains/registry/routes/models/models.index.ts';
+import { datasetsRouter } from '../domains/registry/routes/datasets/datasets.index.ts';
+import { deploymentsRouter } from '../domains/registry/routes/deployments/deployments.index.ts';
+import { trackingRouter } from '../domains/registry/routes/tracking/tracking.index.ts';
+import { modelTrainingRouter } from '../domains/registry/routes/model-training/model-training.index.ts';
 import { trainingRunsRouter } from '../domains/registry/routes/training-runs/training-runs.index.ts';
 import { devicesRouter } from '../domains/sensor/routes/devices/devices.index.ts';
 import { ingestRouter } from '../domains/sensor/routes/ingest/ingest.index.ts';
 import { predictRouter } from '../domains/sensor/routes/predict/predict.index.ts';
+import { analyticsRouter } from '../domains/tournament/routes/analytics/analytics.index.ts';
+import { entriesRouter } from '../domains/tournament/routes/entries/entries.index.ts';
 import { optimisationRunsRouter } from '../domains/tournament/routes/optimisation-runs/optimisation-runs.index.ts';
+import { teamsRouter } from '../domains/tournament/routes/teams/teams.index.ts';
 import { tournamentsRouter } from '../domains/tournament/routes/tournaments/tournaments.index.ts';
 import { createMetrics } from './metrics.ts';
 import { documentedMethods } from './methods.ts';
@@ -38,7 +48,7 @@ export function createApp(deps: AppDeps) {
   const keys = new KeyStore(deps.readPool);
   // The live path (on unless deps.live is false): the ingest transaction classifies each device's
   // complete windows with the production model; the hub streams them to this process's clients.
-  const production = new ProductionModelCache(deps.readPool, EXERCISE_MODEL);
+  const production = new ProductionModelCache(deps.readPool, EXERCISE_MODEL, deps.storage?.objects);
   const live = deps.live === false ? undefined : new LiveClassifier();
   const ingest = new IngestWriter(
     deps.ingestPool,
@@ -80,6 +90,8 @@ export function createApp(deps: AppDeps) {
     app.use('*', cors({ origin: deps.corsOrigins, allowHeaders: ['Authorization', 'Content-Type', 'X-API-Key'], maxAge: 600 }));
   }
 
+  app.use('/v1/*', auditWrites(deps.writePool, deps.log));
+
   app.onError(onError(deps.log));
   const methodsOf = documentedMethods(app);
   app.notFound((c) => {
@@ -95,6 +107,8 @@ export function createApp(deps: AppDeps) {
   // their domain's folder.
   app.route('/', healthRouter(deps, metrics.registry));
   app.route('/v1', keysRouter(deps));
+  app.route('/v1/audit', auditRouter(deps));
+  app.route('/v1/downloads', downloadsRouter(deps.storage));
   app.route('/v1/pipelines', pipelinesRouter(deps));
   app.route('/v1/runs', runsRouter(deps));
   app.route('/v1/backfills', backfillsRouter(deps));
@@ -105,10 +119,18 @@ export function createApp(deps: AppDeps) {
   app.route('/v1/devices', liveRouter(deps.readPool, hub));
   app.route('/v1/predict', predictRouter(deps));
   app.route('/v1/models', modelsRouter(deps));
+  app.route('/v1/models', deploymentsRouter(deps));
+  app.route('/v1/models', modelTrainingRouter(deps));
+  app.route('/v1/tracking', trackingRouter(deps));
+  app.route('/v1/datasets', datasetsRouter(deps));
   app.route('/v1/training-runs', trainingRunsRouter(deps));
   app.route('/v1/experiments', experimentsRouter(deps));
   app.route('/v1/tournaments', tournamentsRouter(deps));
+  app.route('/v1/tournaments', teamsRouter(deps));
   app.route('/v1/optimisation-runs', optimisationRunsRouter(deps));
+  app.route('/v1/optimisation-runs', entriesRouter(deps));
+  // Seed 003's frontend paths, as aliases (domains/tournament/routes/analytics).
+  app.route('/api/v1/analytics/tournaments', analyticsRouter(deps));
   app.route('/', dashboardRoutes());
   mountDocs(app);
   return Object.assign(app, { keys, ingest, live, hub });

@@ -1,5 +1,7 @@
 // API keys on requests: `Authorization: Bearer rfy_…` (or `X-API-Key`), looked up in ops.api_keys
-// by id and checked against the stored hash. Roles: device (bound to one device), reader, admin.
+// by id and checked against the stored hash. Roles: device (bound to one device), reader,
+// data_scientist (what a reader may, plus datasets, models, training and tracking), admin (all,
+// including keys and the audit log).
 import type { MiddlewareHandler } from 'hono';
 import type { Pool } from '../lib/db/pool.ts';
 import { findApiKey, type StoredKey } from '../lib/db/api-keys.ts';
@@ -31,6 +33,11 @@ export class KeyStore {
     this.cache.set(id, { key, until: Date.now() + this.ttlMs });
     return key;
   }
+
+  /** Drops a key from memory (after this process revoked it), so the revocation bites here at once. */
+  forget(id: string): void {
+    this.cache.delete(id);
+  }
 }
 
 function presentedToken(header: string | undefined, apiKey: string | undefined): string | undefined {
@@ -40,8 +47,16 @@ function presentedToken(header: string | undefined, apiKey: string | undefined):
   return m?.[1];
 }
 
+/** Roles that include others: a data scientist may do what a reader may. */
+const includes: Partial<Record<KeyRole, KeyRole[]>> = { data_scientist: ['reader'] };
+
+export function roleAllows(role: KeyRole, needed: readonly KeyRole[]): boolean {
+  return role === 'admin' || needed.includes(role) || (includes[role] ?? []).some((r) => needed.includes(r));
+}
+
 /**
- * Requires a valid key whose role is one of `roles` (admin is always allowed). The key store comes
+ * Requires a valid key whose role is one of `roles` (admin is always allowed; data_scientist
+ * wherever reader is). The key store comes
  * from the request context (set once by the app), so route definitions can name their roles
  * statically.
  */
@@ -55,10 +70,11 @@ export function requireRole(...roles: KeyRole[]): MiddlewareHandler<AppEnv> {
     if (!parsed || !stored || stored.revoked || !secretMatches(parsed.secret, stored.secretHash)) {
       throw new ApiError(401, 'the API key is not valid or has been revoked');
     }
-    if (stored.role !== 'admin' && !roles.includes(stored.role)) {
+    // Known before the role check, so the audit log can say which key tried a write it may not make.
+    c.set('principal', { keyId: parsed.id, role: stored.role, deviceId: stored.deviceId ?? undefined });
+    if (!roleAllows(stored.role, roles)) {
       throw new ApiError(403, `a ${stored.role} key cannot use this endpoint (needs ${[...roles, 'admin'].join(' or ')})`);
     }
-    c.set('principal', { keyId: parsed.id, role: stored.role, deviceId: stored.deviceId ?? undefined });
     await next();
   };
 }

@@ -13,6 +13,15 @@ function clientHas(c: Context, etag: string): boolean {
   return match.split(',').some((t) => t.trim() === '*' || t.trim().replace(/^W\//, '') === opaque);
 }
 
+/** `text` with a strong ETag of itself and `cacheControl`, or a 304 when the client holds it already. */
+function taggedJson(c: Context, text: string, cacheControl: string): Response {
+  const etag = `"${createHash('sha1').update(text).digest('base64url')}"`;
+  c.header('ETag', etag);
+  c.header('Cache-Control', cacheControl);
+  if (clientHas(c, etag)) return c.body(null, 304);
+  return c.body(text, 200, { 'content-type': 'application/json' });
+}
+
 /** A JSON body that never changes once `finished`: strong ETag of the body, cached for a day. */
 export function immutableJson(c: Context, body: unknown, finished: boolean): Response {
   const text = JSON.stringify(body);
@@ -20,11 +29,15 @@ export function immutableJson(c: Context, body: unknown, finished: boolean): Res
     c.header('Cache-Control', 'no-cache');
     return c.body(text, 200, { 'content-type': 'application/json' });
   }
-  const etag = `"${createHash('sha1').update(text).digest('base64url')}"`;
-  c.header('ETag', etag);
-  c.header('Cache-Control', 'private, max-age=86400, immutable');
-  if (clientHas(c, etag)) return c.body(null, 304);
-  return c.body(text, 200, { 'content-type': 'application/json' });
+  return taggedJson(c, text, 'private, max-age=86400, immutable');
+}
+
+/**
+ * A JSON body with no version of its own that may change at any time (a list that new rows join,
+ * such as a tournament's optimisation runs): a strong ETag of the body, revalidated on every use.
+ */
+export function revalidatedJson(c: Context, body: unknown): Response {
+  return taggedJson(c, JSON.stringify(body), 'private, no-cache');
 }
 
 /** If-Modified-Since is at or after `lastModified` (HTTP dates have whole seconds). */

@@ -1,9 +1,14 @@
-// The API process: pools for the read-only and ingest roles, a lazy Temporal connection for
-// readiness, and the HTTP server. Stops cleanly on SIGINT/SIGTERM.
+// The API process: pools for the read-only, ingest and registrar roles, object storage, a lazy
+// Temporal connection (readiness, schedules, starting training runs), and the HTTP server. Stops
+// cleanly on SIGINT/SIGTERM.
 import { serve } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
 import { requireUrl, type Config } from '../lib/config.ts';
 import { createPool } from '../lib/db/pool.ts';
+import { openStorage } from '../lib/storage/index.ts';
+import { startPipelineRun } from '../engine/temporal/runs.ts';
+import { getPipeline } from '../domains/index.ts';
+import { MODEL_TRAINING } from '../domains/registry/pipeline.ts';
 import type { Logger } from '../lib/log.ts';
 import { explainConnectFailure, temporalConnectionOptions } from '../engine/temporal/connection.ts';
 import { reconcilerRunning } from '../engine/temporal/reconcilers.ts';
@@ -18,6 +23,11 @@ export interface RunningApi {
 export async function startApi(config: Config, log: Logger): Promise<RunningApi> {
   const readPool = createPool(requireUrl(config, 'api'), { applicationName: 'refinery-api', max: 20, statementTimeoutMs: 5000 });
   const ingestPool = createPool(requireUrl(config, 'ingest'), { applicationName: 'refinery-ingest', max: 10 });
+  const writePool = createPool(requireUrl(config, 'registrar'), { applicationName: 'refinery-registrar', max: 10, statementTimeoutMs: 30_000 });
+  const { storage, signingSecret } = await openStorage(config.storage);
+  if (storage.driver === 'filesystem' && !config.storage.signingSecret) {
+    log.warn('STORAGE_SIGNING_SECRET is not set: download links are signed with a key of this process only (set it when running several API processes)');
+  }
   // Lazy: the API serves gold without Temporal; /readyz reports it, and a failure to reach it at
   // start is logged once with the setting to fix (a wrong CA, a missing client certificate...).
   const temporal = Connection.lazy({ ...temporalConnectionOptions(config), connectTimeout: '2s' });
@@ -36,6 +46,19 @@ export async function startApi(config: Config, log: Logger): Promise<RunningApi>
     reconcilers: (pipeline) => reconcilerRunning(temporalClient, pipeline),
     readPool,
     ingestPool,
+    writePool,
+    storage: {
+      objects: storage,
+      signingSecret,
+      uploadMaxBytes: config.uploadMaxBytes,
+      urlExpirySeconds: config.storage.urlExpirySeconds,
+      retentionDays: config.datasetRetentionDays,
+      publicUrl: config.api.publicUrl,
+    },
+    training: async ({ partition, params }) => {
+      const { handle } = await startPipelineRun(temporalClient, config, getPipeline(MODEL_TRAINING), partition, { params });
+      return { workflowId: handle.workflowId };
+    },
     log,
     corsOrigins: config.api.corsOrigins,
     temporal: { uiUrl: config.temporal.uiUrl, namespace: config.temporal.namespace },
@@ -79,7 +102,7 @@ export async function startApi(config: Config, log: Logger): Promise<RunningApi>
       await app.hub.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await app.ingest.drain();
-      await Promise.all([readPool.end(), ingestPool.end(), temporal.close()]);
+      await Promise.all([readPool.end(), ingestPool.end(), writePool.end(), temporal.close()]);
     },
   };
 }

@@ -62,7 +62,7 @@ async function main() {
   );
   const token = (await createApiKey(owner, { name: 'bench reader', role: 'reader' })).token;
 
-  const readPool = createPool(logins.api, { applicationName: 'bench-grid-api', max: 10, statementTimeoutMs: 5000 });
+  const readPool = createPool(logins.api!, { applicationName: 'bench-grid-api', max: 10, statementTimeoutMs: 5000 });
   const app = createApp({ readPool, ingestPool: readPool, log: createLogger('warn', 'bench'), ready: { postgres: async () => {}, temporal: async () => {} } });
   const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
   await new Promise((r) => server.once('listening', r));

@@ -65,7 +65,7 @@ function batchBody(device: number, seq: number): string {
 async function main() {
   const db = await benchDatabase('ingest');
   await migrate(db.url, { direction: 'up' });
-  const logins = await provisionLogins(db.url, { worker: 'bench-w', ingest: 'bench-i', api: 'bench-a' });
+  const logins = await provisionLogins(db.url, { worker: 'bench-w', ingest: 'bench-i', api: 'bench-a', registrar: 'bench-r' });
   const owner = createPool(db.url, { applicationName: 'bench-ingest', max: 2 });
   const tokens: string[] = [];
   for (let d = 0; d < DEVICES; d++) tokens.push((await createApiKey(owner, { name: `bench ${d}`, role: 'device', deviceId: `bench-${d}` })).token);
@@ -73,7 +73,14 @@ async function main() {
   const port = await freePort();
   const api = startRefinery(
     ['api'],
-    stackEnv({ DATABASE_URL: db.url, INGEST_DATABASE_URL: logins.ingest, API_DATABASE_URL: logins.api, API_PORT: String(port), LOG_LEVEL: 'warn' }),
+    stackEnv({
+      DATABASE_URL: db.url,
+      INGEST_DATABASE_URL: logins.ingest!,
+      API_DATABASE_URL: logins.api!,
+      REGISTRAR_DATABASE_URL: logins.registrar!,
+      API_PORT: String(port),
+      LOG_LEVEL: 'warn',
+    }),
     process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [],
   );
   const dir = mkdtempSync(join(tmpdir(), 'bench-ingest-'));

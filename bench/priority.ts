@@ -12,6 +12,7 @@ import { createLogger } from '../lib/log.ts';
 import { cpus, loadavg } from 'node:os';
 import { writeBenchResult, type BenchFigure } from './report.ts';
 import { benchStack, bundleWorkflowCode, quiet } from './support/stack.ts';
+import { openStorage } from '../lib/storage/index.ts';
 
 const SLOTS = 4;
 const STEP_MS = 1000;
@@ -40,6 +41,7 @@ async function main() {
     pools: { worker: stack.pool },
     log,
     definitions,
+    storage: (await openStorage(stack.config.storage)).storage,
     workflowBundle: bundle,
     maxConcurrentActivities: SLOTS,
   });

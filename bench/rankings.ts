@@ -84,10 +84,10 @@ async function load(url: string, headers: Record<string, string>, seconds: numbe
 async function main() {
   const db = await benchDatabase('rankings');
   await migrate(db.url, { direction: 'up' });
-  const logins = await provisionLogins(db.url, { worker: 'bench-w', ingest: 'bench-i', api: 'bench-a' });
+  const logins = await provisionLogins(db.url, { api: 'bench-a' });
   const owner = createPool(db.url, { applicationName: 'bench-rankings', max: 2 });
   await owner.query(
-    'TRUNCATE gold.tournaments, gold.tournament_teams, gold.optimisation_runs, gold.recommended_bids, gold.entry_outcomes, gold.entry_performance, gold.investment_report RESTART IDENTITY',
+    'TRUNCATE gold.tournaments, gold.tournament_teams, gold.optimisation_runs, gold.recommended_bids, gold.entry_outcomes, gold.entry_performance, gold.entry_portfolios RESTART IDENTITY',
   );
   const seed = await seedTournamentGold(owner, { entries: ENTRIES });
   const token = (await createApiKey(owner, { name: 'bench reader', role: 'reader' })).token;

@@ -10,6 +10,7 @@ import { NativeConnection, bundleWorkflowCode, type Worker } from '@temporalio/w
 import { startLocalTemporal } from '../cli/stack/temporal.ts';
 import { loadConfig, type Config } from '../lib/config.ts';
 import { createPool, type Pool } from '../lib/db/pool.ts';
+import { openStorage } from '../lib/storage/index.ts';
 import { createLogger } from '../lib/log.ts';
 import { definitions, getPipeline } from '../domains/index.ts';
 import type { PipelineDefinition } from '../engine/pipeline/types.ts';
@@ -107,6 +108,7 @@ async function chainMs(c: BenchCluster, address: string, label: string, bundle: 
     queue: 'io',
     connection: native,
     pools: { worker: pool },
+    storage: (await openStorage(config.storage)).storage,
     log: createLogger('warn', 'bench'),
     definitions,
     workflowBundle: bundle,

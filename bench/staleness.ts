@@ -123,9 +123,9 @@ async function main() {
   await migrate(db.url, { direction: 'up' });
   const logins = await provisionLogins(db.url, { worker: 'bench-w', ingest: 'bench-i', api: 'bench-a' });
   const owner = createPool(db.url, { applicationName: 'bench-staleness', max: 4 });
-  const worker = createPool(logins.worker, { applicationName: 'bench-staleness-worker', max: 4 });
-  const api = createPool(logins.api, { applicationName: 'bench-staleness-api', max: 4 });
-  const ingest = createPool(logins.ingest, { applicationName: 'bench-staleness-ingest', max: 4 });
+  const worker = createPool(logins.worker!, { applicationName: 'bench-staleness-worker', max: 4 });
+  const api = createPool(logins.api!, { applicationName: 'bench-staleness-api', max: 4 });
+  const ingest = createPool(logins.ingest!, { applicationName: 'bench-staleness-ingest', max: 4 });
   try {
     await owner.query('TRUNCATE ops.arrivals, ops.arrival_log, ops.arrival_totals, ops.partition_watermarks, ops.pipeline_runs CASCADE');
     const late = await seedHistory(owner, ingest);

@@ -19,6 +19,7 @@ export async function withClient<T>(fn: (client: Client, config: Config) => Prom
   }
 }
 
+/** A pool on `url` for the length of `fn`; `variable` names the setting in a connection error. */
 async function withPool<T>(config: Config, url: string, variable: string, fn: (pool: Pool, config: Config) => Promise<T>): Promise<T> {
   await checkConnection(url, variable);
   const pool = createPool(url, { applicationName: 'refinery-cli', max: 2 });
@@ -32,6 +33,12 @@ async function withPool<T>(config: Config, url: string, variable: string, fn: (p
 export async function withOwnerPool<T>(fn: (pool: Pool, config: Config) => Promise<T>): Promise<T> {
   const config = loadConfig();
   return withPool(config, requireUrl(config, 'owner'), 'DATABASE_URL', fn);
+}
+
+/** As the worker's role (writes as the pipelines do): imports land through the same grants. */
+export async function withWorkerPool<T>(fn: (pool: Pool, config: Config) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  return withPool(config, requireUrl(config, 'worker'), 'WORKER_DATABASE_URL', fn);
 }
 
 /**

@@ -58,15 +58,20 @@ export async function runStartupPipelines(config: Config, targets: StartupTarget
       }
     }
 
-    const sample = writeSampleTournament(config.landingDir, 2026);
+    // A real field: 68 teams with a First Four.
+    const sample = writeSampleTournament(config.landingDir, 2026, 68);
     say(`sample Calcutta landing files written to ${sample.dir}; running pipeline tournament for ${sample.key}…`);
     const tournament = await run(client, config, 'tournament', sample.key, say);
     const evaluate = tournament?.steps.find((s) => s.stepId === 'evaluate')?.metrics;
     const optimise = tournament?.steps.find((s) => s.stepId === 'optimise')?.metrics;
     if (evaluate && optimise) {
       say(
-        `  recommended ${optimise.teams} bids; expected normalised payout ${optimise.objective} (proportional ${optimise.proportional}, favourite ${optimise.favourite}); rankings at /v1/optimisation-runs/${evaluate.optimisationRunId}/rankings`,
+        `  payout strategy: expected normalised payout ${optimise.objective} (proportional ${optimise.proportional}, favourite ${optimise.favourite}); rankings at /v1/optimisation-runs/${evaluate.optimisationRunId}/rankings`,
       );
+      const pFirst = Object.entries(evaluate)
+        .filter(([k]) => k.endsWith('.pFirst'))
+        .map(([k, v]) => `${k.slice(0, -'.pFirst'.length)} ${(Number(v) * 100).toFixed(1)}%`);
+      if (pFirst.length > 1) say(`  our P(finishing first) by strategy: ${pFirst.join(', ')} (dashboard: Tournament → Optimiser runs)`);
     }
   } finally {
     await owner.end();

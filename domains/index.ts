@@ -9,10 +9,21 @@ import { sensorSteps } from './sensor/steps/index.ts';
 import { uptimePipeline } from './sensor/uptime.ts';
 import { tournamentPipeline } from './tournament/pipeline.ts';
 import { tournamentSteps } from './tournament/steps/index.ts';
+import { modelTrainingPipeline, registryMaintenancePipeline } from './registry/pipeline.ts';
+import { registrySteps } from './registry/steps/index.ts';
 
 export const definitions = createDefinitions({
-  pipelines: [demoPipeline, demoQualityPipeline, demoWeeklyPipeline, sensorPipeline, uptimePipeline, tournamentPipeline],
-  steps: { ...demoSteps, ...sensorSteps, ...tournamentSteps },
+  pipelines: [
+    demoPipeline,
+    demoQualityPipeline,
+    demoWeeklyPipeline,
+    sensorPipeline,
+    uptimePipeline,
+    tournamentPipeline,
+    modelTrainingPipeline,
+    registryMaintenancePipeline,
+  ],
+  steps: { ...demoSteps, ...sensorSteps, ...tournamentSteps, ...registrySteps },
 });
 
 export const pipelines = definitions.pipelines;

@@ -3,6 +3,7 @@
 // read and parsed here too, so a bad certificate stops the process before it connects anywhere).
 // While `refinery dev` runs, it publishes its URLs in <REFINERY_HOME>/stack.json, so other
 // commands (`refinery run`, `keys`, ...) in another terminal, in any folder of the project, find it.
+// Over 300 lines on purpose: one schema for every setting keeps "read once, in one place" true.
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -40,11 +41,39 @@ const port = z.coerce
   .min(0, 'must be between 0 and 65535')
   .max(65535, 'must be between 0 and 65535');
 
+const wholeNumber = (min: number, max: number) =>
+  z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(min, `must be between ${min} and ${max}`)
+    .max(max, `must be between ${min} and ${max}`);
+
+const httpUrl = z
+  .string()
+  .trim()
+  .refine((v) => /^https?:\/\/[^/\s]+/.test(v), 'must be an http:// or https:// URL, e.g. http://127.0.0.1:9000');
+
 const schema = z.object({
   DATABASE_URL: postgresUrl.optional(),
   WORKER_DATABASE_URL: postgresUrl.optional(),
   INGEST_DATABASE_URL: postgresUrl.optional(),
   API_DATABASE_URL: postgresUrl.optional(),
+  REGISTRAR_DATABASE_URL: postgresUrl.optional(),
+  ANALYST_DATABASE_URL: postgresUrl.optional(),
+  STORAGE_DRIVER: z.enum(['filesystem', 's3'], { error: 'must be filesystem or s3' }).default('filesystem'),
+  STORAGE_DIR: z.string().trim().min(1).optional(),
+  STORAGE_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  STORAGE_URL_EXPIRY_SECONDS: wholeNumber(1, 604_800).default(3600),
+  S3_BUCKET: z.string().trim().min(3, 'must be a bucket name').optional(),
+  S3_ENDPOINT: httpUrl.optional(),
+  S3_REGION: z.string().trim().min(1).default('us-east-1'),
+  S3_PREFIX: z.string().trim().optional(),
+  S3_ACCESS_KEY_ID: z.string().trim().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_FORCE_PATH_STYLE: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
+  UPLOAD_MAX_MB: wholeNumber(1, 1_000_000).default(200),
+  DATASET_RETENTION_DAYS: wholeNumber(0, 36_500).default(30),
+  API_PUBLIC_URL: httpUrl.optional(),
   TEMPORAL_ADDRESS: hostPort.optional(),
   TEMPORAL_NAMESPACE: identifier.default('default'),
   TEMPORAL_CLI_PATH: z.string().trim().min(1).optional(),
@@ -120,6 +149,15 @@ export interface Config {
   workerMetrics: { host: string; port?: number };
   /** Connections each worker process may open to PostgreSQL (README "Sizing"). */
   workerPoolMax: number;
+  /** The API's registry writer: may write only the registry, datasets and audit tables. */
+  registrarDatabaseUrl?: string;
+  /** The analyst login `refinery roles provision` creates (reads bronze, silver, gold, registry). */
+  analystDatabaseUrl?: string;
+  storage: StorageConfig;
+  /** Largest upload the API accepts (datasets, artifacts), in bytes. */
+  uploadMaxBytes: number;
+  /** Days a deleted dataset is kept (restorable) before its objects are purged. */
+  datasetRetentionDays: number;
   taskQueues: { io: string; compute: string };
   home: string;
   /** Where landing files (tournament CSVs) are dropped, one folder per partition; default <home>/landing. */
@@ -128,7 +166,7 @@ export interface Config {
    * requestTimeoutMs: a request whose body has not fully arrived by then is answered 408 and closed.
    * live: classify devices' windows while they post (REFINERY_LIVE).
    */
-  api: { host: string; port: number; corsOrigins: string[]; requestTimeoutMs: number; live: boolean };
+  api: { host: string; port: number; corsOrigins: string[]; requestTimeoutMs: number; live: boolean; publicUrl?: string };
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -138,6 +176,23 @@ export interface TemporalTls {
   clientCertPair?: { crt: Buffer; key: Buffer };
   serverNameOverride?: string;
 }
+
+export type StorageConfig = (
+  | { driver: 'filesystem'; dir: string }
+  | {
+      driver: 's3';
+      bucket: string;
+      prefix?: string;
+      region: string;
+      endpoint?: string;
+      forcePathStyle: boolean;
+      credentials?: { accessKeyId: string; secretAccessKey: string };
+    }
+) & {
+  /** Signs the filesystem driver's download URLs; the API makes one per process when unset. */
+  signingSecret?: string;
+  urlExpirySeconds: number;
+};
 
 /** What `refinery dev` publishes while it runs (the file is gitignored and readable only by its owner). */
 export interface RunningStack {
@@ -192,7 +247,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0] ?? 'config');
-    const shown = name.endsWith('DATABASE_URL') || name.endsWith('API_KEY') ? '' : ` (got ${JSON.stringify(cleaned[name])})`;
+    const secret = name.endsWith('DATABASE_URL') || name.endsWith('API_KEY') || name.endsWith('SECRET') || name.endsWith('SECRET_ACCESS_KEY');
+    const shown = secret ? '' : ` (got ${JSON.stringify(cleaned[name])})`;
     throw new ConfigError(`${name}: ${issue.message}${shown}`);
   }
   const e = parsed.data;
@@ -200,11 +256,35 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError('REFINERY_TASK_QUEUE_COMPUTE: must differ from REFINERY_TASK_QUEUE_IO');
   }
   const refineryHome = e.REFINERY_HOME ?? home;
+  if (e.STORAGE_DRIVER === 's3' && !e.S3_BUCKET) throw new ConfigError('S3_BUCKET: required when STORAGE_DRIVER=s3');
+  if (Boolean(e.S3_ACCESS_KEY_ID) !== Boolean(e.S3_SECRET_ACCESS_KEY)) {
+    throw new ConfigError(`${e.S3_ACCESS_KEY_ID ? 'S3_SECRET_ACCESS_KEY' : 'S3_ACCESS_KEY_ID'}: set both S3 keys or neither`);
+  }
+  const common = { signingSecret: e.STORAGE_SIGNING_SECRET, urlExpirySeconds: e.STORAGE_URL_EXPIRY_SECONDS };
+  const storage: StorageConfig =
+    e.STORAGE_DRIVER === 's3'
+      ? {
+          driver: 's3',
+          bucket: e.S3_BUCKET!,
+          prefix: e.S3_PREFIX || undefined,
+          region: e.S3_REGION,
+          endpoint: e.S3_ENDPOINT,
+          // Servers addressed by IP or port need the bucket in the path; AWS itself takes either.
+          forcePathStyle: e.S3_FORCE_PATH_STYLE ? e.S3_FORCE_PATH_STYLE === 'true' : Boolean(e.S3_ENDPOINT),
+          credentials: e.S3_ACCESS_KEY_ID ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY! } : undefined,
+          ...common,
+        }
+      : { driver: 'filesystem', dir: e.STORAGE_DIR ?? join(refineryHome, 'objects'), ...common };
   return {
     databaseUrl: e.DATABASE_URL,
     workerDatabaseUrl: e.WORKER_DATABASE_URL,
     ingestDatabaseUrl: e.INGEST_DATABASE_URL,
     apiDatabaseUrl: e.API_DATABASE_URL,
+    registrarDatabaseUrl: e.REGISTRAR_DATABASE_URL,
+    analystDatabaseUrl: e.ANALYST_DATABASE_URL,
+    storage,
+    uploadMaxBytes: e.UPLOAD_MAX_MB * 1024 * 1024,
+    datasetRetentionDays: e.DATASET_RETENTION_DAYS,
     temporal: {
       address: e.TEMPORAL_ADDRESS,
       namespace: e.TEMPORAL_NAMESPACE,
@@ -218,7 +298,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     taskQueues: { io: e.REFINERY_TASK_QUEUE_IO, compute: e.REFINERY_TASK_QUEUE_COMPUTE },
     home: refineryHome,
     landingDir: e.REFINERY_LANDING_DIR ?? join(refineryHome, 'landing'),
-    api: { host: e.API_HOST, port: e.API_PORT, corsOrigins: e.API_CORS_ORIGINS, requestTimeoutMs: e.API_REQUEST_TIMEOUT_MS, live: e.REFINERY_LIVE === 'on' },
+    api: {
+      host: e.API_HOST,
+      port: e.API_PORT,
+      corsOrigins: e.API_CORS_ORIGINS,
+      requestTimeoutMs: e.API_REQUEST_TIMEOUT_MS,
+      live: e.REFINERY_LIVE === 'on',
+      publicUrl: e.API_PUBLIC_URL,
+    },
     logLevel: e.LOG_LEVEL,
   };
 }
@@ -261,12 +348,14 @@ function temporalTls(e: Env): TemporalTls | undefined {
 }
 
 /** Returns the URL a role connects with, or fails with a line saying which variable to set. */
-export function requireUrl(config: Config, role: 'owner' | 'worker' | 'ingest' | 'api'): string {
+export function requireUrl(config: Config, role: 'owner' | 'worker' | 'ingest' | 'api' | 'registrar' | 'analyst'): string {
   const [value, variable] = {
     owner: [config.databaseUrl, 'DATABASE_URL'],
     worker: [config.workerDatabaseUrl, 'WORKER_DATABASE_URL'],
     ingest: [config.ingestDatabaseUrl, 'INGEST_DATABASE_URL'],
     api: [config.apiDatabaseUrl, 'API_DATABASE_URL'],
+    registrar: [config.registrarDatabaseUrl, 'REGISTRAR_DATABASE_URL'],
+    analyst: [config.analystDatabaseUrl, 'ANALYST_DATABASE_URL'],
   }[role] as [string | undefined, string];
   if (!value) {
     throw new ConfigError(`${variable}: required for this command (run \`refinery dev\` for an embedded stack, or see README "Database roles")`);

@@ -2,8 +2,8 @@
 // The secret is 32 random bytes, so a fast hash is safe here (no dictionary to attack).
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
-export type KeyRole = 'device' | 'reader' | 'admin';
-export const keyRoles: readonly KeyRole[] = ['device', 'reader', 'admin'];
+export type KeyRole = 'device' | 'reader' | 'data_scientist' | 'admin';
+export const keyRoles: readonly KeyRole[] = ['device', 'reader', 'data_scientist', 'admin'];
 
 export interface NewKey {
   id: string;

@@ -37,7 +37,7 @@ export async function benchCluster(historyShards: number): Promise<BenchCluster>
   const ownerUrl = postgres.url('refinery');
   await migrate(ownerUrl, { direction: 'up' });
   const token = () => randomBytes(9).toString('hex');
-  const roles = await provisionLogins(ownerUrl, { worker: token(), ingest: token(), api: token() });
+  const roles = (await provisionLogins(ownerUrl, { worker: token(), ingest: token(), api: token(), registrar: token() })) as RoleUrls;
   // Refinery's search attributes, as an operator registers them on a new cluster.
   const setup = startRefinery(['temporal', 'setup'], stackEnv({ TEMPORAL_ADDRESS: cluster.address }));
   if ((await setup.exited) !== 0) throw new Error(`refinery temporal setup failed:\n${setup.output()}`);

@@ -21,7 +21,7 @@ export interface ModelStack {
 export async function modelStack(name: string): Promise<ModelStack> {
   const db = await benchDatabase(name);
   await migrate(db.url, { direction: 'up' });
-  const logins = await provisionLogins(db.url, { worker: 'bench-w', ingest: 'bench-i', api: 'bench-a' });
+  const logins = await provisionLogins(db.url, { worker: 'bench-w', ingest: 'bench-i', api: 'bench-a', registrar: 'bench-r' });
   const owner = createPool(db.url, { applicationName: `bench-${name}`, max: 4 });
   await owner.query('TRUNCATE bronze.imu_readings, bronze.ingest_batches, live.device_tails, registry.live_predictions');
   console.log('training a 100-tree production model on simulated people…');
@@ -35,7 +35,15 @@ export async function modelStack(name: string): Promise<ModelStack> {
       const port = await freePort();
       const api = startRefinery(
         ['api'],
-        stackEnv({ DATABASE_URL: db.url, INGEST_DATABASE_URL: logins.ingest, API_DATABASE_URL: logins.api, API_PORT: String(port), LOG_LEVEL: 'warn', ...env }),
+        stackEnv({
+          DATABASE_URL: db.url,
+          INGEST_DATABASE_URL: logins.ingest!,
+          API_DATABASE_URL: logins.api!,
+          REGISTRAR_DATABASE_URL: logins.registrar!,
+          API_PORT: String(port),
+          LOG_LEVEL: 'warn',
+          ...env,
+        }),
       );
       apis.push(api);
       await waitForPort(port, '127.0.0.1', 60_000, () => api.child.exitCode === null);

@@ -9,6 +9,7 @@ import { startInfrastructure } from '../../cli/stack/infra.ts';
 import { loadConfig, type Config } from '../../lib/config.ts';
 import { createPool, type Pool } from '../../lib/db/pool.ts';
 import { createLogger } from '../../lib/log.ts';
+import { openStorage } from '../../lib/storage/index.ts';
 import { definitions } from '../../domains/index.ts';
 import { createWorker, installRuntime, workflowsPath } from '../../engine/temporal/worker.ts';
 
@@ -28,6 +29,7 @@ export async function benchStack(name: string, options: { workers?: boolean } = 
   const base = loadConfig({ LOG_LEVEL: 'warn', TEMPORAL_CLI_PATH: process.env.TEMPORAL_CLI_PATH }, { useRunningStack: false });
   const infra = await startInfrastructure({ config: base, home, say: () => {}, ephemeral: true, database: `bench_${name}` });
   const config = loadConfig({ ...infra.env, LOG_LEVEL: 'warn' }, { useRunningStack: false });
+  const { storage } = await openStorage(config.storage);
   const native = await NativeConnection.connect({ address: config.temporal.address! });
   const connection = await Connection.connect({ address: config.temporal.address! });
   const client = new Client({ connection, namespace: config.temporal.namespace });
@@ -37,7 +39,7 @@ export async function benchStack(name: string, options: { workers?: boolean } = 
     const bundle = await bundleWorkflowCode({ workflowsPath, logger: quiet });
     const log = createLogger('warn', 'bench');
     for (const queue of ['io', 'compute'] as const) {
-      workers.push(await createWorker({ config, queue, connection: native, pools: { worker: pool }, log, definitions, workflowBundle: bundle }));
+      workers.push(await createWorker({ config, queue, connection: native, pools: { worker: pool }, storage, log, definitions, workflowBundle: bundle }));
     }
   }
   const runs = workers.map((w) => w.run());

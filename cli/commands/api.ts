@@ -16,6 +16,7 @@ export function registerApiCommand(program: Command): void {
       const log = createLogger(config.logLevel, 'api');
       await checkConnection(requireUrl(config, 'api'), 'API_DATABASE_URL');
       await checkConnection(requireUrl(config, 'ingest'), 'INGEST_DATABASE_URL');
+      await checkConnection(requireUrl(config, 'registrar'), 'REGISTRAR_DATABASE_URL');
       const api = await startApi(config, log);
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);

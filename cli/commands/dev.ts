@@ -3,9 +3,10 @@
 // compute workers and the API as child processes, a first pipeline run, and the URLs. Ctrl-C stops
 // everything it started, in order: API and workers first, then Temporal, then PostgreSQL.
 import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { loadConfig, readRunningStack, stackFile, type Config } from '../../lib/config.ts';
+import { loadConfig, readRunningStack, redactUrl, stackFile, type Config } from '../../lib/config.ts';
 import { createApiKey, revokeApiKeys } from '../../lib/db/api-keys.ts';
 import { createPool } from '../../lib/db/pool.ts';
 import { startInfrastructure } from '../stack/infra.ts';
@@ -104,6 +105,7 @@ export async function runDev(config: Config, options: { pipelines: boolean }): P
         `  Temporal UI    ${infra.urls.temporalUi ?? '(external Temporal: ' + infra.urls.temporal + ')'}`,
         `  Temporal       ${infra.urls.temporal}`,
         `  PostgreSQL     ${infra.urls.postgres}`,
+        `  Analyst SQL    ${redactUrl(infra.env.ANALYST_DATABASE_URL!)}   (read-only; password in ${join(infra.env.REFINERY_HOME!, 'secrets.json')})`,
         `  Worker metrics ${metricsUrl('io')} (io), ${metricsUrl('compute')} (compute)`,
         `  Admin API key  ${key}   (this session only)`,
         `  Try            curl -H "Authorization: Bearer ${key}" ${apiUrl}/v1/whoami`,

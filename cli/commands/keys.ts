@@ -21,13 +21,13 @@ export function registerKeysCommands(program: Command): void {
   keys
     .command('create')
     .description('create a key and print it once (only its hash is stored)')
-    .requiredOption('--role <role>', 'device | reader | admin')
+    .requiredOption('--role <role>', 'device | reader | data_scientist | admin')
     .requiredOption('--name <name>', 'who or what the key is for')
     .option('--device <id>', 'the device a device key may post for')
     .option('--json', 'print JSON')
     .action(async (opts: { role: KeyRole; name: string; device?: string; json?: boolean }) => {
       const key = await withOwnerPool((pool) =>
-        createApiKey(pool, { role: opts.role, name: opts.name, deviceId: opts.device }).catch((e) => {
+        createApiKey(pool, { role: opts.role, name: opts.name, deviceId: opts.device, createdBy: 'cli' }).catch((e) => {
           throw e instanceof KeyInputError ? new UserError(e.message) : e;
         }),
       );

@@ -7,6 +7,7 @@ import { loadConfig, requireUrl } from '../../lib/config.ts';
 import { registerPoolGauge } from '../../lib/db/pool-metrics.ts';
 import { checkConnection, createPool } from '../../lib/db/pool.ts';
 import { createLogger } from '../../lib/log.ts';
+import { openStorage } from '../../lib/storage/index.ts';
 import { definitions } from '../../domains/index.ts';
 import { createStepMetrics } from '../../engine/activities/step-metrics.ts';
 import { connectWorkerConnection, createWorker, installRuntime, type QueueKind } from '../../engine/temporal/worker.ts';
@@ -39,6 +40,7 @@ export function registerWorkerCommand(program: Command): void {
       const metricsPort = config.workerMetrics.port;
       const sdkPort = metricsPort === undefined ? undefined : await freePort();
       installRuntime(config.logLevel, { log, metricsBindAddress: sdkPort ? `127.0.0.1:${sdkPort}` : undefined });
+      const { storage } = await openStorage(config.storage);
       const connection = await connectWorkerConnection(config);
       const pool = createPool(url, { applicationName: `refinery-worker-${opts.queue}`, max: config.workerPoolMax });
       const registry = new Registry();
@@ -47,7 +49,10 @@ export function registerWorkerCommand(program: Command): void {
       const metrics = createStepMetrics(registry);
       const kinds: QueueKind[] = opts.queue === 'all' ? ['io', 'compute'] : [opts.queue as QueueKind];
       const workers = await Promise.all(
-        kinds.map(async (queue) => ({ queue, worker: await createWorker({ config, queue, connection, pools: { worker: pool }, log, definitions, metrics }) })),
+        kinds.map(async (queue) => ({
+          queue,
+          worker: await createWorker({ config, queue, connection, pools: { worker: pool }, storage, log, definitions, metrics }),
+        })),
       );
       let monitor: WorkerMonitor | undefined;
       if (metricsPort !== undefined) {

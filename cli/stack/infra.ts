@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { ConfigError, redactUrl, type Config } from '../../lib/config.ts';
 import { migrate } from '../../lib/db/migrate.ts';
 import { checkConnection } from '../../lib/db/pool.ts';
-import { provisionLogins, type AppRole } from '../../lib/db/roles.ts';
+import { groupRoles, provisionLogins, type AppRole } from '../../lib/db/roles.ts';
 import { freePort } from './ports.ts';
 import { ensureDatabase, startLocalPostgres, type LocalPostgres } from './postgres.ts';
 import { startLocalTemporal, type LocalTemporal } from './temporal.ts';
@@ -34,14 +34,18 @@ export interface InfraOptions {
 interface Secrets {
   postgres: string;
   roles: Record<AppRole, string>;
+  /** Signs the filesystem storage's download links, the same for every API process of this stack. */
+  storage: string;
 }
 
+/** The stack's secrets, made once; a file from an older version gains the ones it lacks. */
 function loadSecrets(home: string): Secrets {
   const file = join(home, 'secrets.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Secrets;
   const token = () => randomBytes(18).toString('base64url');
-  const secrets: Secrets = { postgres: token(), roles: { worker: token(), ingest: token(), api: token() } };
-  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  const stored = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<Secrets>) : {};
+  const roles = Object.fromEntries((Object.keys(groupRoles) as AppRole[]).map((r) => [r, stored.roles?.[r] ?? token()])) as Record<AppRole, string>;
+  const secrets: Secrets = { postgres: stored.postgres ?? token(), roles, storage: stored.storage ?? randomBytes(32).toString('base64url') };
+  if (JSON.stringify(secrets) !== JSON.stringify(stored)) writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
 }
 
@@ -90,14 +94,22 @@ export async function startInfrastructure(options: InfraOptions): Promise<Infras
     const applied = await migrate(ownerUrl, { direction: 'up' });
     if (applied.length) say(`applied migrations: ${applied.join(', ')}`);
 
-    let roles = { worker: config.workerDatabaseUrl, ingest: config.ingestDatabaseUrl, api: config.apiDatabaseUrl };
-    if (!roles.worker || !roles.ingest || !roles.api) {
+    const given: Partial<Record<AppRole, string>> = {
+      worker: config.workerDatabaseUrl,
+      ingest: config.ingestDatabaseUrl,
+      api: config.apiDatabaseUrl,
+      registrar: config.registrarDatabaseUrl,
+      analyst: config.analystDatabaseUrl,
+    };
+    const missing = (Object.keys(groupRoles) as AppRole[]).filter((r) => !given[r]);
+    let roles = given as Record<AppRole, string>;
+    if (missing.length) {
       try {
-        const provisioned = await provisionLogins(ownerUrl, secrets.roles);
-        roles = { worker: roles.worker ?? provisioned.worker, ingest: roles.ingest ?? provisioned.ingest, api: roles.api ?? provisioned.api };
+        const provisioned = await provisionLogins(ownerUrl, Object.fromEntries(missing.map((r) => [r, secrets.roles[r]])));
+        roles = { ...provisioned, ...Object.fromEntries(Object.entries(given).filter(([, v]) => v)) } as Record<AppRole, string>;
       } catch (e) {
         throw new ConfigError(
-          `DATABASE_URL: cannot create the role logins (${(e as Error).message}); set WORKER_DATABASE_URL, INGEST_DATABASE_URL and API_DATABASE_URL`,
+          `DATABASE_URL: cannot create the role logins (${(e as Error).message}); set WORKER_DATABASE_URL, INGEST_DATABASE_URL, API_DATABASE_URL, REGISTRAR_DATABASE_URL and ANALYST_DATABASE_URL`,
         );
       }
     }
@@ -126,9 +138,12 @@ export async function startInfrastructure(options: InfraOptions): Promise<Infras
     return {
       env: {
         DATABASE_URL: ownerUrl,
-        WORKER_DATABASE_URL: roles.worker!,
-        INGEST_DATABASE_URL: roles.ingest!,
-        API_DATABASE_URL: roles.api!,
+        WORKER_DATABASE_URL: roles.worker,
+        INGEST_DATABASE_URL: roles.ingest,
+        API_DATABASE_URL: roles.api,
+        REGISTRAR_DATABASE_URL: roles.registrar,
+        ANALYST_DATABASE_URL: roles.analyst,
+        ...(config.storage.signingSecret ? {} : { STORAGE_SIGNING_SECRET: secrets.storage }),
         TEMPORAL_ADDRESS: temporalAddress,
         TEMPORAL_NAMESPACE: config.temporal.namespace,
         REFINERY_HOME: home,

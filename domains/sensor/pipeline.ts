@@ -49,7 +49,7 @@ export const sensorPipeline: PipelineDefinition = {
       startToCloseTimeout: '30 minutes',
       params: { trainingDays: 28, nEstimators: 100, holdout: 0.2 },
       reads: [day('silver.imu_windows'), day('silver.exercise_sessions')],
-      writes: [{ table: 'registry.training_runs' }, { table: 'registry.model_versions' }],
+      writes: [{ table: 'registry.training_runs' }, { table: 'registry.model_versions' }, { table: 'registry.dataset_versions' }],
     },
     {
       id: 'promote',
@@ -57,7 +57,7 @@ export const sensorPipeline: PipelineDefinition = {
       layer: 'gold',
       dependsOn: ['train'],
       params: { tolerance: 0.02, minimum: 0.5 },
-      writes: [{ table: 'registry.model_versions' }],
+      writes: [{ table: 'registry.model_versions' }, { table: 'registry.promotions' }],
     },
     {
       id: 'predict',

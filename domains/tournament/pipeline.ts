@@ -20,6 +20,14 @@ const simulateSteps: StepDefinition[] = Array.from({ length: CHUNKS }, (_, chunk
   writes: [byTournament('bronze.simulated_outcomes')],
 }));
 
+/** One row per team of the field (64 or 68), or `perField` (an expression of n) rows for a field of n teams. */
+const sizedByField = (table: string, what: string, perField = 'n') => ({
+  kind: 'sql' as const,
+  name: `${what} for a field of n teams`,
+  query: `SELECT abs(count(*) - (SELECT ${perField} FROM (SELECT count(*) AS n FROM bronze.teams WHERE tournament_key = $1) f)) AS failures
+            FROM ${table} WHERE tournament_key = $1`,
+});
+
 const forRun = (table: string, condition: string) =>
   `SELECT count(*) AS failures FROM ${table} x JOIN gold.optimisation_runs r ON r.id = x.optimisation_run_id WHERE r.tournament_key = $1 AND NOT (${condition})`;
 
@@ -47,11 +55,12 @@ export const tournamentPipeline: PipelineDefinition = {
         'bronze.landing_files',
       ].map(byTournament),
       checks: [
-        { kind: 'rowCount', table: 'bronze.teams', min: 64, max: 64 },
+        { kind: 'rowCount', table: 'bronze.teams', min: 64, max: 68 },
         {
           kind: 'sql',
-          name: '4 regions of seeds 1–16',
-          query: `SELECT CASE WHEN count(DISTINCT region) = 4 AND count(DISTINCT (region, seed)) = 64 AND min(seed) = 1 AND max(seed) = 16 THEN 0 ELSE 1 END AS failures
+          name: '4 regions of seeds 1–16, four First Four pairs in a 68-team field',
+          query: `SELECT CASE WHEN count(DISTINCT region) = 4 AND count(DISTINCT (region, seed)) = 64 AND min(seed) = 1 AND max(seed) = 16
+                               AND count(*) FILTER (WHERE play_in) = 2 * (count(*) - 64) THEN 0 ELSE 1 END AS failures
                     FROM bronze.teams WHERE tournament_key = $1`,
         },
         { kind: 'range', table: 'bronze.entry_bids', column: 'amount', min: 0 },
@@ -69,9 +78,10 @@ export const tournamentPipeline: PipelineDefinition = {
       queue: 'compute',
       dependsOn: ['load'],
       reads: [byTournament('bronze.teams'), byTournament('bronze.historical_games')],
-      writes: [byTournament('silver.game_predictions')],
+      writes: [byTournament('silver.game_predictions'), { table: 'registry.training_runs' }, { table: 'registry.model_versions' }],
       checks: [
-        { kind: 'rowCount', table: 'silver.game_predictions', min: 64 * 63, max: 64 * 63 },
+        { kind: 'rowCount', table: 'silver.game_predictions', min: 64 * 63, max: 68 * 67 },
+        sizedByField('silver.game_predictions', 'n × (n − 1) pairings', 'n * (n - 1)'),
         { kind: 'range', table: 'silver.game_predictions', column: 'p_a_wins', min: 0, max: 1 },
         {
           kind: 'sql',
@@ -89,9 +99,10 @@ export const tournamentPipeline: PipelineDefinition = {
       queue: 'compute',
       dependsOn: ['games'],
       reads: [byTournament('bronze.teams'), byTournament('bronze.historical_auctions')],
-      writes: [byTournament('silver.market_predictions')],
+      writes: [byTournament('silver.market_predictions'), { table: 'registry.training_runs' }, { table: 'registry.model_versions' }],
       checks: [
-        { kind: 'rowCount', table: 'silver.market_predictions', min: 64, max: 64 },
+        { kind: 'rowCount', table: 'silver.market_predictions', min: 64, max: 68 },
+        sizedByField('silver.market_predictions', 'one prediction per team'),
         {
           kind: 'sql',
           name: 'shares fill the pool',
@@ -109,7 +120,8 @@ export const tournamentPipeline: PipelineDefinition = {
       reads: [byTournament('bronze.simulated_outcomes'), byTournament('silver.game_predictions')],
       writes: [byTournament('silver.team_values')],
       checks: [
-        { kind: 'rowCount', table: 'silver.team_values', min: 64, max: 64 },
+        { kind: 'rowCount', table: 'silver.team_values', min: 64, max: 68 },
+        sizedByField('silver.team_values', 'one value per team'),
         // Simulated round probabilities within sampling error of the exact ones (448 cells; 5 SE).
         { kind: 'range', table: 'silver.team_values', column: 'max_abs_z', max: 5 },
         {
@@ -125,7 +137,13 @@ export const tournamentPipeline: PipelineDefinition = {
       layer: 'gold',
       queue: 'compute',
       dependsOn: ['values', 'market'],
-      reads: [byTournament('silver.team_values'), byTournament('silver.market_predictions'), byTournament('bronze.calcuttas')],
+      reads: [
+        byTournament('silver.team_values'),
+        byTournament('silver.market_predictions'),
+        byTournament('bronze.calcuttas'),
+        // The finish and mean–variance strategies simulate their own scenarios from the game model.
+        byTournament('silver.game_predictions'),
+      ],
       writes: [byTournament('gold.optimisation_runs'), { table: 'gold.recommended_bids' }],
       checks: [
         {
@@ -145,7 +163,7 @@ export const tournamentPipeline: PipelineDefinition = {
       heartbeatTimeout: '1 minute',
       startToCloseTimeout: '30 minutes',
       reads: [byTournament('bronze.simulated_outcomes'), byTournament('bronze.entry_bids'), { table: 'gold.recommended_bids' }],
-      writes: [{ table: 'gold.entry_outcomes' }, { table: 'gold.entry_performance' }, { table: 'gold.investment_report' }],
+      writes: [{ table: 'gold.entry_outcomes' }, { table: 'gold.entry_performance' }, { table: 'gold.entry_portfolios' }],
       checks: [
         {
           kind: 'sql',
@@ -161,10 +179,12 @@ export const tournamentPipeline: PipelineDefinition = {
       activity: 'publishTournament',
       layer: 'gold',
       dependsOn: ['values', 'market'],
-      reads: [byTournament('silver.team_values'), byTournament('silver.market_predictions')],
-      writes: [byTournament('gold.tournament_teams'), byTournament('gold.tournaments')],
+      reads: [byTournament('silver.team_values'), byTournament('silver.market_predictions'), byTournament('silver.game_predictions')],
+      writes: [byTournament('gold.tournament_teams'), byTournament('gold.tournaments'), byTournament('gold.matchups')],
       checks: [
-        { kind: 'rowCount', table: 'gold.tournament_teams', min: 64, max: 64 },
+        { kind: 'rowCount', table: 'gold.tournament_teams', min: 64, max: 68 },
+        sizedByField('gold.tournament_teams', 'one row per team'),
+        sizedByField('gold.matchups', 'n × (n − 1) matchups', 'n * (n - 1)'),
         {
           kind: 'sql',
           name: 'champion probabilities sum to 1',

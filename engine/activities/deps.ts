@@ -1,11 +1,15 @@
-// What every activity factory receives: the worker's database pool, a logger and the definitions.
+// What every activity factory receives: the worker's database pool, object storage, a logger and
+// the definitions.
 import type { Logger } from 'pino';
 import type { Definitions } from '../definitions.ts';
 import type { Pool } from '../../lib/db/pool.ts';
 import type { StepMetrics } from './step-metrics.ts';
+import type { ObjectStorage } from '../../lib/storage/index.ts';
 
 export interface ActivityDeps {
   pools: { worker: Pool };
+  /** Where datasets, model artifacts and archives live (the deployment's configured driver). */
+  storage: ObjectStorage;
   log: Logger;
   /** The task queues of this deployment (child workflows and steps are routed by kind). */
   taskQueues: { io: string; compute: string };

@@ -8,6 +8,7 @@ import type { StepMetrics } from '../activities/step-metrics.ts';
 import type { Config } from '../../lib/config.ts';
 import type { Definitions } from '../definitions.ts';
 import type { Pool } from '../../lib/db/pool.ts';
+import type { ObjectStorage } from '../../lib/storage/index.ts';
 import type { Logger } from '../../lib/log.ts';
 import { explainConnectFailure, temporalConnectionOptions } from './connection.ts';
 
@@ -32,6 +33,7 @@ export interface WorkerOptions {
   queue: QueueKind;
   connection: NativeConnection;
   pools: { worker: Pool };
+  storage: ObjectStorage;
   log: Logger;
   /** The deployment's pipelines and step activities (domains/index.ts `definitions`). */
   definitions: Definitions;
@@ -49,6 +51,7 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
   const queues = options.taskQueues ?? options.config.taskQueues;
   const activities = createActivities({
     pools: options.pools,
+    storage: options.storage,
     log: options.log,
     taskQueues: queues,
     landingDir: options.config.landingDir,

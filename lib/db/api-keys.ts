@@ -7,6 +7,8 @@ export interface CreateKeyInput {
   name: string;
   role: KeyRole;
   deviceId?: string;
+  /** Who made it: an API key id, or "cli". */
+  createdBy?: string;
 }
 
 export class KeyInputError extends Error {
@@ -19,13 +21,8 @@ export async function createApiKey(db: Queryable, input: CreateKeyInput): Promis
   if (input.role !== 'device' && input.deviceId) throw new KeyInputError(`device: only device keys are bound to a device (role is ${input.role})`);
   if (!input.name.trim()) throw new KeyInputError('name: must not be empty');
   const key = generateKey();
-  await db.query('INSERT INTO ops.api_keys (id, name, role, device_id, secret_hash) VALUES ($1, $2, $3, $4, $5)', [
-    key.id,
-    input.name.trim(),
-    input.role,
-    input.deviceId ?? null,
-    key.secretHash,
-  ]);
+  await db.query(sql`INSERT INTO ops.api_keys (id, name, role, device_id, secret_hash, created_by)
+                     VALUES (${key.id}, ${input.name.trim()}, ${input.role}, ${input.deviceId ?? null}, ${key.secretHash}, ${input.createdBy ?? null})`);
   return { id: key.id, token: key.token };
 }
 
@@ -61,8 +58,8 @@ export async function findApiKey(db: Queryable, id: string): Promise<StoredKey |
 }
 
 /** Revokes a key by id, or every live key with the given name; returns how many were revoked. */
-export async function revokeApiKeys(db: Queryable, by: { id: string } | { name: string }): Promise<number> {
-  const [column, value] = 'id' in by ? ['id', by.id] : ['name', by.name];
-  const result = await db.query(`UPDATE ops.api_keys SET revoked_at = now() WHERE ${column} = $1 AND revoked_at IS NULL`, [value]);
+export async function revokeApiKeys(db: Queryable, by: { id: string } | { name: string }, revokedBy?: string): Promise<number> {
+  const match = 'id' in by ? sql`id = ${by.id}` : sql`name = ${by.name}`;
+  const result = await db.query(sql`UPDATE ops.api_keys SET revoked_at = now(), revoked_by = ${revokedBy ?? null} WHERE ${match} AND revoked_at IS NULL`);
   return result.rowCount ?? 0;
 }

@@ -5,13 +5,15 @@
 // team points (percent of the pool, see scoring.ts); its payout is points/100 × pool in money; its
 // normalised payout is payout / its own total spend (1.0 = got its money back). Rank 1 is the
 // highest payout; tied entries share the better rank.
-import { ROUNDS } from './bracket.ts';
+import { byeOf, progressWidth, STANDARD_SHAPE, type FieldShape } from './bracket.ts';
 import { payoutTable } from './scoring.ts';
 import type { Bid, Calcutta, Team } from './types.ts';
 
 export interface Ownership {
   /** Teams in the field (columns of the matrices). */
   n: number;
+  /** The field's rounds and First Four, which say what a team's simulated progress pays. */
+  shape: FieldShape;
   entries: string[];
   /** entries×n: amount each entry bid on each team. */
   amount: Float64Array;
@@ -26,7 +28,7 @@ export interface Ownership {
 }
 
 /** Ownership of every team by every entry; entries in order of first bid. Throws on bids for unknown teams. */
-export function ownershipFromBids(teams: readonly Team[], bids: readonly Bid[]): Ownership {
+export function ownershipFromBids(teams: readonly Team[], bids: readonly Bid[], shape: FieldShape = STANDARD_SHAPE): Ownership {
   const n = teams.length;
   const teamIndex = new Map(teams.map((t, i) => [t.key, i]));
   const entryIndex = new Map<string, number>();
@@ -61,7 +63,18 @@ export function ownershipFromBids(teams: readonly Team[], bids: readonly Bid[]):
     offsets[e + 1] = owned.length;
   }
   const pool = teamTotals.reduce((a, b) => a + b, 0);
-  return { n, entries, amount, share, spend, teamTotals, pool, offsets, ownedTeam: Int32Array.from(owned) };
+  return {
+    n,
+    shape: { rounds: shape.rounds, firstFour: shape.firstFour },
+    entries,
+    amount,
+    share,
+    spend,
+    teamTotals,
+    pool,
+    offsets,
+    ownedTeam: Int32Array.from(owned),
+  };
 }
 
 /** One simulation's results for every entry (index = entry). The arrays are reused: copy what you keep. */
@@ -85,7 +98,7 @@ export function simulationScorer(
   const { n, entries, share, spend, pool, offsets, ownedTeam } = ownership;
   const E = entries.length;
   const points = new Float64Array(n);
-  const table = payoutTable(calcutta, ROUNDS);
+  const table = payoutTable(calcutta, ownership.shape);
   for (let k = 0; k < table.length; k++) table[k] *= 100;
   const outcome: SimulationOutcome = {
     sim: 0,
@@ -233,6 +246,7 @@ export interface InvestmentRow {
   bid: number;
   totalBids: number;
   ownership: number;
+  /** Expected games won, a First Four game included. */
   expectedWins: number;
   /** The whole team's expected points (percent of the pool). */
   expectedTeamPoints: number;
@@ -245,7 +259,7 @@ export interface InvestmentRow {
 
 /**
  * Per team the entry bid on: what it paid, what it owns and what that is expected to return.
- * `distribution` is n×(rounds+1) win probabilities, exact or from simulations.
+ * `distribution` is the n×width progress distribution of the ownership's field shape, exact or from simulations.
  */
 export function investmentReport(options: {
   teams: readonly Team[];
@@ -258,8 +272,9 @@ export function investmentReport(options: {
   const e = ownership.entries.indexOf(entry);
   if (e < 0) throw new Error(`entry "${entry}" made no bids`);
   const n = ownership.n;
-  const width = distribution.length / n;
-  const table = payoutTable(calcutta, width - 1);
+  const width = progressWidth(ownership.shape);
+  if (distribution.length !== n * width) throw new Error(`distribution has ${distribution.length} values, expected ${n} teams × ${width}`);
+  const table = payoutTable(calcutta, ownership.shape);
   const rows: InvestmentRow[] = [];
   for (let t = 0; t < n; t++) {
     const bid = ownership.amount[e * n + t];
@@ -280,7 +295,7 @@ export function investmentReport(options: {
       bid,
       totalBids: ownership.teamTotals[t],
       ownership: own,
-      expectedWins: wins,
+      expectedWins: wins - byeOf(ownership.shape, teams[t]),
       expectedTeamPoints: 100 * share,
       expectedPoints: 100 * share * own,
       expectedPayout,

@@ -1,9 +1,10 @@
 // Landing files of a tournament (CSV, one folder per tournament) parsed and checked before anything
 // reaches bronze. A file with any bad row is rejected whole, with every problem named by file, line
-// (1 = the header), column and reason. Cross-file rules (64 teams in 4 regions of seeds 1–16, bids
+// (1 = the header), column and reason. Cross-file rules (a 64- or 68-team field, see bracket.ts; bids
 // on known teams within budget, payout shares summing to 1) reject the file holding the bad rows.
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
+import { fieldProblems } from './bracket.ts';
 
 export interface Problem {
   file: string;
@@ -24,10 +25,12 @@ const int = (min: number, max: number) =>
     .transform(Number)
     .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
 const bool = z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).transform((v) => v === 'true' || v === '1');
+// An optional flag: empty (or a missing column) is false.
+const flag = z.enum(['', 'true', 'false', '1', '0'], { error: 'must be true, false or empty' }).transform((v) => v === 'true' || v === '1');
 
 export const LANDING_FILES = {
   'tournament.csv': { required: true, columns: { tournament_key: key, name: text, year: int(1900, 2200) } },
-  'teams.csv': { required: true, columns: { team_key: key, name: text, region: text, seed: int(1, 16), rating: num } },
+  'teams.csv': { required: true, columns: { team_key: key, name: text, region: text, seed: int(1, 16), rating: num, play_in: flag }, optional: ['play_in'] },
   'calcutta.csv': {
     required: true,
     columns: {
@@ -43,7 +46,16 @@ export const LANDING_FILES = {
   'historical_games.csv': { required: false, columns: { season: int(1900, 2200), rating_a: num, rating_b: num, a_won: bool } },
   'historical_auctions.csv': {
     required: false,
-    columns: { season: int(1900, 2200), team_key: key, region: text, seed: int(1, 16), rating: num, amount: num.refine((v) => v >= 0, 'must not be negative') },
+    columns: {
+      season: int(1900, 2200),
+      team_key: key,
+      region: text,
+      seed: int(1, 16),
+      rating: num,
+      amount: num.refine((v) => v >= 0, 'must not be negative'),
+      play_in: flag,
+    },
+    optional: ['play_in'],
   },
 } as const;
 
@@ -64,6 +76,7 @@ export function isLandingKind(name: string): name is LandingKind {
 /** Parses one file's text: header, shape and every field. */
 export function parseLandingFile<K extends LandingKind>(file: K, content: string): ParsedFile<K> {
   const spec = LANDING_FILES[file].columns as Record<string, z.ZodType>;
+  const optional: readonly string[] = 'optional' in LANDING_FILES[file] ? LANDING_FILES[file].optional : [];
   const expected = Object.keys(spec);
   const problems: Problem[] = [];
   let records: string[][];
@@ -75,11 +88,19 @@ export function parseLandingFile<K extends LandingKind>(file: K, content: string
   }
   if (!records.length) return { file, rows: [], problems: [{ file, line: 1, column: null, reason: `is empty; expected a header: ${expected.join(',')}` }] };
   const header = records[0];
-  const missing = expected.filter((c) => !header.includes(c));
+  const missing = expected.filter((c) => !header.includes(c) && !optional.includes(c));
   const unknown = header.filter((c) => !expected.includes(c));
   if (missing.length || unknown.length) {
     for (const c of missing) problems.push({ file, line: 1, column: c, reason: 'column is missing from the header' });
-    for (const c of unknown) problems.push({ file, line: 1, column: c, reason: `is not a column of ${file} (expected ${expected.join(', ')})` });
+    for (const c of unknown) {
+      const also = optional.length ? `, optionally ${optional.join(', ')}` : '';
+      problems.push({
+        file,
+        line: 1,
+        column: c,
+        reason: `is not a column of ${file} (expected ${expected.filter((x) => !optional.includes(x)).join(', ')}${also})`,
+      });
+    }
     return { file, rows: [], problems };
   }
   const rows: LandingRow<K>[] = [];
@@ -92,7 +113,8 @@ export function parseLandingFile<K extends LandingKind>(file: K, content: string
     }
     const row: Record<string, unknown> = { line };
     for (const column of expected) {
-      const raw = record[header.indexOf(column)];
+      const at = header.indexOf(column);
+      const raw = at < 0 ? '' : record[at];
       const parsed = spec[column].safeParse(raw);
       if (parsed.success) row[column] = parsed.data;
       else problems.push({ file, line, column, reason: `${JSON.stringify(raw)} ${parsed.error.issues[0]?.message ?? 'is invalid'}` });
@@ -102,9 +124,6 @@ export function parseLandingFile<K extends LandingKind>(file: K, content: string
   if (rows.length === 0 && !problems.length) problems.push({ file, line: null, column: null, reason: 'has a header but no rows' });
   return { file, rows, problems };
 }
-
-const REGIONS = 4;
-const SEEDS = 16;
 
 /**
  * Cross-file rules for one tournament folder. Adds problems to the files that break them; a file
@@ -189,27 +208,10 @@ export function checkTournamentFiles(tournamentKey: string, files: Partial<{ [K 
   }
 }
 
+/** The field rules of bracket.ts (64 teams, or 68 with four First Four pairs), each problem at its line in teams.csv. */
 function checkField(teams: ParsedFile<'teams.csv'>, add: (f: ParsedFile, p: Omit<Problem, 'file'>) => void): void {
-  const keys = new Map<string, number>();
-  for (const t of teams.rows) {
-    if (keys.has(t.team_key)) add(teams, { line: t.line, column: 'team_key', reason: `"${t.team_key}" is listed twice (also line ${keys.get(t.team_key)})` });
-    keys.set(t.team_key, t.line);
-  }
-  const regions = new Map<string, Map<number, number>>();
-  for (const t of teams.rows) {
-    const seeds = regions.get(t.region) ?? new Map<number, number>();
-    regions.set(t.region, seeds);
-    if (seeds.has(t.seed)) add(teams, { line: t.line, column: 'seed', reason: `region ${t.region} already has a ${t.seed} seed (line ${seeds.get(t.seed)})` });
-    seeds.set(t.seed, t.line);
-  }
-  if (teams.rows.length !== REGIONS * SEEDS)
-    add(teams, { line: null, column: null, reason: `holds ${teams.rows.length} teams; a bracket needs ${REGIONS * SEEDS}` });
-  if (regions.size !== REGIONS)
-    add(teams, { line: null, column: 'region', reason: `has ${regions.size} regions (${[...regions.keys()].join(', ')}); a bracket needs ${REGIONS}` });
-  for (const [region, seeds] of regions) {
-    const absent = Array.from({ length: SEEDS }, (_, i) => i + 1).filter((s) => !seeds.has(s));
-    if (absent.length) add(teams, { line: null, column: 'seed', reason: `region ${region} has no ${absent.join(', ')} seed${absent.length > 1 ? 's' : ''}` });
-  }
+  const field = teams.rows.map((r) => ({ key: r.team_key, name: r.name, region: r.region, seed: r.seed, rating: r.rating, playIn: r.play_in }));
+  for (const p of fieldProblems(field)) add(teams, { line: p.team === null ? null : teams.rows[p.team].line, column: p.column, reason: p.reason });
 }
 
 /** Renders rejected files' problems, one line each: "teams.csv:14 seed: "17" must be at most 16". */

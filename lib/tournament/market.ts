@@ -1,6 +1,6 @@
 // What the auction is expected to pay for each team before any history is known (a prior share of
 // the pool), and the per-team features a market-share regressor is trained on.
-import { bracketOrder, validateField } from './bracket.ts';
+import { fieldBracket, validateField } from './bracket.ts';
 import { exactWinDistribution, expectedWins } from './exact.ts';
 import { DEFAULT_GAME_MODEL, probabilityMatrix, type GameModel } from './game-model.ts';
 import { DEFAULT_PAYOUTS, expectedPayoutShares } from './scoring.ts';
@@ -26,8 +26,9 @@ export function teamValues(teams: readonly Team[], options: Pick<MarketPriorOpti
     options.model ?? DEFAULT_GAME_MODEL,
     teams.map((t) => t.rating),
   );
-  const distribution = exactWinDistribution(bracketOrder(teams), p, n);
-  return expectedPayoutShares(distribution, n, { payouts: [...(options.payouts ?? DEFAULT_PAYOUTS)] });
+  const bracket = fieldBracket(teams);
+  const distribution = exactWinDistribution(bracket, p, n);
+  return expectedPayoutShares(distribution, n, { payouts: [...(options.payouts ?? DEFAULT_PAYOUTS)] }, bracket);
 }
 
 /** Expected share of the auction pool per team, ∝ expected payout share^exponent, summing to 1. */
@@ -61,9 +62,14 @@ export function marketFeatureMatrix(teams: readonly Team[], options: Pick<Market
     options.model ?? DEFAULT_GAME_MODEL,
     teams.map((t) => t.rating),
   );
-  const distribution = exactWinDistribution(bracketOrder(teams), p, n);
-  const wins = expectedWins(distribution, n);
-  const value = expectedPayoutShares(distribution, n, { payouts: [...(options.payouts ?? DEFAULT_PAYOUTS)] });
+  const bracket = fieldBracket(teams);
+  const distribution = exactWinDistribution(bracket, p, n);
+  const progress = expectedWins(distribution, n);
+  const value = expectedPayoutShares(distribution, n, { payouts: [...(options.payouts ?? DEFAULT_PAYOUTS)] }, bracket);
+  // Expected wins in the 64-team bracket (a First Four win not counted), so that fields with and
+  // without a First Four give the same feature: E[max(progress − 1, 0)] = E[progress] − P(progress ≥ 1).
+  const width = distribution.length / n;
+  const wins = bracket.firstFour ? Float64Array.from(progress, (e, i) => e - (1 - distribution[i * width])) : progress;
   return teams.map((team, i) => [...ownFeatures(team), ...regionFeatures(team, teams), wins[i], Math.log(Math.max(value[i], 1e-12))]);
 }
 

@@ -8,6 +8,7 @@
 //   E[payout] = (O + B) · Σ_t V_t · b_t / (o_t + b_t)   and the objective is E[payout] / B,
 // the expected normalised payout. Spend is fixed because payout/spend alone is maximised by a
 // single minimum bid on the best-value team, which is no way to play an auction.
+import { STANDARD_SHAPE, type FieldShape } from './bracket.ts';
 import { evaluateBids, ownedValue, toUnits, type BidProblem, type UnitProblem } from './bid-problem.ts';
 import { optimiseExact } from './optimise-exact.ts';
 import { expectedPayoutShares } from './scoring.ts';
@@ -122,9 +123,15 @@ export function allocate(p: UnitProblem, set: readonly number[], out?: Int32Arra
   return value;
 }
 
-/** Each team's expected payout share of the pool from count×n simulated wins. */
-export function valueFromSimulations(wins: Uint8Array, n: number, count: number, calcutta: Pick<Calcutta, 'payouts'>): Float64Array {
-  return expectedPayoutShares(winDistributionFromSimulations(wins, n, count), n, calcutta);
+/** Each team's expected payout share of the pool from count×n simulated progress values. */
+export function valueFromSimulations(
+  wins: Uint8Array,
+  n: number,
+  count: number,
+  calcutta: Pick<Calcutta, 'payouts'>,
+  shape: FieldShape = STANDARD_SHAPE,
+): Float64Array {
+  return expectedPayoutShares(winDistributionFromSimulations(wins, n, count, shape), n, calcutta, shape);
 }
 
 /** The problem for a predicted market: others' money on a team is its predicted share of their pool. */

@@ -6,14 +6,18 @@ import type { SampleTournament } from './sample.ts';
 
 export function sampleLandingFiles(s: SampleTournament): Record<LandingKind, string> {
   const csv = (rows: unknown[][], columns: string[]) => stringify(rows, { header: true, columns, cast: { boolean: (v) => String(v) } });
+  // The optional play_in column only when the field has a First Four, so 64-team files stay as they were.
+  const playIn = s.teams.some((t) => t.playIn);
+  const flag = (t: { playIn?: boolean }) => (playIn ? [t.playIn ? 'true' : 'false'] : []);
+  const playInColumn = playIn ? ['play_in'] : [];
   const historicalTotals = s.historicalAuctions.flatMap((a) =>
-    a.teams.map((t) => [a.year, t.key, t.region, t.seed, t.rating, a.bids.filter((b) => b.team === t.key).reduce((sum, b) => sum + b.amount, 0)]),
+    a.teams.map((t) => [a.year, t.key, t.region, t.seed, t.rating, a.bids.filter((b) => b.team === t.key).reduce((sum, b) => sum + b.amount, 0), ...flag(t)]),
   );
   return {
     'tournament.csv': csv([[s.tournament.key, s.tournament.name, s.tournament.year]], ['tournament_key', 'name', 'year']),
     'teams.csv': csv(
-      s.teams.map((t) => [t.key, t.name, t.region, t.seed, t.rating]),
-      ['team_key', 'name', 'region', 'seed', 'rating'],
+      s.teams.map((t) => [t.key, t.name, t.region, t.seed, t.rating, ...flag(t)]),
+      ['team_key', 'name', 'region', 'seed', 'rating', ...playInColumn],
     ),
     'calcutta.csv': csv(
       [[s.calcutta.key, s.calcutta.name, s.calcutta.budgetPerEntry, s.calcutta.minBid, s.calcutta.maxTeamsPerEntry ?? '']],
@@ -31,6 +35,6 @@ export function sampleLandingFiles(s: SampleTournament): Record<LandingKind, str
       s.historicalGames.map((g, i) => [s.tournament.year - 1 - (i % 5), g.ratingA, g.ratingB, g.aWon]),
       ['season', 'rating_a', 'rating_b', 'a_won'],
     ),
-    'historical_auctions.csv': csv(historicalTotals, ['season', 'team_key', 'region', 'seed', 'rating', 'amount']),
+    'historical_auctions.csv': csv(historicalTotals, ['season', 'team_key', 'region', 'seed', 'rating', 'amount', ...playInColumn]),
   };
 }

@@ -1,6 +1,6 @@
-// A believable tournament and auction from a seed, for demos, tests and benchmarks: 64 teams whose
-// ratings fall with seed, ~20 entries whose bids add up to the prior market shares with noise,
-// and a few past seasons of games and auctions to fit models on. Same seed, same data.
+// A believable tournament and auction from a seed, for demos, tests and benchmarks: 64 teams (or 68
+// with a First Four) whose ratings fall with seed, ~20 entries whose bids add up to the prior market
+// shares with noise, and a few past seasons of games and auctions to fit models on. Same seed, same data.
 import { hashSeed, seededRandom, type Random } from '../random.ts';
 import { REGION_SEED_ORDER } from './bracket.ts';
 import { DEFAULT_GAME_MODEL, winProbability, type HistoricalGame } from './game-model.ts';
@@ -85,6 +85,12 @@ const SCHOOLS = [
   'Miami',
 ];
 
+/**
+ * The second team of each First Four pair in a 68-team sample: real names with a comma, an
+ * apostrophe, an ampersand and an accent, so that every path from landing file to dashboard carries them.
+ */
+const PLAY_IN_SCHOOLS = ['Maryland, Baltimore County', "Mount St. Mary's", 'Texas A&M–Corpus Christi', 'San José State'];
+
 const ENTRY_NAMES = [
   'avery',
   'blake',
@@ -137,6 +143,8 @@ export interface SampleOptions {
   entries?: number;
   historicalGames?: number;
   historicalYears?: number;
+  /** 68 teams: four First Four pairs, two at the 16 line and two at the 11 line (default false: 64 teams). */
+  firstFour?: boolean;
 }
 
 export function sampleTournament(seed = 2026, options: SampleOptions = {}): SampleTournament {
@@ -152,7 +160,8 @@ export function sampleTournament(seed = 2026, options: SampleOptions = {}): Samp
   };
   const entries = ENTRY_NAMES.slice(0, entryCount);
   const rng = seededRandom(hashSeed(`tournament:${seed}`));
-  const teams = sampleField(rng);
+  const firstFour = options.firstFour ?? false;
+  const teams = sampleField(rng, firstFour);
   const bids = sampleAuction(seededRandom(hashSeed(`auction:${seed}`)), teams, calcutta, entries);
 
   const gamesRng = seededRandom(hashSeed(`games:${seed}`));
@@ -164,7 +173,7 @@ export function sampleTournament(seed = 2026, options: SampleOptions = {}): Samp
   const historicalAuctions = Array.from({ length: options.historicalYears ?? 3 }, (_, i) => {
     const past = year - 1 - i;
     const fieldRng = seededRandom(hashSeed(`tournament:${seed}:${past}`));
-    const pastTeams = sampleField(fieldRng);
+    const pastTeams = sampleField(fieldRng, firstFour);
     return { year: past, teams: pastTeams, bids: sampleAuction(seededRandom(hashSeed(`auction:${seed}:${past}`)), pastTeams, calcutta, entries) };
   });
   return {
@@ -181,9 +190,10 @@ export function sampleTournament(seed = 2026, options: SampleOptions = {}): Samp
 /**
  * 64 schools; SCHOOLS is listed roughly strongest first, so schools are ordered by list position plus
  * noise to keep perennial 1 seeds near the top. Ratings fall about 2.1 points per seed line from +27
- * for a 1 seed, with 2.5 points of noise.
+ * for a 1 seed, with 2.5 points of noise. With a First Four, a PLAY_IN_SCHOOLS team joins the 16 seed
+ * of two regions and the 11 seed of the other two, both marked as play-in teams.
  */
-function sampleField(rng: Random): Team[] {
+function sampleField(rng: Random, firstFour = false): Team[] {
   const schools = SCHOOLS.map((name, i) => ({ name, at: i + 8 * rng.normal() }))
     .sort((a, b) => a.at - b.at)
     .slice(0, 64);
@@ -193,11 +203,23 @@ function sampleField(rng: Random): Team[] {
       schools.slice(4 * line, 4 * line + 4).map((s) => s.name),
     ),
   );
+  const pairs = new Map<string, string>();
+  if (firstFour) {
+    const regions = shuffle(rng, SAMPLE_REGIONS);
+    regions.forEach((region, i) => pairs.set(`${region}|${i < 2 ? 16 : 11}`, PLAY_IN_SCHOOLS[i]));
+  }
   const teams: Team[] = [];
   for (const region of SAMPLE_REGIONS) {
     for (const seed of [...REGION_SEED_ORDER].sort((a, b) => a - b)) {
       const name = byLine[seed - 1][SAMPLE_REGIONS.indexOf(region)];
-      teams.push({ key: slug(name), name, region, seed, rating: round1(27 - 2.1 * (seed - 1) + 2.5 * rng.normal()) });
+      const rating = () => round1(27 - 2.1 * (seed - 1) + 2.5 * rng.normal());
+      const partner = pairs.get(`${region}|${seed}`);
+      if (partner === undefined) teams.push({ key: slug(name), name, region, seed, rating: rating() });
+      else
+        teams.push(
+          { key: slug(name), name, region, seed, rating: rating(), playIn: true },
+          { key: slug(partner), name: partner, region, seed, rating: rating(), playIn: true },
+        );
     }
   }
   return teams;
@@ -257,6 +279,8 @@ function shuffle<T>(rng: Random, items: readonly T[]): T[] {
 
 const slug = (name: string) =>
   name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
     .replace(/&/g, 'and')
     .replace(/[^a-z0-9]+/g, '-')

@@ -3,7 +3,9 @@
 //
 // Convention: payouts are per-round increments (PayoutRule), so a team with k wins earns the sum
 // of the shares of every rule with wins ≤ k. A team's "points" are that share in percent of the pool.
-// Shares of teams nobody bid on are not paid to anyone.
+// Shares of teams nobody bid on are not paid to anyone. Wins are wins in the 64-team bracket: a
+// First Four win earns nothing, and a First Four loser earns what a first-round loser does (nothing).
+import { progressWidth, STANDARD_SHAPE, type FieldShape } from './bracket.ts';
 import type { Bid, Calcutta, PayoutRule } from './types.ts';
 
 /**
@@ -20,8 +22,12 @@ export const DEFAULT_PAYOUTS: readonly PayoutRule[] = Object.freeze([
   { wins: 6, share: 0.12 },
 ]);
 
-/** Cumulative share of the pool for 0..rounds wins: table[k] = Σ share over rules with wins ≤ k. */
-export function payoutTable(calcutta: Pick<Calcutta, 'payouts'>, rounds = 6): Float64Array {
+/**
+ * Cumulative share of the pool by progress (see Bracket): table[k] = Σ share over rules with wins ≤ k
+ * in a field without a First Four; with one, table[0] = 0 (a First Four loser) and table[k + 1] is that.
+ */
+export function payoutTable(calcutta: Pick<Calcutta, 'payouts'>, shape: FieldShape = STANDARD_SHAPE): Float64Array {
+  const rounds = shape.rounds;
   const increments = new Float64Array(rounds + 1);
   for (const rule of calcutta.payouts) {
     if (!Number.isInteger(rule.wins) || rule.wins < 0 || rule.wins > rounds) throw new Error(`payout rule for ${rule.wins} wins is outside 0..${rounds}`);
@@ -29,9 +35,10 @@ export function payoutTable(calcutta: Pick<Calcutta, 'payouts'>, rounds = 6): Fl
       throw new Error(`payout rule for ${rule.wins} wins has share ${rule.share}, expected a finite share ≥ 0`);
     increments[rule.wins] += rule.share;
   }
-  const table = new Float64Array(rounds + 1);
+  const table = new Float64Array(progressWidth(shape));
+  const shift = shape.firstFour ? 1 : 0;
   let total = 0;
-  for (let k = 0; k <= rounds; k++) table[k] = total += increments[k];
+  for (let k = 0; k <= rounds; k++) table[k + shift] = total += increments[k];
   return table;
 }
 
@@ -54,10 +61,16 @@ export function bracketPayoutShare(calcutta: Pick<Calcutta, 'payouts'>, rounds =
   return total;
 }
 
-/** Expected payout share per team from a win distribution (n×(rounds+1), exact or simulated). */
-export function expectedPayoutShares(distribution: Float64Array, n: number, calcutta: Pick<Calcutta, 'payouts'>): Float64Array {
-  const width = distribution.length / n;
-  const table = payoutTable(calcutta, width - 1);
+/** Expected payout share per team from a progress distribution (n×width of `shape`, exact or simulated). */
+export function expectedPayoutShares(
+  distribution: Float64Array,
+  n: number,
+  calcutta: Pick<Calcutta, 'payouts'>,
+  shape: FieldShape = STANDARD_SHAPE,
+): Float64Array {
+  const width = progressWidth(shape);
+  if (distribution.length !== n * width) throw new Error(`distribution has ${distribution.length} values, expected ${n} teams × ${width}`);
+  const table = payoutTable(calcutta, shape);
   const out = new Float64Array(n);
   for (let t = 0; t < n; t++) {
     let e = 0;

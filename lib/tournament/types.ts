@@ -10,6 +10,8 @@ export interface Team {
   seed: number;
   /** Strength on a points-margin scale (KenPom-like adjusted efficiency margin); only differences matter. */
   rating: number;
+  /** Plays in the First Four: it shares its region and seed with one other play-in team, and the winner takes their slot. */
+  playIn?: boolean;
 }
 
 export interface Bid {

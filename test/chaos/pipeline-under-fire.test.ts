@@ -108,6 +108,7 @@ describe('a pipeline backfill through a PostgreSQL crash', () => {
           queue,
           connection: native,
           pools: { worker: workerPool },
+          storage: reference.storage,
           log: createLogger('silent', 'chaos'),
           definitions,
           workflowBundle: { codePath: inject('workflowBundlePath') },

@@ -1,8 +1,9 @@
 // The operator CLI as a user runs it: one readable line and exit 1 for bad config, keys managed
-// against a real database, Temporal setup against the real dev server.
+// against a real database, role logins provisioned, Temporal setup against the real dev server.
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestStack, type TestStack } from '../support/stack.ts';
 
@@ -112,7 +113,7 @@ describe('refinery CLI', () => {
   it('refuses bad pipeline names, partitions and ranges with one line', async () => {
     const env = stackEnvironment();
     expect((await refinery(['run', 'nope', '--partition', '2026-01-01'], env)).stderr.trim()).toBe(
-      'refinery: unknown pipeline "nope" (known: demo, demo_quality, demo_weekly, sensor, uptime, tournament)',
+      'refinery: unknown pipeline "nope" (known: demo, demo_quality, demo_weekly, sensor, uptime, tournament, model-training, registry-maintenance)',
     );
     expect((await refinery(['run', 'demo', '--partition', 'yesterday'], env)).stderr.trim()).toBe(
       'refinery: demo: partition "yesterday" is not a date (YYYY-MM-DD)',
@@ -156,11 +157,50 @@ describe('refinery CLI', () => {
     expect(create.stderr.trim()).toMatch(/^refinery: DATABASE_URL: required/);
   });
 
+  it('provisions an analyst login that is read-only, timed out and limited, and refuses a bad option with one line', async () => {
+    const user = `refinery_analyst_cli${process.pid}`;
+    const url = new URL(stack.urls.owner);
+    url.username = user;
+    url.password = 'first-Password-1';
+    const env = { DATABASE_URL: stack.urls.owner, ANALYST_DATABASE_URL: url.toString() };
+    try {
+      const made = await refinery(['roles', 'provision', '--only', 'analyst', '--statement-timeout', '250ms', '--connection-limit', '3'], env);
+      expect(made.code, made.stderr).toBe(0);
+      expect(made.stdout).toContain(`provisioned logins: ${user}`);
+      expect(made.stdout).toContain('analyst login: read-only, statement_timeout 250ms, at most 3 connections');
+      // A password it was given is not printed back.
+      expect(made.stdout).not.toContain('first-Password-1');
+      const { rows } = await stack.pools.owner.query('SELECT rolconnlimit FROM pg_roles WHERE rolname = $1', [user]);
+      expect(rows[0].rolconnlimit).toBe(3);
+      const analyst = new pg.Client({ connectionString: url.toString() });
+      await analyst.connect();
+      try {
+        expect((await analyst.query('SHOW transaction_read_only')).rows[0].transaction_read_only).toBe('on');
+        await expect(analyst.query('SELECT pg_sleep(1)')).rejects.toThrow(/statement timeout/);
+        await expect(analyst.query('SELECT count(*) FROM registry.models')).resolves.toBeTruthy();
+      } finally {
+        await analyst.end();
+      }
+      // Run again with a new password: the login is altered, not duplicated, and the new password works.
+      url.password = 'second-Password-2';
+      const again = await refinery(['roles', 'provision', '--only', 'analyst'], { ...env, ANALYST_DATABASE_URL: url.toString() });
+      expect(again.code, again.stderr).toBe(0);
+      const rotated = new pg.Client({ connectionString: url.toString() });
+      await rotated.connect();
+      await rotated.end();
+      const bad = await refinery(['roles', 'provision', '--only', 'superuser'], env);
+      expect(bad.code).toBe(1);
+      expect(bad.stderr.trim()).toBe('refinery: --only: must be one of worker, ingest, api, registrar, analyst (got "superuser")');
+    } finally {
+      await stack.pools.owner.query(`DROP ROLE IF EXISTS ${pg.escapeIdentifier(user)}`);
+    }
+  });
+
   it('prints its version and examples in its help', async () => {
     const version = await refinery(['--version']);
     expect(version.code).toBe(0);
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
-    for (const command of [[], ['run'], ['backfill'], ['runs'], ['keys'], ['worker'], ['temporal', 'setup']]) {
+    for (const command of [[], ['run'], ['backfill'], ['runs'], ['keys'], ['roles'], ['worker'], ['temporal', 'setup']]) {
       const help = await refinery([...command, '--help']);
       expect(help.stdout, command.join(' ')).toMatch(/\nExamples:\n {2}(\S+=\S+ )*refinery /);
     }

@@ -53,16 +53,20 @@ async function seed(db: Pool) {
   );
   const {
     rows: [dataset],
+  } = await db.query(`INSERT INTO registry.datasets (name) VALUES ('imu-windows-2026-08') RETURNING id`);
+  const {
+    rows: [datasetVersion],
   } = await db.query(
-    `INSERT INTO registry.datasets (name, source, partitions, rows, features, class_counts, split)
-     VALUES ('imu-windows-2026-08', 'silver.imu_windows', ARRAY['2026-08-01','2026-08-31'], 2771, 24, '{"lunge":650,"pushup":580,"rest":1000,"squat":541}', '{"test":0.1,"strategy":"by_session"}') RETURNING id`,
+    `INSERT INTO registry.dataset_versions (dataset_id, version, source, partitions, rows, class_counts)
+     VALUES ($1, 1, 'silver.imu_windows', ARRAY['2026-08-01','2026-08-31'], 2771, '{"lunge":650,"pushup":580,"rest":1000,"squat":541}') RETURNING id`,
+    [dataset.id],
   );
   const runOf = async (modelId: number) =>
     (
       await db.query(
-        `INSERT INTO registry.training_runs (model_id, dataset_id, partition_key, status, seed, started_at, ended_at)
-       VALUES ($1, $2, '2026-08-31', 'succeeded', 42, '2026-09-01T02:00:00Z', '2026-09-01T02:03:10Z') RETURNING id`,
-        [modelId, dataset.id],
+        `INSERT INTO registry.training_runs (model_id, dataset_version_id, split, partition_key, status, seed, started_at, ended_at)
+       VALUES ($1, $2, '{"test":0.1,"strategy":"by_session"}', '2026-08-31', 'succeeded', 42, '2026-09-01T02:00:00Z', '2026-09-01T02:03:10Z') RETURNING id`,
+        [modelId, datasetVersion.id],
       )
     ).rows[0].id as number;
   const oldRun = await runOf(model.id);

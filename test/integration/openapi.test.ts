@@ -76,12 +76,16 @@ describe('/openapi.json', () => {
     for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, { parameters?: any[] }>>))
       for (const p of item.get?.parameters ?? []) if (p.name === 'cursor') cursors[path] = p.schema.pattern;
     expect(Object.keys(cursors).sort()).toEqual([
+      '/api/v1/analytics/tournaments/{year}/runs',
+      '/api/v1/analytics/tournaments/{year}/runs/{runId}/rankings',
       '/v1/devices',
       '/v1/devices/{deviceId}/sessions',
+      '/v1/optimisation-runs/{id}/entries/{entry}/outcomes',
       '/v1/optimisation-runs/{id}/rankings',
       '/v1/runs',
       '/v1/tournaments',
       '/v1/tournaments/{key}/optimisation-runs',
+      '/v1/tournaments/{key}/teams/{team}/matchups',
     ]);
     // Anchored, ASCII classes only ([0-9], not \d, which other regex engines read as any Unicode digit).
     for (const [path, pattern] of Object.entries(cursors)) expect(pattern, path).toMatch(/^\^[[\]A-Za-z0-9_{},.\\-]+\$$/);
@@ -136,5 +140,20 @@ describe('/openapi.json', () => {
     } finally {
       server.close();
     }
+  });
+
+  it("documents the analytics routes a frontend reads, and seed 003's aliases", () => {
+    const params = (path: string) => doc.paths[path].get.parameters.map((p: any) => `${p.in}.${p.name}`).sort();
+    expect(params('/v1/tournaments/{key}/teams/{team}/matchups')).toEqual(['path.key', 'path.team', 'query.cursor', 'query.limit', 'query.round']);
+    expect(params('/v1/optimisation-runs/{id}/entries/{entry}/payouts')).toEqual(['path.entry', 'path.id', 'query.buckets']);
+    expect(params('/api/v1/analytics/tournaments/{year}/runs/{runId}/rankings')).toEqual(['path.runId', 'path.year', 'query.cursor', 'query.limit']);
+    for (const path of [
+      '/v1/tournaments/{key}/teams/{team}',
+      '/v1/optimisation-runs/{id}/entries/{entry}/portfolio',
+      '/v1/tournaments/{key}/optimisation-runs/latest',
+    ]) {
+      expect(Object.keys(doc.paths[path].get.responses).sort(), path).toEqual(['200', '304', '400', '401', '403', '404']);
+    }
+    expect(doc.components.schemas.EntryPerformance.properties.rank.description).toContain('entries tied on it share the better rank');
   });
 });

@@ -1,13 +1,16 @@
 // The sensor pipeline end to end on real processes' code paths: simulated devices post through the
 // real API into bronze; the pipeline builds silver windows, trains and gates a forest, predicts
 // every window and summarises sessions and devices. Accuracy is measured on a day the model never
-// saw, and the registry's invariants (one production version, recorded gate) are checked.
+// saw, and the registry's invariants (one production version, recorded gate) are checked; the
+// windows each run trained on are a content-addressed dataset version, and hand deploys through
+// the API sit beside the automatic gate.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulateFleet } from '../../cli/simulator/fleet.ts';
 import { createApiKey } from '../../lib/db/api-keys.ts';
 import { sensorPipeline } from '../../domains/sensor/pipeline.ts';
 import { runPipeline, testPipeline } from '../support/pipelines.ts';
 import { startTestApi, type TestApi } from '../support/api-server.ts';
+import { testApp } from '../support/app.ts';
 import { createTestStack, type TestStack } from '../support/stack.ts';
 
 let stack: TestStack;
@@ -77,11 +80,16 @@ describe('sensor pipeline', () => {
     const confusion = metrics.find((m) => m.name === 'confusion_matrix').details;
     expect(confusion.matrix.flat().reduce((s: number, v: number) => s + v, 0)).toBe(headline.test_windows);
     expect(metrics.filter((m) => m.name === 'precision' && m.label).length).toBe(confusion.labels.length);
-    const [dataset] = await q(`SELECT d.partitions, d.rows, d.class_counts, d.split FROM registry.datasets d`);
-    expect(dataset.partitions).toEqual([DAY1]);
+    const [dataset] = await q(
+      `SELECT d.name, v.version, v.sha256, v.object_key, v.size_bytes, v.partitions, v.rows, v.class_counts, r.split
+         FROM registry.training_runs r JOIN registry.dataset_versions v ON v.id = r.dataset_version_id JOIN registry.datasets d ON d.id = v.dataset_id`,
+    );
+    expect(dataset).toMatchObject({ name: 'exercise-windows', version: 1, partitions: [DAY1] });
     expect(dataset.split.testWindows + dataset.split.trainWindows).toBe(dataset.rows);
     expect(dataset.split).toMatchObject({ heldOut: 'persons', trainPersons: 4 });
     expect(dataset.split.testPersons).toHaveLength(1);
+    // The snapshot is stored, and its hash is of exactly those bytes.
+    expect(await stack.storage.head(dataset.object_key)).toMatchObject({ size: dataset.size_bytes, sha256: dataset.sha256 });
 
     const [{ windows, predicted }] = await q(
       `SELECT (SELECT count(*)::int FROM silver.imu_windows WHERE partition_date = $1) AS windows,
@@ -151,8 +159,8 @@ describe('sensor pipeline', () => {
     const shouldPromote = candidateF1 >= rule.minimum && candidateF1 - baseline.value >= -rule.tolerance;
     expect(v2.status).toBe(shouldPromote ? 'production' : 'rejected');
     expect(versions[0].status).toBe(shouldPromote ? 'archived' : 'production');
-    const [dataset] = await q(`SELECT partitions FROM registry.datasets ORDER BY id DESC LIMIT 1`);
-    expect(dataset.partitions).toEqual([DAY1, DAY2]);
+    const [dataset] = await q(`SELECT version, partitions FROM registry.dataset_versions ORDER BY id DESC LIMIT 1`);
+    expect(dataset).toEqual({ version: 2, partitions: [DAY1, DAY2] });
     const experiments = await q(
       `SELECT e.name, count(*)::int AS runs FROM registry.experiments e JOIN registry.experiment_runs r ON r.experiment_id = e.id GROUP BY 1`,
     );
@@ -167,6 +175,42 @@ describe('sensor pipeline', () => {
     expect(latest.status).toBe('rejected');
     expect(latest.gate.reason).toContain('below the minimum');
     expect(await q(`SELECT version FROM registry.model_versions WHERE status = 'production'`)).toEqual(before);
+    // The same silver windows again: the run trained on the dataset version already recorded.
+    const used = await q(`SELECT dataset_version_id AS v FROM registry.training_runs ORDER BY id DESC LIMIT 2`);
+    expect(used[0].v).toBe(used[1].v);
+    expect(await q(`SELECT count(*)::int AS n FROM registry.dataset_versions`)).toEqual([{ n: 2 }]);
+  });
+
+  it('a hand deploy through the API sits beside the gate: the next candidate is gated against it, and it rolls back', async () => {
+    const app = testApp(stack);
+    const scientist = (await createApiKey(stack.pools.owner, { name: 'scientist', role: 'data_scientist' })).token;
+    const post = (path: string, body: unknown) =>
+      app.request(path, { method: 'POST', headers: { authorization: `Bearer ${scientist}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const [production] = await q(`SELECT version FROM registry.model_versions WHERE status = 'production'`);
+    const [other] = await q(`SELECT version FROM registry.model_versions WHERE status <> 'production' ORDER BY version LIMIT 1`);
+    const deployed = await post('/v1/models/exercise-classifier/deploy', { version: other.version, reason: 'try the older forest' });
+    expect(deployed.status).toBe(200);
+
+    const summary = await runPipeline(stack, sensorPipeline, DAY2, FAST);
+    expect(summary.status).toBe('succeeded');
+    const [gated] = await q(`SELECT version, status, gate FROM registry.model_versions ORDER BY version DESC LIMIT 1`);
+    expect(gated.gate.production.version).toBe(other.version);
+    const history = await q(
+      `SELECT p.action, v.version, pv.version AS previous, p.actor FROM registry.promotions p
+         LEFT JOIN registry.model_versions v ON v.id = p.model_version_id LEFT JOIN registry.model_versions pv ON pv.id = p.previous_version_id
+        ORDER BY p.id DESC LIMIT 2`,
+    );
+    expect(history[1]).toMatchObject({ action: 'deploy', version: other.version, previous: production.version });
+    expect(history[0]).toMatchObject({
+      action: gated.gate.promote ? 'gate-promote' : 'gate-reject',
+      version: gated.version,
+      actor: expect.stringMatching(/^pipeline run \d+$/),
+    });
+
+    const rolled = (await (await post('/v1/models/exercise-classifier/rollback', { reason: 'back to what the gate chose' })).json()) as { version: number };
+    // Rolling back undoes the last change of production: the gate's promotion, or else the hand deploy.
+    expect(rolled.version).toBe(gated.gate.promote ? other.version : production.version);
+    expect(await q(`SELECT version FROM registry.model_versions WHERE status = 'production'`)).toEqual([{ version: rolled.version }]);
   });
 
   it('serves the production model through the read API', async () => {

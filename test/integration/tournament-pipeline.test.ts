@@ -58,7 +58,7 @@ describe('tournament pipeline', () => {
     expect(counts).toMatchObject({ teams: 64, bids: sample.bids.length, simulated: SIMS * 64, games: 64 * 63 });
     expect(counts.worst_z).toBeLessThan(5);
 
-    const [run] = await q(`SELECT * FROM gold.optimisation_runs WHERE tournament_key = $1`, [KEY]);
+    const [run] = await q(`SELECT * FROM gold.optimisation_runs WHERE tournament_key = $1 AND strategy = 'payout'`, [KEY]);
     expect(run).toMatchObject({ entry: 'refinery', method: 'greedy', simulations: SIMS });
     expect(run.spend).toBeLessThanOrEqual(run.budget);
     expect(run.baselines.ratioToExact).toBeGreaterThanOrEqual(0.99);
@@ -92,11 +92,35 @@ describe('tournament pipeline', () => {
     };
   });
 
+  it('stores one run per strategy with its parameters; finishing first wins more often and earns less than the payout strategy', async () => {
+    const runs = await q(
+      `SELECT r.id, r.strategy, r.strategy_params, r.strategy_score, r.method, p.p_first, p.mean_payout, p.spend
+         FROM gold.optimisation_runs r JOIN gold.entry_performance p ON p.optimisation_run_id = r.id AND p.ours
+        WHERE r.tournament_key = $1 AND r.simulations = $2 ORDER BY r.id`,
+      [KEY, SIMS],
+    );
+    expect(runs.map((r) => [r.strategy, r.method])).toEqual([
+      ['payout', 'greedy'],
+      ['first', 'search'],
+      ['mean-variance', 'search'],
+    ]);
+    const [payout, first, meanVariance] = runs;
+    expect(first.strategy_params).toMatchObject({ kind: 'finish', place: 1, scenarios: 2_000 });
+    expect(meanVariance.strategy_params).toMatchObject({ kind: 'mean-variance', risk: 1 });
+    // Judged on the pipeline's simulations, which the strategies did not plan with.
+    expect(first.p_first).toBeGreaterThan(payout.p_first + 0.03);
+    expect(first.mean_payout).toBeLessThan(payout.mean_payout);
+    expect(first.spend).toBe(payout.spend);
+    // Every entry's portfolio is kept; ours is the investment report.
+    const [portfolios] = await q(`SELECT count(DISTINCT entry)::int AS entries FROM gold.entry_portfolios WHERE optimisation_run_id = $1`, [first.id]);
+    expect(portfolios.entries).toBe(new Set(sample.bids.map((b) => b.entry)).size + 1);
+  });
+
   it('re-running the tournament leaves exactly the rows of a clean run (same seed, same rows)', async () => {
     const summary = await runPipeline(stack, tournamentPipeline, KEY, { landingDir, simulations: SIMS });
     expect(summary.status).toBe('succeeded');
-    const runs = await q(`SELECT id FROM gold.optimisation_runs WHERE tournament_key = $1`, [KEY]);
-    expect(runs).toHaveLength(1);
+    const runs = await q(`SELECT id FROM gold.optimisation_runs WHERE tournament_key = $1 ORDER BY strategy = 'payout' DESC, id`, [KEY]);
+    expect(runs).toHaveLength(3);
     expect(await checksum('bronze.simulated_outcomes', 'tournament_key = $1', 'simulation, team_key', [KEY])).toEqual(first.simulated);
     expect(await checksum('gold.entry_outcomes', 'optimisation_run_id = $1', 'simulation, entry', [runs[0].id])).toEqual(first.outcomes);
     expect(await checksum('gold.entry_performance', 'optimisation_run_id = $1', 'entry', [runs[0].id])).toEqual(first.performance);
@@ -107,16 +131,39 @@ describe('tournament pipeline', () => {
     expect(files).toEqual({ n: 7, loaded: 7 });
   });
 
+  it('registers the game and market models with versions, metrics and artifacts in storage', async () => {
+    const versions = await q(
+      `SELECT m.name, m.task, v.version, v.status, v.artifact_key, v.artifact_size, v.artifact_sha256, r.status AS run, r.partition_key
+         FROM registry.model_versions v JOIN registry.models m ON m.id = v.model_id JOIN registry.training_runs r ON r.id = v.training_run_id
+        ORDER BY m.name, v.version`,
+    );
+    // One version per model and pipeline run (two runs so far).
+    expect(versions.map((v) => [v.name, v.version, v.status, v.run, v.partition_key])).toEqual([
+      ['tournament-games', 1, 'candidate', 'succeeded', KEY],
+      ['tournament-games', 2, 'candidate', 'succeeded', KEY],
+      ['tournament-market', 1, 'candidate', 'succeeded', KEY],
+      ['tournament-market', 2, 'candidate', 'succeeded', KEY],
+    ]);
+    for (const v of versions) expect(await stack.storage.head(v.artifact_key)).toMatchObject({ size: v.artifact_size, sha256: v.artifact_sha256 });
+    const metrics = await q(
+      `SELECT DISTINCT m.name AS model, x.name FROM registry.metrics x JOIN registry.training_runs r ON r.id = x.training_run_id
+         JOIN registry.models m ON m.id = r.model_id WHERE x.name IN ('historical_games', 'historical_seasons') ORDER BY 1, 2`,
+    );
+    expect(metrics).toEqual([
+      { model: 'tournament-games', name: 'historical_games' },
+      { model: 'tournament-market', name: 'historical_seasons' },
+    ]);
+  });
+
   it('a smaller re-run replaces the simulations instead of leaving stale ones', async () => {
     const summary = await runPipeline(stack, tournamentPipeline, KEY, { landingDir, simulations: 1_000, seed: 5 });
     expect(summary.status).toBe('succeeded');
     const [n] = await q(`SELECT count(*)::int AS n, max(simulation) AS last FROM bronze.simulated_outcomes WHERE tournament_key = $1`, [KEY]);
     expect(n).toEqual({ n: 1_000 * 64, last: 999 });
     // Different parameters are another optimisation run; the first one's rows are untouched.
-    expect(await q(`SELECT simulations FROM gold.optimisation_runs WHERE tournament_key = $1 ORDER BY id`, [KEY])).toEqual([
-      { simulations: SIMS },
-      { simulations: 1_000 },
-    ]);
+    expect(await q(`SELECT simulations, strategy FROM gold.optimisation_runs WHERE tournament_key = $1 ORDER BY id`, [KEY])).toEqual(
+      [SIMS, 1_000].flatMap((simulations) => ['payout', 'first', 'mean-variance'].map((strategy) => ({ simulations, strategy }))),
+    );
   });
 });
 
@@ -129,14 +176,14 @@ describe('bad landing files', () => {
       name: 'a missing team',
       key: 'bad-missing-team',
       files: { 'teams.csv': teamsLines.slice(0, -1).join('\n') + '\n' },
-      expect: /teams\.csv: holds 63 teams; a bracket needs 64[\s\S]*has no 16 seed/,
+      expect: /teams\.csv seed: region Midwest has no 16 seed[\s\S]*teams\.csv: the field has 63 teams; supported fields have 64, or 68/,
       empty: 'bronze.teams',
     },
     {
       name: 'three regions',
       key: 'bad-three-regions',
       files: { 'teams.csv': good['teams.csv'].replaceAll(',Midwest,', ',East,') },
-      expect: /teams\.csv:\d+ seed: region East already has a 1 seed \(line 2\)[\s\S]*has 3 regions/,
+      expect: /teams\.csv:\d+ seed: region East already has a 1 seed \("[a-z-]+"\)[\s\S]*has 3 regions/,
       empty: 'bronze.teams',
     },
     {

@@ -17,7 +17,7 @@ declare module 'vitest' {
     cluster: {
       /** Owner (superuser) URL of the Refinery database, and the role logins on it. */
       ownerUrl: string;
-      roles: { worker: string; ingest: string; api: string };
+      roles: { worker: string; ingest: string; api: string; registrar: string };
       temporalAddress: string;
       namespace: string;
       /** Certificate files: the right ones, and another CA with a client of its own. */
@@ -45,7 +45,12 @@ export default async function setup(project: TestProject) {
     const ownerUrl = postgres.url('refinery');
     await migrate(ownerUrl, { direction: 'up' });
     const token = () => randomBytes(9).toString('hex');
-    const roles = await provisionLogins(ownerUrl, { worker: token(), ingest: token(), api: token() });
+    const roles = (await provisionLogins(ownerUrl, { worker: token(), ingest: token(), api: token(), registrar: token() })) as {
+      worker: string;
+      ingest: string;
+      api: string;
+      registrar: string;
+    };
     const landingDir = join(home, 'landing');
     mkdirSync(landingDir);
     project.provide('cluster', {

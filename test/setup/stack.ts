@@ -16,8 +16,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** Superuser URL of the migrated template database. */
     templateUrl: string;
-    /** Login URLs (on the template database) for the worker, ingest and api roles. */
-    roleUrls: { worker: string; ingest: string; api: string };
+    /** Login URLs (on the template database) for the worker, ingest, api, registrar and analyst roles. */
+    roleUrls: { worker: string; ingest: string; api: string; registrar: string; analyst: string };
     temporalAddress: string;
     workflowBundlePath: string;
   }
@@ -46,7 +46,13 @@ export default async function setup(project: TestProject) {
   writeFileSync(workflowBundlePath, bundle.code);
 
   project.provide('templateUrl', infra.env.DATABASE_URL!);
-  project.provide('roleUrls', { worker: infra.env.WORKER_DATABASE_URL!, ingest: infra.env.INGEST_DATABASE_URL!, api: infra.env.API_DATABASE_URL! });
+  project.provide('roleUrls', {
+    worker: infra.env.WORKER_DATABASE_URL!,
+    ingest: infra.env.INGEST_DATABASE_URL!,
+    api: infra.env.API_DATABASE_URL!,
+    registrar: infra.env.REGISTRAR_DATABASE_URL!,
+    analyst: infra.env.ANALYST_DATABASE_URL!,
+  });
   project.provide('temporalAddress', infra.env.TEMPORAL_ADDRESS!);
   project.provide('workflowBundlePath', workflowBundlePath);
 

@@ -1,8 +1,7 @@
 // A real HTTP server around the API app on a free port, for tests whose clients (simulated devices)
 // talk HTTP rather than app.request().
 import { serve } from '@hono/node-server';
-import { createApp } from '../../api/app.ts';
-import { createLogger } from '../../lib/log.ts';
+import { testApp } from './app.ts';
 import type { TestStack } from './stack.ts';
 
 export interface TestApi {
@@ -11,12 +10,7 @@ export interface TestApi {
 }
 
 export async function startTestApi(stack: TestStack): Promise<TestApi> {
-  const app = createApp({
-    readPool: stack.pools.api,
-    ingestPool: stack.pools.ingest,
-    log: createLogger('silent', 't'),
-    ready: { postgres: async () => {}, temporal: async () => {} },
-  });
+  const app = testApp(stack);
   const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
   await new Promise((r) => server.once('listening', r));
   return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, close: () => server.close() };

@@ -12,6 +12,9 @@ export function clusterEnv(extra: Record<string, string> = {}): NodeJS.ProcessEn
     WORKER_DATABASE_URL: c.roles.worker,
     INGEST_DATABASE_URL: c.roles.ingest,
     API_DATABASE_URL: c.roles.api,
+    REGISTRAR_DATABASE_URL: c.roles.registrar,
+    // Object storage beside the landing folders, in the suite's temp dir.
+    STORAGE_DIR: `${c.landingDir}/../objects`,
     TEMPORAL_ADDRESS: c.temporalAddress,
     TEMPORAL_NAMESPACE: c.namespace,
     TEMPORAL_TLS_CA: c.certs.ca,

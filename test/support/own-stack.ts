@@ -33,11 +33,13 @@ export async function ownStack(name: string): Promise<OwnStack> {
   await ensureDatabase(postgres.url('postgres'), 'refinery');
   const ownerUrl = postgres.url('refinery');
   await migrate(ownerUrl, { direction: 'up' });
-  const roles = await provisionLogins(ownerUrl, {
+  const roles = (await provisionLogins(ownerUrl, {
     worker: randomBytes(9).toString('hex'),
     ingest: randomBytes(9).toString('hex'),
     api: randomBytes(9).toString('hex'),
-  });
+    registrar: randomBytes(9).toString('hex'),
+    analyst: randomBytes(9).toString('hex'),
+  })) as RoleUrls;
   const owner = createPool(ownerUrl, { applicationName: 'chaos-owner', max: 4 });
   const apis: RefineryProcess[] = [];
   const stack: OwnStack = {
@@ -67,6 +69,7 @@ export async function ownStack(name: string): Promise<OwnStack> {
         DATABASE_URL: ownerUrl,
         API_DATABASE_URL: roles.api,
         INGEST_DATABASE_URL: roles.ingest,
+        REGISTRAR_DATABASE_URL: roles.registrar,
         TEMPORAL_ADDRESS: '127.0.0.1:1',
         API_PORT: String(port),
         LOG_LEVEL: 'warn',

@@ -121,6 +121,22 @@ export async function seedTournamentGold(db: Pool, options: { entries?: number; 
     }
   }
 
+  // Every pairing of the main tournament's teams: stronger-rated teams favoured; they meet later the further apart they are listed.
+  for (const [i, a] of teams.entries()) {
+    for (const [j, b] of teams.entries()) {
+      if (i === j) continue;
+      const round = 32 - Math.clz32(i ^ j);
+      await db.query(`INSERT INTO gold.matchups VALUES ($1, $2, $3, $4, $5, $6)`, [
+        MAIN,
+        a.teamKey,
+        b.teamKey,
+        1 / (1 + Math.exp((b.rating - a.rating) / 100)),
+        round,
+        0.5 ** round,
+      ]);
+    }
+  }
+
   const insertRun = async (tournament: string, runKey: string, method: string, seed: number, createdAt: string) =>
     Number(
       (
@@ -201,7 +217,7 @@ export async function seedTournamentGold(db: Pool, options: { entries?: number; 
     const r = report[i]!;
     const total = r.bid + 150;
     await db.query(`INSERT INTO gold.recommended_bids VALUES ($1, $2, $3, 150, $4)`, [runIds[0], t.teamKey, r.bid, r.bid / total]);
-    await db.query(`INSERT INTO gold.investment_report VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`, [
+    await db.query(`INSERT INTO gold.entry_portfolios VALUES ($1, $14, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`, [
       runIds[0],
       t.teamKey,
       t.name,
@@ -215,6 +231,7 @@ export async function seedTournamentGold(db: Pool, options: { entries?: number; 
       (10 * r.bid) / total,
       r.expectedPayout,
       r.expectedPayout / r.bid - 1,
+      OURS,
     ]);
   }
   return { tournaments, teams, runIds, otherRunId, entries, outcomes, report };

@@ -5,7 +5,15 @@ import { runView } from './views/run.js';
 import { gridView } from './views/grid.js';
 import { modelView } from './views/model.js';
 import { devicesView } from './views/devices.js';
-import { tournamentView } from './views/tournament.js';
+import { overviewView } from './views/tournament/overview.js';
+import { rankingsView } from './views/tournament/rankings.js';
+import { entryView } from './views/tournament/entry.js';
+import { teamView } from './views/tournament/team.js';
+import { matchupsView } from './views/tournament/matchups.js';
+import { optimiserView } from './views/tournament/optimiser.js';
+
+const dec = (s) => (s === undefined ? undefined : decodeURIComponent(s));
+const int = (s) => (s === undefined ? undefined : Number(s));
 
 const main = document.getElementById('view');
 const dialog = document.getElementById('key-dialog');
@@ -19,7 +27,13 @@ const routes = [
   [/^#\/models(?:\/([^/]+))?$/, (m) => modelView(main, m[1] ? decodeURIComponent(m[1]) : undefined)],
   [/^#\/sensor$/, () => modelView(main)],
   [/^#\/devices(?:\/([^/]+))?$/, (m) => devicesView(main, m[1] ? decodeURIComponent(m[1]) : undefined)],
-  [/^#\/tournament(?:\/([^/]+)(?:\/(\d+))?)?$/, (m) => tournamentView(main, m[1] ? decodeURIComponent(m[1]) : undefined, m[2] ? Number(m[2]) : undefined)],
+  // The tournament's six views: overview, rankings, an entry's portfolio, a team, matchups, optimiser runs side by side.
+  [/^#\/tournament(?:\/([^/]+))?$/, (m) => overviewView(main, dec(m[1]))],
+  [/^#\/tournament\/([^/]+)\/(?:rankings\/)?(\d+)$|^#\/tournament\/([^/]+)\/rankings$/, (m) => rankingsView(main, dec(m[1] ?? m[3]), int(m[2]))],
+  [/^#\/tournament\/([^/]+)\/entries(?:\/([^/]+)(?:\/(\d+))?)?$/, (m) => entryView(main, dec(m[1]), dec(m[2]), int(m[3]))],
+  [/^#\/tournament\/([^/]+)\/teams(?:\/([^/]+))?$/, (m) => teamView(main, dec(m[1]), dec(m[2]))],
+  [/^#\/tournament\/([^/]+)\/matchups(?:\/([^/]+)\/([^/]+))?$/, (m) => matchupsView(main, dec(m[1]), dec(m[2]), dec(m[3]))],
+  [/^#\/tournament\/([^/]+)\/optimiser$/, (m) => optimiserView(main, dec(m[1]))],
 ];
 
 async function askForKey(message) {

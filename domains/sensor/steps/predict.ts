@@ -16,14 +16,14 @@ const BATCH = 5_000;
 let cached: LoadedModel | null = null;
 
 export const predictExerciseWindows: StepFactory =
-  ({ pools }) =>
+  ({ pools, storage }) =>
   async (input) => {
     const day = input.partition;
     const model = String(input.params.model ?? EXERCISE_MODEL);
     const versionId = await productionVersionId(pools.worker, model);
     if (versionId === null)
       throw ApplicationFailure.nonRetryable(`model "${model}" has no production version; nothing can predict ${day}`, 'NoProductionModel');
-    if (cached?.modelVersionId !== versionId) cached = await loadModelVersion(pools.worker, versionId);
+    if (cached?.modelVersionId !== versionId) cached = await loadModelVersion(pools.worker, versionId, storage);
     const loaded = cached;
     const windows = await withClient(pools.worker, (reader) => readWindows(reader, [day], FEATURE_COUNT));
     const ctx = Context.current();

@@ -1,7 +1,9 @@
 // Promotion step: the candidate this pipeline run trained goes to production only through the
 // gate (lib/model-gate.ts): not worse than production on the same holdout beyond a tolerance, and
-// above a minimum. The decision is recorded on the version; a promotion archives the previous
-// production version in the same transaction, so there is never zero or two.
+// above a minimum. The decision is recorded on the version and in the promotion history (beside
+// people's deploys and rollbacks); a promotion archives the previous production version in the
+// same transaction, so there is never zero or two. "Production" here is whatever version is in
+// production now, however it got there: a hand deploy is what the next candidate must match.
 import { ApplicationFailure } from '@temporalio/activity';
 import { withTransaction } from '../../../lib/db/pool.ts';
 import { decidePromotion, type GateDecision } from '../../../lib/model-gate.ts';
@@ -52,6 +54,11 @@ export const promoteModel: StepFactory =
         tolerance,
         minimum,
       });
+      await client.query(
+        `INSERT INTO registry.promotions (model_id, model_version_id, action, previous_version_id, reason, actor)
+         SELECT model_id, id, $2, $3, $4, $5 FROM registry.model_versions WHERE id = $1`,
+        [candidate.id, gate.promote ? 'gate-promote' : 'gate-reject', production?.id ?? null, gate.reason, `pipeline run ${input.runId}`],
+      );
       if (gate.promote) {
         await client.query(
           `UPDATE registry.model_versions SET status = 'archived' WHERE model_id = (SELECT model_id FROM registry.model_versions WHERE id = $1) AND status = 'production'`,
@@ -64,7 +71,7 @@ export const promoteModel: StepFactory =
       return { ...gate, version: candidate.version as number };
     });
     return {
-      written: { 'registry.model_versions': decision.promote ? 2 : 1 },
+      written: { 'registry.model_versions': decision.promote ? 2 : 1, 'registry.promotions': 1 },
       metrics: { model, version: decision.version, promoted: decision.promote, reason: decision.reason },
     };
   };

@@ -1,12 +1,17 @@
 // Training step of the sensor pipeline (compute queue): the labelled windows of the last
-// `trainingDays` days up to the partition, a forest scored on persons it never saw (lib/ml),
-// and everything recorded in the registry in one transaction: the dataset snapshot,
-// hyperparameters, metrics (headline, per class, confusion matrix, importance, and the current
-// production version scored on the same holdout) and a candidate model version. A retried
-// attempt replaces its own records; a failed one leaves none.
+// `trainingDays` days up to the partition, a forest scored on persons it never saw (lib/ml).
+// The run is visible as running from the start and as failed if it fails; the windows it used are
+// registered as a content-addressed version of the exercise-windows dataset; on success the
+// registry gets hyperparameters, metrics (headline, per class, confusion matrix, importance, and
+// the current production version scored on the same holdout) and a candidate version whose
+// forest is in object storage. A retried attempt starts its run over.
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { withClient, withTransaction, type PoolClient } from '../../../lib/db/pool.ts';
+import { withClient } from '../../../lib/db/pool.ts';
+import { storeJsonArtifact } from '../../registry/artifacts.ts';
+import { storeDatasetVersion } from '../../registry/datasets/store.ts';
 import { loadModelVersion, productionVersionId } from '../../registry/sql/models.ts';
+import { beginTrainingRun, ensureModel, failTrainingRun, recordTrainingOutcome, type MetricRecord } from '../../registry/sql/training.ts';
+import { windowsCsv } from '../snapshot.ts';
 import { readWindows } from '../sql/windows.ts';
 import { classificationReport } from '../../../lib/forest/index.ts';
 import { FEATURE_COUNT, featureCatalogue } from '../../../lib/imu/index.ts';
@@ -15,6 +20,7 @@ import { hashSeed } from '../../../lib/random.ts';
 import type { StepFactory } from '../../../engine/activities/step-runner.ts';
 
 export const EXERCISE_MODEL = 'exercise-classifier';
+export const SNAPSHOT_DATASET = 'exercise-windows';
 
 export function previousDays(day: string, count: number): string[] {
   const end = Date.parse(`${day}T00:00:00Z`);
@@ -31,7 +37,7 @@ function intParam(params: Record<string, unknown>, name: string, fallback: numbe
 }
 
 export const trainExerciseModel: StepFactory =
-  ({ pools, log }) =>
+  ({ pools, storage, log }) =>
   async (input) => {
     const ctx = Context.current();
     const model = String(input.params.model ?? EXERCISE_MODEL);
@@ -47,185 +53,162 @@ export const trainExerciseModel: StepFactory =
       trainingDays,
     };
     const days = previousDays(input.partition, trainingDays);
-    const startedAt = new Date();
-
-    const data = await withClient(pools.worker, (reader) => readWindows(reader, days, FEATURE_COUNT, { labelledOnly: true }));
-    ctx.heartbeat({ phase: 'training', windows: data.rows.length });
-    log.info({ windows: data.rows.length, from: days[0], to: days.at(-1), ...hyper }, `training ${model} on ${data.rows.length} labelled windows`);
-    const labelled = {
-      x: data.x,
-      cols: FEATURE_COUNT,
-      labels: data.rows.map((r) => r.label!),
-      sessions: data.rows.map((r) => `${r.deviceId}/${r.sessionId}`),
-      persons: data.rows.map((r) => r.deviceId),
-    };
-    let outcome;
+    const modelId = await ensureModel(pools.worker, {
+      name: model,
+      task: 'classification',
+      algorithm: 'random forest (lib/forest, histogram splits)',
+      description: 'Exercise type of a 4-second IMU window',
+    });
+    const runId = await beginTrainingRun(pools.worker, { modelId, pipelineRunId: input.runId, partition: input.partition, seed: hyper.seed });
     try {
-      outcome = await trainExerciseClassifier(labelled, {
-        nEstimators: hyper.nEstimators,
-        maxDepth: hyper.maxDepth ?? undefined,
-        minSamplesLeaf: hyper.minSamplesLeaf,
-        maxFeatures: hyper.maxFeatures as never,
-        holdout: hyper.holdout,
-        seed: hyper.seed,
-        threads: input.params.threads === undefined ? 1 : intParam(input.params, 'threads', 1),
-      });
+      return await trainAndRecord(runId, modelId);
     } catch (e) {
-      if (e instanceof NotEnoughDataError) {
-        throw ApplicationFailure.nonRetryable(`not enough labelled windows in ${days[0]}…${days.at(-1)} to train ${model}: ${e.message}`, 'NotEnoughData');
-      }
+      await failTrainingRun(pools.worker, runId, (e as Error).message).catch(() => {});
       throw e;
     }
-    ctx.heartbeat({ phase: 'recording' });
-    log.info({ macroF1: outcome.report.macroF1, accuracy: outcome.report.accuracy }, `trained ${model}: macro F1 ${outcome.report.macroF1.toFixed(3)}`);
 
-    // The production version scored on this holdout, so the gate compares like with like.
-    const productionId = await productionVersionId(pools.worker, model);
-    let baseline: { modelVersionId: number; version: number; macroF1: number; accuracy: number } | null = null;
-    if (productionId !== null) {
-      const production = await loadModelVersion(pools.worker, productionId);
-      if (production.forest.features === FEATURE_COUNT) {
-        const test = rowsOf(labelled, outcome.testRows);
-        const r = classificationReport(
-          outcome.testRows.map((i) => labelled.labels[i]),
-          production.forest.predict(test),
-          outcome.report.labels,
-        );
-        baseline = { modelVersionId: productionId, version: production.version, macroF1: r.macroF1, accuracy: r.accuracy };
+    async function trainAndRecord(runId: number, modelId: number) {
+      const data = await withClient(pools.worker, (reader) => readWindows(reader, days, FEATURE_COUNT, { labelledOnly: true }));
+      ctx.heartbeat({ phase: 'training', windows: data.rows.length });
+      log.info({ windows: data.rows.length, from: days[0], to: days.at(-1), ...hyper }, `training ${model} on ${data.rows.length} labelled windows`);
+      const labelled = {
+        x: data.x,
+        cols: FEATURE_COUNT,
+        labels: data.rows.map((r) => r.label!),
+        sessions: data.rows.map((r) => `${r.deviceId}/${r.sessionId}`),
+        persons: data.rows.map((r) => r.deviceId),
+      };
+      let outcome;
+      try {
+        outcome = await trainExerciseClassifier(labelled, {
+          nEstimators: hyper.nEstimators,
+          maxDepth: hyper.maxDepth ?? undefined,
+          minSamplesLeaf: hyper.minSamplesLeaf,
+          maxFeatures: hyper.maxFeatures as never,
+          holdout: hyper.holdout,
+          seed: hyper.seed,
+          threads: input.params.threads === undefined ? 1 : intParam(input.params, 'threads', 1),
+        });
+      } catch (e) {
+        if (e instanceof NotEnoughDataError) {
+          throw ApplicationFailure.nonRetryable(`not enough labelled windows in ${days[0]}…${days.at(-1)} to train ${model}: ${e.message}`, 'NotEnoughData');
+        }
+        throw e;
       }
-    }
+      ctx.heartbeat({ phase: 'recording' });
+      log.info({ macroF1: outcome.report.macroF1, accuracy: outcome.report.accuracy }, `trained ${model}: macro F1 ${outcome.report.macroF1.toFixed(3)}`);
+      const snapshot = await storeDatasetVersion(storage, pools.worker, {
+        name: SNAPSHOT_DATASET,
+        format: 'csv',
+        body: windowsCsv(
+          data.rows,
+          data.x,
+          featureCatalogue.map((f) => f.name),
+        ),
+        createdBy: `pipeline run ${input.runId}`,
+        description: 'Labelled silver IMU windows that training runs of the exercise classifier used',
+        source: 'silver.imu_windows',
+        partitions: [...new Set(data.rows.map((r) => r.partition))],
+        classCounts: outcome.classCounts,
+      });
 
-    const { report, forest } = outcome;
-    const recorded = await withTransaction(pools.worker, async (client) => {
-      const modelId = await ensureModel(client, model);
-      await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`registry.versions|${model}`]);
-      // A retried attempt of this pipeline run replaces what an earlier attempt recorded.
-      await client.query(
-        `DELETE FROM registry.model_versions WHERE status = 'candidate' AND training_run_id IN
-         (SELECT id FROM registry.training_runs WHERE model_id = $1 AND pipeline_run_id = $2)`,
-        [modelId, input.runId],
-      );
-      await client.query('DELETE FROM registry.training_runs WHERE model_id = $1 AND pipeline_run_id = $2', [modelId, input.runId]);
-      const dataset = await client.query(
-        `INSERT INTO registry.datasets (name, source, partitions, rows, features, class_counts, split)
-       VALUES ($1, 'silver.imu_windows', $2, $3, $4, $5, $6) RETURNING id`,
-        [
-          `exercise-windows/${input.partition}`,
-          [...new Set(data.rows.map((r) => r.partition))],
-          data.rows.length,
-          FEATURE_COUNT,
-          outcome.classCounts,
-          {
-            kind:
-              outcome.split.heldOut === 'persons'
-                ? 'holdout by person (device): whole persons unseen in training'
-                : 'holdout by session, stratified by exercise',
-            testFraction: hyper.holdout,
-            seed: hyper.seed,
-            ...outcome.split,
-          },
-        ],
-      );
-      const run = await client.query(
-        `INSERT INTO registry.training_runs (model_id, dataset_id, pipeline_run_id, partition_key, status, seed, started_at, ended_at)
-       VALUES ($1, $2, $3, $4, 'succeeded', $5, $6, now()) RETURNING id`,
-        [modelId, dataset.rows[0].id, input.runId, input.partition, hyper.seed, startedAt],
-      );
-      const runId = Number(run.rows[0].id);
-      for (const [name, value] of Object.entries(hyper)) {
-        await client.query('INSERT INTO registry.hyperparameters (training_run_id, name, value) VALUES ($1, $2, $3)', [runId, name, JSON.stringify(value)]);
+      // The production version scored on this holdout, so the gate compares like with like.
+      const productionId = await productionVersionId(pools.worker, model);
+      let baseline: { modelVersionId: number; version: number; macroF1: number; accuracy: number } | null = null;
+      if (productionId !== null) {
+        const production = await loadModelVersion(pools.worker, productionId, storage);
+        if (production.forest.features === FEATURE_COUNT) {
+          const test = rowsOf(labelled, outcome.testRows);
+          const r = classificationReport(
+            outcome.testRows.map((i) => labelled.labels[i]),
+            production.forest.predict(test),
+            outcome.report.labels,
+          );
+          baseline = { modelVersionId: productionId, version: production.version, macroF1: r.macroF1, accuracy: r.accuracy };
+        }
       }
-      const metrics: [string, number | null, string | null, unknown][] = [
-        ['accuracy', report.accuracy, null, null],
-        ['macro_precision', report.macroPrecision, null, null],
-        ['macro_recall', report.macroRecall, null, null],
-        ['macro_f1', report.macroF1, null, null],
-        ['oob_score', forest.oobScore, null, null],
-        ['test_windows', outcome.split.testWindows, null, null],
-        ...report.perClass.flatMap((c): [string, number, string, null][] => [
-          ['precision', c.precision, c.label, null],
-          ['recall', c.recall, c.label, null],
-          ['f1', c.f1, c.label, null],
-          ['support', c.support, c.label, null],
+
+      const { report, forest } = outcome;
+      const metrics: MetricRecord[] = [
+        { name: 'accuracy', value: report.accuracy },
+        { name: 'macro_precision', value: report.macroPrecision },
+        { name: 'macro_recall', value: report.macroRecall },
+        { name: 'macro_f1', value: report.macroF1 },
+        { name: 'oob_score', value: forest.oobScore },
+        { name: 'test_windows', value: outcome.split.testWindows },
+        ...report.perClass.flatMap((c): MetricRecord[] => [
+          { name: 'precision', value: c.precision, label: c.label },
+          { name: 'recall', value: c.recall, label: c.label },
+          { name: 'f1', value: c.f1, label: c.label },
+          { name: 'support', value: c.support, label: c.label },
         ]),
-        ['confusion_matrix', null, null, { labels: report.labels, matrix: report.confusion }],
-        [
-          'feature_importance',
-          null,
-          null,
-          {
+        { name: 'confusion_matrix', value: null, details: { labels: report.labels, matrix: report.confusion } },
+        {
+          name: 'feature_importance',
+          value: null,
+          details: {
             features: Array.from(forest.featureImportance, (importance, i) => ({ feature: featureCatalogue[i].name, importance })).sort(
               (a, b) => b.importance - a.importance,
             ),
           },
-        ],
+        },
       ];
       if (baseline) {
-        metrics.push(['baseline_macro_f1', baseline.macroF1, null, { modelVersionId: baseline.modelVersionId, version: baseline.version }]);
-        metrics.push(['baseline_accuracy', baseline.accuracy, null, { modelVersionId: baseline.modelVersionId, version: baseline.version }]);
+        metrics.push({ name: 'baseline_macro_f1', value: baseline.macroF1, details: { modelVersionId: baseline.modelVersionId, version: baseline.version } });
+        metrics.push({ name: 'baseline_accuracy', value: baseline.accuracy, details: { modelVersionId: baseline.modelVersionId, version: baseline.version } });
       }
-      for (const [name, value, label, details] of metrics) {
-        await client.query('INSERT INTO registry.metrics (training_run_id, name, value, label, details) VALUES ($1, $2, $3, $4, $5)', [
-          runId,
-          name,
-          value,
-          label,
-          details === null ? null : JSON.stringify(details),
-        ]);
-      }
-      const version = await client.query(
-        `INSERT INTO registry.model_versions (model_id, version, training_run_id, status, artifact, feature_names, classes)
-       VALUES ($1, (SELECT coalesce(max(version), 0) + 1 FROM registry.model_versions WHERE model_id = $1), $2, 'candidate', $3, $4, $5)
-       RETURNING id, version`,
-        [modelId, runId, JSON.stringify(forest.toJSON()), featureCatalogue.map((f) => f.name), forest.classes],
-      );
-      // Every run joins an experiment (by default the pipeline's daily retraining), so runs with
-      // different hyperparameters can be compared side by side in /v1/experiments.
-      const experiment = await client.query(
-        `INSERT INTO registry.experiments (name, description) VALUES ($1, $2)
-       ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING id`,
-        [String(input.params.experiment ?? `${model}/daily-retraining`), `Training runs of ${model} by the ${input.pipeline} pipeline`],
-      );
-      await client.query('INSERT INTO registry.experiment_runs (experiment_id, training_run_id, note) VALUES ($1, $2, $3)', [
-        experiment.rows[0].id,
+      const artifact = await storeJsonArtifact(storage, model, forest.toJSON());
+      const recorded = await recordTrainingOutcome(pools.worker, {
         runId,
-        `${input.pipeline} ${input.partition}: ${hyper.nEstimators} trees, ${trainingDays} days`,
-      ]);
-      return { trainingRunId: runId, modelVersionId: Number(version.rows[0].id), version: version.rows[0].version as number };
-    });
-    return {
-      read: { 'silver.imu_windows': data.rows.length },
-      written: { 'registry.training_runs': 1, 'registry.model_versions': 1 },
-      // The training window spans many days.
-      partitions: {
-        reads: [...new Set(data.rows.map((r) => r.partition))].flatMap((p) => [
-          { table: 'silver.imu_windows', partition: p },
-          { table: 'silver.exercise_sessions', partition: p },
-        ]),
-      },
-      metrics: {
-        model,
-        version: recorded.version,
-        modelVersionId: recorded.modelVersionId,
-        trainingRunId: recorded.trainingRunId,
-        accuracy: round(report.accuracy),
-        macroF1: round(report.macroF1),
-        oobScore: forest.oobScore === null ? null : round(forest.oobScore),
-        baselineMacroF1: baseline ? round(baseline.macroF1) : null,
-        trainWindows: outcome.split.trainWindows,
-        testWindows: outcome.split.testWindows,
-      },
-    };
+        modelId,
+        datasetVersionId: snapshot.id,
+        split: {
+          kind:
+            outcome.split.heldOut === 'persons' ? 'holdout by person (device): whole persons unseen in training' : 'holdout by session, stratified by exercise',
+          testFraction: hyper.holdout,
+          seed: hyper.seed,
+          ...outcome.split,
+        },
+        hyperparameters: hyper,
+        metrics,
+        artifact,
+        featureNames: featureCatalogue.map((f) => f.name),
+        classes: forest.classes,
+        createdBy: `pipeline run ${input.runId}`,
+        // Every run joins an experiment (by default the pipeline's daily retraining), so runs with
+        // different hyperparameters can be compared side by side in /v1/experiments.
+        experiment: {
+          name: String(input.params.experiment ?? `${model}/daily-retraining`),
+          description: `Training runs of ${model} by the ${input.pipeline} pipeline`,
+          note: `${input.pipeline} ${input.partition}: ${hyper.nEstimators} trees, ${trainingDays} days`,
+        },
+      });
+      return {
+        read: { 'silver.imu_windows': data.rows.length },
+        written: { 'registry.training_runs': 1, 'registry.model_versions': 1, 'registry.dataset_versions': snapshot.created ? 1 : 0 },
+        // The training window spans many days.
+        partitions: {
+          reads: [...new Set(data.rows.map((r) => r.partition))].flatMap((p) => [
+            { table: 'silver.imu_windows', partition: p },
+            { table: 'silver.exercise_sessions', partition: p },
+          ]),
+        },
+        metrics: {
+          model,
+          version: recorded.version,
+          modelVersionId: recorded.modelVersionId,
+          trainingRunId: runId,
+          datasetVersion: snapshot.version,
+          datasetSha256: snapshot.sha256,
+          accuracy: round(report.accuracy),
+          macroF1: round(report.macroF1),
+          oobScore: forest.oobScore === null ? null : round(forest.oobScore),
+          baselineMacroF1: baseline ? round(baseline.macroF1) : null,
+          trainWindows: outcome.split.trainWindows,
+          testWindows: outcome.split.testWindows,
+        },
+      };
+    }
   };
 
 const round = (v: number) => Math.round(v * 1e4) / 1e4;
-
-async function ensureModel(client: PoolClient, name: string): Promise<number> {
-  const { rows } = await client.query(
-    `INSERT INTO registry.models (name, task, algorithm, description)
-     VALUES ($1, 'classification', 'random forest (lib/forest, histogram splits)', 'Exercise type of a 4-second IMU window')
-     ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING id`,
-    [name],
-  );
-  return Number(rows[0].id);
-}

@@ -26,12 +26,13 @@ export async function readTournament(db: Queryable, key: string): Promise<Tourna
   if (!t) throw new MissingTournamentData(`tournament "${key}" has not been loaded (no tournament.csv in bronze)`);
   const [c] = await q('SELECT * FROM bronze.calcuttas WHERE tournament_key = $1');
   if (!c) throw new MissingTournamentData(`tournament "${key}" has no calcutta loaded`);
-  const teams = (await q('SELECT team_key, name, region, seed, rating FROM bronze.teams WHERE tournament_key = $1 ORDER BY line')).map((r) => ({
+  const teams = (await q('SELECT team_key, name, region, seed, rating, play_in FROM bronze.teams WHERE tournament_key = $1 ORDER BY line')).map((r) => ({
     key: r.team_key,
     name: r.name,
     region: r.region,
     seed: r.seed,
     rating: r.rating,
+    ...(r.play_in ? { playIn: true } : {}),
   }));
   const payouts = (await q('SELECT wins, share FROM bronze.payouts WHERE tournament_key = $1 ORDER BY wins')).map((r) => ({ wins: r.wins, share: r.share }));
   const bids = (await q('SELECT entry, team_key, amount FROM bronze.entry_bids WHERE tournament_key = $1 ORDER BY entry, team_key')).map((r) => ({
@@ -49,7 +50,7 @@ export async function readTournament(db: Queryable, key: string): Promise<Tourna
   const historicalAuctions = (await q('SELECT * FROM bronze.historical_auctions WHERE tournament_key = $1 ORDER BY season, line')).map((r) => ({
     season: r.season,
     amount: r.amount,
-    team: { key: r.team_key, name: r.team_key, region: r.region, seed: r.seed, rating: r.rating },
+    team: { key: r.team_key, name: r.team_key, region: r.region, seed: r.seed, rating: r.rating, ...(r.play_in ? { playIn: true } : {}) },
   }));
   return {
     key,
@@ -82,7 +83,7 @@ export async function readGameMatrix(db: Queryable, key: string, teams: Team[]):
   return p;
 }
 
-/** Simulated wins from bronze as count×n bytes (simulation-major, teams in `teams` order). */
+/** Simulated progress (wins + byes, see lib/tournament/bracket.ts) from bronze as count×n bytes (simulation-major, teams in `teams` order). */
 export async function readSimulatedWins(client: PoolClient, key: string, teams: Team[]): Promise<{ wins: Uint8Array; count: number }> {
   const n = teams.length;
   const index = new Map(teams.map((t, i) => [t.key, i]));
@@ -97,7 +98,7 @@ export async function readSimulatedWins(client: PoolClient, key: string, teams: 
   const filled = new Uint8Array(count * n);
   for await (const f of copyOutRows(
     client,
-    `SELECT simulation, team_key, wins FROM bronze.simulated_outcomes WHERE tournament_key = ${pg.escapeLiteral(key)}`,
+    `SELECT simulation, team_key, wins + byes FROM bronze.simulated_outcomes WHERE tournament_key = ${pg.escapeLiteral(key)}`,
   )) {
     const at = Number(f[0]) * n + index.get(f[1]!)!;
     wins[at] = Number(f[2]);

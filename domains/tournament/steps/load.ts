@@ -29,8 +29,8 @@ const TARGETS: Record<LandingKind, { table: string; columns: string[]; row: (t: 
   'tournament.csv': { table: 'bronze.tournaments', columns: ['tournament_key', 'name', 'year', 'source_file'], row: (t, f, r) => [t, r.name, r.year, f] },
   'teams.csv': {
     table: 'bronze.teams',
-    columns: ['tournament_key', 'team_key', 'name', 'region', 'seed', 'rating', 'source_file', 'line'],
-    row: (t, f, r) => [t, r.team_key, r.name, r.region, r.seed, r.rating, f, r.line],
+    columns: ['tournament_key', 'team_key', 'name', 'region', 'seed', 'rating', 'play_in', 'source_file', 'line'],
+    row: (t, f, r) => [t, r.team_key, r.name, r.region, r.seed, r.rating, r.play_in, f, r.line],
   },
   'calcutta.csv': {
     table: 'bronze.calcuttas',
@@ -50,8 +50,8 @@ const TARGETS: Record<LandingKind, { table: string; columns: string[]; row: (t: 
   },
   'historical_auctions.csv': {
     table: 'bronze.historical_auctions',
-    columns: ['tournament_key', 'season', 'team_key', 'region', 'seed', 'rating', 'amount', 'source_file', 'line'],
-    row: (t, f, r) => [t, r.season, r.team_key, r.region, r.seed, r.rating, r.amount, f, r.line],
+    columns: ['tournament_key', 'season', 'team_key', 'region', 'seed', 'rating', 'amount', 'play_in', 'source_file', 'line'],
+    row: (t, f, r) => [t, r.season, r.team_key, r.region, r.seed, r.rating, r.amount, r.play_in, f, r.line],
   },
 };
 

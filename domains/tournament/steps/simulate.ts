@@ -7,7 +7,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { copyBatches } from '../../../lib/db/copy.ts';
 import { withTransaction } from '../../../lib/db/pool.ts';
 import { readGameMatrix, readTournament } from '../sql/tournament.ts';
-import { bracketOrder } from '../../../lib/tournament/index.ts';
+import { fieldBracket } from '../../../lib/tournament/index.ts';
 import { OUTCOME_COLUMNS, outcomeBatches } from '../../../lib/tournament/outcome-rows.ts';
 import type { StepFactory } from '../../../engine/activities/step-runner.ts';
 import { tournamentParams } from './params.ts';
@@ -32,7 +32,7 @@ export const simulateTournamentChunk: StepFactory =
     const t = await readTournament(pools.worker, tournament);
     const n = t.teams.length;
     const p = await readGameMatrix(pools.worker, tournament, t.teams);
-    const bracket = bracketOrder(t.teams);
+    const bracket = fieldBracket(t.teams);
     const keys = t.teams.map((x) => x.key);
     const ctx = Context.current();
     async function* batches() {

@@ -1,14 +1,13 @@
-// Team values (silver, compute): each team's exact win distribution (dynamic programming over the
-// bracket) next to the simulated one, how far apart they are in standard errors (a data-quality
-// check holds them within sampling error), expected wins and points, and the expected share of
-// the pool the team pays out (from the simulations, which the optimiser uses).
+// Team values (silver, compute): each team's exact progress distribution (dynamic programming over
+// the bracket; progress = wins + byes, see lib/tournament/bracket.ts) next to the simulated one, how
+// far apart they are in standard errors (a data-quality check holds them within sampling error),
+// expected games won and points, and the expected share of the pool the team pays out (from the
+// simulations, which the optimiser uses).
 import { replacePartitionIn } from '../../../lib/db/copy.ts';
 import { withTransaction } from '../../../lib/db/pool.ts';
 import { readGameMatrix, readTournament } from '../sql/tournament.ts';
-import { bracketOrder, exactWinDistribution, expectedPayoutShares, teamPoints } from '../../../lib/tournament/index.ts';
+import { byeOf, exactWinDistribution, expectedPayoutShares, fieldBracket, payoutTable, progressWidth, samplingZ } from '../../../lib/tournament/index.ts';
 import type { StepFactory } from '../../../engine/activities/step-runner.ts';
-
-const WIDTH = 7;
 
 export const valueTeams: StepFactory =
   ({ pools }) =>
@@ -17,10 +16,12 @@ export const valueTeams: StepFactory =
     const t = await readTournament(pools.worker, tournament);
     const n = t.teams.length;
     const p = await readGameMatrix(pools.worker, tournament, t.teams);
-    const exact = exactWinDistribution(bracketOrder(t.teams), p, n);
+    const bracket = fieldBracket(t.teams);
+    const WIDTH = progressWidth(bracket);
+    const exact = exactWinDistribution(bracket, p, n);
     const index = new Map(t.teams.map((x, i) => [x.key, i]));
     const { rows } = await pools.worker.query(
-      `SELECT team_key, wins, count(*)::int AS n FROM bronze.simulated_outcomes WHERE tournament_key = $1 GROUP BY 1, 2`,
+      `SELECT team_key, wins + byes AS progress, count(*)::int AS n FROM bronze.simulated_outcomes WHERE tournament_key = $1 GROUP BY 1, 2`,
       [tournament],
     );
     const { rows: total } = await pools.worker.query('SELECT count(DISTINCT simulation)::int AS n FROM bronze.simulated_outcomes WHERE tournament_key = $1', [
@@ -28,9 +29,9 @@ export const valueTeams: StepFactory =
     ]);
     const simulations: number = total[0].n;
     const simulated = new Float64Array(n * WIDTH);
-    for (const r of rows) simulated[index.get(r.team_key)! * WIDTH + r.wins] = r.n / simulations;
-    const value = expectedPayoutShares(simulated, n, t.calcutta);
-    const points = Array.from({ length: WIDTH }, (_, k) => teamPoints(k, t.calcutta));
+    for (const r of rows) simulated[index.get(r.team_key)! * WIDTH + r.progress] = r.n / simulations;
+    const value = expectedPayoutShares(simulated, n, t.calcutta, bracket);
+    const points = Array.from(payoutTable(t.calcutta, bracket), (share) => 100 * share);
     let worst = 0;
     const out = t.teams.map((team, i) => {
       let z = 0;
@@ -39,11 +40,7 @@ export const valueTeams: StepFactory =
       for (let k = 0; k < WIDTH; k++) {
         const e = exact[i * WIDTH + k];
         const s = simulated[i * WIDTH + k];
-        // In counts, with a continuity correction: a rare cell (a 16 seed's title, expected 0.01
-        // times) seen once is not a 100-SE event, which the plain normal approximation would call it.
-        const expected = e * simulations;
-        const deviation = Math.max(0, Math.abs(s * simulations - expected) - 0.5);
-        z = Math.max(z, deviation / Math.sqrt(expected * (1 - e) + 0.25));
+        z = Math.max(z, samplingZ(e, s, simulations));
         wins += k * s;
         expectedPoints += points[k] * s;
       }
@@ -55,7 +52,7 @@ export const valueTeams: StepFactory =
         Array.from(simulated.subarray(i * WIDTH, (i + 1) * WIDTH)),
         simulations,
         z,
-        wins,
+        wins - byeOf(bracket, team),
         expectedPoints,
         value[i],
       ];

@@ -1,36 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../../lib/random.ts';
-import { bracketOrder } from '../../../lib/tournament/bracket.ts';
+import { asBracket, bracketOrder } from '../../../lib/tournament/bracket.ts';
+import { bruteForce } from './brute-force.ts';
 import { exactWinDistribution, expectedWins } from '../../../lib/tournament/exact.ts';
 import { DEFAULT_GAME_MODEL, probabilityMatrix } from '../../../lib/tournament/game-model.ts';
 import { sampleTournament } from '../../../lib/tournament/sample.ts';
-
-/** Every one of the 2^(size−1) game outcomes of a small bracket, weighted by its probability. */
-function bruteForce(bracket: number[], p: Float64Array, n: number): Float64Array {
-  const rounds = Math.log2(bracket.length);
-  const out = new Float64Array(n * (rounds + 1));
-  const games = bracket.length - 1;
-  for (let mask = 0; mask < 1 << games; mask++) {
-    let alive = [...bracket];
-    const wins = new Map<number, number>();
-    let prob = 1;
-    let g = 0;
-    while (alive.length > 1) {
-      const next: number[] = [];
-      for (let k = 0; k < alive.length; k += 2) {
-        const [x, y] = [alive[k], alive[k + 1]];
-        const xWins = (mask >> g++) & 1;
-        prob *= xWins ? p[x * n + y] : p[y * n + x];
-        const w = xWins ? x : y;
-        wins.set(w, (wins.get(w) ?? 0) + 1);
-        next.push(w);
-      }
-      alive = next;
-    }
-    for (const t of bracket) out[t * (rounds + 1) + (wins.get(t) ?? 0)] += prob;
-  }
-  return out;
-}
 
 describe('exactWinDistribution', () => {
   it('matches enumeration of every outcome of an 8-team bracket with arbitrary probabilities', () => {
@@ -45,7 +19,7 @@ describe('exactWinDistribution', () => {
       }
     const bracket = [3, 7, 0, 5, 8, 1, 6, 2];
     const exact = exactWinDistribution(bracket, p, n);
-    const brute = bruteForce(bracket, p, n);
+    const brute = bruteForce(asBracket(bracket), p, n);
     exact.forEach((v, i) => expect(v).toBeCloseTo(brute[i], 12));
     expect(Array.from(exact.subarray(4 * 4, 4 * 4 + 4))).toEqual([0, 0, 0, 0]);
   });

@@ -50,10 +50,13 @@ describe('landing files', () => {
     const lines = good['teams.csv'].trim().split('\n');
     const threeRegions = checkAll({ ...good, 'teams.csv': good['teams.csv'].replaceAll(',Midwest,', ',East,') });
     const reasons = threeRegions['teams.csv']!.problems.map((p) => p.reason);
-    expect(reasons).toContain('has 3 regions (East, West, South); a bracket needs 4');
+    expect(reasons).toContain('the field has 3 regions (East, West, South); a bracket needs 4');
     expect(reasons.filter((r) => r.startsWith('region East already has a'))).toHaveLength(16);
     const missing = checkAll({ ...good, 'teams.csv': lines.slice(0, -1).join('\n') });
-    expect(missing['teams.csv']!.problems.map((p) => p.reason)).toEqual(['holds 63 teams; a bracket needs 64', 'region Midwest has no 16 seed']);
+    expect(missing['teams.csv']!.problems.map((p) => p.reason)).toEqual([
+      'region Midwest has no 16 seed',
+      'the field has 63 teams; supported fields have 64, or 68 with 4 First Four pairs',
+    ]);
     // Bids on a rejected field cannot be checked, so they are rejected too, saying why.
     expect(missing['bids.csv']!.problems[0].reason).toBe('cannot be checked: teams.csv is missing or was rejected');
   });
@@ -103,5 +106,51 @@ describe('landing files', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('landing a 68-team field', () => {
+  const ff = sampleTournament(2026, { firstFour: true });
+  const files = sampleLandingFiles(ff);
+  const check = (teams: string) => {
+    const parsed = { 'tournament.csv': parseLandingFile('tournament.csv', files['tournament.csv']), 'teams.csv': parseLandingFile('teams.csv', teams) };
+    checkTournamentFiles(ff.tournament.key, parsed as never);
+    return parsed['teams.csv'];
+  };
+
+  it('reads the play_in column, and real names with commas, apostrophes, ampersands and accents as written', () => {
+    const teams = check(files['teams.csv']);
+    expect(formatProblems(teams.problems)).toBe('');
+    expect(teams.rows).toHaveLength(68);
+    expect(teams.rows.filter((r) => r.play_in)).toHaveLength(8);
+    expect(teams.rows.map((r) => r.name)).toEqual(ff.teams.map((t) => t.name));
+    expect(teams.rows.map((r) => r.name)).toContain('Maryland, Baltimore County');
+    expect(files['teams.csv']).toContain('"Maryland, Baltimore County"');
+    // A 64-team file needs no play_in column; an empty flag is false.
+    expect(parseLandingFile('teams.csv', 'team_key,name,region,seed,rating,play_in\nx,X,East,1,20,\n').rows[0].play_in).toBe(false);
+  });
+
+  it('refuses a 67-team field at the line of the team left without its First Four partner', () => {
+    const lines = files['teams.csv'].trimEnd().split('\n');
+    const first = lines.findIndex((l) => l.endsWith(',true'));
+    const without = lines.filter((_, i) => i !== first);
+    const teams = check(without.join('\n') + '\n');
+    const lone = ff.teams[first]; // lines[first] is ff.teams[first - 1]; its partner follows it
+    expect(lone.playIn).toBe(true);
+    expect(formatProblems(teams.problems).split('\n')).toEqual([
+      `teams.csv:${first + 1} play_in: "${lone.key}" is marked as a First Four team but is region ${lone.region}'s only ${lone.seed} seed: a play-in pair is two teams of one region and seed`,
+      'teams.csv: the field has 67 teams; supported fields have 64, or 68 with 4 First Four pairs',
+    ]);
+  });
+
+  it('refuses an unknown flag and a duplicate seed that is not marked as a pair, at their lines', () => {
+    const lines = files['teams.csv'].trimEnd().split('\n');
+    const at = lines.findIndex((l) => l.endsWith(',true'));
+    const maybe = [...lines];
+    maybe[at] = maybe[at].replace(/,true$/, ',maybe');
+    expect(formatProblems(check(maybe.join('\n')).problems)).toBe(`teams.csv:${at + 1} play_in: "maybe" must be true, false or empty`);
+    const unmarked = [...lines];
+    unmarked[at] = unmarked[at].replace(/,true$/, ',false');
+    expect(formatProblems(check(unmarked.join('\n')).problems)).toMatch(new RegExp(`^teams.csv:${at + 1} seed: region \\S+ already has a \\d+ seed`));
   });
 });

@@ -5,6 +5,11 @@ import { modelHandlers } from './models.handlers.ts';
 import * as routes from './models.routes.ts';
 
 export function modelsRouter(deps: AppDeps) {
-  const handlers = modelHandlers(deps.readPool);
-  return router().openapi(routes.list, handlers.list).openapi(routes.versions, handlers.versions).openapi(routes.production, handlers.production);
+  const handlers = modelHandlers(deps.readPool, deps.writePool);
+  return router()
+    .openapi(routes.list, handlers.list)
+    .openapi(routes.create, handlers.create)
+    .openapi(routes.versions, handlers.versions)
+    .openapi(routes.production, handlers.production)
+    .openapi(routes.compare, handlers.compare);
 }

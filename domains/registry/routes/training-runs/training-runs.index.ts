@@ -5,5 +5,6 @@ import { trainingRunHandlers } from './training-runs.handlers.ts';
 import * as routes from './training-runs.routes.ts';
 
 export function trainingRunsRouter(deps: AppDeps) {
-  return router().openapi(routes.one, trainingRunHandlers(deps.readPool).one);
+  const h = trainingRunHandlers(deps.readPool);
+  return router().openapi(routes.list, h.list).openapi(routes.one, h.one);
 }

@@ -4,15 +4,16 @@ import { ApiError } from '../../../../api/errors.ts';
 import type { AppRouteHandler } from '../../../../api/openapi.ts';
 import { argmax } from '../../../../lib/forest/index.ts';
 import type { Pool } from '../../../../lib/db/pool.ts';
+import type { ObjectStorage } from '../../../../lib/storage/index.ts';
 import { cleanReadings, deviceColumns, extractFeatures, FEATURE_COUNT, windowSampleRate, type Reading } from '../../../../lib/imu/index.ts';
 import { NoProductionModelError, ProductionModelCache } from '../../../registry/sql/models.ts';
 import { PREDICT_MIN_READINGS, type predict as predictRoute } from './predict.routes.ts';
 
-export function predictHandlers(db: Pool) {
+export function predictHandlers(db: Pool, storage?: ObjectStorage) {
   const caches = new Map<string, ProductionModelCache>();
   const production = async (model: string) => {
     let cache = caches.get(model);
-    if (!cache) caches.set(model, (cache = new ProductionModelCache(db, model)));
+    if (!cache) caches.set(model, (cache = new ProductionModelCache(db, model, storage)));
     try {
       return await cache.get();
     } catch (e) {

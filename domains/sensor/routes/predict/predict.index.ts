@@ -5,5 +5,5 @@ import { predictHandlers } from './predict.handlers.ts';
 import * as routes from './predict.routes.ts';
 
 export function predictRouter(deps: AppDeps) {
-  return router().openapi(routes.predict, predictHandlers(deps.readPool).predict);
+  return router().openapi(routes.predict, predictHandlers(deps.readPool, deps.storage?.objects).predict);
 }

@@ -25,6 +25,14 @@ export function optimisationRunJson({ version: _, ...r }: OptimisationRunRow) {
   return { ...r, createdAt: iso(r.createdAt), updatedAt: iso(r.updatedAt) };
 }
 
+/** A portfolio's totals (PortfolioTotals). */
+export function portfolioTotals(items: { bid: number; expectedPoints: number; expectedPayout: number }[]) {
+  const sum = (f: (i: (typeof items)[number]) => number) => items.reduce((a, i) => a + f(i), 0);
+  const bid = sum((i) => i.bid);
+  const expectedPayout = sum((i) => i.expectedPayout);
+  return { teams: items.length, bid, expectedPoints: sum((i) => i.expectedPoints), expectedPayout, roi: bid > 0 ? expectedPayout / bid - 1 : null };
+}
+
 const runTag = (id: number, version: string, fresh: FreshnessValue) => `optimisation-run-${id}-${version}-${freshnessTag(fresh)}`;
 const noRun = (id: number) => new ApiError(404, `no optimisation run ${id}`);
 
@@ -119,12 +127,7 @@ export function optimisationRunHandlers(db: Queryable, options: OptimisationRunO
     const fresh = await freshness.read([found.tournamentKey]);
     const cached = notModifiedSince(c, runTag(id, found.version, fresh), fresh.lastModified);
     if (cached) return cached as never;
-    const items = found.rows;
-    const sum = (f: (i: (typeof items)[number]) => number) => items.reduce((a, i) => a + f(i), 0);
-    const bid = sum((i) => i.bid);
-    const expectedPayout = sum((i) => i.expectedPayout);
-    const totals = { teams: items.length, bid, expectedPoints: sum((i) => i.expectedPoints), expectedPayout, roi: bid > 0 ? expectedPayout / bid - 1 : null };
-    return c.json({ optimisationRunId: id, entry: found.entry, items, totals, freshness: fresh }, 200);
+    return c.json({ optimisationRunId: id, entry: found.entry, items: found.rows, totals: portfolioTotals(found.rows), freshness: fresh }, 200);
   };
 
   return { one, rankings, entry, bids, report };

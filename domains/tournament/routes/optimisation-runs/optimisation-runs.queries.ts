@@ -17,6 +17,11 @@ export interface OptimisationRunRow {
   spend: number;
   objective: number;
   expectedPayout: number;
+  strategy: string;
+  strategyParams: Record<string, unknown>;
+  strategyScore: number | null;
+  /** Our entry's performance over the simulations, once the run is evaluated. */
+  ours: { meanNormalisedPayout: number; meanPayout: number; pFirst: number; meanRank: number; meanPercentile: number } | null;
   createdAt: Date;
   updatedAt: Date;
   version: string;
@@ -25,9 +30,19 @@ export interface OptimisationRunRow {
 /** A row's version for ETags: updated_at in microseconds, as text. */
 export const version = raw('(extract(epoch FROM updated_at) * 1000000)::bigint::text');
 
+/**
+ * "Latest" for a tournament's optimisation runs: those of the newest pipeline run first (imported
+ * runs, which have none, last), the payout strategy first among them, then the most recently updated.
+ */
+export const latestFirst = raw(`pipeline_run_id DESC NULLS LAST, (strategy = 'payout') DESC, updated_at DESC, id DESC`);
+
 /** The columns of an OptimisationRunRow, selected from gold.optimisation_runs. */
 export const optimisationRunColumns = sql`id, tournament_key AS "tournamentKey", run_key AS "runKey", entry, method, seed, simulations, budget, spend,
-  objective, expected_payout AS "expectedPayout", created_at AS "createdAt", updated_at AS "updatedAt", ${version} AS version`;
+  objective, expected_payout AS "expectedPayout", strategy, strategy_params AS "strategyParams", strategy_score AS "strategyScore",
+  (SELECT jsonb_build_object('meanNormalisedPayout', p.mean_normalised_payout, 'meanPayout', p.mean_payout, 'pFirst', p.p_first,
+                             'meanRank', p.mean_rank, 'meanPercentile', p.mean_percentile)
+     FROM gold.entry_performance p WHERE p.optimisation_run_id = optimisation_runs.id AND p.ours) AS ours,
+  created_at AS "createdAt", updated_at AS "updatedAt", ${version} AS version`;
 
 /** The run and its version as `r`, which the statement then joins its rows to. */
 const theRun = (id: number) => sql`(SELECT id, tournament_key, entry, budget, ${version} AS version FROM gold.optimisation_runs WHERE id = ${id}) r`;
@@ -46,6 +61,8 @@ export async function findOptimisationRun(db: Queryable, id: number): Promise<Op
 }
 
 export interface EntryPerformanceRow {
+  /** Competition rank by mean normalised payout (analytics.entry_rankings): ties share the better rank. */
+  rank: number;
   entry: string;
   ours: boolean;
   spend: number;
@@ -58,7 +75,7 @@ export interface EntryPerformanceRow {
   simulations: number;
 }
 
-const performanceColumns = raw(`p.entry, p.ours, p.spend, p.mean_points AS "meanPoints", p.mean_payout AS "meanPayout",
+const performanceColumns = raw(`p.rank, p.entry, p.ours, p.spend, p.mean_points AS "meanPoints", p.mean_payout AS "meanPayout",
   p.mean_normalised_payout AS "meanNormalisedPayout", p.p_first AS "pFirst", p.mean_rank AS "meanRank", p.mean_percentile AS "meanPercentile", p.simulations`);
 
 /** Rows of a LEFT JOIN from the run: one row of nulls when the run has none. */
@@ -79,7 +96,7 @@ export async function rankingsPage(
   const query = sql`
     SELECT r.version, r.tournament_key AS "tournamentKey", p.* FROM ${theRun(id)}
       LEFT JOIN LATERAL (
-        SELECT ${performanceColumns} FROM gold.entry_performance p
+        SELECT ${performanceColumns} FROM analytics.entry_rankings p
          WHERE p.optimisation_run_id = r.id
            AND (${payout}::float8 IS NULL OR p.mean_normalised_payout < ${payout} OR (p.mean_normalised_payout = ${payout} AND p.entry > ${after?.entry ?? null}))
          ORDER BY p.mean_normalised_payout DESC, p.entry ASC LIMIT ${limit}) p ON true`;
@@ -150,7 +167,7 @@ export async function entryDistribution(
   const { rows } = await db.query<EntryRow>(sql`
     SELECT r.version, r.tournament_key AS "tournamentKey", ${performanceColumns}, d.*, h.ranks
       FROM ${theRun(id)}
-      LEFT JOIN gold.entry_performance p ON p.optimisation_run_id = r.id AND p.entry = ${entry}
+      LEFT JOIN analytics.entry_rankings p ON p.optimisation_run_id = r.id AND p.entry = ${entry}
       LEFT JOIN LATERAL (
         SELECT count(*)::int AS outcomes, (count(*) FILTER (WHERE payout > 0))::float8 / nullif(count(*), 0) AS "pInTheMoney",
                ${summaryOf('payout')} AS payout, ${summaryOf('normalised_payout')} AS norm, ${summaryOf('points')} AS points

@@ -9,9 +9,9 @@ import { Freshness } from '../../../../api/freshness.ts';
 import { jsonContent, keyed, notFound, notModified, readErrors, rowId, Timestamp } from '../../../../api/openapi.ts';
 import { cursorOf, cursorParts, pageQuery, pageSchema } from '../../../../api/pagination.ts';
 
-const RunId = rowId('an optimisation run id');
+export const RunId = rowId('an optimisation run id');
 // Entries are people's names: letters, digits, spaces and a little punctuation, never control characters.
-const EntryName = z.string().regex(/^[\p{L}\p{N}][\p{L}\p{N} ._'’&()+,@-]{0,127}$/u, 'must be an entry name');
+export const EntryName = z.string().regex(/^[\p{L}\p{N}][\p{L}\p{N} ._'’&()+,@-]{0,127}$/u, 'must be an entry name');
 
 export const OptimisationRun = z
   .object({
@@ -24,13 +24,20 @@ export const OptimisationRun = z
     simulations: z.number().int(),
     budget: z.number(),
     spend: z.number(),
-    objective: z.number(),
+    objective: z.number().openapi({ description: 'expected normalised payout of the bids under the market model (comparable across strategies)' }),
     expectedPayout: z.number(),
+    strategy: z.string().openapi({ description: 'payout, first, top-N, mean-variance or imported' }),
+    strategyParams: z.record(z.string(), z.unknown()),
+    strategyScore: z.number().nullable().openapi({ description: 'what the strategy maximised, on the scenarios it planned with' }),
+    ours: z
+      .object({ meanNormalisedPayout: z.number(), meanPayout: z.number(), pFirst: z.number(), meanRank: z.number(), meanPercentile: z.number() })
+      .nullable()
+      .openapi({ description: "our entry's performance over the pipeline's simulations; null until the run is evaluated" }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })
   .openapi('OptimisationRun');
-const OptimisationRunDetail = OptimisationRun.extend({
+export const OptimisationRunDetail = OptimisationRun.extend({
   params: z.record(z.string(), z.unknown()),
   baselines: z.unknown(),
   pipelineRunId: z.number().int().nullable(),
@@ -38,6 +45,10 @@ const OptimisationRunDetail = OptimisationRun.extend({
 }).openapi('OptimisationRunDetail');
 const EntryPerformance = z
   .object({
+    rank: z.number().int().openapi({
+      description:
+        'competition rank by mean normalised payout: entries tied on it share the better rank and the next rank is skipped (1, 2, 2, 4); a tie lists by entry',
+    }),
     entry: z.string(),
     ours: z.boolean(),
     spend: z.number(),
@@ -103,6 +114,11 @@ const InvestmentRow = z
   })
   .openapi('InvestmentRow');
 
+/** Sums over a portfolio's teams; roi is expectedPayout / bid − 1 of the whole, null with no bids. */
+export const PortfolioTotals = z
+  .object({ teams: z.number().int(), bid: z.number(), expectedPoints: z.number(), expectedPayout: z.number(), roi: z.number().nullable() })
+  .openapi('PortfolioTotals');
+
 const base = { tags: ['tournament'], security: keyed };
 const readers = requireRole('reader');
 const runParams = z.object({ id: RunId });
@@ -125,7 +141,7 @@ export const rankings = createRoute({
   middleware: [readers] as const,
   method: 'get',
   path: '/{id}/rankings',
-  summary: "The entries' performance by mean normalised payout (best first, then by entry)",
+  summary: "The entries' performance by mean normalised payout (best first, then by entry), each with its rank (ties share the better rank)",
   request: { params: runParams, query: z.object({ ...pageQuery(rankingsCursor) }).strict() },
   responses: {
     200: jsonContent(pageSchema(EntryPerformance).extend({ optimisationRunId: z.number().int(), freshness: Freshness }), 'a page of entries'),
@@ -179,7 +195,7 @@ export const report = createRoute({
         optimisationRunId: z.number().int(),
         entry: z.string(),
         items: z.array(InvestmentRow),
-        totals: z.object({ teams: z.number().int(), bid: z.number(), expectedPoints: z.number(), expectedPayout: z.number(), roi: z.number().nullable() }),
+        totals: PortfolioTotals,
         freshness: Freshness,
       }),
       'the report',

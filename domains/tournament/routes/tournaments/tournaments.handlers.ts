@@ -1,7 +1,7 @@
 // Handlers for the tournaments resource: validated input in, named queries, JSON out; a
-// tournament and its teams answer 304 when the client holds their version. Every answer carries
-// the freshness of the tournament partitions it comes from.
-import { notModifiedSince } from '../../../../api/cache.ts';
+// tournament and its teams answer 304 when the client holds their version, lists when it holds the
+// same body. Every answer carries the freshness of the tournament partitions it comes from.
+import { notModifiedSince, revalidatedJson } from '../../../../api/cache.ts';
 import { ApiError } from '../../../../api/errors.ts';
 import { FreshnessReader, freshnessTag } from '../../../../api/freshness.ts';
 import { iso, type AppRouteHandler } from '../../../../api/openapi.ts';
@@ -9,13 +9,20 @@ import { pageOf } from '../../../../api/pagination.ts';
 import type { Queryable } from '../../../../lib/db/pool.ts';
 import { tournamentPipeline } from '../../pipeline.ts';
 import { optimisationRunJson } from '../optimisation-runs/optimisation-runs.handlers.ts';
-import { findTournament, listTournaments, tournamentOptimisationRuns, tournamentTeams, type TournamentRow } from './tournaments.queries.ts';
+import {
+  findTournament,
+  latestOptimisationRun,
+  listTournaments,
+  tournamentOptimisationRuns,
+  tournamentTeams,
+  type TournamentRow,
+} from './tournaments.queries.ts';
 import * as routes from './tournaments.routes.ts';
 
 /** Round k (1-based) of pAdvance: the probability of winning at least k games. */
 export const ROUNDS = ['round of 32', 'sweet 16', 'elite 8', 'final four', 'final', 'champion'] as const;
 
-const tournamentJson = (t: TournamentRow) => ({
+export const tournamentJson = (t: TournamentRow) => ({
   key: t.key,
   name: t.name,
   year: t.year,
@@ -34,12 +41,12 @@ export function tournamentHandlers(db: Queryable, options: { freshnessTtlMs?: nu
 
   const list: AppRouteHandler<typeof routes.list> = async (c) => {
     const q = c.req.valid('query');
-    const rows = await listTournaments(db, q.cursor && { year: q.cursor[0], key: q.cursor[1] }, q.limit + 1);
+    const rows = await listTournaments(db, q.year, q.cursor && { year: q.cursor[0], key: q.cursor[1] }, q.limit + 1);
     const page = pageOf(rows, q.limit, routes.tournamentCursor, (t) => [t.year, t.key] as const);
     const fresh = await freshness.read(page.items.map((t) => t.key));
     const cached = notModifiedSince(c, undefined, fresh.lastModified);
     if (cached) return cached as never;
-    return c.json({ items: page.items.map(tournamentJson), nextCursor: page.nextCursor, freshness: fresh }, 200);
+    return revalidatedJson(c, { items: page.items.map(tournamentJson), nextCursor: page.nextCursor, freshness: fresh }) as never;
   };
 
   const one: AppRouteHandler<typeof routes.one> = async (c) => {
@@ -66,14 +73,28 @@ export function tournamentHandlers(db: Queryable, options: { freshnessTtlMs?: nu
   const optimisationRuns: AppRouteHandler<typeof routes.optimisationRuns> = async (c) => {
     const { key } = c.req.valid('param');
     const q = c.req.valid('query');
-    const rows = await tournamentOptimisationRuns(db, key, q.cursor?.[0], q.limit + 1);
+    const rows = await tournamentOptimisationRuns(db, key, q.strategy, q.cursor?.[0], q.limit + 1);
     if (!rows) throw noTournament(key);
     const page = pageOf(rows, q.limit, routes.optimisationRunCursor, (r) => [r.id] as const);
     const fresh = await freshness.read([key]);
     const cached = notModifiedSince(c, undefined, fresh.lastModified);
     if (cached) return cached as never;
-    return c.json({ items: page.items.map(optimisationRunJson), nextCursor: page.nextCursor, freshness: fresh }, 200);
+    return revalidatedJson(c, { items: page.items.map(optimisationRunJson), nextCursor: page.nextCursor, freshness: fresh }) as never;
   };
 
-  return { list, one, teams, optimisationRuns };
+  const latestRun: AppRouteHandler<typeof routes.latestRun> = async (c) => {
+    const { key } = c.req.valid('param');
+    const { strategy } = c.req.valid('query');
+    const found = await latestOptimisationRun(db, key, strategy);
+    if (!found) throw noTournament(key);
+    if (!found.run) throw new ApiError(404, `tournament ${key} has no optimisation run${strategy ? ` of strategy ${strategy}` : ''}`);
+    const run = found.run;
+    const fresh = await freshness.read([key]);
+    const cached = notModifiedSince(c, `optimisation-run-${run.id}-${run.version}-${freshnessTag(fresh)}`, fresh.lastModified);
+    if (cached) return cached as never;
+    const { params, baselines, pipelineRunId } = run;
+    return c.json({ ...optimisationRunJson(run), params, baselines, pipelineRunId, freshness: fresh }, 200);
+  };
+
+  return { list, one, teams, optimisationRuns, latestRun };
 }

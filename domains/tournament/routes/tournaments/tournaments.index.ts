@@ -10,5 +10,6 @@ export function tournamentsRouter(deps: AppDeps) {
     .openapi(routes.list, handlers.list)
     .openapi(routes.one, handlers.one)
     .openapi(routes.teams, handlers.teams)
-    .openapi(routes.optimisationRuns, handlers.optimisationRuns);
+    .openapi(routes.optimisationRuns, handlers.optimisationRuns)
+    .openapi(routes.latestRun, handlers.latestRun);
 }

@@ -6,11 +6,20 @@ import { Freshness } from '../../../../api/freshness.ts';
 import { jsonContent, keyed, notFound, notModified, readErrors, Timestamp } from '../../../../api/openapi.ts';
 import { cursorOf, cursorParts, pageQuery, pageSchema } from '../../../../api/pagination.ts';
 import { TEAM_SORTS, type TeamSort } from './tournaments.queries.ts';
-import { OptimisationRun } from '../optimisation-runs/optimisation-runs.routes.ts';
+import { OptimisationRun, OptimisationRunDetail } from '../optimisation-runs/optimisation-runs.routes.ts';
 
-const TournamentKey = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be a tournament key of letters, digits, ".", "_" or "-"');
+export const TournamentKey = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be a tournament key of letters, digits, ".", "_" or "-"');
 const Region = z.string().regex(/^[\p{L}\p{N}][\p{L}\p{N} ._-]{0,63}$/u, 'must be a region name');
 const Json = z.record(z.string(), z.unknown());
+export const Year = z.coerce
+  .number({ error: 'must be a year' })
+  .int('must be a year')
+  .min(1900, 'must be a year from 1900')
+  .max(2200, 'must be a year up to 2200');
+const Strategy = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be a strategy name such as payout, first, top-3, mean-variance or imported')
+  .openapi({ description: 'payout, first, top-N, mean-variance or imported' });
 
 const Tournament = z
   .object({
@@ -25,7 +34,7 @@ const Tournament = z
     updatedAt: Timestamp,
   })
   .openapi('Tournament');
-const TournamentDetail = Tournament.extend({ calcutta: Json, gameModel: Json, freshness: Freshness }).openapi('TournamentDetail');
+export const TournamentDetail = Tournament.extend({ calcutta: Json, gameModel: Json, freshness: Freshness }).openapi('TournamentDetail');
 const TournamentTeam = z
   .object({
     teamKey: z.string(),
@@ -40,6 +49,8 @@ const TournamentTeam = z
     predictedShare: z.number(),
     predictedPrice: z.number(),
     actualBids: z.number(),
+    playIn: z.boolean().openapi({ description: 'plays in the First Four' }),
+    pRoundOf64: z.number().openapi({ description: 'P(playing in the round of 64): 1, or a First Four team’s chance of winning its play-in game' }),
   })
   .openapi('TournamentTeam');
 const TeamSortParam = z.enum(Object.keys(TEAM_SORTS) as [TeamSort, ...TeamSort[]]);
@@ -56,8 +67,8 @@ export const list = createRoute({
   middleware: [readers] as const,
   method: 'get',
   path: '/',
-  summary: 'Tournaments, newest year first',
-  request: { query: z.object({ ...pageQuery(tournamentCursor) }).strict() },
+  summary: 'Tournaments, newest year first; of one year with `year`',
+  request: { query: z.object({ ...pageQuery(tournamentCursor), year: Year.optional() }).strict() },
   responses: { 200: jsonContent(pageSchema(Tournament).extend({ freshness: Freshness }), 'a page of tournaments'), ...notModified, ...readErrors },
 });
 
@@ -101,12 +112,23 @@ export const optimisationRuns = createRoute({
   middleware: [readers] as const,
   method: 'get',
   path: '/{key}/optimisation-runs',
-  summary: "A tournament's optimisation runs, newest first",
-  request: { params: keyParams, query: z.object({ ...pageQuery(optimisationRunCursor) }).strict() },
+  summary: "A tournament's optimisation runs (of one strategy with `strategy`), newest first",
+  request: { params: keyParams, query: z.object({ ...pageQuery(optimisationRunCursor), strategy: Strategy.optional() }).strict() },
   responses: {
     200: jsonContent(pageSchema(OptimisationRun).extend({ freshness: Freshness }), 'a page of optimisation runs'),
     ...notModified,
     ...readErrors,
     ...notFound,
   },
+});
+
+export const latestRun = createRoute({
+  ...base,
+  middleware: [readers] as const,
+  method: 'get',
+  path: '/{key}/optimisation-runs/latest',
+  summary:
+    "The tournament's latest optimisation run (of one strategy with `strategy`): among the newest pipeline run's, the payout strategy's; then the most recently updated",
+  request: { params: keyParams, query: z.object({ strategy: Strategy.optional() }).strict() },
+  responses: { 200: jsonContent(OptimisationRunDetail, 'the optimisation run'), ...notModified, ...readErrors, ...notFound },
 });
