@@ -7,6 +7,7 @@ import { requestId } from 'hono/request-id';
 import { KeyStore } from './auth.ts';
 import { mountDocs } from './docs.ts';
 import { ApiError, errorBody, onError, zodDetails } from './errors.ts';
+import { alertsRouter } from './routes/alerts/alerts.index.ts';
 import { backfillsRouter } from './routes/backfills/backfills.index.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
 import { healthRouter } from './routes/health/health.index.ts';
@@ -111,6 +112,7 @@ export function createApp(deps: AppDeps) {
   app.route('/v1/pipelines', pipelinesRouter(deps));
   app.route('/v1/runs', runsRouter(deps));
   app.route('/v1/backfills', backfillsRouter(deps));
+  app.route('/v1/alerts', alertsRouter(deps));
   app.route('/v1/ingest', ingestRouter(deps, ingest));
   app.route('/v1/time', timeRouter());
   app.route('/v1/devices', devicesRouter(deps));

@@ -61,6 +61,7 @@ export async function startApi(config: Config, log: Logger): Promise<RunningApi>
     },
     log,
     corsOrigins: config.api.corsOrigins,
+    temporal: { uiUrl: config.temporal.uiUrl, namespace: config.temporal.namespace },
     live: config.api.live,
     ready: {
       postgres: async () => {

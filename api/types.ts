@@ -36,6 +36,8 @@ export interface AppDeps {
   live?: boolean;
   /** A pipeline's schedule as Temporal knows it (undefined when none); absent when Temporal is not wired. */
   schedules?: (pipeline: string) => Promise<ScheduleInfo | undefined>;
+  /** Where runs link to in the Temporal Web UI; without uiUrl, runs carry no link. */
+  temporal?: { uiUrl?: string; namespace: string };
   /** How long a gold answer's freshness is reused before it is read again (default 1000 ms; 0: every request). */
   freshnessTtlMs?: number;
   /** Whether a pipeline's reconciler is running, as Temporal knows; absent when Temporal is not wired. */

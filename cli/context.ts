@@ -4,6 +4,7 @@ import { ConfigError, loadConfig, requireUrl, type Config } from '../lib/config.
 import { checkConnection, createPool, type Pool } from '../lib/db/pool.ts';
 import { getPipeline, UnknownPipelineError } from '../domains/index.ts';
 import { PartitionError } from '../engine/pipeline/partitions.ts';
+import { RerunError } from '../engine/pipeline/rerun.ts';
 import type { PipelineDefinition } from '../engine/pipeline/types.ts';
 import { connectClient } from '../engine/temporal/client.ts';
 import { UserError } from './user-error.ts';
@@ -64,7 +65,7 @@ export function pipelineNamed(name: string): PipelineDefinition {
 
 /** Turns errors a user caused (bad partition, bad range) into one-line UserErrors. */
 export function asUserError(e: unknown): never {
-  if (e instanceof PartitionError || e instanceof RangeError) throw new UserError(e.message);
+  if (e instanceof PartitionError || e instanceof RangeError || e instanceof RerunError) throw new UserError(e.message);
   throw e;
 }
 

@@ -4,7 +4,7 @@
 import { controlSteps } from './activities/control-steps.ts';
 import type { StepFactory } from './activities/step-runner.ts';
 import type { PipelineDefinition } from './pipeline/types.ts';
-import { PipelineDefinitionError, validatePipeline } from './pipeline/validate.ts';
+import { PipelineDefinitionError, poolsOf, validatePipeline } from './pipeline/validate.ts';
 
 export interface Definitions {
   pipelines: ReadonlyMap<string, PipelineDefinition>;
@@ -35,6 +35,7 @@ export function createDefinitions(input: { pipelines: PipelineDefinition[]; step
       else throw e;
     }
   }
+  problems.push(...poolsOf([...pipelines.values()]).problems);
   problems.push(...upstreamProblems(pipelines));
   if (problems.length) throw new PipelineDefinitionError(problems);
   return {

@@ -94,6 +94,11 @@ const schema = z.object({
     .min(1, 'must be at least 1')
     .max(1000, 'must be at most 1000')
     .default(20),
+  TEMPORAL_UI_URL: z
+    .string()
+    .trim()
+    .regex(/^https?:\/\/[^\s]+$/, 'must be an http(s) URL, e.g. http://localhost:8233')
+    .optional(),
   REFINERY_TASK_QUEUE_IO: identifier.default('refinery-io'),
   REFINERY_TASK_QUEUE_COMPUTE: identifier.default('refinery-compute'),
   REFINERY_HOME: z.string().trim().min(1).optional(),
@@ -137,6 +142,8 @@ export interface Config {
     tls?: TemporalTls;
     /** Temporal Cloud API key (sent as a bearer token, always over TLS). */
     apiKey?: string;
+    /** The Temporal Web UI every run links to (unset: no links). */
+    uiUrl?: string;
   };
   /** The worker's Prometheus metrics and health endpoint; no port means not served. */
   workerMetrics: { host: string; port?: number };
@@ -284,6 +291,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       cliPath: e.TEMPORAL_CLI_PATH,
       tls: temporalTls(e),
       apiKey: e.TEMPORAL_API_KEY,
+      uiUrl: e.TEMPORAL_UI_URL,
     },
     workerMetrics: { host: e.WORKER_METRICS_HOST, port: e.WORKER_METRICS_PORT },
     workerPoolMax: e.WORKER_DATABASE_POOL_MAX,

@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { planPartialRuns } from '../../engine/history/partial-runs.ts';
 import { partitionsToRedo } from '../../engine/history/run-queries.ts';
 import { expandPartitions, type PartitionRange } from '../../engine/pipeline/partitions.ts';
 import { outcomeOf, startBackfill } from '../../engine/temporal/runs.ts';
@@ -20,6 +21,7 @@ import {
   examples,
 } from '../context.ts';
 import { UserError } from '../user-error.ts';
+import { priorityOption, selectionOf } from './run.ts';
 
 interface BackfillOptions {
   from?: string;
@@ -27,6 +29,9 @@ interface BackfillOptions {
   keys?: string;
   concurrency: number;
   onlyFailed?: boolean;
+  fromFailure?: boolean;
+  steps?: string;
+  priority?: number;
   dryRun?: boolean;
   param: Record<string, unknown>;
   wait: boolean;
@@ -113,6 +118,9 @@ export function registerBackfillCommands(program: Command): void {
     .option('--keys <list>', 'comma-separated partition keys (keyed pipelines)')
     .option('--concurrency <n>', 'partitions running at once', positiveInt('--concurrency'), 4)
     .option('--only-failed', 'only partitions whose last run is missing or failed')
+    .option('--from-failure', 'only partitions whose last run is missing or failed, each repaired from its failure')
+    .option('--steps <list>', 'run only these steps of each partition (evaluate+ = evaluate and downstream), reusing the rest')
+    .option('--priority <n>', 'task priority of its runs, 1 (first) to 5 (default 4, behind manual and scheduled runs)', priorityOption)
     .option('--dry-run', 'list the partitions and start nothing')
     .option('--param <key=value>', 'a run parameter (repeatable)', collectParam, {})
     .option('--no-wait', 'start and return the backfill id without following it')
@@ -121,25 +129,40 @@ export function registerBackfillCommands(program: Command): void {
       if (!name) throw new UserError('which pipeline? refinery backfill PIPELINE --from … --to …');
       const pipeline = pipelineNamed(name);
       const range = rangeOf(opts);
-      if (opts.dryRun) {
+      const selection = selectionOf(opts, true);
+      const onlyFailed = opts.onlyFailed || opts.fromFailure;
+      if (opts.dryRun || selection) {
         let partitions: string[];
         try {
           partitions = expandPartitions(pipeline.partitioning, range, pipeline.name);
         } catch (e) {
           asUserError(e);
         }
-        if (opts.onlyFailed) partitions = await withReaderPool((pool) => partitionsToRedo(pool, pipeline.name, partitions));
-        if (opts.json) return printJson({ pipeline: pipeline.name, partitions });
-        console.log(`${partitions.length} partitions would run (concurrency ${opts.concurrency}):`);
-        for (const p of partitions) console.log(`  ${p}`);
-        return;
+        // Refuse before anything runs when a partition lacks the inputs of the steps asked for.
+        const plans = await withReaderPool(async (pool) => {
+          if (onlyFailed) partitions = await partitionsToRedo(pool, pipeline.name, partitions);
+          return selection ? planPartialRuns(pool, pipeline, partitions, selection) : undefined;
+        }).catch(asUserError);
+        if (opts.dryRun) {
+          if (opts.json) return printJson({ pipeline: pipeline.name, partitions, plans: plans ? Object.fromEntries(plans) : undefined });
+          console.log(`${partitions.length} partitions would run (concurrency ${opts.concurrency}):`);
+          for (const p of partitions) {
+            const plan = plans?.get(p);
+            console.log(
+              `  ${p}${plan ? `  runs ${plan.run.join(', ')}${Object.keys(plan.reuse).length ? `; reuses ${Object.keys(plan.reuse).join(', ')}` : ''}` : ''}`,
+            );
+          }
+          return;
+        }
       }
       await withClient(async (client, config) => {
         const handle = await startBackfill(client, config, pipeline, {
           range,
           concurrency: opts.concurrency,
-          onlyFailed: opts.onlyFailed,
+          onlyFailed,
           params: opts.param,
+          selection,
+          priority: opts.priority,
         }).catch(asUserError);
         if (!opts.json) console.log(`started ${handle.workflowId}`);
         else if (!opts.wait) printJson({ backfillId: handle.workflowId });

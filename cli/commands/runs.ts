@@ -1,8 +1,11 @@
 // `refinery runs list|show`: run history from ops (no need to ask Temporal).
 import type { Command } from 'commander';
 import { getRun, listRuns } from '../../engine/history/run-queries.ts';
+import { temporalWorkflowUrl } from '../../engine/temporal/links.ts';
 import { formatMs, positiveInt, printJson, withReaderPool, examples } from '../context.ts';
 import { UserError } from '../user-error.ts';
+import { registerRunGridCommand } from './runs-grid.ts';
+import { registerRunLogsCommand } from './runs-logs.ts';
 
 const statuses = ['running', 'succeeded', 'failed', 'cancelled'];
 
@@ -23,6 +26,8 @@ export function registerRunsCommands(program: Command): void {
       examples(
         'refinery runs list --pipeline demo --status failed --since 7d',
         'refinery runs show demo/2026-11-23',
+        'refinery runs logs demo/2026-11-23 --step clean',
+        'refinery runs grid demo --from 2026-11-01 --to 2026-11-30',
         'API_DATABASE_URL=postgres://refinery_api_login:…@db/refinery refinery runs list   # read-only login',
       ),
     );
@@ -53,22 +58,31 @@ export function registerRunsCommands(program: Command): void {
     .description('one run (by id or workflow id, e.g. demo/2026-11-23) with steps, timings, rows and lineage')
     .option('--json', 'print JSON')
     .action(async (id: string, opts: { json?: boolean }) => {
-      const run = await withReaderPool((pool) => getRun(pool, id));
+      const { run, link } = await withReaderPool(async (pool, config) => {
+        const found = await getRun(pool, id);
+        return { run: found, link: found && temporalWorkflowUrl(config.temporal.uiUrl, config.temporal.namespace, found.workflowId, found.runId) };
+      });
       if (!run) throw new UserError(`no run ${id}`);
-      if (opts.json) return printJson(run);
+      if (opts.json) return printJson({ ...run, temporalUrl: link ?? null });
       console.log(`run ${run.id}: ${run.pipeline} ${run.partition} — ${run.status} (${run.trigger}), ${formatMs(run.durationMs)}`);
-      console.log(`  temporal: ${run.workflowId} / ${run.runId}`);
+      console.log(`  temporal: ${link ?? `${run.workflowId} / ${run.runId}`}`);
+      if (run.selection) console.log(`  partial run: ${JSON.stringify(run.selection)}`);
       if (run.reason) console.log(`  why: ${run.reason}`);
       if (run.error) console.log(`  error: ${run.error}`);
       for (const s of run.steps) {
         const rows = [s.rowsRead !== null ? `${s.rowsRead} read` : '', s.rowsWritten !== null ? `${s.rowsWritten} written` : ''].filter(Boolean).join(', ');
-        console.log(
-          `  ${s.stepId.padEnd(16)} ${s.status.padEnd(10)} attempts ${s.attempts}  ${formatMs(s.durationMs).padEnd(9)} ${rows}${s.error ? `  ${s.error}` : ''}`,
-        );
+        const note = s.reusedFrom ? `  reused from run ${s.reusedFrom}` : s.error ? `  ${s.error}` : '';
+        console.log(`  ${s.stepId.padEnd(16)} ${s.status.padEnd(10)} attempts ${s.attempts}  ${formatMs(s.durationMs).padEnd(9)} ${rows}${note}`);
+        for (const c of s.checks) {
+          const mark = c.passed ? '✓' : c.severity === 'warn' ? '!' : '✗';
+          console.log(`      ${mark} ${c.name}: ${c.detail}${c.severity === 'warn' ? ' (warn)' : ''}`);
+        }
         for (const l of s.lineage)
           console.log(
             `      ${l.direction === 'read' ? '←' : '→'} ${l.table}${l.partition ? `[${l.partition}]` : ''}${l.rows !== null ? ` ${l.rows} rows` : ''}`,
           );
       }
     });
+  registerRunLogsCommand(cmd);
+  registerRunGridCommand(cmd);
 }

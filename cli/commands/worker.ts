@@ -14,6 +14,8 @@ import { connectWorkerConnection, createWorker, installRuntime, type QueueKind }
 import { startWorkerMonitor, type WorkerMonitor } from '../../engine/temporal/worker-monitor.ts';
 import { freePort } from '../stack/ports.ts';
 import { examples } from '../context.ts';
+import { Client } from '@temporalio/client';
+import { ensureWatches } from '../../engine/temporal/watches.ts';
 import { UserError } from '../user-error.ts';
 
 export function registerWorkerCommand(program: Command): void {
@@ -61,6 +63,15 @@ export function registerWorkerCommand(program: Command): void {
           workers: workers.map((w) => ({ queue: config.taskQueues[w.queue], worker: w.worker })),
           sdkMetricsUrl: `http://127.0.0.1:${sdkPort}/metrics`,
         });
+      }
+      if (kinds.includes('io')) {
+        // Deadlines and freshness run on durable timers in Temporal; starting them again is a no-op.
+        const watched = await ensureWatches(
+          new Client({ connection, namespace: config.temporal.namespace }),
+          config.taskQueues.io,
+          definitions.pipelines.values(),
+        );
+        if (watched.length) log.info({ pipelines: watched }, 'watching deadlines and freshness');
       }
       log.info({ queues: kinds.map((k) => config.taskQueues[k]), metrics: monitor ? `${monitor.url}/metrics` : undefined }, 'worker running');
       // Worker.run() returns after SIGINT/SIGTERM once in-flight tasks finish or the grace time ends.

@@ -61,6 +61,18 @@ export async function buildTemporalCli(say: (line: string) => void): Promise<str
   return existsSync(path) ? path : undefined;
 }
 
+/**
+ * Task queue priority and fairness (runs ahead of backfill children, see engine/temporal/runs.ts)
+ * need the priority-aware matcher, which Temporal 1.29 leaves off by default. One partition per
+ * task queue keeps priority order exact on a single dev server.
+ */
+export const PRIORITY_DYNAMIC_CONFIG = [
+  'matching.useNewMatcher=true',
+  'matching.enableFairness=true',
+  'matching.numTaskqueueReadPartitions=1',
+  'matching.numTaskqueueWritePartitions=1',
+];
+
 export interface LocalTemporal {
   address: string;
   uiUrl?: string;
@@ -95,6 +107,7 @@ export async function startLocalTemporal(options: LocalTemporalOptions): Promise
       namespace: options.namespace,
       searchAttributes: searchAttributeKeys,
       log: { format: 'pretty', level: 'error' },
+      extraArgs: PRIORITY_DYNAMIC_CONFIG.flatMap((kv) => ['--dynamic-config-value', kv]),
     },
   });
   return {

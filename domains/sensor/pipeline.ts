@@ -11,6 +11,9 @@ export const sensorPipeline: PipelineDefinition = {
   description: 'Device readings → windows and features → exercise classifier (trained, gated) → window predictions → session and device summaries',
   partitioning: { kind: 'daily', timezone: 'UTC' },
   schedule: { cron: '30 1 * * *', timezone: 'UTC' },
+  // Yesterday's summaries are read first thing in the morning; a day without new data is news.
+  deadline: 'D+1 06:00',
+  freshness: { maxAge: '36 hours' },
   // A phone that was offline posts days of readings at once: those days re-run by themselves.
   inputs: [
     { kind: 'arrivals', source: 'imu_readings', noun: 'readings', origin: 'devices' },
@@ -32,6 +35,8 @@ export const sensorPipeline: PipelineDefinition = {
         { kind: 'predicate', table: 'silver.imu_windows', name: 'full feature vectors', predicate: `cardinality(features) = ${FEATURE_COUNT}` },
         { kind: 'range', table: 'silver.imu_windows', column: 'sample_rate_hz', min: 1, max: 1000 },
         { kind: 'predicate', table: 'silver.imu_cleaning', name: 'kept readings within input', predicate: 'kept <= readings_in' },
+        // A device losing more than a tenth of its readings to cleaning is worth a look, not a failed day.
+        { kind: 'predicate', table: 'silver.imu_cleaning', name: 'most readings kept', predicate: 'kept >= 0.9 * readings_in', severity: 'warn' },
       ],
     },
     {

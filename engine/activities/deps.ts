@@ -19,4 +19,6 @@ export interface ActivityDeps {
   definitions: Definitions;
   /** Where step attempts are counted (the worker's metrics port); absent in tests that do not look. */
   metrics?: StepMetrics;
+  /** Where runs link to in the Temporal Web UI (temporalUi undefined: no links). */
+  links: { temporalUi?: string; namespace: string };
 }

@@ -1,5 +1,11 @@
 // Local activities the pipeline-run workflow uses to record runs and step outcomes in ops. They are
 // idempotent upserts, retried by Temporal until they succeed, separately from the steps themselves.
+// Starting a run also plans a partial re-run; ending one moves a success's watermark, resolves alerts it meets, raises its
+// notifications and tells the pipeline's watch that fresher data landed.
+import { Context } from '@temporalio/activity';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { resolveAlerts } from '../history/alerts.ts';
+import { partitionHistory, recordReusedStep } from '../history/partial-runs.ts';
 import {
   recordAttemptFailure,
   recordAttemptSuccess,
@@ -10,40 +16,95 @@ import {
   type RunStart,
   type StepKey,
 } from '../history/run-history.ts';
-import type { RunSummary, StepRows } from '../pipeline/types.ts';
+import { runEvents } from '../notifications/events.ts';
+import { raiseEvent } from '../notifications/dispatch.ts';
+import { planSteps, RerunError, type Selection, type StepPlan } from '../pipeline/rerun.ts';
+import type { CheckResult, RunSummary, StepRows } from '../pipeline/types.ts';
+import { temporalWorkflowUrl } from '../temporal/links.ts';
+import { partitionSucceededSignal, watchWorkflowId } from '../workflows/watch.ts';
 import type { ActivityDeps } from './deps.ts';
 
 export type StepOutcomeRecord =
-  | { status: 'succeeded'; attempt: number; rows: StepRows }
+  | { status: 'succeeded'; attempt: number; rows: StepRows; checks?: CheckResult[] }
   | { status: 'failed' | 'cancelled'; error: string }
   | { status: 'skipped' | 'not-started'; reason: string };
 
-export function createRunHistoryActivities({ pools }: ActivityDeps) {
+export interface RunStarted {
+  runId: number;
+  /** A partial re-run's plan: the steps reused and those neither run nor reusable. */
+  plan?: Pick<StepPlan, 'reuse' | 'notRun'>;
+  /** Why a partial re-run cannot run (a step it needs never succeeded); the run fails with it. */
+  refused?: string;
+}
+
+export interface RunEndOptions {
+  notify?: string[];
+  /** The pipeline has a deadline or freshness: its watch hears of successes. */
+  watched: boolean;
+  daily: boolean;
+  refused?: string;
+}
+
+export function createRunHistoryActivities({ pools, taskQueues, links }: Pick<ActivityDeps, 'pools' | 'taskQueues' | 'links'>) {
+  const db = pools.worker;
   return {
-    async recordRunStart(run: RunStart): Promise<number> {
-      return recordRunStart(pools.worker, run);
+    async startRun(run: RunStart): Promise<RunStarted> {
+      const runId = await recordRunStart(db, run);
+      if (!run.selection) return { runId };
+      const pipeline = { name: run.pipeline, steps: run.definition?.steps ?? [] };
+      let plan: StepPlan;
+      try {
+        plan = planSteps(pipeline, run.partition, run.selection as Selection, await partitionHistory(db, run.pipeline, run.partition, runId));
+      } catch (e) {
+        if (e instanceof RerunError) return { runId, refused: e.message };
+        throw e;
+      }
+      for (const [stepId, from] of Object.entries(plan.reuse)) await recordReusedStep(db, runId, stepId, from);
+      for (const stepId of plan.notRun) {
+        const s = run.definition!.steps.find((d) => d.id === stepId)!;
+        await recordStepNotRun(
+          db,
+          { runId, stepId, activity: s.activity, taskQueue: s.queue, layer: s.layer },
+          'skipped',
+          'not selected, and no earlier success to reuse',
+        );
+      }
+      return { runId, plan: { reuse: plan.reuse, notRun: plan.notRun } };
     },
     async recordStepOutcome(key: StepKey, outcome: StepOutcomeRecord): Promise<void> {
       switch (outcome.status) {
         case 'succeeded':
-          return recordAttemptSuccess(pools.worker, key, { attempt: outcome.attempt, rows: outcome.rows });
+          return recordAttemptSuccess(db, key, { attempt: outcome.attempt, rows: outcome.rows, checks: outcome.checks });
         case 'failed':
         case 'cancelled':
-          return recordAttemptFailure(pools.worker, key, { status: outcome.status, error: outcome.error });
+          return recordAttemptFailure(db, key, { status: outcome.status, error: outcome.error });
         case 'skipped':
-          return recordStepNotRun(pools.worker, key, 'skipped', outcome.reason);
+          return recordStepNotRun(db, key, 'skipped', outcome.reason);
         case 'not-started':
-          return recordStepNotRun(pools.worker, key, 'cancelled', outcome.reason);
+          return recordStepNotRun(db, key, 'cancelled', outcome.reason);
       }
     },
-    async recordRunEnd(id: number, summary: RunSummary): Promise<void> {
-      await recordRunEnd(pools.worker, id, summary);
-      if (summary.status === 'succeeded') {
+    async endRun(id: number, summary: RunSummary, options: RunEndOptions): Promise<void> {
+      const { previous, workflowId, temporalRunId } = await recordRunEnd(db, id, summary, options.refused);
+      // The partition's watermark: the inputs this run saw, and its checks (failed warnings count).
+      // A partial re-run that reused steps does not move it: the reused steps read older inputs.
+      if (summary.status === 'succeeded' && !summary.steps.some((s) => s.status === 'reused')) {
         const checks = summary.steps.reduce((n, s) => ({ run: n.run + (s.checks?.run ?? 0), failed: n.failed + (s.checks?.failed ?? 0) }), {
           run: 0,
           failed: 0,
         });
-        await recordWatermark(pools.worker, id, checks);
+        await recordWatermark(db, id, checks);
+      }
+      if (summary.status === 'succeeded') await resolveAlerts(db, summary.pipeline, summary.partition, options.daily);
+      const client = Context.current().client;
+      const url = temporalWorkflowUrl(links.temporalUi, links.namespace, workflowId, temporalRunId);
+      for (const event of runEvents(summary, previous, url)) await raiseEvent(db, client, taskQueues.io, event, options.notify);
+      if (summary.status === 'succeeded' && options.watched) {
+        try {
+          await client.workflow.getHandle(watchWorkflowId(summary.pipeline)).signal(partitionSucceededSignal);
+        } catch (e) {
+          if (!(e instanceof WorkflowNotFoundError)) throw e;
+        }
       }
     },
   };

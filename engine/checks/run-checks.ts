@@ -1,15 +1,11 @@
 // Data-quality checks on the rows a step wrote to one partition. Table and column names come from
 // validated pipeline definitions (code, not user input); values travel as query parameters.
+// Every check reports what it observed (a count) and its severity, passed or not.
 import pg from 'pg';
-import type { Check, TableRef } from '../pipeline/types.ts';
+import type { Check, CheckResult, TableRef } from '../pipeline/types.ts';
 import { quoteQualified, type Queryable } from '../../lib/db/pool.ts';
 
-export interface CheckResult {
-  check: string;
-  passed: boolean;
-  /** What was found, e.g. "0 rows (expected ≥ 1)" or "3 rows with value outside [0, 1]". */
-  detail: string;
-}
+export type { CheckResult };
 
 function describe(check: Check): string {
   switch (check.kind) {
@@ -40,10 +36,15 @@ async function count(db: Queryable, sql: string, params: unknown[]): Promise<num
 }
 
 export async function runCheck(db: Queryable, check: Check, partition: string, writes: TableRef[]): Promise<CheckResult> {
+  const { observed, ...result } = await measure(db, check, partition, writes);
+  return { ...result, observed, severity: check.severity ?? 'error' };
+}
+
+async function measure(db: Queryable, check: Check, partition: string, writes: TableRef[]): Promise<Omit<CheckResult, 'severity'>> {
   const name = describe(check);
   if (check.kind === 'sql') {
     const failures = await count(db, check.query, [partition]);
-    return { check: name, passed: failures === 0, detail: `${failures} failures` };
+    return { check: name, passed: failures === 0, observed: failures, detail: `${failures} failures` };
   }
   const table = quoteQualified(check.table);
   const where = partitionFilter(writes, check.table);
@@ -52,18 +53,24 @@ export async function runCheck(db: Queryable, check: Check, partition: string, w
       const n = await count(db, `SELECT count(*) AS n FROM ${table} WHERE ${where}`, [partition]);
       const ok = n >= check.min && (check.max === undefined || n <= check.max);
       const expected = check.max === undefined ? `≥ ${check.min}` : `${check.min}–${check.max}`;
-      return { check: name, passed: ok, detail: `${n} rows (expected ${expected})` };
+      return { check: name, passed: ok, observed: n, detail: `${n} rows (expected ${expected})` };
     }
     case 'notNull': {
       const parts = check.columns.map((c, i) => `count(*) FILTER (WHERE ${pg.escapeIdentifier(c)} IS NULL) AS c${i}`).join(', ');
       const { rows } = await db.query(`SELECT ${parts} FROM ${table} WHERE ${where}`, [partition]);
       const nulls = check.columns.map((c, i) => [c, Number(rows[0][`c${i}`])] as const).filter(([, n]) => n > 0);
-      return { check: name, passed: nulls.length === 0, detail: nulls.length ? nulls.map(([c, n]) => `${n} nulls in ${c}`).join(', ') : 'no nulls' };
+      const total = nulls.reduce((sum, [, n]) => sum + n, 0);
+      return {
+        check: name,
+        passed: nulls.length === 0,
+        observed: total,
+        detail: nulls.length ? nulls.map(([c, n]) => `${n} nulls in ${c}`).join(', ') : 'no nulls',
+      };
     }
     case 'unique': {
       const cols = check.columns.map((c) => pg.escapeIdentifier(c)).join(', ');
       const n = await count(db, `SELECT count(*) AS n FROM (SELECT 1 FROM ${table} WHERE ${where} GROUP BY ${cols} HAVING count(*) > 1) d`, [partition]);
-      return { check: name, passed: n === 0, detail: n ? `${n} duplicated keys` : 'all keys unique' };
+      return { check: name, passed: n === 0, observed: n, detail: n ? `${n} duplicated keys` : 'all keys unique' };
     }
     case 'range': {
       const col = pg.escapeIdentifier(check.column);
@@ -75,12 +82,13 @@ export async function runCheck(db: Queryable, check: Check, partition: string, w
       return {
         check: name,
         passed: n === 0,
+        observed: n,
         detail: n ? `${n} rows with ${check.column} outside [${check.min ?? '-∞'}, ${check.max ?? '∞'}]` : 'all in range',
       };
     }
     case 'predicate': {
       const n = await count(db, `SELECT count(*) AS n FROM ${table} WHERE ${where} AND NOT coalesce((${check.predicate}), false)`, [partition]);
-      return { check: name, passed: n === 0, detail: n ? `${n} rows fail "${check.predicate}"` : 'all rows pass' };
+      return { check: name, passed: n === 0, observed: n, detail: n ? `${n} rows fail "${check.predicate}"` : 'all rows pass' };
     }
   }
 }

@@ -1,8 +1,10 @@
 // Run history in ops: pipeline runs, step attempts and lineage. Every write is an idempotent upsert
 // keyed by what identifies it (workflow run; run + step + attempt), so a retried recording never
 // leaves two rows for one attempt.
-import type { RunSummary, RunTrigger, StepRows } from '../pipeline/types.ts';
+import type { CheckResult, RunSummary, RunTrigger, StepRows } from '../pipeline/types.ts';
+import type { ErrorDetail } from './step-logs.ts';
 import { withTransaction, type Pool, type Queryable } from '../../lib/db/pool.ts';
+import { redactText } from '../../lib/redact.ts';
 
 export interface RunStart {
   workflowId: string;
@@ -17,13 +19,18 @@ export interface RunStart {
   scheduledStart?: string;
   /** The steps as run: id, activity, layer, queue, dependencies. */
   definition?: { steps: { id: string; activity: string; layer: string; queue: string; dependsOn: string[] }[] };
+  /** A partial re-run's selection ({ fromFailure } or { steps }). */
+  selection?: unknown;
+  /** Task priority, 1 (first) to 5. */
+  priority?: number;
 }
 
 /** Returns ops.pipeline_runs.id for this workflow run, creating the row on first call. */
 export async function recordRunStart(db: Queryable, run: RunStart): Promise<number> {
   const { rows } = await db.query(
-    `INSERT INTO ops.pipeline_runs (pipeline, partition_key, status, trigger, params, workflow_id, run_id, backfill_id, scheduled_start, definition, reason)
-     VALUES ($1, $2, 'running', $3, $4, $5, $6, $7, $8, $9, $10)
+    `INSERT INTO ops.pipeline_runs (pipeline, partition_key, status, trigger, params, workflow_id, run_id, backfill_id, scheduled_start, definition,
+                                    selection, priority, reason)
+     VALUES ($1, $2, 'running', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
      ON CONFLICT (workflow_id, run_id) DO UPDATE SET pipeline = EXCLUDED.pipeline
      RETURNING id`,
     [
@@ -36,6 +43,8 @@ export async function recordRunStart(db: Queryable, run: RunStart): Promise<numb
       run.backfillId ?? null,
       run.scheduledStart ?? null,
       run.definition ?? null,
+      run.selection ?? null,
+      run.priority ?? null,
       run.reason ?? null,
     ],
   );
@@ -57,15 +66,27 @@ export async function recordWatermark(db: Queryable, id: number, checks: { run: 
   );
 }
 
-export async function recordRunEnd(db: Queryable, id: number, summary: RunSummary): Promise<void> {
+/**
+ * Marks a run ended (its error and summary redacted of secrets) and returns the partition's
+ * previous run, for recovery notifications, and the run's Temporal ids, for links.
+ */
+export async function recordRunEnd(
+  db: Queryable,
+  id: number,
+  summary: RunSummary,
+  refused?: string,
+): Promise<{ previous?: { id: number; status: string }; workflowId: string; temporalRunId: string }> {
   const failed = summary.steps.filter((s) => s.status === 'failed');
-  const error = failed.length ? failed.map((s) => `${s.stepId}: ${s.error ?? 'failed'}`).join('; ') : null;
-  await db.query(`UPDATE ops.pipeline_runs SET status = $2, ended_at = coalesce(ended_at, now()), error = $3, summary = $4 WHERE id = $1`, [
-    id,
-    summary.status,
-    error,
-    summary,
-  ]);
+  const error = refused ?? (failed.length ? failed.map((s) => `${s.stepId}: ${s.error ?? 'failed'}`).join('; ') : null);
+  const clean: RunSummary = { ...summary, steps: summary.steps.map((s) => (s.error ? { ...s, error: redactText(s.error) } : s)) };
+  const { rows } = await db.query(
+    `UPDATE ops.pipeline_runs SET status = $2, ended_at = coalesce(ended_at, now()), error = $3, summary = $4 WHERE id = $1
+     RETURNING workflow_id, run_id,
+       (SELECT jsonb_build_object('id', p.id, 'status', p.status) FROM ops.pipeline_runs p
+         WHERE p.pipeline = $5 AND p.partition_key = $6 AND p.id < $1 ORDER BY p.started_at DESC, p.id DESC LIMIT 1) AS previous`,
+    [id, summary.status, error === null ? null : redactText(error), clean, summary.pipeline, summary.partition],
+  );
+  return { previous: rows[0]?.previous ?? undefined, workflowId: rows[0]?.workflow_id, temporalRunId: rows[0]?.run_id };
 }
 
 export interface StepKey {
@@ -100,6 +121,28 @@ export interface AttemptSuccess {
   attempt: number;
   /** The step's rows and lineage, checked against its declaration by the step runner. */
   rows: StepRows;
+  checks?: CheckResult[];
+}
+
+/** Replaces the check results recorded for one attempt. */
+async function recordCheckResults(db: Queryable, stepRunId: number, checks: CheckResult[] | undefined): Promise<void> {
+  if (!checks) return;
+  await db.query('DELETE FROM ops.check_results WHERE step_run_id = $1', [stepRunId]);
+  if (!checks.length) return;
+  await db.query(
+    `INSERT INTO ops.check_results (step_run_id, position, name, severity, passed, observed, detail)
+     SELECT $1, c.position, c.name, c.severity, c.passed, c.observed, c.detail
+       FROM unnest($2::int[], $3::text[], $4::text[], $5::boolean[], $6::float8[], $7::text[]) AS c(position, name, severity, passed, observed, detail)`,
+    [
+      stepRunId,
+      checks.map((_, i) => i),
+      checks.map((c) => c.check),
+      checks.map((c) => c.severity),
+      checks.map((c) => c.passed),
+      checks.map((c) => c.observed),
+      checks.map((c) => c.detail),
+    ],
+  );
 }
 
 /** Marks an attempt succeeded with its row counts, metrics and lineage (replacing any earlier record of it). */
@@ -130,6 +173,7 @@ export async function recordAttemptSuccess(pool: Pool, step: StepKey, s: Attempt
         WHERE pipeline_run_id = $1 AND step_id = $2 AND attempt < $4 AND status = 'running'`,
       [step.runId, step.stepId, ABANDONED, s.attempt],
     );
+    await recordCheckResults(client, stepRunId, s.checks);
     await client.query('DELETE FROM ops.lineage WHERE step_run_id = $1', [stepRunId]);
     const entries = [...s.rows.lineage.reads.map((e) => ['read', e] as const), ...s.rows.lineage.writes.map((e) => ['write', e] as const)];
     for (const [direction, e] of entries) {
@@ -150,16 +194,19 @@ export async function recordAttemptSuccess(pool: Pool, step: StepKey, s: Attempt
 export async function recordAttemptFailure(
   db: Queryable,
   step: StepKey,
-  failure: { status: 'failed' | 'cancelled'; error: string; attempt?: number },
+  failure: { status: 'failed' | 'cancelled'; error: string; attempt?: number; detail?: ErrorDetail; checks?: CheckResult[] },
 ): Promise<void> {
   if (failure.attempt !== undefined) {
-    await db.query(
-      `INSERT INTO ops.step_runs (pipeline_run_id, step_id, activity, task_queue, layer, attempt, status, started_at, ended_at, error)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, now(), now(), $8)
+    const { rows } = await db.query(
+      `INSERT INTO ops.step_runs (pipeline_run_id, step_id, activity, task_queue, layer, attempt, status, started_at, ended_at, error, error_detail)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, now(), now(), $8, $9)
        ON CONFLICT (pipeline_run_id, step_id, attempt) DO UPDATE SET
-         status = EXCLUDED.status, ended_at = coalesce(ops.step_runs.ended_at, now()), error = EXCLUDED.error`,
-      [step.runId, step.stepId, step.activity, step.taskQueue, step.layer, failure.attempt, failure.status, failure.error],
+         status = EXCLUDED.status, ended_at = coalesce(ops.step_runs.ended_at, now()), error = EXCLUDED.error,
+         error_detail = coalesce(EXCLUDED.error_detail, ops.step_runs.error_detail)
+       RETURNING id`,
+      [step.runId, step.stepId, step.activity, step.taskQueue, step.layer, failure.attempt, failure.status, failure.error, failure.detail ?? null],
     );
+    await recordCheckResults(db, rows[0].id, failure.checks);
     return;
   }
   const updated = await db.query(

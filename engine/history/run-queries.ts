@@ -84,19 +84,35 @@ export interface StepRow {
   rowsWritten: number | null;
   error: string | null;
   metrics: Record<string, unknown> | null;
+  /** Set when a partial re-run reused this step: the run that produced it. */
+  reusedFrom: number | null;
+  /** Every check of the step's latest attempt, passed or not. */
+  checks: { name: string; severity: 'error' | 'warn'; passed: boolean; observed: number | null; detail: string }[];
   lineage: { direction: 'read' | 'write'; table: string; partition: string | null; rows: number | null }[];
 }
 
 export interface RunDetail extends RunRow {
   params: Record<string, unknown>;
+  /** A partial re-run's selection ({ fromFailure: true } or { steps: [...] }), or null for a full run. */
+  selection: unknown;
+  priority: number | null;
   steps: (StepRow & { dependsOn: string[] })[];
+}
+
+/** The steps a run was defined with, in definition order (including those that have not started yet). */
+export async function runStepIds(db: Queryable, runId: number): Promise<string[]> {
+  const { rows } = await db.query(
+    `SELECT s->>'id' AS id FROM ops.pipeline_runs r, jsonb_array_elements(r.definition->'steps') WITH ORDINALITY AS d(s, n) WHERE r.id = $1 ORDER BY n`,
+    [runId],
+  );
+  return rows.map((r) => r.id as string);
 }
 
 /** One run by its ops id or its workflow id (the latest run of that id), with each step's latest attempt. */
 export async function getRun(db: Queryable, idOrWorkflowId: string | number): Promise<RunDetail | undefined> {
   const byId = typeof idOrWorkflowId === 'number' || /^\d+$/.test(idOrWorkflowId);
   const { rows } = await db.query(
-    `SELECT ${RUN_COLUMNS}, params, definition FROM ops.pipeline_runs WHERE ${byId ? 'id = $1::bigint' : 'workflow_id = $1'}
+    `SELECT ${RUN_COLUMNS}, params, definition, selection, priority FROM ops.pipeline_runs WHERE ${byId ? 'id = $1::bigint' : 'workflow_id = $1'}
       ORDER BY started_at DESC, id DESC LIMIT 1`,
     [String(idOrWorkflowId)],
   );
@@ -105,11 +121,15 @@ export async function getRun(db: Queryable, idOrWorkflowId: string | number): Pr
   const shape = new Map<string, string[]>(((rows[0].definition?.steps ?? []) as { id: string; dependsOn: string[] }[]).map((s) => [s.id, s.dependsOn]));
   const steps = await db.query(
     `SELECT DISTINCT ON (s.step_id) s.id, s.step_id, s.activity, s.layer, s.task_queue, s.status, s.started_at, s.ended_at,
-            (extract(epoch FROM s.ended_at - s.started_at) * 1000)::bigint AS duration_ms, s.rows_read, s.rows_written, s.error, s.metrics,
+            (extract(epoch FROM s.ended_at - s.started_at) * 1000)::bigint AS duration_ms, s.rows_read, s.rows_written, s.error, s.metrics, s.reused_from,
             (SELECT count(*) FROM ops.step_runs a WHERE a.pipeline_run_id = s.pipeline_run_id AND a.step_id = s.step_id AND a.attempt > 0)::int AS attempts
        FROM ops.step_runs s WHERE s.pipeline_run_id = $1
       ORDER BY s.step_id, s.attempt DESC`,
     [run.id],
+  );
+  const checks = await db.query(
+    `SELECT step_run_id, name, severity, passed, observed, detail FROM ops.check_results WHERE step_run_id = ANY($1::bigint[]) ORDER BY step_run_id, position`,
+    [steps.rows.map((s) => s.id as number)],
   );
   const lineage = await db.query(
     `SELECT l.step_run_id, l.direction, l.table_name, l.partition_key, l.rows FROM ops.lineage l
@@ -119,6 +139,8 @@ export async function getRun(db: Queryable, idOrWorkflowId: string | number): Pr
   return {
     ...run,
     params: rows[0].params,
+    selection: rows[0].selection ?? null,
+    priority: rows[0].priority ?? null,
     steps: steps.rows
       .map((s) => ({
         stepId: s.step_id,
@@ -134,6 +156,10 @@ export async function getRun(db: Queryable, idOrWorkflowId: string | number): Pr
         rowsWritten: s.rows_written,
         error: s.error,
         metrics: s.metrics,
+        reusedFrom: s.reused_from ?? null,
+        checks: checks.rows
+          .filter((c) => c.step_run_id === s.id)
+          .map((c) => ({ name: c.name, severity: c.severity, passed: c.passed, observed: c.observed, detail: c.detail })),
         dependsOn: shape.get(s.step_id) ?? [],
         lineage: lineage.rows
           .filter((l) => l.step_run_id === s.id)

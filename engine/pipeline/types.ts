@@ -29,8 +29,13 @@ export interface TableRef {
   partitionColumn?: string;
 }
 
+/** `error` (the default) fails the step; `warn` records the failure, notifies and lets the run succeed. */
+export type CheckSeverity = 'error' | 'warn';
+
 /** Data-quality checks on the rows a step wrote to one of its `writes` tables, in this partition. */
-export type Check =
+export type Check = CheckRule & { severity?: CheckSeverity };
+
+export type CheckRule =
   | { kind: 'rowCount'; table: string; min: number; max?: number }
   | { kind: 'notNull'; table: string; columns: string[] }
   | { kind: 'unique'; table: string; columns: string[] }
@@ -57,6 +62,11 @@ export interface StepDefinition {
   checks?: Check[];
   /** Fixed parameters for the activity, merged under the run's parameters. */
   params?: Record<string, unknown>;
+  /**
+   * A pool of slots shared by every run and backfill: at most `slots` steps naming the pool run at
+   * once. Steps naming one pool must agree on its slots.
+   */
+  pool?: { name: string; slots: number };
 }
 
 /** How a downstream partition maps to the upstream partitions it reads: the same key, or the seven days of an ISO week. */
@@ -105,6 +115,15 @@ export interface PipelineDefinition {
   steps: StepDefinition[];
   /** A suggested schedule, used by `refinery schedule create PIPELINE` when no --cron is given. */
   schedule?: { cron: string; timezone?: string };
+  /**
+   * When each daily partition must have succeeded, relative to its day in the pipeline's time zone:
+   * "D+1 06:00" = by 06:00 on the next day. A missed deadline raises an alert and notifies once.
+   */
+  deadline?: string;
+  /** The newest successful partition may be at most this old (see engine/pipeline/deadlines.ts). */
+  freshness?: { maxAge: Duration };
+  /** Notification targets (`refinery notify add`) of this pipeline's events; default: the default targets. */
+  notify?: string[];
   /** What each partition is computed from (for staleness and triggers). */
   inputs?: PipelineInput[];
   triggers?: TriggerPolicy;
@@ -155,6 +174,16 @@ export interface StepResult {
   metrics?: Record<string, number | string | boolean | null>;
 }
 
+export interface CheckResult {
+  check: string;
+  severity: CheckSeverity;
+  passed: boolean;
+  /** The measured number the check compared (rows, nulls, duplicates, failures), when there is one. */
+  observed: number | null;
+  /** What was found, e.g. "0 rows (expected ≥ 1)" or "3 rows with value outside [0, 1]". */
+  detail: string;
+}
+
 /** A step's result once checked against its declaration: totals and the lineage to record. */
 export interface StepRows {
   rowsRead?: number;
@@ -165,11 +194,15 @@ export interface StepRows {
 
 export interface StepOutcome extends Partial<StepRows> {
   stepId: string;
-  status: 'succeeded' | 'failed' | 'skipped' | 'cancelled';
+  /** `reused`: a partial re-run did not run this step and kept what run `reusedFrom` produced. */
+  status: 'succeeded' | 'failed' | 'skipped' | 'cancelled' | 'reused';
   attempt: number;
   /** Data-quality checks run on what the step wrote, and how many of them failed. */
   checks?: { run: number; failed: number };
   error?: string;
+  reusedFrom?: number;
+  /** Checks of severity warn that did not pass. */
+  warnings?: CheckResult[];
   startedAt?: string;
   endedAt?: string;
 }

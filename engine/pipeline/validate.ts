@@ -1,5 +1,6 @@
 // Validation of pipeline definitions, at load time: every problem is named with the pipeline, the
 // step and what to change. Pure: used by the registry, the CLI, workers and tests.
+import { DeadlineError, parseDeadline, parseMaxAge } from './deadlines.ts';
 import { durationMs } from './durations.ts';
 import type { Check, Duration, PipelineDefinition, StepDefinition } from './types.ts';
 
@@ -32,6 +33,9 @@ function closest(name: string, known: readonly string[]): string | undefined {
 function checkProblems(pipeline: string, step: StepDefinition, check: Check): string[] {
   const where = `${pipeline}.${step.id}: check ${check.kind}`;
   const problems: string[] = [];
+  if (check.severity !== undefined && check.severity !== 'error' && check.severity !== 'warn') {
+    problems.push(`${where}: severity must be error or warn (got "${String(check.severity)}")`);
+  }
   if (check.kind === 'sql') {
     if (!/\bfailures\b/i.test(check.query)) problems.push(`${where} "${check.name}": the query must return a column named failures`);
     return problems;
@@ -88,6 +92,44 @@ function findCycle(steps: readonly StepDefinition[]): string[] | undefined {
   return undefined;
 }
 
+/** Deadline, freshness and notification targets. */
+function operatingProblems(def: PipelineDefinition): string[] {
+  const problems: string[] = [];
+  const attempt = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (e) {
+      if (e instanceof DeadlineError) problems.push(`${def.name}: ${e.message}`);
+      else throw e;
+    }
+  };
+  if (def.deadline !== undefined) {
+    if (def.partitioning?.kind !== 'daily') problems.push(`${def.name}: a deadline needs daily partitions (keyed partitions have no day)`);
+    attempt(() => parseDeadline(def.deadline!));
+  }
+  if (def.freshness !== undefined) attempt(() => parseMaxAge(def.freshness!.maxAge));
+  for (const target of def.notify ?? []) {
+    if (!ID.test(target)) problems.push(`${def.name}: notify target "${target}" must be lower-case letters, digits, "-" or "_"`);
+  }
+  return problems;
+}
+
+/** Steps naming one pool must agree on its slots; returns each pool's slots. */
+export function poolsOf(pipelines: readonly PipelineDefinition[]): { pools: Map<string, number>; problems: string[] } {
+  const pools = new Map<string, { slots: number; where: string }>();
+  const problems: string[] = [];
+  for (const p of pipelines) {
+    for (const s of p.steps) {
+      if (!s.pool) continue;
+      const seen = pools.get(s.pool.name);
+      if (seen && seen.slots !== s.pool.slots) {
+        problems.push(`pool ${s.pool.name}: ${p.name}.${s.id} gives ${s.pool.slots} slots but ${seen.where} gives ${seen.slots}`);
+      } else if (!seen) pools.set(s.pool.name, { slots: s.pool.slots, where: `${p.name}.${s.id}` });
+    }
+  }
+  return { pools: new Map([...pools].map(([k, v]) => [k, v.slots])), problems };
+}
+
 /**
  * Returns the definition when it is valid; throws PipelineDefinitionError listing every problem.
  * `activities`, when given, are the step activities that exist (unknown ones are refused).
@@ -106,7 +148,7 @@ export function validatePipeline(def: PipelineDefinition, activities?: readonly 
   } else if (p?.kind !== 'keys') {
     problems.push(`${name}: partitioning must be { kind: 'daily' | 'weekly', timezone } or { kind: 'keys' }`);
   }
-  problems.push(...freshnessProblems(def));
+  problems.push(...inputPolicyProblems(def));
   if (!def.steps?.length) problems.push(`${name}: a pipeline needs at least one step`);
   const seen = new Set<string>();
   for (const step of def.steps ?? []) {
@@ -127,7 +169,14 @@ export function validatePipeline(def: PipelineDefinition, activities?: readonly 
       if (t.partitionColumn && !COLUMN.test(t.partitionColumn)) problems.push(`${name}.${step.id}: "${t.partitionColumn}" is not a column name`);
     }
     for (const check of step.checks ?? []) problems.push(...checkProblems(name, step, check));
+    if (step.pool !== undefined) {
+      if (!ID.test(step.pool.name ?? '')) problems.push(`${name}.${step.id}: pool name "${step.pool.name}" must be lower-case letters, digits, "-" or "_"`);
+      if (!Number.isInteger(step.pool.slots) || step.pool.slots < 1) {
+        problems.push(`${name}.${step.id}: pool ${step.pool.name} needs a whole number of slots ≥ 1 (got ${step.pool.slots})`);
+      }
+    }
   }
+  problems.push(...operatingProblems(def));
   for (const step of def.steps ?? []) {
     for (const dep of step.dependsOn ?? []) {
       if (!seen.has(dep)) problems.push(`${name}.${step.id}: depends on unknown step "${dep}"`);
@@ -143,7 +192,7 @@ export function validatePipeline(def: PipelineDefinition, activities?: readonly 
 const SOURCE = /^[a-z][a-z0-9_]{0,62}$/;
 
 /** Problems with a pipeline's inputs, triggers and late-data policy (the upstream pipeline itself is checked by the definitions). */
-function freshnessProblems(def: PipelineDefinition): string[] {
+function inputPolicyProblems(def: PipelineDefinition): string[] {
   const name = def.name;
   const problems: string[] = [];
   const duration = (field: string, value: Duration | undefined) => {

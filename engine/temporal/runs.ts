@@ -5,7 +5,10 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, type Client,
 import type { Config } from '../../lib/config.ts';
 import { checkPartition, expandPartitions, type PartitionRange } from '../pipeline/partitions.ts';
 import type { PipelineDefinition } from '../pipeline/types.ts';
+import type { Selection } from '../pipeline/rerun.ts';
 import { backfill, pipelineRun } from '../workflows/index.ts';
+import { BACKFILL_PRIORITY } from '../workflows/backfill.ts';
+import { RUN_PRIORITY } from '../workflows/pipeline-run.ts';
 import { runIdentity, searchAttributes } from './identity.ts';
 
 export { runWorkflowId } from './identity.ts';
@@ -14,6 +17,8 @@ export interface StartedRun {
   handle: WorkflowHandle<typeof pipelineRun>;
   /** False when the partition was already running and we attached to that run instead. */
   started: boolean;
+  /** The Temporal run id, when this call started the run. */
+  runId?: string;
 }
 
 /**
@@ -25,9 +30,10 @@ export async function startPipelineRun(
   config: Config,
   pipeline: PipelineDefinition,
   partition: string,
-  options: { params?: Record<string, unknown>; taskQueues?: Config['taskQueues'] } = {},
+  options: { params?: Record<string, unknown>; taskQueues?: Config['taskQueues']; selection?: Selection; priority?: number } = {},
 ): Promise<StartedRun> {
   checkPartition(pipeline.partitioning, partition, pipeline.name);
+  checkPriority(options.priority);
   const queues = options.taskQueues ?? config.taskQueues;
   const identity = runIdentity(pipeline.name, partition, 'manual');
   try {
@@ -35,9 +41,10 @@ export async function startPipelineRun(
       ...identity,
       taskQueue: queues.io,
       workflowIdConflictPolicy: 'FAIL',
-      args: [{ pipeline, partition, params: options.params, trigger: 'manual', computeQueue: queues.compute }],
+      args: [{ pipeline, partition, params: options.params, trigger: 'manual', computeQueue: queues.compute, selection: options.selection }],
+      priority: { priorityKey: options.priority ?? RUN_PRIORITY },
     });
-    return { handle, started: true };
+    return { handle, started: true, runId: handle.firstExecutionRunId };
   } catch (e) {
     if (e instanceof WorkflowExecutionAlreadyStartedError) {
       return { handle: client.workflow.getHandle<typeof pipelineRun>(identity.workflowId), started: false };
@@ -46,10 +53,22 @@ export async function startPipelineRun(
   }
 }
 
+/** Task priorities are 1 (first) to 5 (Temporal's default range). */
+export function checkPriority(priority: number | undefined): void {
+  if (priority !== undefined && (!Number.isInteger(priority) || priority < 1 || priority > 5)) {
+    throw new RangeError(`--priority: must be a whole number from 1 (first) to 5 (got ${priority})`);
+  }
+}
+
 export interface BackfillRequest {
   range: PartitionRange;
   concurrency: number;
   onlyFailed?: boolean;
+  selection?: Selection;
+  /** Task priority of the backfill's runs (default 4, behind manual and scheduled runs). */
+  priority?: number;
+  /** False: no fairness key of its own (see BackfillInput.fair). */
+  fair?: boolean;
   params?: Record<string, unknown>;
   childrenPerRun?: number;
   taskQueues?: Config['taskQueues'];
@@ -64,6 +83,7 @@ export async function startBackfill(client: Client, config: Config, pipeline: Pi
   if (!Number.isInteger(request.concurrency) || request.concurrency < 1 || request.concurrency > 100) {
     throw new RangeError(`--concurrency: must be a whole number from 1 to 100 (got ${request.concurrency})`);
   }
+  checkPriority(request.priority);
   const queues = request.taskQueues ?? config.taskQueues;
   const id = `backfill/${pipeline.name}/${rangeLabel(request.range)}/${randomBytes(3).toString('hex')}`;
   return client.workflow.start(backfill, {
@@ -78,8 +98,12 @@ export async function startBackfill(client: Client, config: Config, pipeline: Pi
         params: request.params,
         childrenPerRun: request.childrenPerRun,
         computeQueue: queues.compute,
+        selection: request.selection,
+        priority: request.priority,
+        fair: request.fair,
       },
     ],
+    priority: { priorityKey: request.priority ?? BACKFILL_PRIORITY },
     typedSearchAttributes: searchAttributes(pipeline.name, 'backfill'),
   });
 }

@@ -43,6 +43,8 @@ export interface WorkerOptions {
   taskQueues?: { io: string; compute: string };
   /** Step attempt counters for the worker's metrics endpoint. */
   metrics?: StepMetrics;
+  /** Activity slots of this worker (default: 50 on io, one per core on compute); benches saturate a small worker. */
+  maxConcurrentActivities?: number;
 }
 
 export async function createWorker(options: WorkerOptions): Promise<Worker> {
@@ -55,6 +57,7 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     landingDir: options.config.landingDir,
     definitions: options.definitions,
     metrics: options.metrics,
+    links: { temporalUi: options.config.temporal.uiUrl, namespace: options.config.temporal.namespace },
   });
   const common = {
     connection: options.connection,
@@ -67,13 +70,13 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
       ...common,
       taskQueue: queues.io,
       ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
-      maxConcurrentActivityTaskExecutions: 50,
+      maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 50,
     });
   }
   return Worker.create({
     ...common,
     taskQueue: queues.compute,
     // CPU-bound work: one activity per core keeps heartbeats timely.
-    maxConcurrentActivityTaskExecutions: Math.max(1, cpus().length),
+    maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? Math.max(1, cpus().length),
   });
 }

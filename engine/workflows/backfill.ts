@@ -19,6 +19,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { BackfillActivities } from '../activities/index.ts';
 import type { BackfillCounts } from '../activities/backfills.ts';
 import { expandPartitions, type PartitionRange } from '../pipeline/partitions.ts';
+import type { Selection } from '../pipeline/rerun.ts';
 import type { PipelineDefinition } from '../pipeline/types.ts';
 import { runIdentity } from '../temporal/identity.ts';
 import { failureMessage } from './failure.ts';
@@ -31,6 +32,16 @@ export interface BackfillInput {
   mode: 'all' | 'only-failed';
   params?: Record<string, unknown>;
   computeQueue: string;
+  /** Run only some steps of each partition, reusing the others (see engine/pipeline/rerun.ts). */
+  selection?: Selection;
+  /** Task priority of the children, 1 (first) to 5; default 4, behind manual and scheduled runs (2). */
+  priority?: number;
+  /**
+   * Whether the children share task dispatch fairly with other work (a fairness key per backfill;
+   * default true). False puts them in the one default queue: bench/priority.ts measures Temporal
+   * without Refinery's priorities that way.
+   */
+  fair?: boolean;
   /** Children started per workflow run before continuing as new (default 500). */
   childrenPerRun?: number;
   /** Carried across continue-as-new; absent on the first run. */
@@ -63,6 +74,7 @@ const activities = proxyActivities<BackfillActivities>({
 });
 
 const MAX_FAILURES_KEPT = 100;
+export const BACKFILL_PRIORITY = 4;
 
 export async function backfill(input: BackfillInput): Promise<BackfillProgress> {
   const info = workflowInfo();
@@ -108,7 +120,19 @@ export async function backfill(input: BackfillInput): Promise<BackfillProgress> 
     running.add(partition);
     executeChild(pipelineRun, {
       ...runIdentity(name, partition, 'backfill'),
-      args: [{ pipeline: input.pipeline, partition, params: input.params, trigger: 'backfill', backfillId: info.workflowId, computeQueue: input.computeQueue }],
+      args: [
+        {
+          pipeline: input.pipeline,
+          partition,
+          params: input.params,
+          trigger: 'backfill',
+          backfillId: info.workflowId,
+          computeQueue: input.computeQueue,
+          selection: input.selection,
+        },
+      ],
+      // Behind manual and scheduled runs; backfills share what is left fairly between them.
+      priority: { priorityKey: input.priority ?? BACKFILL_PRIORITY, ...(input.fair === false ? {} : { fairnessKey: info.workflowId.slice(-64) }) },
     }).then(
       () => settle(partition, 'succeeded'),
       (e) => {
@@ -145,7 +169,7 @@ export async function backfill(input: BackfillInput): Promise<BackfillProgress> 
   }
   const result = progress();
   const status = st.counts.failed > 0 ? 'failed' : 'succeeded';
-  await activities.recordBackfillEnd(info.workflowId, status, result);
+  await activities.recordBackfillEnd(info.workflowId, status, result, { notify: input.pipeline.notify });
   if (status === 'failed') {
     throw ApplicationFailure.create({
       type: 'BackfillFailed',

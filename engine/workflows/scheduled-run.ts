@@ -6,7 +6,7 @@ import { defineSearchAttributeKey, SearchAttributeType, WorkflowExecutionAlready
 import type { ScheduleActivities } from '../activities/index.ts';
 import { partitionForScheduledStart } from '../pipeline/partitions.ts';
 import { runIdentity } from '../temporal/identity.ts';
-import { pipelineRun } from './pipeline-run.ts';
+import { pipelineRun, RUN_PRIORITY } from './pipeline-run.ts';
 
 export interface ScheduledRunInput {
   pipeline: string;
@@ -36,6 +36,8 @@ export async function scheduledRun(input: ScheduledRunInput): Promise<ScheduledR
       args: [
         { pipeline, partition, params: input.params, trigger: 'schedule', scheduledStart: scheduledStart.toISOString(), computeQueue: input.computeQueue },
       ],
+      // Ahead of backfill children when the workers are saturated.
+      priority: { priorityKey: RUN_PRIORITY },
     });
   } catch (e) {
     if (e instanceof WorkflowExecutionAlreadyStartedError) {

@@ -8,8 +8,8 @@ import type { TestStack } from './stack.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
-export async function openDashboard(stack: TestStack): Promise<{ url: string; api: RefineryProcess; browser: Browser }> {
-  const { url, api } = await startApiProcess(stack);
+export async function openDashboard(stack: TestStack, env: Record<string, string> = {}): Promise<{ url: string; api: RefineryProcess; browser: Browser }> {
+  const { url, api } = await startApiProcess(stack, env);
   try {
     statSync(CHROMIUM);
   } catch {

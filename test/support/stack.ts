@@ -136,12 +136,16 @@ export async function createTestStack(testFileUrl: string, options: { storage?: 
         ),
       );
       const runs = workers.map((w) => w.run());
+      let stopped: Promise<void> | undefined;
       const handle: RunningWorkers = {
         workers,
-        async stop() {
-          for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
-          await Promise.allSettled(runs);
-          await native.close();
+        stop() {
+          stopped ??= (async () => {
+            for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+            await Promise.allSettled(runs);
+            await native.close();
+          })();
+          return stopped;
         },
       };
       running.push(handle);

@@ -2,6 +2,7 @@
 import { apiKey, forgetApiKey, get, paint, setApiKey, Unauthorized, h } from './api.js';
 import { runsView } from './views/runs.js';
 import { runView } from './views/run.js';
+import { gridView } from './views/grid.js';
 import { modelView } from './views/model.js';
 import { devicesView } from './views/devices.js';
 import { overviewView } from './views/tournament/overview.js';
@@ -20,7 +21,8 @@ const dialog = document.getElementById('key-dialog');
 new MutationObserver(() => paint(main)).observe(main, { childList: true, subtree: true });
 
 const routes = [
-  [/^#\/runs\/(\d+)$/, (m) => runView(main, Number(m[1]))],
+  [/^#\/runs\/(\d+)(?:\?step=([a-z0-9_-]+))?$/, (m) => runView(main, Number(m[1]), m[2])],
+  [/^#\/grid\/([^/?]+)(?:\?(.*))?$/, (m) => gridView(main, decodeURIComponent(m[1]), m[2])],
   [/^#\/runs$/, () => runsView(main)],
   [/^#\/models(?:\/([^/]+))?$/, (m) => modelView(main, m[1] ? decodeURIComponent(m[1]) : undefined)],
   [/^#\/sensor$/, () => modelView(main)],

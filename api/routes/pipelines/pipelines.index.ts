@@ -6,5 +6,5 @@ import * as routes from './pipelines.routes.ts';
 
 export function pipelinesRouter(deps: AppDeps) {
   const handlers = pipelineHandlers(deps);
-  return router().openapi(routes.list, handlers.list).openapi(routes.stale, handlers.stale);
+  return router().openapi(routes.list, handlers.list).openapi(routes.partitions, handlers.partitions).openapi(routes.stale, handlers.stale);
 }

@@ -3,7 +3,7 @@ import { replacePartitionFromQuery } from '../../../lib/db/copy.ts';
 import type { StepFactory } from '../../../engine/activities/step-runner.ts';
 
 export const cleanDemoEvents: StepFactory =
-  ({ pools }) =>
+  ({ pools, log }) =>
   async (input) => {
     const { inserted } = await replacePartitionFromQuery(
       pools.worker,
@@ -15,5 +15,6 @@ export const cleanDemoEvents: StepFactory =
       [input.partition],
     );
     const { rows } = await pools.worker.query('SELECT count(*)::int AS n FROM bronze.demo_events WHERE partition_date = $1', [input.partition]);
+    log.info({ kept: inserted, read: rows[0].n, dropped: rows[0].n - inserted }, `kept ${inserted} of ${rows[0].n} events (good quality only)`);
     return { read: { 'bronze.demo_events': rows[0].n }, written: { 'silver.demo_events_clean': inserted } };
   };

@@ -37,7 +37,7 @@ function intParam(params: Record<string, unknown>, name: string, fallback: numbe
 }
 
 export const trainExerciseModel: StepFactory =
-  ({ pools, storage }) =>
+  ({ pools, storage, log }) =>
   async (input) => {
     const ctx = Context.current();
     const model = String(input.params.model ?? EXERCISE_MODEL);
@@ -70,6 +70,7 @@ export const trainExerciseModel: StepFactory =
     async function trainAndRecord(runId: number, modelId: number) {
       const data = await withClient(pools.worker, (reader) => readWindows(reader, days, FEATURE_COUNT, { labelledOnly: true }));
       ctx.heartbeat({ phase: 'training', windows: data.rows.length });
+      log.info({ windows: data.rows.length, from: days[0], to: days.at(-1), ...hyper }, `training ${model} on ${data.rows.length} labelled windows`);
       const labelled = {
         x: data.x,
         cols: FEATURE_COUNT,
@@ -95,6 +96,7 @@ export const trainExerciseModel: StepFactory =
         throw e;
       }
       ctx.heartbeat({ phase: 'recording' });
+      log.info({ macroF1: outcome.report.macroF1, accuracy: outcome.report.accuracy }, `trained ${model}: macro F1 ${outcome.report.macroF1.toFixed(3)}`);
       const snapshot = await storeDatasetVersion(storage, pools.worker, {
         name: SNAPSHOT_DATASET,
         format: 'csv',

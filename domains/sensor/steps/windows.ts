@@ -76,7 +76,7 @@ interface DayCounts extends CleaningCounts {
 }
 
 export const buildImuWindows: StepFactory =
-  ({ pools }) =>
+  ({ pools, log }) =>
   async (input) => {
     const day = input.partition;
     const [from, to] = dayBounds(day);
@@ -145,6 +145,11 @@ export const buildImuWindows: StepFactory =
       });
     });
     const readings = counts.reduce((n, c) => n + c.input, 0);
+    for (const c of counts)
+      log.info(
+        { device: c.deviceId, readings: c.input, kept: c.kept, windows: c.windows },
+        `${c.deviceId}: ${c.kept} of ${c.input} readings kept, ${c.windows} windows`,
+      );
     return {
       read: { 'bronze.imu_readings': readings },
       written: { 'silver.imu_windows': windowsWritten, 'silver.imu_cleaning': counts.length, 'silver.feature_catalogue': featureCatalogue.length },

@@ -56,7 +56,7 @@ const TARGETS: Record<LandingKind, { table: string; columns: string[]; row: (t: 
 };
 
 export const loadTournamentFiles: StepFactory =
-  ({ pools, landingDir }) =>
+  ({ pools, landingDir, log }) =>
   async (input) => {
     const tournament = input.partition;
     const dir = join(String(input.params.landingDir ?? landingDir), tournament);
@@ -126,6 +126,8 @@ export const loadTournamentFiles: StepFactory =
     const recorded = loaded.length + rejected.length + unknown.length;
 
     const problems = [...missing, ...unknown, ...rejected.flatMap((f) => f.problems)];
+    for (const f of loaded) log.info({ file: f.file, rows: f.rows.length }, `loaded ${f.file}: ${f.rows.length} rows`);
+    for (const p of problems.slice(0, 200)) log.warn({ file: p.file, line: p.line, column: p.column }, `${p.file}${p.line ? `:${p.line}` : ''}: ${p.reason}`);
     if (problems.length) {
       const files = [...new Set(problems.map((p) => p.file))];
       throw ApplicationFailure.nonRetryable(

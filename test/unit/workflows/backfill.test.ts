@@ -42,9 +42,9 @@ beforeAll(() => {
       }
       return { attempt: 1, checks: [], lineage: { reads: [], writes: [] } };
     },
-    recordRunStart: async () => 1,
+    startRun: async () => ({ runId: 1 }),
     recordStepOutcome: async () => {},
-    recordRunEnd: async () => {},
+    endRun: async () => {},
     selectPartitionsToRedo: async (pipeline: string, partitions: string[]) => {
       trace(pipeline).redoAskedFor = partitions;
       return redo.get(pipeline)!(partitions);

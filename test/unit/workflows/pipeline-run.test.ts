@@ -42,15 +42,15 @@ beforeAll(() => {
   let runIds = 0;
   stub = stubWorker(taskQueue, {
     ...Object.fromEntries(['work', 'meet', 'flaky', 'broken', 'long'].map((name) => [name, stepActivity(name)])),
-    recordRunStart: async (start: RunStart) => {
+    startRun: async (start: RunStart) => {
       const id = ++runIds;
       byRunId.set(id, traces.get(start.workflowId)!);
-      return id;
+      return { runId: id };
     },
     recordStepOutcome: async (key: StepKey, outcome: StepOutcomeRecord) => {
       byRunId.get(key.runId)!.outcomes[key.stepId] = outcome.status;
     },
-    recordRunEnd: async (id: number, summary: RunSummary) => {
+    endRun: async (id: number, summary: RunSummary) => {
       byRunId.get(id)!.ended = summary;
     },
   });

@@ -106,14 +106,14 @@ beforeAll(() => {
     },
     loadPipeline: async (name: string) => worlds.get(name)!.pipeline,
     captureInputs: async (_runId: number, _p: unknown, _partition: string) => ({}),
-    recordRunStart: async (run: RunStart): Promise<number> => {
+    startRun: async (run: RunStart): Promise<{ runId: number }> => {
       const w = worlds.get(run.pipeline)!;
       const id = ++lastRunId;
       runsOf.set(id, w);
       w.starts.push({ ...run, atMs: await now(), version: w.version });
       w.running = true;
       w.latestRun = { id, status: 'running', trigger: run.trigger, startedForMs: 0, version: `v${w.version}`, error: null };
-      return id;
+      return { runId: id };
     },
     work: async (input: { pipeline: string }): Promise<StepReport> => {
       await worlds.get(input.pipeline)!.step?.();
@@ -122,7 +122,7 @@ beforeAll(() => {
     // The step of a run started elsewhere: holds until cancelled.
     hold: untilCancelled,
     recordStepOutcome: async () => {},
-    recordRunEnd: async (id: number, summary: RunSummary) => {
+    endRun: async (id: number, summary: RunSummary) => {
       const w = runsOf.get(id)!;
       w.running = false;
       w.latestRun = { ...w.latestRun!, status: summary.status };

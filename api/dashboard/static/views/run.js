@@ -1,9 +1,10 @@
 // One run: its steps as a graph (columns by dependency depth, coloured by status), then each
-// step's attempts, timings, rows and lineage. A wide graph shrinks to fit the page down to 85% of
-// its size (text stays legible); wider still, it scrolls sideways and says so.
+// step's attempts, timings, rows, lineage and checks, a link to the run in the Temporal UI, and the
+// logs of the chosen step (every attempt, with its error, stack and causes). A wide graph shrinks
+// to fit the page down to 85% of its size (text stays legible); wider still, it scrolls sideways.
 import { duration, get, h, status, time } from '../api.js';
 
-const colours = { succeeded: '#2e7d32', failed: '#c62828', skipped: '#9e9e9e', running: '#1565c0', cancelled: '#8d6e63' };
+const colours = { succeeded: '#2e7d32', failed: '#c62828', skipped: '#9e9e9e', running: '#1565c0', cancelled: '#8d6e63', reused: '#00838f' };
 
 function stepGraph(steps) {
   const byId = new Map(steps.map((s) => [s.stepId, s]));
@@ -49,29 +50,71 @@ function stepGraph(steps) {
     ${edges.join('')}${nodes.join('')}</svg>`;
 }
 
-export async function runView(main, id) {
+function checks(s) {
+  return s.checks
+    .map(
+      (c) =>
+        `<div class="check ${c.passed ? 'passed' : c.severity}" title="${h(c.detail)}">${c.passed ? '✓' : c.severity === 'warn' ? '!' : '✗'} ${h(c.name)}: ${h(c.detail)}</div>`,
+    )
+    .join('');
+}
+
+function fields(f) {
+  if (!f) return '';
+  return Object.entries(f)
+    .filter(([k]) => !['stack', 'causes', 'type'].includes(k))
+    .map(([k, v]) => `${h(k)}=${h(typeof v === 'string' ? v : JSON.stringify(v))}`)
+    .join(' ');
+}
+
+async function showLogs(panel, runId, step) {
+  panel.innerHTML = `<h2>Logs · ${h(step)}</h2><p class="muted">Loading…</p>`;
+  const logs = await get(`/v1/runs/${runId}/steps/${encodeURIComponent(step)}/logs`);
+  const attempts = logs.attempts
+    .map(
+      (a) => `<section class="attempt" data-attempt="${a.attempt}">
+        <h3>attempt ${a.attempt} ${status(a.status)}</h3>
+        ${a.dropped ? `<p class="muted">… ${a.dropped} earlier lines dropped (an attempt keeps its last 2,000 lines or 1 MiB)</p>` : ''}
+        <pre class="log">${a.lines.map((l) => `<span class="${h(l.level)}">${h(l.at.slice(11, 23))} ${h(l.level.toUpperCase().padEnd(5))} ${h(l.message)}${l.fields ? `  <span class="muted">${fields(l.fields)}</span>` : ''}</span>`).join('\n') || '<span class="muted">no lines</span>'}</pre>
+        ${a.error ? `<pre class="log error-detail">${h(`${a.error.type}: ${a.error.message}\n${(a.error.stack ?? '').split('\n').slice(1).join('\n')}`)}${a.error.causes.map((c) => h(`\nCaused by ${c.type}: ${c.message}`)).join('')}</pre>` : ''}
+      </section>`,
+    )
+    .join('');
+  panel.innerHTML = `<h2>Logs · ${h(step)}</h2>${attempts || '<p class="muted">This step has no attempts on record.</p>'}`;
+}
+
+export async function runView(main, id, step) {
   const run = await get(`/v1/runs/${id}`);
   main.innerHTML = `
-    <p><a href="#/runs">← all runs</a></p>
+    <p><a href="#/runs">← all runs</a> · <a href="#/grid/${encodeURIComponent(run.pipeline)}">${h(run.pipeline)} grid</a></p>
     <h1>${h(run.pipeline)} · ${h(run.partition)} ${status(run.status)}</h1>
-    <p class="muted">run ${run.id} · ${h(run.trigger)} · started ${time(run.startedAt)} · took ${duration(run.durationMs)} · Temporal ${h(run.workflowId)}</p>
+    <p class="muted">run ${run.id} · ${h(run.trigger)} · started ${time(run.startedAt)} · took ${duration(run.durationMs)} ·
+      ${run.temporalUrl ? `<a id="temporal-link" href="${h(run.temporalUrl)}" target="_blank" rel="noopener">open in Temporal</a>` : `Temporal ${h(run.workflowId)}`}
+      ${run.selection ? ` · partial run ${h(JSON.stringify(run.selection))}` : ''}</p>
     ${run.reason ? `<p data-reason>Why: ${h(run.reason)}</p>` : ''}
     ${run.error ? `<p class="error">${h(run.error)}</p>` : ''}
     <div class="graph" id="step-graph">${stepGraph(run.steps)}</div>
     <p class="muted graph-hint" id="graph-hint">The graph is wider than the page: scroll it sideways to see every step.</p>
     <h2>Steps</h2>
-    <table id="steps"><thead><tr><th>Step</th><th>Layer</th><th>Status</th><th class="num">Attempts</th><th class="num">Took</th><th class="num">Rows read</th><th class="num">Rows written</th><th>Lineage</th><th>Error</th></tr></thead>
+    <table id="steps"><thead><tr><th>Step</th><th>Layer</th><th>Status</th><th class="num">Attempts</th><th class="num">Took</th><th class="num">Rows read</th><th class="num">Rows written</th><th>Lineage</th><th>Checks</th><th>Error</th></tr></thead>
     <tbody>${run.steps
       .map(
         (
           s,
-        ) => `<tr><td>${h(s.stepId)}</td><td>${h(s.layer ?? '')}</td><td>${status(s.status)}</td><td class="num">${s.attempts}</td><td class="num">${duration(s.durationMs)}</td>
+        ) => `<tr data-step="${h(s.stepId)}"><td><a href="#/runs/${run.id}?step=${encodeURIComponent(s.stepId)}">${h(s.stepId)}</a></td><td>${h(s.layer ?? '')}</td><td>${status(s.status)}${s.reusedFrom ? ` <a class="muted" href="#/runs/${s.reusedFrom}">from run ${s.reusedFrom}</a>` : ''}</td><td class="num">${s.attempts}</td><td class="num">${duration(s.durationMs)}</td>
         <td class="num">${s.rowsRead ?? ''}</td><td class="num">${s.rowsWritten ?? ''}</td>
         <td>${s.lineage.map((l) => `${l.direction === 'read' ? '←' : '→'} ${h(l.table)}${l.partition ? `[${h(l.partition)}]` : ''}`).join('<br>')}</td>
+        <td>${checks(s)}</td>
         <td class="error">${h(s.error ?? '')}</td></tr>`,
       )
-      .join('')}</tbody></table>`;
+      .join('')}</tbody></table>
+    <div id="logs"></div>`;
   fitGraph(main.querySelector('#step-graph'));
+  const chosen = step ?? run.steps.find((s) => s.status === 'failed')?.stepId;
+  if (chosen) {
+    main.querySelector(`tr[data-step="${CSS.escape(chosen)}"]`)?.classList.add('chosen');
+    await showLogs(main.querySelector('#logs'), run.id, chosen);
+  }
 }
 
 /** Shrinks the graph to the page (not below 85%, where its text stays legible); past that it scrolls, and the hint under it shows. */

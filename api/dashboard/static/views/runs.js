@@ -14,6 +14,9 @@ export async function runsView(main) {
           <div class="value">${p.lastRun ? status(p.lastRun.status) : '<span class="muted">never run</span>'}</div>
           <div class="muted">${p.lastRun ? `${h(p.lastRun.partition)} · ${time(p.lastRun.startedAt)}` : ''}</div>
           <div class="muted">${p.schedule ? `${h(p.schedule.spec)} ${h(p.schedule.timezone)}${p.schedule.paused ? ' · paused' : ''}` : 'not scheduled'}</div>
+          ${p.deadline ? `<div class="muted">due ${h(p.deadline)}${p.freshness ? ` · fresh within ${h(p.freshness.maxAge)}` : ''}</div>` : ''}
+          ${p.alerts.map((a) => `<div class="error alert" data-alert="${h(a.id)}">⚠ ${h(a.detail)}</div>`).join('')}
+          <div><a href="#/grid/${encodeURIComponent(p.name)}">partition grid →</a></div>
         </div>`,
       )
       .join('')}</div>
