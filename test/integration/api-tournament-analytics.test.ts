@@ -284,6 +284,12 @@ describe('team detail and the simulation explorer', () => {
     expect(Math.min(...outcomes.map((o) => o.payout))).toBe(hist.min);
     const detail = await ok(`/v1/optimisation-runs/${payoutRun.id}/entries/refinery`);
     expect(outcomes.reduce((s, o) => s + o.payout, 0) / SIMS).toBeCloseTo(detail.meanPayout, 6);
+    // Any cursor the document allows gets a page: past the last simulation, and past PostgreSQL's integer.
+    for (const cursor of [SIMS - 1, 2 ** 31, 10 ** 15 - 1]) {
+      const page = await ok(`/v1/optimisation-runs/${payoutRun.id}/entries/refinery/outcomes?cursor=${cursor}`);
+      expect(page.items, `cursor ${cursor}`).toEqual([]);
+      expect(page.nextCursor).toBeNull();
+    }
   });
 });
 

@@ -137,7 +137,7 @@ export async function entryOutcomes(
     SELECT r.tournament_key AS "tournamentKey", r.version, r.known, r.run_entry = ${entry} AS ours, o.*
       FROM ${theRunAndEntry(id, entry)}
       LEFT JOIN LATERAL (SELECT simulation, points, payout, normalised_payout AS "normalisedPayout", rank FROM gold.entry_outcomes
-                          WHERE optimisation_run_id = r.id AND entry = ${entry} AND (${after ?? null}::int IS NULL OR simulation > ${after ?? null})
+                          WHERE optimisation_run_id = r.id AND entry = ${entry} AND (${after ?? null}::bigint IS NULL OR simulation > ${after ?? null}::bigint)
                           ORDER BY simulation LIMIT ${limit}) o ON true`);
   return found(rows, (r) => r.simulation !== null);
 }
