@@ -19,6 +19,12 @@ export const rowId = (what: string) =>
 export const printable = (max: number) =>
   z.string().regex(new RegExp(`^[^\\u0000-\\u001f\\u007f]{1,${max}}$`), `must be 1–${max} characters, none of them a control character`);
 
+/**
+ * A string matching a Unicode regex (\p{L} and the like), its pattern declared as the regex's source:
+ * zod-to-openapi writes a regex's flags after the pattern (`…$/u`), which no string matches.
+ */
+export const unicodeText = (pattern: RegExp, message: string) => z.string().regex(pattern, message).openapi({ pattern: pattern.source });
+
 export const iso = (d: Date): string => d.toISOString();
 export const isoOrNull = (d: Date | null): string | null => (d ? d.toISOString() : null);
 

@@ -284,21 +284,24 @@ describe('team detail and the simulation explorer', () => {
     expect(Math.min(...outcomes.map((o) => o.payout))).toBe(hist.min);
     const detail = await ok(`/v1/optimisation-runs/${payoutRun.id}/entries/refinery`);
     expect(outcomes.reduce((s, o) => s + o.payout, 0) / SIMS).toBeCloseTo(detail.meanPayout, 6);
+    // Any cursor the document allows gets a page: past the last simulation, and past PostgreSQL's integer.
+    for (const cursor of [SIMS - 1, 2 ** 31, 10 ** 15 - 1]) {
+      const page = await ok(`/v1/optimisation-runs/${payoutRun.id}/entries/refinery/outcomes?cursor=${cursor}`);
+      expect(page.items, `cursor ${cursor}`).toEqual([]);
+      expect(page.nextCursor).toBeNull();
+    }
   });
 });
 
 describe('conditional requests', () => {
-  it('answers 304 on every new route when the ETag still matches, and 200 with the body when it does not', async () => {
+  /** The routes of seed 003's aliases, any entry, and teams one at a time: every one a gold answer. */
+  const newRoutes = () => {
     const run = payoutRun.id;
     const team = sample.teams[0].key;
-    const paths = [
-      `/v1/tournaments?year=2025`,
+    return [
       `/api/v1/analytics/tournaments/2025`,
       `/api/v1/analytics/tournaments/2025/runs`,
       `/api/v1/analytics/tournaments/2025/runs/${run}/rankings`,
-      `/v1/tournaments/${KEY}/optimisation-runs`,
-      `/v1/tournaments/${KEY}/optimisation-runs/latest`,
-      `/v1/optimisation-runs/${run}/rankings`,
       `/v1/optimisation-runs/${run}/entries/refinery/portfolio`,
       `/v1/optimisation-runs/${run}/entries/refinery/payouts`,
       `/v1/optimisation-runs/${run}/entries/refinery/outcomes`,
@@ -306,6 +309,17 @@ describe('conditional requests', () => {
       `/v1/tournaments/${KEY}/teams/${team}/matchups`,
       `/v1/tournaments/${KEY}/teams/${team}/path`,
       `/v1/tournaments/${KEY}/matchups/${team}/${playIn.key}`,
+    ];
+  };
+
+  it('answers 304 on every new route when the ETag still matches, and 200 with the body when it does not', async () => {
+    const run = payoutRun.id;
+    const paths = [
+      `/v1/tournaments?year=2025`,
+      `/v1/tournaments/${KEY}/optimisation-runs`,
+      `/v1/tournaments/${KEY}/optimisation-runs/latest`,
+      `/v1/optimisation-runs/${run}/rankings`,
+      ...newRoutes(),
     ];
     const wrong: string[] = [];
     for (const path of paths) {
@@ -319,6 +333,30 @@ describe('conditional requests', () => {
       if (again.status !== 304 || (await again.text()) !== '') wrong.push(`${path}: ${again.status} to its own ETag`);
       const stale = await get(path, reader, { 'if-none-match': 'W/"stale"' });
       if (stale.status !== 200) wrong.push(`${path}: ${stale.status} to a stale ETag`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it("gives every new route the tournament partition's freshness, as Last-Modified too, and answers 304 on If-Modified-Since", async () => {
+    // The tournament's own answer says how fresh its partition is; every route reading it must say the same.
+    const expected = (await ok(`/v1/tournaments/${KEY}`)).freshness;
+    expect(expected.asOf).not.toBeNull();
+    expect(expected.partitions.map((p: any) => p.partition)).toEqual([KEY]);
+    const lastModified = new Date(expected.lastModified).toUTCString();
+    const wrong: string[] = [];
+    for (const path of newRoutes()) {
+      const res = await get(path);
+      const body = await json(res);
+      if (res.status !== 200) wrong.push(`${path}: ${res.status}`);
+      else if (JSON.stringify(body.freshness) !== JSON.stringify(expected)) wrong.push(`${path}: freshness ${JSON.stringify(body.freshness)}`);
+      else if (res.headers.get('last-modified') !== lastModified) wrong.push(`${path}: Last-Modified ${res.headers.get('last-modified')}`);
+      else {
+        const since = await get(path, reader, { 'if-modified-since': lastModified });
+        if (since.status !== 304 || (await since.text()) !== '') wrong.push(`${path}: ${since.status} to If-Modified-Since its Last-Modified`);
+        const before = new Date(Date.parse(expected.lastModified) - 3_600_000).toUTCString();
+        const older = await get(path, reader, { 'if-modified-since': before });
+        if (older.status !== 200 || !(await json(older)).freshness) wrong.push(`${path}: ${older.status} to If-Modified-Since an hour earlier`);
+      }
     }
     expect(wrong).toEqual([]);
   });

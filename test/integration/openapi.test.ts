@@ -8,6 +8,7 @@ import { serve } from '@hono/node-server';
 import { compileErrors, validate } from '@readme/openapi-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../api/app.ts';
+import { createApiKey } from '../../lib/db/api-keys.ts';
 import { createLogger } from '../../lib/log.ts';
 import { createTestStack, type TestStack } from '../support/stack.ts';
 import { MAX_TIMESTAMP } from '../../lib/sensor-limits.ts';
@@ -69,6 +70,37 @@ describe('/openapi.json', () => {
         for (const p of op.parameters ?? [])
           if (p.schema?.type === 'integer' && p.schema.maximum === undefined) unbounded.push(`${method.toUpperCase()} ${path} ${p.in}.${p.name}`);
     expect(unbounded).toEqual([]);
+  });
+
+  it('declares every pattern as the regex the server matches: no flags tacked on, Unicode classes intact', async () => {
+    const patterns = new Set<string>();
+    const collect = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(collect);
+      else if (node && typeof node === 'object')
+        for (const [k, v] of Object.entries(node)) {
+          if (k === 'pattern' && typeof v === 'string') patterns.add(v);
+          else collect(v);
+        }
+    };
+    collect(doc);
+    // A pattern ending in `$/u` demands "/u" after the end of the string: nothing matches it.
+    expect([...patterns].filter((p) => /\$\/[dgimsuvy]+$/.test(p))).toEqual([]);
+    for (const p of patterns) expect(() => new RegExp(p, 'u'), p).not.toThrow();
+    // What the server accepts for a region, the document accepts too ("null" is a region name like any other).
+    const region = doc.paths['/v1/tournaments/{key}/teams'].get.parameters.find((p: any) => p.name === 'region').schema.pattern;
+    const entry = doc.paths['/v1/optimisation-runs/{id}/entries/{entry}/portfolio'].get.parameters.find((p: any) => p.name === 'entry').schema.pattern;
+    const reader = (await createApiKey(stack.pools.owner, { name: 'patterns', role: 'reader' })).token;
+    for (const [pattern, path] of [
+      [region, '/v1/tournaments/none/teams?region=null'],
+      [region, '/v1/tournaments/none/teams?region=S%C3%BCd%20Ost'],
+      [entry, `/v1/optimisation-runs/1/entries/${encodeURIComponent('O’Brien & Zoë')}/portfolio`],
+    ] as const) {
+      const value = decodeURIComponent(/(?:region=|entries\/)([^/&]+)/.exec(path)![1]!);
+      expect(new RegExp(pattern, 'u').test(value), `${value} against ${pattern}`).toBe(true);
+      // The server accepts it too: past validation to the 404 of a tournament or run that does not exist.
+      expect((await app.request(path, { headers: { authorization: `Bearer ${reader}` } })).status, path).toBe(404);
+    }
+    for (const bad of ['', ' East', '-x']) expect(new RegExp(region, 'u').test(bad), bad).toBe(false);
   });
 
   it('declares the cursor format of every paged list, so any schema-valid cursor is one the server reads', () => {

@@ -5,6 +5,6 @@ import { analyticsHandlers } from './analytics.handlers.ts';
 import * as routes from './analytics.routes.ts';
 
 export function analyticsRouter(deps: AppDeps) {
-  const handlers = analyticsHandlers(deps.readPool);
+  const handlers = analyticsHandlers(deps.readPool, { freshnessTtlMs: deps.freshnessTtlMs });
   return router().openapi(routes.tournament, handlers.tournament).openapi(routes.runs, handlers.runs).openapi(routes.rankings, handlers.rankings);
 }

@@ -4,6 +4,7 @@
 // routes; new clients should use those (README, "The API").
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireRole } from '../../../../api/auth.ts';
+import { Freshness } from '../../../../api/freshness.ts';
 import { errorResponse, jsonContent, keyed, notFound, notModified, readErrors } from '../../../../api/openapi.ts';
 import { pageQuery, pageSchema } from '../../../../api/pagination.ts';
 import { rankingsCursor } from '../optimisation-runs/optimisation-runs.routes.ts';
@@ -46,7 +47,13 @@ export const runs = createRoute({
   path: '/{year}/runs',
   summary: "The optimisation runs of a year's tournament, newest first (alias of /v1/tournaments/{key}/optimisation-runs)",
   request: { params: yearParams, query: z.object({ ...pageQuery(optimisationRunCursor) }).strict() },
-  responses: { 200: jsonContent(pageSchema(OptimisationRun), 'a page of optimisation runs'), ...notModified, ...readErrors, ...notFound, ...ambiguous },
+  responses: {
+    200: jsonContent(pageSchema(OptimisationRun).extend({ freshness: Freshness }), 'a page of optimisation runs'),
+    ...notModified,
+    ...readErrors,
+    ...notFound,
+    ...ambiguous,
+  },
 });
 
 export const rankings = createRoute({
@@ -64,6 +71,7 @@ export const rankings = createRoute({
         run_id: z.number().int(),
         entries: z.array(SeedRanking),
         nextCursor: z.string().nullable(),
+        freshness: Freshness,
       }),
       'a page of rankings',
     ),

@@ -5,6 +5,6 @@ import { entryHandlers } from './entries.handlers.ts';
 import * as routes from './entries.routes.ts';
 
 export function entriesRouter(deps: AppDeps) {
-  const handlers = entryHandlers(deps.readPool);
+  const handlers = entryHandlers(deps.readPool, { freshnessTtlMs: deps.freshnessTtlMs });
   return router().openapi(routes.portfolio, handlers.portfolio).openapi(routes.payouts, handlers.payouts).openapi(routes.outcomes, handlers.outcomes);
 }

@@ -6,9 +6,9 @@ import sql from 'sql-template-tag';
 import type { Queryable } from '../../../../lib/db/pool.ts';
 import { version } from '../optimisation-runs/optimisation-runs.queries.ts';
 
-/** The run (as `r`: id, entry, version) and whether `entry` is one of its entries. */
+/** The run (as `r`: id, entry, tournament, version) and whether `entry` is one of its entries. */
 const theRunAndEntry = (id: number, entry: string) => sql`
-  (SELECT id, entry AS run_entry, ${version} AS version,
+  (SELECT id, entry AS run_entry, tournament_key, ${version} AS version,
           EXISTS (SELECT FROM gold.entry_performance WHERE optimisation_run_id = ${id} AND entry = ${entry}) AS known
      FROM gold.optimisation_runs WHERE id = ${id}) r`;
 
@@ -30,6 +30,8 @@ export interface PortfolioRow {
 }
 
 interface Found<T> {
+  /** The run's tournament: its partition's freshness is the answer's. */
+  tournamentKey: string;
   version: string;
   ours: boolean;
   /** null when the run has no such entry. */
@@ -38,8 +40,8 @@ interface Found<T> {
 
 /** An entry's portfolio, largest expected payout first; undefined when there is no such run. */
 export async function entryPortfolio(db: Queryable, id: number, entry: string): Promise<Found<PortfolioRow> | undefined> {
-  const { rows } = await db.query<{ version: string; known: boolean; ours: boolean } & (PortfolioRow | { teamKey: null })>(sql`
-    SELECT r.version, r.known, r.run_entry = ${entry} AS ours, p.team_key AS "teamKey", p.name, p.region, p.seed, p.play_in AS "playIn", p.bid,
+  const { rows } = await db.query<RunAndEntry & (PortfolioRow | { teamKey: null })>(sql`
+    SELECT r.tournament_key AS "tournamentKey", r.version, r.known, r.run_entry = ${entry} AS ours, p.team_key AS "teamKey", p.name, p.region, p.seed, p.play_in AS "playIn", p.bid,
            p.total_bids AS "totalBids", p.ownership, p.p_advance AS "pAdvance", p.expected_wins AS "expectedWins",
            p.expected_team_points AS "expectedTeamPoints", p.expected_points AS "expectedPoints", p.expected_payout AS "expectedPayout", p.roi
       FROM ${theRunAndEntry(id, entry)}
@@ -47,11 +49,20 @@ export async function entryPortfolio(db: Queryable, id: number, entry: string): 
   return found(rows, (r) => r.teamKey !== null);
 }
 
-function found<R extends { version: string; known: boolean; ours: boolean }, T>(rows: R[], present: (r: R) => boolean): Found<T> | undefined {
+/** What every statement reads of the run beside its rows. */
+interface RunAndEntry {
+  tournamentKey: string;
+  version: string;
+  known: boolean;
+  ours: boolean;
+}
+
+function found<R extends RunAndEntry, T>(rows: R[], present: (r: R) => boolean): Found<T> | undefined {
   const first = rows[0];
   if (!first) return undefined;
-  if (!first.known) return { version: first.version, ours: first.ours, rows: null };
-  return { version: first.version, ours: first.ours, rows: rows.filter(present).map(({ version: _v, known: _k, ours: _o, ...r }) => r as T) };
+  const run = { tournamentKey: first.tournamentKey, version: first.version, ours: first.ours };
+  if (!first.known) return { ...run, rows: null };
+  return { ...run, rows: rows.filter(present).map(({ tournamentKey: _t, version: _v, known: _k, ours: _o, ...r }) => r as T) };
 }
 
 export interface PayoutBucket {
@@ -70,17 +81,16 @@ export async function payoutHistogram(
   entry: string,
   buckets: number,
 ): Promise<(Found<PayoutBucket> & { simulations: number; min: number | null; max: number | null; zero: number }) | undefined> {
-  const { rows } = await db.query<{
-    version: string;
-    known: boolean;
-    ours: boolean;
-    simulations: number;
-    min: number | null;
-    max: number | null;
-    zero: number;
-    hist: number[] | null;
-  }>(sql`
-    SELECT r.version, r.known, r.run_entry = ${entry} AS ours, s.simulations, s.min, s.max, s.zero, h.hist
+  const { rows } = await db.query<
+    RunAndEntry & {
+      simulations: number;
+      min: number | null;
+      max: number | null;
+      zero: number;
+      hist: number[] | null;
+    }
+  >(sql`
+    SELECT r.tournament_key AS "tournamentKey", r.version, r.known, r.run_entry = ${entry} AS ours, s.simulations, s.min, s.max, s.zero, h.hist
       FROM ${theRunAndEntry(id, entry)}
       LEFT JOIN LATERAL (SELECT count(*)::int AS simulations, min(payout) AS min, max(payout) AS max, (count(*) FILTER (WHERE payout = 0))::int AS zero
                            FROM gold.entry_outcomes WHERE optimisation_run_id = r.id AND entry = ${entry}) s ON true
@@ -91,7 +101,15 @@ export async function payoutHistogram(
                        FROM gold.entry_outcomes WHERE optimisation_run_id = r.id AND entry = ${entry} GROUP BY 1) c USING (b)) h ON s.simulations > 0`);
   const first = rows[0];
   if (!first) return undefined;
-  const base = { version: first.version, ours: first.ours, simulations: first.simulations ?? 0, min: first.min, max: first.max, zero: first.zero ?? 0 };
+  const base = {
+    tournamentKey: first.tournamentKey,
+    version: first.version,
+    ours: first.ours,
+    simulations: first.simulations ?? 0,
+    min: first.min,
+    max: first.max,
+    zero: first.zero ?? 0,
+  };
   if (!first.known) return { ...base, rows: null };
   const { min, max, hist } = first;
   const width = min === null || max === null ? 0 : (max - min) / buckets;
@@ -115,11 +133,11 @@ export async function entryOutcomes(
   after: number | undefined,
   limit: number,
 ): Promise<Found<OutcomeRow> | undefined> {
-  const { rows } = await db.query<{ version: string; known: boolean; ours: boolean } & (OutcomeRow | { simulation: null })>(sql`
-    SELECT r.version, r.known, r.run_entry = ${entry} AS ours, o.*
+  const { rows } = await db.query<RunAndEntry & (OutcomeRow | { simulation: null })>(sql`
+    SELECT r.tournament_key AS "tournamentKey", r.version, r.known, r.run_entry = ${entry} AS ours, o.*
       FROM ${theRunAndEntry(id, entry)}
       LEFT JOIN LATERAL (SELECT simulation, points, payout, normalised_payout AS "normalisedPayout", rank FROM gold.entry_outcomes
-                          WHERE optimisation_run_id = r.id AND entry = ${entry} AND (${after ?? null}::int IS NULL OR simulation > ${after ?? null})
+                          WHERE optimisation_run_id = r.id AND entry = ${entry} AND (${after ?? null}::bigint IS NULL OR simulation > ${after ?? null}::bigint)
                           ORDER BY simulation LIMIT ${limit}) o ON true`);
   return found(rows, (r) => r.simulation !== null);
 }

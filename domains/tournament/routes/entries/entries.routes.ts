@@ -3,6 +3,7 @@
 // and its outcomes simulation by simulation (keyset paginated).
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireRole } from '../../../../api/auth.ts';
+import { Freshness } from '../../../../api/freshness.ts';
 import { jsonContent, keyed, notFound, notModified, readErrors } from '../../../../api/openapi.ts';
 import { cursorOf, cursorParts, pageQuery, pageSchema } from '../../../../api/pagination.ts';
 import { EntryName, PortfolioTotals, RunId } from '../optimisation-runs/optimisation-runs.routes.ts';
@@ -49,6 +50,7 @@ export const portfolio = createRoute({
         ours: z.boolean(),
         items: z.array(PortfolioTeam),
         totals: PortfolioTotals,
+        freshness: Freshness,
       }),
       'the portfolio',
     ),
@@ -86,6 +88,7 @@ export const payouts = createRoute({
         max: z.number().nullable(),
         pZero: z.number().openapi({ description: 'share of simulations paying nothing' }),
         buckets: z.array(z.object({ from: z.number(), to: z.number(), count: z.number().int(), share: z.number() })),
+        freshness: Freshness,
       }),
       'the histogram',
     ),
@@ -104,7 +107,7 @@ export const outcomes = createRoute({
   summary: "An entry's outcome in each simulation (points, payout, normalised payout, rank), in simulation order",
   request: { params: entryParams, query: z.object({ ...pageQuery(outcomeCursor) }).strict() },
   responses: {
-    200: jsonContent(pageSchema(Outcome).extend({ optimisationRunId: z.number().int(), entry: z.string() }), 'a page of outcomes'),
+    200: jsonContent(pageSchema(Outcome).extend({ optimisationRunId: z.number().int(), entry: z.string(), freshness: Freshness }), 'a page of outcomes'),
     ...versioned,
   },
 });

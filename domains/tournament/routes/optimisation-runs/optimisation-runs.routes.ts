@@ -6,12 +6,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireRole } from '../../../../api/auth.ts';
 import { Freshness } from '../../../../api/freshness.ts';
-import { jsonContent, keyed, notFound, notModified, readErrors, rowId, Timestamp } from '../../../../api/openapi.ts';
+import { jsonContent, keyed, notFound, notModified, readErrors, rowId, Timestamp, unicodeText } from '../../../../api/openapi.ts';
 import { cursorOf, cursorParts, pageQuery, pageSchema } from '../../../../api/pagination.ts';
 
 export const RunId = rowId('an optimisation run id');
 // Entries are people's names: letters, digits, spaces and a little punctuation, never control characters.
-export const EntryName = z.string().regex(/^[\p{L}\p{N}][\p{L}\p{N} ._'’&()+,@-]{0,127}$/u, 'must be an entry name');
+export const EntryName = unicodeText(/^[\p{L}\p{N}][\p{L}\p{N} ._'’&()+,@-]{0,127}$/u, 'must be an entry name');
 
 export const OptimisationRun = z
   .object({

@@ -5,7 +5,7 @@ import { teamHandlers } from './teams.handlers.ts';
 import * as routes from './teams.routes.ts';
 
 export function teamsRouter(deps: AppDeps) {
-  const handlers = teamHandlers(deps.readPool);
+  const handlers = teamHandlers(deps.readPool, { freshnessTtlMs: deps.freshnessTtlMs });
   return router()
     .openapi(routes.team, handlers.team)
     .openapi(routes.matchups, handlers.matchups)

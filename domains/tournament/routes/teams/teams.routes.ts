@@ -3,6 +3,7 @@
 // matchups with every opponent; one pairing; and its most likely path through the bracket.
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireRole } from '../../../../api/auth.ts';
+import { Freshness } from '../../../../api/freshness.ts';
 import { errorResponse, jsonContent, keyed, notFound, notModified, readErrors } from '../../../../api/openapi.ts';
 import { cursorOf, cursorParts, pageQuery, pageSchema } from '../../../../api/pagination.ts';
 import { RunId } from '../optimisation-runs/optimisation-runs.routes.ts';
@@ -47,6 +48,7 @@ const TeamDetail = z
       })
       .nullable()
       .openapi({ description: 'who owns the team in the optimisation run (the latest unless `run` is given); null when the tournament has none' }),
+    freshness: Freshness,
   })
   .openapi('TeamDetail');
 const Matchup = TeamRef.extend({
@@ -64,6 +66,7 @@ const Pair = z
     round: z.number().int(),
     roundName: z.string(),
     pMeet: z.number(),
+    freshness: Freshness,
   })
   .openapi('MatchupPair');
 const PathStep = z
@@ -117,7 +120,10 @@ export const matchups = createRoute({
       })
       .strict(),
   },
-  responses: { 200: jsonContent(pageSchema(Matchup).extend({ tournamentKey: z.string(), team: z.string() }), 'a page of matchups'), ...versioned },
+  responses: {
+    200: jsonContent(pageSchema(Matchup).extend({ tournamentKey: z.string(), team: z.string(), freshness: Freshness }), 'a page of matchups'),
+    ...versioned,
+  },
 });
 
 export const pair = createRoute({
@@ -137,5 +143,8 @@ export const path = createRoute({
   path: '/{key}/teams/{team}/path',
   summary: "A team's most likely path: in each round, the opponent it is most likely to meet",
   request: { params: teamParams },
-  responses: { 200: jsonContent(z.object({ tournamentKey: z.string(), team: TeamRef, steps: z.array(PathStep) }), 'the path'), ...versioned },
+  responses: {
+    200: jsonContent(z.object({ tournamentKey: z.string(), team: TeamRef, steps: z.array(PathStep), freshness: Freshness }), 'the path'),
+    ...versioned,
+  },
 });

@@ -3,13 +3,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireRole } from '../../../../api/auth.ts';
 import { Freshness } from '../../../../api/freshness.ts';
-import { jsonContent, keyed, notFound, notModified, readErrors, Timestamp } from '../../../../api/openapi.ts';
+import { jsonContent, keyed, notFound, notModified, readErrors, Timestamp, unicodeText } from '../../../../api/openapi.ts';
 import { cursorOf, cursorParts, pageQuery, pageSchema } from '../../../../api/pagination.ts';
 import { TEAM_SORTS, type TeamSort } from './tournaments.queries.ts';
 import { OptimisationRun, OptimisationRunDetail } from '../optimisation-runs/optimisation-runs.routes.ts';
 
 export const TournamentKey = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be a tournament key of letters, digits, ".", "_" or "-"');
-const Region = z.string().regex(/^[\p{L}\p{N}][\p{L}\p{N} ._-]{0,63}$/u, 'must be a region name');
+const Region = unicodeText(/^[\p{L}\p{N}][\p{L}\p{N} ._-]{0,63}$/u, 'must be a region name');
 const Json = z.record(z.string(), z.unknown());
 export const Year = z.coerce
   .number({ error: 'must be a year' })
