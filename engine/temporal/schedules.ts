@@ -117,7 +117,15 @@ export async function listSchedules(client: Client): Promise<ScheduleSummary[]> 
   const out: ScheduleSummary[] = [];
   for await (const s of client.schedule.list()) {
     if (!s.scheduleId.startsWith('schedule/')) continue;
-    out.push(summarise(s.scheduleId, await client.schedule.getHandle(s.scheduleId).describe()));
+    // The list comes from visibility, which trails a deletion: a schedule listed may be gone.
+    const description = await client.schedule
+      .getHandle(s.scheduleId)
+      .describe()
+      .catch((e: unknown) => {
+        if (e instanceof ScheduleNotFoundError) return null;
+        throw e;
+      });
+    if (description) out.push(summarise(s.scheduleId, description));
   }
   return out.sort((a, b) => a.id.localeCompare(b.id));
 }

@@ -59,7 +59,7 @@ describe('key administration over the API', () => {
 
   it('refuses bad key requests naming the field', async () => {
     const device = await call('POST', '/v1/keys', tokens.admin!, { name: 'd', role: 'device' });
-    expect(device.status).toBe(400);
+    expect(device.status).toBe(422);
     expect(((await device.json()) as any).error.details).toEqual([{ field: 'deviceId', reason: 'a device key needs --device <device id>' }]);
     const role = await call('POST', '/v1/keys', tokens.admin!, { name: 'x', role: 'root' });
     expect(role.status).toBe(400);

@@ -181,7 +181,7 @@ describe('a model from upload to rollback', () => {
     expect(failed.items.map((r: any) => r.id)).toEqual([run.id]);
 
     const bad = await app.request('/v1/models/blob-colour/train', json({ dataset: 'blobs', target: 'colour', features: ['x', 'colour', 'nope'] }));
-    expect(bad.status).toBe(400);
+    expect(bad.status).toBe(422);
     expect(((await bad.json()) as any).error.details).toEqual([
       { field: 'features[1]', reason: 'column "colour" is text, not numeric' },
       { field: 'features[2]', reason: 'blobs v2 has no column "nope"' },

@@ -24,7 +24,7 @@ export function keyHandlers(db: Queryable, writer: Queryable | undefined) {
     } catch (e) {
       if (!(e instanceof KeyInputError)) throw e;
       const [field, ...reason] = e.message.split(': ');
-      throw new ApiError(400, 'the key cannot be created', [{ field: field === 'device' ? 'deviceId' : field!, reason: reason.join(': ') }]);
+      throw new ApiError(422, 'the key cannot be created', [{ field: field === 'device' ? 'deviceId' : field!, reason: reason.join(': ') }]);
     }
     c.set('auditTarget', `keys/${made.id}`);
     return c.json({ id: made.id, name: body.name, role: body.role, deviceId: body.deviceId ?? null, token: made.token }, 201);

@@ -64,7 +64,13 @@ export const create = createRoute({
   security: keyed,
   middleware: [requireRole()] as const,
   request: { body: { required: true, content: { 'application/json': { schema: NewKey } } } },
-  responses: { 201: jsonContent(CreatedKey, 'the new key'), 400: errorResponse('a field is wrong, named in details'), ...errors, ...unconfigured },
+  responses: {
+    201: jsonContent(CreatedKey, 'the new key'),
+    400: errorResponse('a field is wrong, named in details'),
+    422: errorResponse('fields that do not go together, named in details (a device id on a key that is not a device key, or none on one that is)'),
+    ...errors,
+    ...unconfigured,
+  },
 });
 
 export const revoke = createRoute({

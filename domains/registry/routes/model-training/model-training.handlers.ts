@@ -22,7 +22,9 @@ export function modelTrainingHandlers(deps: AppDeps) {
     if (!model) throw new ApiError(404, `no model ${name}: register it first (POST /v1/models)`);
     const task = body.task ?? (model.task === 'other' ? undefined : (model.task as 'classification' | 'regression'));
     if (!task)
-      throw new ApiError(400, 'the request is not valid', [{ field: 'task', reason: `model ${name} has task "other": say classification or regression` }]);
+      throw new ApiError(422, 'the request does not fit the model', [
+        { field: 'task', reason: `model ${name} has task "other": say classification or regression` },
+      ]);
     const version = await findDatasetVersion(deps.readPool, body.dataset, body.datasetVersion);
     if (!version) throw new ApiError(404, `no ${body.datasetVersion ? `version ${body.datasetVersion} of ` : ''}dataset ${body.dataset}`);
     if (!version.objectKey || version.purgedAt) throw new ApiError(409, `${body.dataset} v${version.version} has no stored file to train on`);
@@ -39,7 +41,7 @@ export function modelTrainingHandlers(deps: AppDeps) {
     if (!features.length && !problems.length)
       problems.push({ field: 'features', reason: `${body.dataset} v${version.version} has no numeric column besides the target` });
     if (task === 'regression' && columns.get(body.target)?.type === 'text') problems.push({ field: 'target', reason: 'regression needs a numeric target' });
-    if (problems.length) throw new ApiError(400, 'the request is not valid', problems);
+    if (problems.length) throw new ApiError(422, 'the request does not fit the dataset', problems);
 
     const request = { task, target: body.target, features, testFraction: body.split.testFraction, seed: body.split.seed };
     const runId = await withTransaction(writer, async (client) => {

@@ -91,7 +91,9 @@ export function trackingHandlers(deps: AppDeps) {
     c.set('auditTarget', `training-runs/${id}/artifacts/${path}`);
     const run = await refusals(() => trackedRun(writer(), id, { running: true }));
     const body = uploadBody(c, store.uploadMaxBytes, 'artifact');
-    const key = `runs/${run.model}/${id}/${path}`;
+    // "=" never appears in an artifact path, so "x=" (the object of path x) never names the folder of
+    // path "x/y": stores backed by a filesystem (the local driver, S3 gateways on POSIX) keep both.
+    const key = `runs/${run.model}/${id}/${path}=`;
     let info;
     try {
       info = await store.objects.put(key, body, {

@@ -11,13 +11,15 @@ const tags = ['tracking'];
 const scientists = requireRole('data_scientist');
 const RunId = z.object({ id: rowId('a training run id') });
 const Key = z.string().regex(/^[A-Za-z0-9_.\-/ ]{1,250}$/, 'must be 1-250 letters, digits, spaces, "_", ".", "-" or "/"');
+/** The document states the keys' rule too (JSON Schema's propertyNames), so a client knows which names are refused. */
+const keyNames = { propertyNames: { type: 'string', pattern: '^[A-Za-z0-9_.\\-/ ]{1,250}$' } } as const;
 export const ArtifactPath = z
   .string()
   .regex(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,99}(\/[A-Za-z0-9_][A-Za-z0-9._-]{0,99}){0,7}$/, 'must be a relative path of plain names, e.g. model/weights.bin');
 const Params = z
   .record(Key, z.union([z.string().max(6000), z.number(), z.boolean(), z.null()]))
-  .openapi({ example: { learning_rate: 0.01, optimizer: 'adam' } });
-const Tags = z.record(Key, z.string().max(5000)).openapi({ example: { 'git.commit': '3f2a9c1' } });
+  .openapi({ example: { learning_rate: 0.01, optimizer: 'adam' }, ...keyNames });
+const Tags = z.record(Key, z.string().max(5000)).openapi({ example: { 'git.commit': '3f2a9c1' }, ...keyNames });
 const conflicts = { 409: errorResponse('the run has finished, is not a tracked run, or a parameter already has another value') };
 const unconfigured = { 503: errorResponse('the registrar role or storage is not configured on this API process') };
 
