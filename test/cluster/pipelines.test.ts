@@ -93,10 +93,11 @@ describe('Refinery on a Temporal cluster with mTLS', () => {
 
     const day = '2026-03-02';
     const devices = [];
-    for (const deviceId of ['wrist-a', 'wrist-b', 'wrist-c']) {
+    // Five wearers with every exercise: enough for a model that passes the promotion gate on a held-out person.
+    for (const deviceId of ['wrist-a', 'wrist-b', 'wrist-c', 'wrist-d', 'wrist-e']) {
       devices.push({ deviceId, token: (await createApiKey(owner, { name: deviceId, role: 'device', deviceId })).token });
     }
-    await simulateFleet({ apiUrl, devices, day, sessionsPerDevice: 5, sessionSeconds: 40, unlabelledShare: 0, seed: 7 });
+    await simulateFleet({ apiUrl, devices, day, sessionsPerDevice: 9, sessionSeconds: 30, unlabelledShare: 0, seed: 7 });
     const sensor = await refinery(['run', 'sensor', '--partition', day, '--param', 'nEstimators=30']);
     expect(sensor.code, sensor.output).toBe(0);
     const [windows] = await q(
