@@ -5,25 +5,31 @@ import { bodyLimit } from 'hono/body-limit';
 import { requireRole } from '../../../../api/auth.ts';
 import { ApiError } from '../../../../api/errors.ts';
 import { errorResponse, jsonContent, keyed, readErrors } from '../../../../api/openapi.ts';
+import { withFastReadings } from '../../ingest/fast-readings.ts';
 import { Reading } from '../../ingest/schema.ts';
 
 export const PREDICT_MIN_READINGS = 50;
 export const PREDICT_MAX_READINGS = 2_000;
 
-const PredictRequest = z
-  .object({
-    model: z
-      .string()
-      .regex(/^[a-z][a-z0-9-]{0,63}$/, 'must be a model name such as "exercise-classifier"')
-      .optional()
-      .openapi({ example: 'exercise-classifier' }),
-    readings: z
-      .array(Reading, { error: (i) => (i.input === undefined ? 'required' : 'must be an array') })
-      .min(PREDICT_MIN_READINGS, `must hold at least ${PREDICT_MIN_READINGS} readings (one window, 1 s at 50 Hz)`)
-      .max(PREDICT_MAX_READINGS, `must hold at most ${PREDICT_MAX_READINGS} readings (one window)`),
-  })
-  .strict()
-  .openapi('PredictRequest');
+const readingsOf = <T extends z.ZodType>(item: T) =>
+  z
+    .array(item, { error: (i) => (i.input === undefined ? 'required' : 'must be an array') })
+    .min(PREDICT_MIN_READINGS, `must hold at least ${PREDICT_MIN_READINGS} readings (one window, 1 s at 50 Hz)`)
+    .max(PREDICT_MAX_READINGS, `must hold at most ${PREDICT_MAX_READINGS} readings (one window)`);
+
+const model = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,63}$/, 'must be a model name such as "exercise-classifier"')
+  .optional()
+  .openapi({ example: 'exercise-classifier' });
+
+const PredictRequest = withFastReadings(
+  z
+    .object({ model, readings: readingsOf(Reading) })
+    .strict()
+    .openapi('PredictRequest'),
+  z.object({ model, readings: readingsOf(z.unknown()) }).strict(),
+);
 
 const Prediction = z
   .object({
