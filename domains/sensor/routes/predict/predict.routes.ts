@@ -1,8 +1,8 @@
 // POST /v1/predict: one window of raw readings in, the production exercise model's class
 // probabilities out. Read-only: nothing is written.
 import { createRoute, z } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import { requireRole } from '../../../../api/auth.ts';
+import { limitBody } from '../../../../api/body-limit.ts';
 import { ApiError } from '../../../../api/errors.ts';
 import { errorResponse, jsonContent, keyed, readErrors } from '../../../../api/openapi.ts';
 import { withFastReadings } from '../../ingest/fast-readings.ts';
@@ -51,11 +51,8 @@ export const predict = createRoute({
   security: keyed,
   middleware: [
     requireRole('reader', 'device'),
-    bodyLimit({
-      maxSize: 512 * 1024,
-      onError: () => {
-        throw new ApiError(413, 'the body is larger than 512 KiB; send one window');
-      },
+    limitBody(512 * 1024, () => {
+      throw new ApiError(413, 'the body is larger than 512 KiB; send one window');
     }),
   ] as const,
   request: { body: { required: true, content: { 'application/json': { schema: PredictRequest } } } },
