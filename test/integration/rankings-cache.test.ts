@@ -64,6 +64,10 @@ describe('rankings cache', () => {
       expect(again.headers.get('last-modified')).toBe(first.headers.get('last-modified'));
     }
     expect(queries).toBe(before);
+    // Still behind the key check, and a bad id is still refused by validation.
+    const revalidate = { 'if-none-match': etag };
+    expect((await app.request(`/v1/optimisation-runs/${seed.runIds[0]}/rankings`, { headers: revalidate })).status).toBe(401);
+    expect((await get(`/v1/optimisation-runs/0/rankings`, revalidate)).status).toBe(400);
     // A re-run replaces the rankings: within 2 s (1 s cache + 1 s freshness), a 200 with a new version.
     await stack.pools.owner.query("UPDATE gold.optimisation_runs SET updated_at = updated_at + interval '1 microsecond' WHERE id = $1", [seed.runIds[0]]);
     await new Promise((r) => setTimeout(r, 2100));

@@ -3,11 +3,12 @@
 // client's ETag first; rankings, the hottest read, are also remembered for a moment (RankingsCache):
 // each run's version, so revalidations cost no query, and each page as sent, freshness included.
 import { gzipSync } from 'node:zlib';
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { notModifiedSince } from '../../../../api/cache.ts';
 import { ApiError } from '../../../../api/errors.ts';
 import { FreshnessReader, freshnessTag, type FreshnessValue } from '../../../../api/freshness.ts';
 import { iso, type AppRouteHandler } from '../../../../api/openapi.ts';
+import type { AppEnv } from '../../../../api/types.ts';
 import { pageOf } from '../../../../api/pagination.ts';
 import type { Queryable } from '../../../../lib/db/pool.ts';
 import { tournamentPipeline } from '../../pipeline.ts';
@@ -109,6 +110,18 @@ export function optimisationRunHandlers(db: Queryable, options: OptimisationRunO
     return c.json({ ...optimisationRunJson(run), params, baselines, pipelineRunId, freshness: fresh }, 200);
   };
 
+  /**
+   * After the key check and before parameter validation: the revalidation of a run's first page (no
+   * query) whose version is remembered is answered at once; a path id that is not plainly a run id,
+   * a query, or an unknown version go on to validation and the handler.
+   */
+  const revalidation: MiddlewareHandler<AppEnv> = async (c, next) => {
+    if (c.req.header('if-none-match') === undefined || c.req.url.includes('?')) return next();
+    const raw = c.req.param('id') ?? '';
+    const known = /^[1-9][0-9]{0,14}$/.test(raw) ? rankingsCache.version(Number(raw)) : undefined;
+    return (known && notModifiedSince(c, known.tag, known.lastModified)) || next();
+  };
+
   const rankings: AppRouteHandler<typeof routes.rankings> = async (c) => {
     const { id } = c.req.valid('param');
     const q = c.req.valid('query');
@@ -168,5 +181,5 @@ export function optimisationRunHandlers(db: Queryable, options: OptimisationRunO
     return c.json({ optimisationRunId: id, entry: found.entry, items: found.rows, totals: portfolioTotals(found.rows), freshness: fresh }, 200);
   };
 
-  return { one, rankings, entry, bids, report };
+  return { one, rankings, revalidation, entry, bids, report };
 }
