@@ -159,14 +159,16 @@ async function main() {
     const url = `http://127.0.0.1:${port}/v1/ingest/readings`;
     const start = Date.now() - 86_400_000;
     await emptyBronze(owner);
-    await offeredLoad({ url, tokens: fleetTokens, deviceIds: fleetIds, seconds: WARMUP_SECONDS, apiPid: api.child.pid!, start: start - 600_000 });
-    const fleet = await offeredLoad({ url, tokens: fleetTokens, deviceIds: fleetIds, seconds: OFFERED_SECONDS, apiPid: api.child.pid!, start });
+    await offeredLoad({ label: 'w', url, tokens: fleetTokens, deviceIds: fleetIds, seconds: WARMUP_SECONDS, apiPid: api.child.pid!, start: start - 600_000 });
+    const fleet = await offeredLoad({ label: 's', url, tokens: fleetTokens, deviceIds: fleetIds, seconds: OFFERED_SECONDS, apiPid: api.child.pid!, start });
     const fleetCheck = compareDeliveries(fleet.acknowledged, await bronzeBatches(owner, 's%'), 50);
     verify(
       fleetCheck.lostBatches.length === 0 && fleetCheck.rowsDuplicated === 0,
       `offered load: ${fleetCheck.lostBatches.length} acknowledged batches lost, ${fleetCheck.rowsDuplicated} readings twice`,
     );
-    console.log(`  offered load: ${fleet.batches} batches acknowledged in ${fleet.seconds.toFixed(1)} s, p99 ${fleet.p99} ms, ${fleet.refused} refused`);
+    console.log(
+      `  offered load: ${fleet.batches} batches acknowledged in ${fleet.seconds.toFixed(1)} s, p99 ${fleet.p99} ms, ${fleet.refused} refused ${JSON.stringify(fleet.statuses)}`,
+    );
 
     // The ceiling: psql \copy of as many readings as the last round acknowledged, from a file.
     const format = rowFormatter(COLUMNS);

@@ -41,11 +41,15 @@ export interface OfferedLoadResult {
   p99: number;
   max: number;
   refused: number;
+  /** Answers other than 201, by status. */
+  statuses: Record<string, number>;
   seconds: number;
   apiCpuSeconds: number;
 }
 
 export async function offeredLoad(o: {
+  /** Starts every batch id of the run, so runs never repeat each other's ids. */
+  label: string;
   url: string;
   tokens: string[];
   deviceIds: string[];
@@ -58,6 +62,7 @@ export async function offeredLoad(o: {
   const acknowledged = new Set<string>();
   let sent = 0;
   let refused = 0;
+  const statuses: Record<string, number> = {};
   const cpu0 = cpuSeconds(o.apiPid);
   const began = performance.now();
   const result = await autocannon({
@@ -75,12 +80,13 @@ export async function offeredLoad(o: {
           const t0 = o.start + second * 1000;
           let readings = '';
           for (let i = 0; i < HZ; i++) readings += `${i ? ',' : ''}{"timestamp":${t0 + i * 20},${tails[d]![i]}`;
-          const body = `{"deviceId":"${o.deviceIds[d]}","batchId":"s${second}","sessionId":"${o.deviceIds[d]}-s","readings":[${readings}]}`;
+          const body = `{"deviceId":"${o.deviceIds[d]}","batchId":"${o.label}${second}","sessionId":"${o.deviceIds[d]}-s","readings":[${readings}]}`;
           return { ...req, headers: { 'content-type': 'application/json', authorization: `Bearer ${o.tokens[d]}` }, body };
         },
         onResponse: (status, body) => {
           if (status !== 201) {
             refused++;
+            statuses[status] = (statuses[status] ?? 0) + 1;
             return;
           }
           const ack = JSON.parse(body) as { deviceId: string; batchId: string };
@@ -98,6 +104,7 @@ export async function offeredLoad(o: {
     p99: result.latency.p99,
     max: result.latency.max,
     refused: refused + result.errors + result.timeouts,
+    statuses: { ...statuses, ...(result.errors ? { errors: result.errors } : {}), ...(result.timeouts ? { timeouts: result.timeouts } : {}) },
     seconds,
     apiCpuSeconds: cpuSeconds(o.apiPid) - cpu0,
   };
