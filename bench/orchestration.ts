@@ -4,6 +4,7 @@
 // the share of each run that is orchestration rather than step work, three backfills per level.
 // Both chains' workflow histories give how long Temporal kept each task waiting for a worker.
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { getPipeline } from '../domains/index.ts';
 import type { PipelineDefinition } from '../engine/pipeline/types.ts';
 import { startBackfill, startPipelineRun } from '../engine/temporal/runs.ts';
@@ -11,9 +12,21 @@ import { median, repeated, verify, writeBenchResult, type BenchFigure } from './
 import { dispatchWaits } from './support/dispatch.ts';
 import { benchStack, bundleWorkflowCode, quiet, Worker } from './support/stack.ts';
 
-const ROUNDS = 7;
-const BACKFILLS = 3;
-const PARTITIONS = 90;
+// Shorter runs while developing: `npx tsx bench/orchestration.ts --rounds 3 --backfills 1 --concurrency 8 --dry`
+// (--dry prints the figures without replacing bench/results/orchestration.json).
+const { values: args } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '7' },
+    backfills: { type: 'string', default: '3' },
+    partitions: { type: 'string', default: '90' },
+    concurrency: { type: 'string', multiple: true, default: ['1', '4', '8'] },
+    dry: { type: 'boolean', default: false },
+  },
+});
+const ROUNDS = Number(args.rounds);
+const BACKFILLS = Number(args.backfills);
+const PARTITIONS = Number(args.partitions);
+const LEVELS = args.concurrency.map(Number);
 
 const chain: PipelineDefinition = {
   name: 'noop-chain',
@@ -81,7 +94,7 @@ async function main() {
     );
 
     const demo = getPipeline('demo');
-    for (const [level, concurrency] of [1, 4, 8].entries()) {
+    for (const [level, concurrency] of (BACKFILLS ? LEVELS : []).entries()) {
       const perMin: number[] = [];
       const share: number[] = [];
       const walls: number[] = [];
@@ -121,18 +134,21 @@ async function main() {
   } finally {
     await stack.stop();
   }
-  writeBenchResult({
-    id: 'orchestration',
-    title: 'Orchestration overhead: pipeline runs and backfills on the Temporal dev server',
-    reproduce: 'npx tsx bench/orchestration.ts',
-    workload: `a 10-step chain of no-op steps (${ROUNDS} runs after a warm-up) against a bare 10-activity workflow, alternating; then ${BACKFILLS} backfills of ${PARTITIONS} fresh partitions of the demo pipeline (5 steps, 10,000 events per partition) at each of concurrency 1, 4 and 8; in-process workers, embedded PostgreSQL, Temporal dev server in memory`,
-    figures,
-    notes: [
-      ...notes,
-      "Per step, Refinery adds two recordings to Temporal's own cost: the attempt row written by the step runner inside the activity, and the outcome written by a local activity of the workflow.",
-      'Orchestration share = 1 − (critical-path step time ÷ run time), from ops timestamps; at higher concurrency it includes waiting for the shared 2 cores.',
-    ],
-  });
+  writeBenchResult(
+    {
+      id: 'orchestration',
+      title: 'Orchestration overhead: pipeline runs and backfills on the Temporal dev server',
+      reproduce: 'npx tsx bench/orchestration.ts',
+      workload: `a 10-step chain of no-op steps (${ROUNDS} runs after a warm-up) against a bare 10-activity workflow, alternating; then ${BACKFILLS} backfills of ${PARTITIONS} fresh partitions of the demo pipeline (5 steps, 10,000 events per partition) at each of concurrency 1, 4 and 8; in-process workers, embedded PostgreSQL, Temporal dev server in memory`,
+      figures,
+      notes: [
+        ...notes,
+        "Per step, Refinery adds two recordings to Temporal's own cost: the attempt row written by the step runner inside the activity, and the outcome written by a local activity of the workflow.",
+        'Orchestration share = 1 − (critical-path step time ÷ run time), from ops timestamps; at higher concurrency it includes waiting for the shared 2 cores.',
+      ],
+    },
+    { save: !args.dry },
+  );
 }
 
 await main();

@@ -20,6 +20,12 @@ export type StepFactory = (deps: ActivityDeps) => StepFn;
 export interface StepReport extends StepRows {
   attempt: number;
   checks: CheckResult[];
+  /**
+   * The runner recorded this attempt's success in ops itself. The workflow then records nothing
+   * more for the step (one write per attempt, no extra local activity); when false (the database
+   * was unreachable as the step ended) the workflow's recording retries until it lands.
+   */
+  recorded: boolean;
 }
 
 /**
@@ -87,11 +93,14 @@ export function runStep(name: string, fn: StepFn, deps: ActivityDeps) {
     const info = ctx.info;
     const key: StepKey = { runId: input.runId, stepId: input.stepId, activity: name, taskQueue: info.taskQueue, layer: input.layer };
     const attempt = info.attempt;
-    const bestEffort = async (what: string, write: () => Promise<unknown>) => {
+    /** Writes a record of the attempt; false (and a warning) when it could not: the workflow then records the outcome. */
+    const bestEffort = async (what: string, write: () => Promise<unknown>): Promise<boolean> => {
       try {
         await write();
+        return true;
       } catch (e) {
         deps.log.warn({ err: (e as Error).message, step: input.stepId, attempt }, `could not record ${what}; the workflow records the outcome`);
+        return false;
       }
     };
     await bestEffort('attempt start', () => recordAttemptStart(deps.pools.worker, key, attempt));
@@ -114,10 +123,9 @@ export function runStep(name: string, fn: StepFn, deps: ActivityDeps) {
           { checks },
         );
       }
-      const report: StepReport = { ...rows, attempt, checks };
-      await bestEffort('attempt success', () => recordAttemptSuccess(deps.pools.worker, key, { attempt, rows, checks }));
+      const recorded = await bestEffort('attempt success', () => recordAttemptSuccess(deps.pools.worker, key, { attempt, rows, checks }));
       deps.metrics?.finished(labels, 'succeeded', seconds(), rows.rowsWritten ?? 0);
-      return report;
+      return { ...rows, attempt, checks, recorded };
     } catch (e) {
       const cancelled = Context.current().cancellationSignal.aborted;
       deps.metrics?.finished(labels, cancelled ? 'cancelled' : 'failed', seconds(), 0);
