@@ -173,6 +173,7 @@ async function main() {
     },
     { save: !args.dry },
   );
+  if (args.dry) for (const note of notes) console.log(`  - ${note}`);
 }
 
 await main();

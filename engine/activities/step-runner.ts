@@ -103,7 +103,9 @@ export function runStep(name: string, fn: StepFn, deps: ActivityDeps) {
         return false;
       }
     };
-    await bestEffort('attempt start', () => recordAttemptStart(deps.pools.worker, key, attempt));
+    // The attempt's start is written while the step begins (one round trip less per step); every
+    // later write of the attempt waits for it, so the start never lands after the outcome.
+    const started = bestEffort('attempt start', () => recordAttemptStart(deps.pools.worker, key, attempt));
     const labels = { pipeline: input.pipeline, step: input.stepId, queue: info.taskQueue };
     const startedAt = performance.now();
     const seconds = () => (performance.now() - startedAt) / 1000;
@@ -123,6 +125,7 @@ export function runStep(name: string, fn: StepFn, deps: ActivityDeps) {
           { checks },
         );
       }
+      await started;
       const recorded = await bestEffort('attempt success', () => recordAttemptSuccess(deps.pools.worker, key, { attempt, rows, checks }));
       deps.metrics?.finished(labels, 'succeeded', seconds(), rows.rowsWritten ?? 0);
       return { ...rows, attempt, checks, recorded };
@@ -135,6 +138,7 @@ export function runStep(name: string, fn: StepFn, deps: ActivityDeps) {
         stack: detail.stack,
         causes: detail.causes.length ? detail.causes : undefined,
       });
+      await started;
       await bestEffort('attempt failure', () =>
         recordAttemptFailure(deps.pools.worker, key, { status: cancelled ? 'cancelled' : 'failed', error: detail.message, attempt, detail, checks }),
       );
