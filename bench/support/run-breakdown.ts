@@ -21,7 +21,8 @@ export interface RunBreakdown {
   endMs: number;
 }
 
-interface Row {
+/** One succeeded step attempt of a run, with the run's start and end (epoch ms). */
+export interface StepTiming {
   run: number;
   run_start: number;
   run_end: number;
@@ -31,14 +32,28 @@ interface Row {
 }
 
 export async function runBreakdown(db: Queryable, pipeline: PipelineDefinition, backfillId: string): Promise<RunBreakdown> {
-  const { rows } = await db.query<Row>(
+  const { rows } = await db.query<StepTiming>(
     `SELECT r.id AS run, extract(epoch FROM r.started_at) * 1000 AS run_start, extract(epoch FROM r.ended_at) * 1000 AS run_end,
             s.step_id, extract(epoch FROM s.started_at) * 1000 AS started, extract(epoch FROM s.ended_at) * 1000 AS ended
        FROM ops.pipeline_runs r JOIN ops.step_runs s ON s.pipeline_run_id = r.id AND s.status = 'succeeded'
       WHERE r.backfill_id = $1`,
     [backfillId],
   );
-  const byRun = new Map<number, Row[]>();
+  return breakdownOf(
+    pipeline,
+    rows.map((r) => ({
+      ...r,
+      run: Number(r.run),
+      run_start: Number(r.run_start),
+      run_end: Number(r.run_end),
+      started: Number(r.started),
+      ended: Number(r.ended),
+    })),
+  );
+}
+
+export function breakdownOf(pipeline: Pick<PipelineDefinition, 'steps'>, rows: StepTiming[]): RunBreakdown {
+  const byRun = new Map<number, StepTiming[]>();
   for (const row of rows) byRun.set(row.run, [...(byRun.get(row.run) ?? []), row]);
   const deps = new Map(pipeline.steps.map((s) => [s.id, s.dependsOn ?? []]));
   const work = new Map<string, number[]>(pipeline.steps.map((s) => [s.id, []]));
@@ -50,7 +65,7 @@ export async function runBreakdown(db: Queryable, pipeline: PipelineDefinition, 
   const endMs: number[] = [];
   for (const steps of byRun.values()) {
     const at = new Map(steps.map((s) => [s.step_id, s]));
-    const ready = (id: string) => Math.max(steps[0]!.run_start, ...deps.get(id)!.map((d) => Number(at.get(d)?.ended ?? 0)));
+    const ready = (id: string) => Math.max(steps[0]!.run_start, ...deps.get(id)!.map((d) => at.get(d)?.ended ?? 0));
     for (const s of steps) {
       work.get(s.step_id)?.push(s.ended - s.started);
       wait.get(s.step_id)?.push(s.started - ready(s.step_id));
