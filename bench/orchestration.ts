@@ -146,7 +146,7 @@ async function main() {
         const total = per('worker') + per('postgres') + per('temporal') + per('other');
         figures.push({ name: `  CPU per partition, concurrency ${concurrency}`, value: total, unit: 'ms (all processes)' });
         notes.push(
-          `CPU per partition at concurrency ${concurrency} (median of ${cpus.length} backfills): worker process (steps, workflows, SDK) ${per('worker').toFixed(0)} ms, ` +
+          `CPU per partition at concurrency ${concurrency} (median of ${cpus.length} backfills; CPU the processes used during the backfill ÷ partitions, so a server's background work over a longer backfill counts too): worker process (steps, workflows, SDK) ${per('worker').toFixed(0)} ms, ` +
             `PostgreSQL ${per('postgres').toFixed(0)} ms, Temporal dev server ${per('temporal').toFixed(0)} ms, other ${per('other').toFixed(0)} ms; ` +
             `${total.toFixed(0)} ms in all, so ${cpuCount} cores running nothing else would allow at most ${Math.round((cpuCount * 60_000) / total).toLocaleString('en-US')} partitions/min.`,
         );
