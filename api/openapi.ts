@@ -42,6 +42,15 @@ export const readErrors = {
 
 export const notFound = { 404: errorResponse('no such item') } as const;
 
+/**
+ * A query or path far over its limits, once percent-encoded, makes the request line longer than
+ * Node's HTTP parser accepts: it answers 431 before the API sees the request. Declared where a
+ * schema-valid value can already come close (a 2,000-character reason of 4-byte characters is 24 KB).
+ */
+export const headersTooLarge = {
+  431: { description: 'the request line and headers are larger than the server accepts (16 KiB), answered by the HTTP server itself' },
+} as const;
+
 export const notModified = { 304: { description: 'not modified (If-None-Match matched the ETag, or nothing changed since If-Modified-Since)' } } as const;
 
 /** The security requirement of a route that needs an API key (the scheme is registered in docs.ts). */

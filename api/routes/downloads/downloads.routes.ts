@@ -2,7 +2,7 @@
 // link itself is the credential (an HMAC over key and expiry), so it needs no API key, as an S3
 // presigned URL needs none. With the S3 driver the links point at the storage server instead.
 import { createRoute, z } from '@hono/zod-openapi';
-import { errorResponse } from '../../openapi.ts';
+import { errorResponse, headersTooLarge } from '../../openapi.ts';
 
 export const download = createRoute({
   method: 'get',
@@ -15,8 +15,6 @@ export const download = createRoute({
     400: errorResponse('the token is longer than any link this API makes (4000 characters)'),
     403: errorResponse('the link is not valid or has expired'),
     404: errorResponse('the object is gone, or storage is not the filesystem'),
-    // A token far over the limit (percent-encoded) makes the request line itself too long: Node's
-    // HTTP parser answers before the API sees the request.
-    431: { description: 'the request line and headers are larger than the server accepts (16 KiB), answered by the HTTP server itself' },
+    ...headersTooLarge,
   },
 });

@@ -3,7 +3,7 @@
 // any name) that point at versions; and the promotion history of all of it, gate decisions included.
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireRole } from '../../../../api/auth.ts';
-import { errorResponse, jsonContent, keyed, notFound, readErrors, Timestamp } from '../../../../api/openapi.ts';
+import { errorResponse, headersTooLarge, jsonContent, keyed, notFound, readErrors, Timestamp } from '../../../../api/openapi.ts';
 import { ModelNameParam } from '../models/models.routes.ts';
 
 const tags = ['registry'];
@@ -134,5 +134,6 @@ export const removeAlias = createRoute({
     params: z.object({ name: ModelNameParam, alias: AliasName }),
     query: z.object({ reason: Reason }).strict(),
   },
-  responses: { 200: jsonContent(z.object({ model: z.string(), alias: z.string(), removed: z.literal(true) }), 'removed'), ...writeErrors },
+  // The reason travels in the query: at its 2,000 characters it can outgrow the request line.
+  responses: { 200: jsonContent(z.object({ model: z.string(), alias: z.string(), removed: z.literal(true) }), 'removed'), ...writeErrors, ...headersTooLarge },
 });
