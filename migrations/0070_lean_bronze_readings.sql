@@ -26,23 +26,33 @@ CREATE TABLE bronze.imu_segments_default PARTITION OF bronze.imu_segments DEFAUL
 CREATE FUNCTION bronze.ms_of_day(ts timestamptz) RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL SAFE
   RETURN round(extract(epoch FROM (ts AT TIME ZONE 'UTC') - date_trunc('day', ts AT TIME ZONE 'UTC')) * 1000)::integer;
 
--- The day's partition, made unless it exists (rows of that day waiting in the default partition are
--- moved into it). Runs as the owner so ingest and the worker may call it; waits at most 2 s for locks.
-CREATE FUNCTION bronze.ensure_imu_partition(d date) RETURNS boolean
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, bronze SET lock_timeout = '2s' AS $$
+-- A table's partition for one day (a range-partitioned table with a "<table>_default" partition, by
+-- a date column): made unless it exists, with that day's rows waiting in the default partition
+-- moved into it. Made as a plain table and attached, which locks the parent only against other
+-- DDL, never against inserts or reads. Not callable by others: each table grants its own wrapper.
+CREATE FUNCTION ops.ensure_day_partition(parent text, key text, d date) RETURNS boolean
+LANGUAGE plpgsql SET search_path = pg_catalog AS $$
 DECLARE
-  name text := 'imu_segments_' || to_char(d, 'YYYYMMDD');
+  schema_name text := split_part(parent, '.', 1);
+  part text := split_part(parent, '.', 2) || '_' || to_char(d, 'YYYYMMDD');
+  fallback text := split_part(parent, '.', 2) || '_default';
 BEGIN
-  IF to_regclass('bronze.' || name) IS NOT NULL THEN RETURN false; END IF;
-  PERFORM pg_advisory_xact_lock(hashtext('bronze.imu_segments'), d - date '2000-01-01');
-  IF to_regclass('bronze.' || name) IS NOT NULL THEN RETURN false; END IF;
-  EXECUTE format('CREATE TABLE bronze.%I (LIKE bronze.imu_segments INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', name);
-  EXECUTE format('ALTER TABLE bronze.%I ADD CHECK (day >= %L AND day < %L)', name, d, d + 1);
-  EXECUTE format('INSERT INTO bronze.%I SELECT * FROM bronze.imu_segments_default WHERE day = $1', name) USING d;
-  DELETE FROM bronze.imu_segments_default WHERE day = d;
-  EXECUTE format('ALTER TABLE bronze.imu_segments ATTACH PARTITION bronze.%I FOR VALUES FROM (%L) TO (%L)', name, d, d + 1);
+  IF to_regclass(format('%I.%I', schema_name, part)) IS NOT NULL THEN RETURN false; END IF;
+  PERFORM pg_advisory_xact_lock(hashtext(parent), d - date '2000-01-01');
+  IF to_regclass(format('%I.%I', schema_name, part)) IS NOT NULL THEN RETURN false; END IF;
+  EXECUTE format('CREATE TABLE %I.%I (LIKE %s INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', schema_name, part, parent);
+  EXECUTE format('ALTER TABLE %I.%I ADD CHECK (%I >= %L AND %I < %L)', schema_name, part, key, d, key, d + 1);
+  EXECUTE format('INSERT INTO %I.%I SELECT * FROM %I.%I WHERE %I = $1', schema_name, part, schema_name, fallback, key) USING d;
+  EXECUTE format('DELETE FROM %I.%I WHERE %I = $1', schema_name, fallback, key) USING d;
+  EXECUTE format('ALTER TABLE %s ATTACH PARTITION %I.%I FOR VALUES FROM (%L) TO (%L)', parent, schema_name, part, d, d + 1);
   RETURN true;
 END $$;
+REVOKE EXECUTE ON FUNCTION ops.ensure_day_partition(text, text, date) FROM PUBLIC;
+
+-- Bronze readings' partition of a day (ingest and the worker call it); waits at most 2 s for locks.
+CREATE FUNCTION bronze.ensure_imu_partition(d date) RETURNS boolean
+LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog SET lock_timeout = '2s'
+  RETURN ops.ensure_day_partition('bronze.imu_segments', 'day', d);
 
 -- Partitions for a range of days ahead of time (the writer and the nightly run call it); returns how many were made.
 CREATE FUNCTION bronze.ensure_imu_partitions(first_day date, last_day date) RETURNS integer
@@ -106,7 +116,7 @@ INSERT INTO bronze.imu_readings_flat SELECT * FROM bronze.imu_readings;
 DROP VIEW bronze.imu_readings;
 DROP FUNCTION bronze.insert_imu_reading();
 DROP TABLE bronze.imu_segments;
-DROP FUNCTION bronze.ensure_imu_partitions(date, date), bronze.ensure_imu_partition(date), bronze.ms_of_day(timestamptz);
+DROP FUNCTION bronze.ensure_imu_partitions(date, date), bronze.ensure_imu_partition(date), ops.ensure_day_partition(text, text, date), bronze.ms_of_day(timestamptz);
 ALTER TABLE bronze.imu_readings_flat RENAME TO imu_readings;
 CREATE INDEX imu_readings_ts ON bronze.imu_readings USING brin (ts) WITH (pages_per_range = 32);
 GRANT INSERT ON bronze.imu_readings TO refinery_ingest;

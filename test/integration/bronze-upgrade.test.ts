@@ -1,7 +1,7 @@
 // Upgrading to the lean bronze (migrations/0070) keeps every reading: rows of the old flat table,
 // full doubles, missing magnetometers and a batch crossing midnight included, come back through
-// the bronze.imu_readings view exactly as stored, each day in its own partition; and reverting the
-// migration gives the flat rows back.
+// the bronze.imu_readings view exactly as stored, each day in its own partition, as silver windows
+// do in theirs (0071); and reverting the migrations gives the flat rows back.
 import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../lib/db/migrate.ts';
@@ -18,6 +18,7 @@ const fromLean = readdirSync(new URL('../../migrations/', import.meta.url)).filt
 
 const COLUMNS = 'device_id, batch_id, session_id, ts, ax, ay, az, gx, gy, gz, mx, my, mz, received_at';
 const readAll = async () => (await stack.pools.owner.query(`SELECT ${COLUMNS} FROM bronze.imu_readings ORDER BY device_id, batch_id, ts`)).rows;
+const windowsAll = async () => (await stack.pools.owner.query(`SELECT *, tableoid::regclass::text AS part FROM silver.imu_windows ORDER BY 1, 2, 4`)).rows;
 
 describe('upgrading bronze readings to the lean layout', () => {
   it('keeps every reading exactly, in its day’s partition, and gives them back when reverted', async () => {
@@ -37,9 +38,19 @@ describe('upgrading bronze readings to the lean layout', () => {
     );
     const before = await readAll();
     expect(before).toHaveLength(600);
+    await stack.pools.owner.query(
+      `INSERT INTO silver.imu_windows SELECT date '2025-03-01' + (i % 3), 'up-0', 's-1', i, now(), now(), 200, 50, ARRAY[i / 7.0, pi()] FROM generate_series(0, 29) i`,
+    );
+    const windows = (await windowsAll()).map(({ part, ...w }) => (expect(part).toBe('silver.imu_windows'), w));
 
     await migrate(stack.urls.owner, { direction: 'up' });
     expect(await readAll()).toEqual(before);
+    // Silver windows (migrations/0071) move into day partitions too.
+    const windowsAfter = await windowsAll();
+    expect(windowsAfter.map(({ part: _, ...w }) => w)).toEqual(windows);
+    expect(new Set(windowsAfter.map((w) => w.part))).toEqual(
+      new Set(['silver.imu_windows_20250301', 'silver.imu_windows_20250302', 'silver.imu_windows_20250303']),
+    );
     const { rows: parts } = await stack.pools.owner.query(
       `SELECT tableoid::regclass::text AS part, count(*)::int AS segments, sum(cardinality(ms))::int AS readings FROM bronze.imu_segments GROUP BY 1 ORDER BY 1`,
     );
@@ -50,6 +61,7 @@ describe('upgrading bronze readings to the lean layout', () => {
 
     await migrate(stack.urls.owner, { direction: 'down', count: fromLean });
     expect(await readAll()).toEqual(before);
+    expect((await windowsAll()).map(({ part: _, ...w }) => w)).toEqual(windows);
     await migrate(stack.urls.owner, { direction: 'up' });
     expect(await readAll()).toEqual(before);
   });

@@ -103,10 +103,12 @@ export const buildImuWindows: StepFactory =
     const size = Number(input.params.windowSize ?? 200);
     const overlap = Number(input.params.windowOverlap ?? 0.5);
     const ctx = Context.current();
-    // The day's partition (with late rows moved out of the default one) and a week of partitions ahead.
-    await pools.worker.query(`SELECT bronze.ensure_imu_partitions($1::date, $1::date + 7)`, [day]).catch((e: Error) => {
-      log.warn({ day, err: e.message }, 'bronze partitions not made now (a lock held too long); the day is read all the same');
-    });
+    // The day's partitions (late rows moved out of the default ones) and a week of bronze ones ahead.
+    await pools.worker
+      .query(`SELECT bronze.ensure_imu_partitions($1::date, $1::date + 7), silver.ensure_imu_windows_partition($1::date)`, [day])
+      .catch((e: Error) => {
+        log.warn({ day, err: e.message }, 'partitions not made now (a lock held too long); the day is read and written all the same');
+      });
     const { rows: devices } = await pools.worker.query('SELECT DISTINCT device_id FROM bronze.imu_segments WHERE day = $1 ORDER BY 1', [day]);
     const counts: DayCounts[] = [];
     const extractor = createFeatureExtractor();
