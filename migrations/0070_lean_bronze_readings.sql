@@ -91,11 +91,15 @@ BEGIN
 END $$;
 CREATE TRIGGER insert_imu_reading INSTEAD OF INSERT ON bronze.imu_readings FOR EACH ROW EXECUTE FUNCTION bronze.insert_imu_reading();
 
+-- The nightly run reads a day's sessions by start time: an index keeps that flat as sessions pile up.
+CREATE INDEX exercise_sessions_by_start ON bronze.exercise_sessions (started_at);
+
 GRANT INSERT ON bronze.imu_segments TO refinery_ingest;
 GRANT EXECUTE ON FUNCTION bronze.ensure_imu_partition(date), bronze.ensure_imu_partitions(date, date) TO refinery_ingest, refinery_worker;
 REVOKE EXECUTE ON FUNCTION bronze.ensure_imu_partition(date), bronze.ensure_imu_partitions(date, date) FROM PUBLIC;
 
 -- Down Migration
+DROP INDEX bronze.exercise_sessions_by_start;
 CREATE TABLE bronze.imu_readings_flat (
   device_id   text             NOT NULL,
   batch_id    text             NOT NULL,
