@@ -1,8 +1,8 @@
 // Bronze's lean, day-partitioned readings (migrations/0070) against a real PostgreSQL, written by the
 // ingest writer as the ingest role: every value comes back exactly as sent (short decimals stored
 // as real, anything else as float8, a magnetometer missing or partial), a batch crossing midnight
-// lands in two days' partitions, and a reading for a day without a partition still lands, even
-// while the partition cannot be made.
+// lands in two days' partitions, and a reading for a day without a partition still lands: in a new
+// partition, or in the default one while the partition cannot be made or the day is long past.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IngestWriter } from '../../domains/sensor/ingest/writer.ts';
 import type { ReadingsBatch } from '../../domains/sensor/ingest/schema.ts';
@@ -16,6 +16,8 @@ beforeAll(async () => {
   writer = new IngestWriter(stack.pools.ingest, { trackArrivals: false });
 });
 afterAll(() => stack?.close());
+
+const DAY = 86_400_000;
 
 /** Readings whose values are drawn by `value` (seeded, so a failure can be replayed). */
 function readings(n: number, start: number, value: (i: number, c: number) => number | undefined) {
@@ -77,23 +79,29 @@ describe('bronze readings, lean and partitioned by day', () => {
   });
 
   it('cuts a batch crossing midnight into the two days it falls on, and lands a day with no partition yet', async () => {
-    // A day years back: no partition exists for it until the writer makes one before its transaction.
-    const midnight = Date.UTC(2021, 2, 14);
-    const { rows: before } = await stack.pools.owner.query(
-      `SELECT to_regclass('bronze.imu_segments_20210313') AS a, to_regclass('bronze.imu_segments_20210314') AS b`,
-    );
+    // Ten days back: made neither by the migration nor ahead of time, so the writer makes it before its transaction.
+    const midnight = Math.floor(Date.now() / DAY) * DAY - 10 * DAY;
+    const names = [midnight - DAY, midnight].map((t) => `bronze.imu_segments_${new Date(t).toISOString().slice(0, 10).replaceAll('-', '')}`);
+    const { rows: before } = await stack.pools.owner.query(`SELECT to_regclass($1) AS a, to_regclass($2) AS b`, names);
     expect(before[0]).toEqual({ a: null, b: null });
     const batch = readings(100, midnight - 50 * 20, (i, c) => i + c / 10);
     expect((await writer.submit({ deviceId: 'midnight-1', batchId: 'b-1', readings: batch }, 'key')).landing).toBe('stored');
-    expect(await partitionsOf('midnight-1')).toEqual([
-      { part: 'bronze.imu_segments_20210313', short: true, n: 1 },
-      { part: 'bronze.imu_segments_20210314', short: true, n: 1 },
-    ]);
+    expect(await partitionsOf('midnight-1')).toEqual(names.map((part) => ({ part, short: true, n: 1 })));
     expect(await stored('midnight-1')).toEqual(batch);
   });
 
+  it('lands readings of a day long past in the default partition (ingest makes no table for it), until that day is run', async () => {
+    const batch = readings(30, Date.UTC(2021, 2, 14, 9), (i, c) => i - c);
+    expect((await writer.submit({ deviceId: 'old-1', batchId: 'b-1', readings: batch }, 'key')).landing).toBe('stored');
+    expect(await partitionsOf('old-1')).toEqual([{ part: 'bronze.imu_segments_default', short: true, n: 1 }]);
+    await stack.pools.worker.query(`SELECT bronze.ensure_imu_partitions('2021-03-14', '2021-03-14')`);
+    expect(await partitionsOf('old-1')).toEqual([{ part: 'bronze.imu_segments_20210314', short: true, n: 1 }]);
+    expect(await stored('old-1')).toEqual(batch);
+  });
+
   it('lands readings in the default partition while their day cannot be made, and moves them into it afterwards', async () => {
-    const day = Date.UTC(2020, 5, 1, 12);
+    const day = Math.floor(Date.now() / DAY) * DAY - 20 * DAY + 12 * 3_600_000;
+    const dayText = new Date(day).toISOString().slice(0, 10);
     // Another session holds the lock that attaching a partition needs (inserts do not need it).
     const blocker = await stack.pools.owner.connect();
     try {
@@ -103,11 +111,11 @@ describe('bronze readings, lean and partitioned by day', () => {
       expect((await writer.submit({ deviceId: 'late-1', batchId: 'b-1', readings: batch }, 'key')).landing).toBe('stored');
       expect(await partitionsOf('late-1')).toEqual([{ part: 'bronze.imu_segments_default', short: true, n: 1 }]);
       await blocker.query('ROLLBACK');
-      // The nightly run (or the writer's next batch of that day) makes the partition and moves the rows.
-      const { rows } = await stack.pools.worker.query(`SELECT bronze.ensure_imu_partition('2020-06-01') AS made`);
-      expect(rows[0].made).toBe(true);
-      expect(await partitionsOf('late-1')).toEqual([{ part: 'bronze.imu_segments_20200601', short: true, n: 1 }]);
-      expect(await stored('late-1')).toEqual(batch);
+      // The writer's next batch of that day (or the nightly run) makes the partition and moves the rows.
+      const next = readings(10, day + 60_000, (i) => i);
+      expect((await writer.submit({ deviceId: 'late-1', batchId: 'b-2', readings: next }, 'key')).landing).toBe('stored');
+      expect(await partitionsOf('late-1')).toEqual([{ part: `bronze.imu_segments_${dayText.replaceAll('-', '')}`, short: true, n: 2 }]);
+      expect(await stored('late-1')).toEqual([...batch, ...next]);
     } finally {
       blocker.release();
     }

@@ -59,6 +59,12 @@ const FOLD_EVERY_MS = 5000;
 
 /** Days of bronze partitions made ahead when the writer starts: yesterday to a week ahead. */
 const AHEAD_DAYS = { before: 1, after: 7 };
+/**
+ * Days further back than this get no partition from ingest: their readings land in the default
+ * partition until the nightly run (or a backfill) of that day makes it. So a device sending old
+ * timestamps cannot make a table per day on its own.
+ */
+const ON_DEMAND_DAYS_BACK = 62;
 
 export class IngestWriter {
   private queue: Pending[] = [];
@@ -196,9 +202,10 @@ export class IngestWriter {
   }
 
   /**
-   * Makes the bronze partitions of the batches' days before the transaction that lands them (a new
-   * partition never waits on an open ingest transaction). Should one not be made (a lock held for
-   * more than 2 s), its rows land in the default partition and the next call moves them.
+   * Makes the bronze partitions of the batches' days (back to ON_DEMAND_DAYS_BACK) before the
+   * transaction that lands them (a new partition never waits on an open ingest transaction). Should
+   * one not be made (a lock held for more than 2 s), its rows land in the default partition and the
+   * next call for that day moves them.
    */
   private async ensurePartitions(batches: ReadingsBatch[]): Promise<void> {
     this.ahead ??= this.pool
@@ -211,8 +218,9 @@ export class IngestWriter {
         () => (this.ahead = undefined),
       );
     await this.ahead;
+    const oldest = new Date(Date.now() - ON_DEMAND_DAYS_BACK * 86_400_000).toISOString().slice(0, 10);
     for (const day of segmentDays(batches)) {
-      if (this.partitioned.has(day)) continue;
+      if (this.partitioned.has(day) || day < oldest) continue;
       try {
         await this.pool.query('SELECT bronze.ensure_imu_partition($1::date)', [day]);
         this.partitioned.add(day);
