@@ -72,10 +72,11 @@ export function goalText(f: BenchFigure): string {
   return `${f.goal}: ${f.met ? '**met**' : '**not met**'}`;
 }
 
-/** Prints the result as a table and saves it under bench/results/<id>.json for bench/run.ts. */
-export function writeBenchResult(result: BenchResult): void {
+/** Prints the result as a table and saves it under bench/results/<id>.json for bench/run.ts (unless a short development run says not to). */
+export function writeBenchResult(result: BenchResult, { save = true }: { save?: boolean } = {}): void {
   mkdirSync(resultsDir, { recursive: true });
-  writeFileSync(join(resultsDir, `${result.id}.json`), JSON.stringify({ ...result, machine: machineSummary(), at: new Date().toISOString() }, null, 2));
+  if (save)
+    writeFileSync(join(resultsDir, `${result.id}.json`), JSON.stringify({ ...result, machine: machineSummary(), at: new Date().toISOString() }, null, 2));
   console.log(`\n${result.title}`);
   for (const f of result.figures) {
     const ratio = f.ratio === undefined ? '' : `  (${f.ratio.toFixed(2)}× anchor)`;

@@ -62,15 +62,19 @@ export async function buildTemporalCli(say: (line: string) => void): Promise<str
 }
 
 /**
- * Task queue priority and fairness (runs ahead of backfill children, see engine/temporal/runs.ts)
- * need the priority-aware matcher, which Temporal 1.29 leaves off by default. One partition per
- * task queue keeps priority order exact on a single dev server.
+ * The dev server's dynamic config. Task queue priority and fairness (runs ahead of backfill
+ * children, see engine/temporal/runs.ts) need the priority-aware matcher, which Temporal 1.29
+ * leaves off by default; one partition per task queue keeps priority order exact on a single dev
+ * server. Eager activity execution hands a step's activity back to the worker in the reply to the
+ * workflow task that scheduled it, with no task queue round trip (halves a step's dispatch cost,
+ * see bench/orchestration.ts). The cluster suite's server and docker-compose.yml set the same.
  */
-export const PRIORITY_DYNAMIC_CONFIG = [
+export const DEV_SERVER_DYNAMIC_CONFIG = [
   'matching.useNewMatcher=true',
   'matching.enableFairness=true',
   'matching.numTaskqueueReadPartitions=1',
   'matching.numTaskqueueWritePartitions=1',
+  'system.enableActivityEagerExecution=true',
 ];
 
 export interface LocalTemporal {
@@ -107,7 +111,7 @@ export async function startLocalTemporal(options: LocalTemporalOptions): Promise
       namespace: options.namespace,
       searchAttributes: searchAttributeKeys,
       log: { format: 'pretty', level: 'error' },
-      extraArgs: PRIORITY_DYNAMIC_CONFIG.flatMap((kv) => ['--dynamic-config-value', kv]),
+      extraArgs: DEV_SERVER_DYNAMIC_CONFIG.flatMap((kv) => ['--dynamic-config-value', kv]),
     },
   });
   return {

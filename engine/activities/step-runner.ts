@@ -20,6 +20,12 @@ export type StepFactory = (deps: ActivityDeps) => StepFn;
 export interface StepReport extends StepRows {
   attempt: number;
   checks: CheckResult[];
+  /**
+   * The runner recorded this attempt's success in ops itself. The workflow then records nothing
+   * more for the step (one write per attempt, no extra local activity); when false (the database
+   * was unreachable as the step ended) the workflow's recording retries until it lands.
+   */
+  recorded: boolean;
 }
 
 /**
@@ -87,14 +93,19 @@ export function runStep(name: string, fn: StepFn, deps: ActivityDeps) {
     const info = ctx.info;
     const key: StepKey = { runId: input.runId, stepId: input.stepId, activity: name, taskQueue: info.taskQueue, layer: input.layer };
     const attempt = info.attempt;
-    const bestEffort = async (what: string, write: () => Promise<unknown>) => {
+    /** Writes a record of the attempt; false (and a warning) when it could not: the workflow then records the outcome. */
+    const bestEffort = async (what: string, write: () => Promise<unknown>): Promise<boolean> => {
       try {
         await write();
+        return true;
       } catch (e) {
         deps.log.warn({ err: (e as Error).message, step: input.stepId, attempt }, `could not record ${what}; the workflow records the outcome`);
+        return false;
       }
     };
-    await bestEffort('attempt start', () => recordAttemptStart(deps.pools.worker, key, attempt));
+    // The attempt's start is written while the step begins (one round trip less per step); every
+    // later write of the attempt waits for it, so the start never lands after the outcome.
+    const started = bestEffort('attempt start', () => recordAttemptStart(deps.pools.worker, key, attempt));
     const labels = { pipeline: input.pipeline, step: input.stepId, queue: info.taskQueue };
     const startedAt = performance.now();
     const seconds = () => (performance.now() - startedAt) / 1000;
@@ -114,10 +125,10 @@ export function runStep(name: string, fn: StepFn, deps: ActivityDeps) {
           { checks },
         );
       }
-      const report: StepReport = { ...rows, attempt, checks };
-      await bestEffort('attempt success', () => recordAttemptSuccess(deps.pools.worker, key, { attempt, rows, checks }));
+      await started;
+      const recorded = await bestEffort('attempt success', () => recordAttemptSuccess(deps.pools.worker, key, { attempt, rows, checks }));
       deps.metrics?.finished(labels, 'succeeded', seconds(), rows.rowsWritten ?? 0);
-      return report;
+      return { ...rows, attempt, checks, recorded };
     } catch (e) {
       const cancelled = Context.current().cancellationSignal.aborted;
       deps.metrics?.finished(labels, cancelled ? 'cancelled' : 'failed', seconds(), 0);
@@ -127,6 +138,7 @@ export function runStep(name: string, fn: StepFn, deps: ActivityDeps) {
         stack: detail.stack,
         causes: detail.causes.length ? detail.causes : undefined,
       });
+      await started;
       await bestEffort('attempt failure', () =>
         recordAttemptFailure(deps.pools.worker, key, { status: cancelled ? 'cancelled' : 'failed', error: detail.message, attempt, detail, checks }),
       );

@@ -100,19 +100,18 @@ export interface StepKey {
 export const ABANDONED = 'abandoned: the worker stopped before finishing this attempt';
 
 export async function recordAttemptStart(db: Queryable, step: StepKey, attempt: number): Promise<number> {
-  // An earlier attempt still "running" lost its worker (Temporal retried it after a timeout).
-  await db.query(
-    `UPDATE ops.step_runs SET status = 'failed', ended_at = now(), error = $3
-      WHERE pipeline_run_id = $1 AND step_id = $2 AND attempt < $4 AND status = 'running'`,
-    [step.runId, step.stepId, ABANDONED, attempt],
-  );
+  // One statement: an earlier attempt still "running" lost its worker (Temporal retried it after a
+  // timeout) and is marked abandoned; this attempt's row is created (or reset, when retried).
   const { rows } = await db.query(
-    `INSERT INTO ops.step_runs (pipeline_run_id, step_id, activity, task_queue, layer, attempt, status, started_at)
+    `WITH abandoned AS (
+       UPDATE ops.step_runs SET status = 'failed', ended_at = now(), error = $7
+        WHERE pipeline_run_id = $1 AND step_id = $2 AND attempt < $6 AND status = 'running')
+     INSERT INTO ops.step_runs (pipeline_run_id, step_id, activity, task_queue, layer, attempt, status, started_at)
      VALUES ($1, $2, $3, $4, $5, $6, 'running', now())
      ON CONFLICT (pipeline_run_id, step_id, attempt)
        DO UPDATE SET status = 'running', started_at = now(), ended_at = NULL, error = NULL
      RETURNING id`,
-    [step.runId, step.stepId, step.activity, step.taskQueue, step.layer, attempt],
+    [step.runId, step.stepId, step.activity, step.taskQueue, step.layer, attempt, ABANDONED],
   );
   return rows[0].id;
 }
@@ -128,6 +127,10 @@ export interface AttemptSuccess {
 async function recordCheckResults(db: Queryable, stepRunId: number, checks: CheckResult[] | undefined): Promise<void> {
   if (!checks) return;
   await db.query('DELETE FROM ops.check_results WHERE step_run_id = $1', [stepRunId]);
+  await insertCheckResults(db, stepRunId, checks);
+}
+
+async function insertCheckResults(db: Queryable, stepRunId: number, checks: CheckResult[]): Promise<void> {
   if (!checks.length) return;
   await db.query(
     `INSERT INTO ops.check_results (step_run_id, position, name, severity, passed, observed, detail)
@@ -145,16 +148,41 @@ async function recordCheckResults(db: Queryable, stepRunId: number, checks: Chec
   );
 }
 
-/** Marks an attempt succeeded with its row counts, metrics and lineage (replacing any earlier record of it). */
+/** All of an attempt's lineage in one statement (a table named twice keeps its last count). */
+async function insertLineage(db: Queryable, stepRunId: number, lineage: StepRows['lineage']): Promise<void> {
+  const entries = [...lineage.reads.map((e) => ['read', e] as const), ...lineage.writes.map((e) => ['write', e] as const)];
+  if (!entries.length) return;
+  await db.query(
+    `INSERT INTO ops.lineage (step_run_id, direction, table_name, partition_key, rows)
+     SELECT DISTINCT ON (direction, table_name, coalesce(partition_key, '')) $1::bigint, direction, table_name, partition_key, rows
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[]) WITH ORDINALITY AS e(direction, table_name, partition_key, rows, n)
+      ORDER BY direction, table_name, coalesce(partition_key, ''), n DESC`,
+    [stepRunId, entries.map(([d]) => d), entries.map(([, e]) => e.table), entries.map(([, e]) => e.partition ?? null), entries.map(([, e]) => e.rows ?? null)],
+  );
+}
+
+/**
+ * Marks an attempt succeeded with its row counts, metrics and lineage (replacing any earlier record
+ * of it). The attempt's row, its abandoned predecessors and the removal of an earlier record's
+ * checks and lineage are one statement; the new checks and lineage follow in the same transaction
+ * (a step that reports neither costs one round trip).
+ */
 export async function recordAttemptSuccess(pool: Pool, step: StepKey, s: AttemptSuccess): Promise<void> {
-  await withTransaction(pool, async (client) => {
-    const { rows } = await client.query(
-      `INSERT INTO ops.step_runs (pipeline_run_id, step_id, activity, task_queue, layer, attempt, status, started_at, ended_at, rows_read, rows_written, metrics)
-       VALUES ($1, $2, $3, $4, $5, $6, 'succeeded', now(), now(), $7, $8, $9)
-       ON CONFLICT (pipeline_run_id, step_id, attempt) DO UPDATE SET
-         status = 'succeeded', ended_at = coalesce(ops.step_runs.ended_at, now()), error = NULL,
-         rows_read = EXCLUDED.rows_read, rows_written = EXCLUDED.rows_written, metrics = EXCLUDED.metrics
-       RETURNING id`,
+  const record = async (db: Queryable) => {
+    const { rows } = await db.query(
+      `WITH attempt AS (
+         INSERT INTO ops.step_runs (pipeline_run_id, step_id, activity, task_queue, layer, attempt, status, started_at, ended_at, rows_read, rows_written, metrics)
+         VALUES ($1, $2, $3, $4, $5, $6, 'succeeded', now(), now(), $7, $8, $9)
+         ON CONFLICT (pipeline_run_id, step_id, attempt) DO UPDATE SET
+           status = 'succeeded', ended_at = coalesce(ops.step_runs.ended_at, now()), error = NULL,
+           rows_read = EXCLUDED.rows_read, rows_written = EXCLUDED.rows_written, metrics = EXCLUDED.metrics
+         RETURNING id),
+       abandoned AS (
+         UPDATE ops.step_runs SET status = 'failed', ended_at = now(), error = $10
+          WHERE pipeline_run_id = $1 AND step_id = $2 AND attempt < $6 AND status = 'running'),
+       old_checks AS (DELETE FROM ops.check_results WHERE $11 AND step_run_id IN (SELECT id FROM attempt)),
+       old_lineage AS (DELETE FROM ops.lineage WHERE step_run_id IN (SELECT id FROM attempt))
+       SELECT id FROM attempt`,
       [
         step.runId,
         step.stepId,
@@ -165,25 +193,16 @@ export async function recordAttemptSuccess(pool: Pool, step: StepKey, s: Attempt
         s.rows.rowsRead ?? null,
         s.rows.rowsWritten ?? null,
         s.rows.metrics ?? null,
+        ABANDONED,
+        s.checks !== undefined,
       ],
     );
     const stepRunId = rows[0].id;
-    await client.query(
-      `UPDATE ops.step_runs SET status = 'failed', ended_at = now(), error = $3
-        WHERE pipeline_run_id = $1 AND step_id = $2 AND attempt < $4 AND status = 'running'`,
-      [step.runId, step.stepId, ABANDONED, s.attempt],
-    );
-    await recordCheckResults(client, stepRunId, s.checks);
-    await client.query('DELETE FROM ops.lineage WHERE step_run_id = $1', [stepRunId]);
-    const entries = [...s.rows.lineage.reads.map((e) => ['read', e] as const), ...s.rows.lineage.writes.map((e) => ['write', e] as const)];
-    for (const [direction, e] of entries) {
-      await client.query(
-        `INSERT INTO ops.lineage (step_run_id, direction, table_name, partition_key, rows) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (step_run_id, direction, table_name, coalesce(partition_key, '')) DO UPDATE SET rows = EXCLUDED.rows`,
-        [stepRunId, direction, e.table, e.partition, e.rows ?? null],
-      );
-    }
-  });
+    await insertCheckResults(db, stepRunId, s.checks ?? []);
+    await insertLineage(db, stepRunId, s.rows.lineage);
+  };
+  const more = Boolean(s.checks?.length) || s.rows.lineage.reads.length + s.rows.lineage.writes.length > 0;
+  await (more ? withTransaction(pool, record) : record(pool));
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   defineQuery,
   getExternalWorkflowHandle,
   isCancellation,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -48,6 +49,9 @@ export interface RunState {
 }
 
 export const runStateQuery = defineQuery<RunState>('runState');
+
+/** Patch id: from here on a success the step runner recorded is not recorded again by the workflow. */
+const RUNNER_RECORDS_SUCCESS = 'runner-records-success';
 
 /** Priority of manual and scheduled runs: ahead of backfill children (4) when the workers are saturated. */
 export const RUN_PRIORITY = 2;
@@ -164,8 +168,10 @@ export async function pipelineRun(input: PipelineRunInput): Promise<RunSummary> 
     state.steps[step.id] = 'running';
     try {
       const report = await inPool(step, () => activities[step.activity]!(stepInput));
-      const { attempt, checks, ...rows } = report;
-      await record(step, { status: 'succeeded', attempt, rows, checks });
+      const { attempt, checks, recorded, ...rows } = report;
+      // The step runner records a success itself; recording it again would cost a local activity per
+      // step. Runs that began on workers which recorded every success here replay as they ran.
+      if (!recorded || !patched(RUNNER_RECORDS_SUCCESS)) await record(step, { status: 'succeeded', attempt, rows, checks });
       state.steps[step.id] = 'succeeded';
       const warnings = checks.filter((c) => !c.passed && c.severity === 'warn');
       return {

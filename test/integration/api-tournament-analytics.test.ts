@@ -31,7 +31,8 @@ const get = (path: string, key = reader, headers: Record<string, string> = {}) =
   app.request(path, { headers: { authorization: `Bearer ${key}`, ...headers } });
 const ok = async (path: string) => {
   const res = await get(path);
-  expect(res.status, path).toBe(200);
+  // The answer's body goes into the message, so a refusal says why.
+  if (res.status !== 200) expect(`${res.status} ${await res.text()}`, path).toBe('200');
   return json(res);
 };
 const q = async (sql: string, params: unknown[] = []) => (await stack.pools.owner.query(sql, params)).rows;

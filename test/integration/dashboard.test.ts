@@ -126,8 +126,10 @@ describe('dashboard', () => {
 
   it('is served with a strict Content-Security-Policy, no framing and no referrer, which the browser enforces', async () => {
     for (const path of ['/', '/dashboard/app.js', '/dashboard/style.css']) {
-      const res = await fetch(`${url}${path}`);
+      const res = await fetch(`${url}${path}`, { headers: { 'accept-encoding': 'gzip' } });
       expect(res.status).toBe(200);
+      // Whole, as declared: a gzipped file once went out with its size on disk as Content-Length.
+      expect((await res.text()).length).toBeGreaterThan(500);
       const csp = res.headers.get('content-security-policy') ?? '';
       expect(csp).toContain("default-src 'none'");
       expect(csp).toContain("script-src 'self'");
@@ -156,6 +158,17 @@ describe('dashboard', () => {
     expect(await page.evaluate(() => (globalThis as any).ran)).toBeUndefined();
     expect(violations.some((v) => /Content Security Policy/.test(v))).toBe(true);
     await page.close();
+  });
+
+  it('says, in each tournament view, that gold holds no tournament yet', async () => {
+    for (const view of ['', '/rankings', '/entries', '/teams', '/matchups', '/optimiser']) {
+      const page = await signedIn(`#/tournament/any${view}`);
+      await page.waitForSelector('[data-empty="no-tournaments"]', { timeout: 15_000 }).catch(async (e: Error) => {
+        throw new Error(`${view}: ${e.message}; the page shows: ${await page.textContent('body')}`);
+      });
+      expect(await page.textContent('main h1'), view).toBe('Tournament');
+      await page.close();
+    }
   });
 
   it('asks again when the key is refused, and shows no console errors otherwise', async () => {

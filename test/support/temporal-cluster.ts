@@ -182,6 +182,9 @@ archival:
 const dynamicConfig = `# Search attributes added by \`refinery temporal setup\` are visible at once (no cache lag in tests).
 system.forceSearchAttributesCacheRefreshOnRead:
   - value: true
+# Eager activity execution, as on the dev server (cli/stack/temporal.ts) and in docker-compose.yml.
+system.enableActivityEagerExecution:
+  - value: true
 limit.maxIDLength:
   - value: 255
 `;

@@ -40,7 +40,7 @@ beforeAll(() => {
       } finally {
         t.active--;
       }
-      return { attempt: 1, checks: [], lineage: { reads: [], writes: [] } };
+      return { attempt: 1, checks: [], lineage: { reads: [], writes: [] }, recorded: true };
     },
     startRun: async () => ({ runId: 1 }),
     recordStepOutcome: async () => {},

@@ -58,7 +58,8 @@ beforeAll(() => {
 }, 60_000);
 afterAll(() => stub?.close());
 
-const report = (): StepReport => ({ attempt: Context.current().info.attempt, checks: [], lineage: { reads: [], writes: [] } });
+/** A step's report; `recorded` says whether the step runner wrote the success itself (false: the workflow must). */
+const report = (recorded = false): StepReport => ({ attempt: Context.current().info.attempt, checks: [], lineage: { reads: [], writes: [] }, recorded });
 const step = (id: string, activity: string, dependsOn: string[] = [], extra: Partial<StepDefinition> = {}): StepDefinition => ({
   id,
   activity,
@@ -108,6 +109,18 @@ describe('pipeline-run workflow (time-skipping, stub activities)', () => {
     ]);
     expect(events.indexOf('end a')).toBeLessThan(Math.min(events.indexOf('start b'), events.indexOf('start c')));
     expect(events.indexOf('start d')).toBeGreaterThan(Math.max(events.indexOf('end b'), events.indexOf('end c')));
+  });
+
+  it('records a success only when the step runner could not: one recording per attempt', async () => {
+    // "meet" stands in for a step whose runner wrote its success; "work" for one whose write failed.
+    Object.assign(stubs, { work: async () => report(false), meet: async () => report(true) });
+    const { summary, outcomes } = await run([step('a', 'meet'), step('b', 'work', ['a']), step('c', 'meet', ['b'])]);
+    expect(summary?.steps.map((s) => [s.stepId, s.status])).toEqual([
+      ['a', 'succeeded'],
+      ['b', 'succeeded'],
+      ['c', 'succeeded'],
+    ]);
+    expect(outcomes).toEqual({ b: 'succeeded' });
   });
 
   it('retries a failing step on its backoff schedule without waiting it out', async () => {

@@ -117,7 +117,7 @@ beforeAll(() => {
     },
     work: async (input: { pipeline: string }): Promise<StepReport> => {
       await worlds.get(input.pipeline)!.step?.();
-      return { attempt: 1, checks: [], lineage: { reads: [], writes: [] } };
+      return { attempt: 1, checks: [], lineage: { reads: [], writes: [] }, recorded: true };
     },
     // The step of a run started elsewhere: holds until cancelled.
     hold: untilCancelled,

@@ -12,9 +12,8 @@ import {
   header,
   loadRankings,
   loadRuns,
-  loadTournament,
   money,
-  noTournaments,
+  tournamentFor,
   num,
   pct,
   pickers,
@@ -43,11 +42,9 @@ function portfolioTable(key, p) {
 }
 
 export async function entryView(main, key, entry, runId) {
-  const { tournaments, tournament } = await loadTournament(key);
-  if (!tournament) {
-    main.innerHTML = noTournaments();
-    return;
-  }
+  const loaded = await tournamentFor(main, key);
+  if (!loaded) return;
+  const { tournaments, tournament } = loaded;
   const k = tournament.key;
   const runs = await loadRuns(k);
   const run = await chooseRun(k, runs, runId);

@@ -1,7 +1,7 @@
 // Matchups: any two teams — who wins if they meet, in which round they would, and how likely that
 // meeting is — and every team's chances of reaching each round, as a shaded table.
 import { get } from '../../api.js';
-import { card, empty, enc, h, header, loadTournament, noTournaments, num, pct, pickers, tabs, teamLink, wirePickers } from './shared.js';
+import { card, empty, enc, h, header, tournamentFor, num, pct, pickers, tabs, teamLink, wirePickers } from './shared.js';
 
 function heatTable(key, teams) {
   if (!teams.items.length) return empty('no-teams', 'No teams for this tournament yet.');
@@ -20,11 +20,9 @@ function heatTable(key, teams) {
 }
 
 export async function matchupsView(main, key, a, b) {
-  const { tournaments, tournament } = await loadTournament(key);
-  if (!tournament) {
-    main.innerHTML = noTournaments();
-    return;
-  }
+  const loaded = await tournamentFor(main, key);
+  if (!loaded) return;
+  const { tournaments, tournament } = loaded;
   const k = tournament.key;
   const teams = await get(`/v1/tournaments/${enc(k)}/teams?sort=seed`);
   const first = a ?? teams.items[0]?.teamKey;

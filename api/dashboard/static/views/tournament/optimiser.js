@@ -2,7 +2,7 @@
 // pipeline run, by default), each with its parameters, what it planned to reach, how our entry fared
 // over the simulations, and the bids it recommends, team by team.
 import { get } from '../../api.js';
-import { empty, enc, h, header, loadRuns, loadTournament, money, noTournaments, num, pct, pickers, tabs, teamLink, wirePickers } from './shared.js';
+import { empty, enc, h, header, loadRuns, money, tournamentFor, num, pct, pickers, tabs, teamLink, wirePickers } from './shared.js';
 
 const SIDE_BY_SIDE = 6;
 
@@ -14,11 +14,9 @@ function params(r) {
 }
 
 export async function optimiserView(main, key) {
-  const { tournaments, tournament } = await loadTournament(key);
-  if (!tournament) {
-    main.innerHTML = noTournaments();
-    return;
-  }
+  const loaded = await tournamentFor(main, key);
+  if (!loaded) return;
+  const { tournaments, tournament } = loaded;
   const k = tournament.key;
   // Oldest of them on the left: a pipeline run writes the payout strategy first.
   const runs = (await loadRuns(k)).slice(0, SIDE_BY_SIDE).reverse();

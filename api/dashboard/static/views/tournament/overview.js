@@ -1,32 +1,12 @@
 // Overview: the tournament at a glance — its field, pool and simulations, our entry in the latest
 // optimisation run, the teams worth most, and the First Four pairs with their chances of getting in.
 import { get } from '../../api.js';
-import {
-  bars,
-  card,
-  chooseRun,
-  empty,
-  enc,
-  h,
-  header,
-  loadRuns,
-  loadTournament,
-  money,
-  noTournaments,
-  num,
-  pct,
-  pickers,
-  tabs,
-  teamLink,
-  wirePickers,
-} from './shared.js';
+import { bars, card, chooseRun, empty, enc, h, header, loadRuns, money, tournamentFor, num, pct, pickers, tabs, teamLink, wirePickers } from './shared.js';
 
 export async function overviewView(main, key) {
-  const { tournaments, tournament } = await loadTournament(key);
-  if (!tournament) {
-    main.innerHTML = noTournaments();
-    return;
-  }
+  const loaded = await tournamentFor(main, key);
+  if (!loaded) return;
+  const { tournaments, tournament } = loaded;
   const k = tournament.key;
   const [runs, teams] = await Promise.all([loadRuns(k), get(`/v1/tournaments/${enc(k)}/teams?sort=value`)]);
   const run = await chooseRun(k, runs, undefined);

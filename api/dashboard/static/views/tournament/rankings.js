@@ -11,9 +11,8 @@ import {
   header,
   loadRankings,
   loadRuns,
-  loadTournament,
   money,
-  noTournaments,
+  tournamentFor,
   num,
   pct,
   pickers,
@@ -59,11 +58,9 @@ function reportTable(report) {
 }
 
 export async function rankingsView(main, key, runId) {
-  const { tournaments, tournament } = await loadTournament(key);
-  if (!tournament) {
-    main.innerHTML = noTournaments();
-    return;
-  }
+  const loaded = await tournamentFor(main, key);
+  if (!loaded) return;
+  const { tournaments, tournament } = loaded;
   const k = tournament.key;
   const runs = await loadRuns(k);
   const run = await chooseRun(k, runs, runId);

@@ -37,7 +37,15 @@ export async function loadTournament(key) {
   return { tournaments, tournament: await get(`/v1/tournaments/${enc(chosen.key)}`) };
 }
 
-export const noTournaments = () => `<h1>Tournament</h1>${empty('no-tournaments', 'No tournaments in gold yet. Run the tournament pipeline, then come back.')}`;
+const noTournaments = () => `<h1>Tournament</h1>${empty('no-tournaments', 'No tournaments in gold yet. Run the tournament pipeline, then come back.')}`;
+
+/** loadTournament for a view: null, with "no tournaments yet" shown in `main`, when gold holds none. */
+export async function tournamentFor(main, key) {
+  const loaded = await loadTournament(key);
+  if (loaded.tournament) return loaded;
+  main.innerHTML = noTournaments();
+  return null;
+}
 
 /** A tournament's optimisation runs, newest first (every page). */
 export async function loadRuns(key) {

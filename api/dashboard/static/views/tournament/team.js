@@ -2,25 +2,7 @@
 // its value against what the auction paid, the distribution of its games won (exact and simulated),
 // who owns it in the latest optimisation run, and its most likely path through the bracket.
 import { get } from '../../api.js';
-import {
-  bars,
-  card,
-  empty,
-  enc,
-  entryLink,
-  h,
-  header,
-  loadTournament,
-  money,
-  noTournaments,
-  num,
-  pct,
-  pickers,
-  signedPct,
-  tabs,
-  teamLink,
-  wirePickers,
-} from './shared.js';
+import { bars, card, empty, enc, entryLink, h, header, money, tournamentFor, num, pct, pickers, signedPct, tabs, teamLink, wirePickers } from './shared.js';
 
 function winsTable(wins) {
   const rows = wins.exact
@@ -61,11 +43,9 @@ function pathTable(key, path) {
 }
 
 export async function teamView(main, key, team) {
-  const { tournaments, tournament } = await loadTournament(key);
-  if (!tournament) {
-    main.innerHTML = noTournaments();
-    return;
-  }
+  const loaded = await tournamentFor(main, key);
+  if (!loaded) return;
+  const { tournaments, tournament } = loaded;
   const k = tournament.key;
   const teams = (await get(`/v1/tournaments/${enc(k)}/teams?sort=seed`)).items;
   const chosen = team ?? teams[0]?.teamKey;
