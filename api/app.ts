@@ -78,14 +78,16 @@ export function createApp(deps: AppDeps) {
   });
   app.use('*', metrics.middleware);
   app.use('*', compression());
-  app.use('*', async (c, next) => {
-    const started = performance.now();
-    await next();
-    deps.log.info(
-      { requestId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) },
-      'request',
-    );
-  });
+  // The request log is at info: at a quieter level, no per-request work at all.
+  if (deps.log.isLevelEnabled('info'))
+    app.use('*', async (c, next) => {
+      const started = performance.now();
+      await next();
+      deps.log.info(
+        { requestId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) },
+        'request',
+      );
+    });
   if (deps.corsOrigins?.length) {
     app.use('*', cors({ origin: deps.corsOrigins, allowHeaders: ['Authorization', 'Content-Type', 'X-API-Key'], maxAge: 600 }));
   }

@@ -12,6 +12,7 @@ import { serve } from '@hono/node-server';
 import autocannon from 'autocannon';
 import { Hono } from 'hono';
 import { createApp } from '../api/app.ts';
+import { rankingsCursor } from '../domains/tournament/routes/optimisation-runs/optimisation-runs.routes.ts';
 import { freePort, waitForPort } from '../cli/stack/ports.ts';
 import { createApiKey } from '../lib/db/api-keys.ts';
 import { migrate } from '../lib/db/migrate.ts';
@@ -26,7 +27,7 @@ const CONNECTIONS = 64;
 const SECONDS = Number(process.argv[2] ?? 10);
 const WARMUP_SECONDS = 2;
 const ENTRIES = 25;
-const REPEATS = 3;
+const REPEATS = Number(process.argv[3] ?? 3);
 
 /** Child mode: serve the app (or hello world) on a port until killed. */
 async function serveChild(kind: string, port: number): Promise<void> {
@@ -45,7 +46,9 @@ async function serveChild(kind: string, port: number): Promise<void> {
 }
 
 function startServer(kind: 'api' | 'hello', port: number, env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), 'serve', kind, String(port)], {
+  // BENCH_PROFILE=<dir>: the API writes a CPU profile there when it stops.
+  const profile = kind === 'api' && process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...process.execArgv, ...profile, fileURLToPath(import.meta.url), 'serve', kind, String(port)], {
     env,
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -118,7 +121,7 @@ async function main() {
     // The same first page through cursors that are each new (a position above every entry), so no
     // request is answered from the API's 1 s rankings cache: every one reads PostgreSQL.
     let n = 0;
-    const freshCursor = () => `${new URL(url).pathname}?cursor=${Buffer.from(JSON.stringify([1e6 + n++, ''])).toString('base64url')}`;
+    const freshCursor = () => `${new URL(url).pathname}?cursor=${rankingsCursor.encode([1e6 + n++, ''])}`;
     const helloText = 'Hello Hono!';
 
     // The same warm-up for both servers, then rounds that take each measurement in turn.
@@ -148,7 +151,7 @@ async function main() {
     writeBenchResult({
       id: 'rankings',
       title: 'Tournament rankings over HTTP: GET /v1/optimisation-runs/{id}/rankings',
-      reproduce: 'npx tsx bench/rankings.ts [seconds]',
+      reproduce: 'npx tsx bench/rankings.ts [seconds] [rounds]',
       workload: `autocannon, ${CONNECTIONS} connections, ${REPEATS} rounds of ${SECONDS} s per measurement (after ${WARMUP_SECONDS} s of warm-up per server), measurements interleaved within each round, against createApp + @hono/node-server in a child process: a reader key, one optimisation run of ${ENTRIES} entries, the first page (all ${ENTRIES}) of its rankings, ~${Math.round(bytes)} bytes per answer, read by the API's read-only role through a pool of 20 from PostgreSQL ${db.version}; ceiling: Hono's hello world served the same way in the same run`,
       figures: [
         {
@@ -163,13 +166,21 @@ async function main() {
         { name: 'rankings from PostgreSQL, latency p50', ...repeated(rounds.uncached.map((x) => x.latency.p50)), unit: 'ms' },
         { name: 'rankings, one URL again and again (1 s page cache)', ...cached, unit: 'req/s', ratio: cached.value / ceiling.value },
         { name: 'rankings, one URL again and again, latency p99', ...p99('cached'), unit: 'ms' },
-        { name: 'revalidation (If-None-Match → 304) per second', ...rps('revalidated'), unit: 'req/s', ratio: rps('revalidated').value / ceiling.value },
+        {
+          name: 'revalidation (If-None-Match → 304) per second',
+          ...rps('revalidated'),
+          unit: 'req/s',
+          ratio: rps('revalidated').value / ceiling.value,
+          goal: '≥0.5× hello world',
+          met: rps('revalidated').value / ceiling.value >= 0.5,
+        },
         { name: 'Hono hello world (ceiling)', ...ceiling, unit: 'req/s', ratio: 1 },
         { name: 'Hono hello world latency p99', ...p99('ceiling'), unit: 'ms' },
       ],
       notes: [
         'Checked: every answer of every round had the expected status and (for 200) exactly the expected body.',
         'The goal is judged on requests that each read PostgreSQL (a new cursor per request, all positioned above every entry, so each returns the same first page and none is a cache hit): a client reading many runs and pages gets this. The page cache (1 s, per URL) answers a URL asked again within the second from memory; that figure is shown beside it, not used for the goal.',
+        'Revalidations are answered from the version cache: each run’s ETag and Last-Modified as last read, kept 1 s, so a client holding the current version gets its 304 with no query (test/integration/rankings-cache.test.ts counts them); a re-run shows within 1 s, a partition written or gone stale within 2 s (the freshness reader’s 1 s on top). Cached pages are kept gzipped for clients that accept it.',
         'Each request checks the key (cached in the process) and validates the parameters; a page is built by one statement (the run’s version for the ETag and the page, from one snapshot, on the entry_performance ranking index). A run’s rankings change only when a re-run replaces them; clients may keep them 60 s (private, max-age=60, ETag of id and updated_at).',
         'From PostgreSQL, each request is one round trip to the server, on a machine where the Node process is the bottleneck (a write system call per query and per answer).',
         'Client, API and PostgreSQL share the machine’s cores, so the ceiling is what this client gets from a Node HTTP server doing nothing.',

@@ -44,6 +44,8 @@ export async function modelStack(name: string): Promise<ModelStack> {
           LOG_LEVEL: 'warn',
           ...env,
         }),
+        // BENCH_PROFILE=<dir>: each API writes a CPU profile there when it stops.
+        process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [],
       );
       apis.push(api);
       await waitForPort(port, '127.0.0.1', 60_000, () => api.child.exitCode === null);

@@ -176,6 +176,10 @@ describe('POST /v1/ingest/readings', () => {
   it('answers 413 for an oversized body, 415 for non-JSON and 400 for malformed JSON', async () => {
     const huge = JSON.stringify({ deviceId: 'dev-5', batchId: 'huge', readings: readings(12_000) });
     expect((await post('/v1/ingest/readings', huge, keys['dev-5'])).status).toBe(413);
+    // Declared (Content-Length, judged without reading the body) as well as streamed.
+    const declared = await post('/v1/ingest/readings', huge, keys['dev-5'], { 'content-length': String(Buffer.byteLength(huge)) });
+    expect(declared.status).toBe(413);
+    expect((await json(declared)).error.message).toContain('larger than');
     const text = await post('/v1/ingest/readings', 'ax=1', keys['dev-5'], { 'content-type': 'text/plain' });
     expect(text.status).toBe(415);
     const broken = await post('/v1/ingest/readings', '{"deviceId": "dev-5", "readings": [', keys['dev-5']);

@@ -5,6 +5,7 @@
 import { z } from '@hono/zod-openapi';
 import { MAX_CLOCK_OFFSET_MS, MAX_CLOCK_SKEW_MS, MAX_READINGS_PER_BATCH, MAX_TIMESTAMP, sensorRanges } from '../../../lib/sensor-limits.ts';
 import { LivePrediction } from '../live/prediction.ts';
+import { withFastReadings } from './fast-readings.ts';
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 const id = (what: string) =>
@@ -118,19 +119,27 @@ export const Reading = z
       : r,
   );
 
-export const ReadingsBatch = z
-  .object({
-    deviceId: id('deviceId'),
-    batchId: id('batchId'),
-    sessionId: id('sessionId').optional(),
-    clockOffsetMs: ClockOffset.optional(),
-    readings: z
-      .array(Reading, { error: (i) => (i.input === undefined ? 'required' : 'must be an array') })
-      .min(1, 'must hold at least one reading')
-      .max(MAX_READINGS_PER_BATCH, `must hold at most ${MAX_READINGS_PER_BATCH} readings`),
-  })
-  .strict()
-  .openapi('ReadingsBatch');
+/** A batch's readings (or, for the fast path's envelope, its unchecked items), 1 to MAX_READINGS_PER_BATCH. */
+const readingsOf = <T extends z.ZodType>(item: T) =>
+  z
+    .array(item, { error: (i) => (i.input === undefined ? 'required' : 'must be an array') })
+    .min(1, 'must hold at least one reading')
+    .max(MAX_READINGS_PER_BATCH, `must hold at most ${MAX_READINGS_PER_BATCH} readings`);
+
+const batchFields = {
+  deviceId: id('deviceId'),
+  batchId: id('batchId'),
+  sessionId: id('sessionId').optional(),
+  clockOffsetMs: ClockOffset.optional(),
+};
+
+export const ReadingsBatch = withFastReadings(
+  z
+    .object({ ...batchFields, readings: readingsOf(Reading) })
+    .strict()
+    .openapi('ReadingsBatch'),
+  z.object({ ...batchFields, readings: readingsOf(z.unknown()) }).strict(),
+);
 
 export const IngestAck = z
   .object({

@@ -32,7 +32,9 @@ export function ingestHandlers(deps: AppDeps, writer: IngestWriter) {
       batch.clockOffsetMs,
       Date.now(),
     );
-    const onServerClock = offset === 0 ? batch : { ...batch, readings: batch.readings.map((r) => ({ ...r, timestamp: r.timestamp + offset })) };
+    // The readings are this request's own parse, so they move to the server clock in place.
+    if (offset !== 0) for (const r of batch.readings) r.timestamp += offset;
+    const onServerClock = batch;
     let landed;
     try {
       landed = await writer.submit(onServerClock, c.get('principal').keyId, c.get('requestId'));

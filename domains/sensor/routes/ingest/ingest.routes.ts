@@ -4,8 +4,8 @@
 // route is built from the configured body limit, so it is a function of it.
 import { createRoute } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { requireRole } from '../../../../api/auth.ts';
+import { limitBody } from '../../../../api/body-limit.ts';
 import { ApiError } from '../../../../api/errors.ts';
 import { errorResponse, jsonContent, keyed } from '../../../../api/openapi.ts';
 import type { AppEnv } from '../../../../api/types.ts';
@@ -21,11 +21,8 @@ const jsonOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
 };
 
 const limit = (maxBytes: number) =>
-  bodyLimit({
-    maxSize: maxBytes,
-    onError: () => {
-      throw new ApiError(413, `the body is larger than ${maxBytes} bytes; send fewer readings per batch`);
-    },
+  limitBody(maxBytes, () => {
+    throw new ApiError(413, `the body is larger than ${maxBytes} bytes; send fewer readings per batch`);
   });
 
 const errors = {

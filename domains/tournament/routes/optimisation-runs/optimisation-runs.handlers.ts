@@ -1,12 +1,14 @@
 // Handlers for the optimisation-runs resource. Every answer carries the freshness of its
 // tournament partition (in the body, the ETag and Last-Modified) and is checked against the
-// client's ETag first; rankings pages, the hottest read, are also remembered as sent for a moment
-// (PageCache), freshness included.
-import type { Context } from 'hono';
+// client's ETag first; rankings, the hottest read, are also remembered for a moment (RankingsCache):
+// each run's version, so revalidations cost no query, and each page as sent, freshness included.
+import { gzipSync } from 'node:zlib';
+import type { Context, MiddlewareHandler } from 'hono';
 import { notModifiedSince } from '../../../../api/cache.ts';
 import { ApiError } from '../../../../api/errors.ts';
 import { FreshnessReader, freshnessTag, type FreshnessValue } from '../../../../api/freshness.ts';
 import { iso, type AppRouteHandler } from '../../../../api/openapi.ts';
+import type { AppEnv } from '../../../../api/types.ts';
 import { pageOf } from '../../../../api/pagination.ts';
 import type { Queryable } from '../../../../lib/db/pool.ts';
 import { tournamentPipeline } from '../../pipeline.ts';
@@ -36,35 +38,65 @@ export function portfolioTotals(items: { bid: number; expectedPoints: number; ex
 const runTag = (id: number, version: string, fresh: FreshnessValue) => `optimisation-run-${id}-${version}-${freshnessTag(fresh)}`;
 const noRun = (id: number) => new ApiError(404, `no optimisation run ${id}`);
 
+/** What a client revalidates against: a run's ETag tag and Last-Modified. */
+interface Version {
+  tag: string;
+  lastModified: string | null;
+}
+
 /**
- * Rankings pages as sent, remembered for a moment: every request in that window is answered from
- * memory, so a re-run's new rankings show within `ms` (well inside the max-age clients may keep).
+ * Rankings as sent, remembered for a moment (`ms`): each run's version, so a revalidation
+ * (If-None-Match) is answered 304 without a query, and each page's text, with its gzip made once
+ * for the clients that accept it. A re-run's new rankings, or its partition going stale, show within
+ * `ms` plus the freshness reader's moment (well inside the max-age clients may keep).
  */
-class PageCache {
-  private pages = new Map<string, { until: number; tag: string; lastModified: string | null; text: string }>();
+class RankingsCache {
+  private versions = new Map<number, Version & { until: number }>();
+  private pages = new Map<string, Version & { until: number; text: string; gzip?: Uint8Array<ArrayBuffer> }>();
   constructor(private ms: number) {}
-  get(key: string) {
+  version(id: number): Version | undefined {
+    const hit = this.versions.get(id);
+    return hit && hit.until > Date.now() ? hit : undefined;
+  }
+  page(key: string) {
     const hit = this.pages.get(key);
     return hit && hit.until > Date.now() ? hit : undefined;
   }
-  set(key: string, tag: string, lastModified: string | null, text: string) {
+  setVersion(id: number, version: Version) {
     if (this.ms <= 0) return;
+    if (this.versions.size >= 10_000) this.versions.clear();
+    this.versions.set(id, { ...version, until: Date.now() + this.ms });
+  }
+  setPage(id: number, key: string, version: Version, text: string) {
+    if (this.ms <= 0) return;
+    this.setVersion(id, version);
     if (this.pages.size >= 10_000) this.pages.clear();
-    this.pages.set(key, { until: Date.now() + this.ms, tag, lastModified, text });
+    this.pages.set(key, { ...version, until: Date.now() + this.ms, text });
   }
 }
 
 const jsonText = (c: Context, text: string) => c.body(text, 200, { 'content-type': 'application/json' });
 
+/** A cached page, gzipped once (api/compression.ts leaves a body that has an encoding alone). */
+function cachedPage(c: Context, page: { text: string; gzip?: Uint8Array<ArrayBuffer> }): Response {
+  if (page.text.length < 1024 || !/\bgzip\b/i.test(c.req.header('accept-encoding') ?? '')) return jsonText(c, page.text);
+  page.gzip ??= new Uint8Array(gzipSync(page.text));
+  return c.body(page.gzip, 200, {
+    'content-type': 'application/json',
+    'content-encoding': 'gzip',
+    'content-length': String(page.gzip.byteLength),
+  });
+}
+
 export interface OptimisationRunOptions {
-  /** How long a rankings page is answered from memory (0: every request reads gold). */
+  /** How long a rankings page, and a run's version for revalidations, is answered from memory (0: every request reads gold). */
   rankingsCacheMs?: number;
   /** How long a tournament's freshness is reused (0: read every time). */
   freshnessTtlMs?: number;
 }
 
 export function optimisationRunHandlers(db: Queryable, options: OptimisationRunOptions = {}) {
-  const rankingsCache = new PageCache(options.rankingsCacheMs ?? 1000);
+  const rankingsCache = new RankingsCache(options.rankingsCacheMs ?? 1000);
   const freshness = new FreshnessReader(db, tournamentPipeline, options.freshnessTtlMs);
 
   const one: AppRouteHandler<typeof routes.one> = async (c) => {
@@ -78,23 +110,42 @@ export function optimisationRunHandlers(db: Queryable, options: OptimisationRunO
     return c.json({ ...optimisationRunJson(run), params, baselines, pipelineRunId, freshness: fresh }, 200);
   };
 
+  /**
+   * After the key check and before parameter validation: the revalidation of a run's first page (no
+   * query) whose version is remembered is answered at once; a path id that is not plainly a run id,
+   * a query, or an unknown version go on to validation and the handler.
+   */
+  const revalidation: MiddlewareHandler<AppEnv> = async (c, next) => {
+    if (c.req.header('if-none-match') === undefined || c.req.url.includes('?')) return next();
+    const raw = c.req.param('id') ?? '';
+    const known = /^[1-9][0-9]{0,14}$/.test(raw) ? rankingsCache.version(Number(raw)) : undefined;
+    return (known && notModifiedSince(c, known.tag, known.lastModified)) || next();
+  };
+
   const rankings: AppRouteHandler<typeof routes.rankings> = async (c) => {
     const { id } = c.req.valid('param');
     const q = c.req.valid('query');
+    // A revalidation of a version seen a moment ago: no query.
+    const known = c.req.header('if-none-match') !== undefined ? rankingsCache.version(id) : undefined;
+    const revalidated = known && notModifiedSince(c, known.tag, known.lastModified);
+    if (revalidated) return revalidated as never;
     // Cached by the cursor as sent: each such string always names the same page.
     const cacheKey = `${id}|${q.limit}|${c.req.query('cursor') ?? ''}`;
-    const hit = rankingsCache.get(cacheKey);
-    if (hit) return (notModifiedSince(c, hit.tag, hit.lastModified) ?? jsonText(c, hit.text)) as never;
+    const hit = rankingsCache.page(cacheKey);
+    if (hit) return (notModifiedSince(c, hit.tag, hit.lastModified) ?? cachedPage(c, hit)) as never;
     const after = q.cursor && { meanNormalisedPayout: q.cursor[0], entry: q.cursor[1] };
     const page = await rankingsPage(db, id, after, q.limit + 1);
     if (!page) throw noRun(id);
     const fresh = await freshness.read([page.tournamentKey]);
-    const tag = runTag(id, page.version, fresh);
-    const cached = notModifiedSince(c, tag, fresh.lastModified);
-    if (cached) return cached as never;
+    const version = { tag: runTag(id, page.version, fresh), lastModified: fresh.lastModified };
+    const cached = notModifiedSince(c, version.tag, version.lastModified);
+    if (cached) {
+      rankingsCache.setVersion(id, version);
+      return cached as never;
+    }
     const { items, nextCursor } = pageOf(page.entries, q.limit, routes.rankingsCursor, (e) => [e.meanNormalisedPayout, e.entry] as const);
     const text = JSON.stringify({ optimisationRunId: id, items, nextCursor, freshness: fresh });
-    rankingsCache.set(cacheKey, tag, fresh.lastModified, text);
+    rankingsCache.setPage(id, cacheKey, version, text);
     return jsonText(c, text) as never;
   };
 
@@ -130,5 +181,5 @@ export function optimisationRunHandlers(db: Queryable, options: OptimisationRunO
     return c.json({ optimisationRunId: id, entry: found.entry, items: found.rows, totals: portfolioTotals(found.rows), freshness: fresh }, 200);
   };
 
-  return { one, rankings, entry, bids, report };
+  return { one, rankings, revalidation, entry, bids, report };
 }

@@ -1,0 +1,103 @@
+// The rankings cache on real PostgreSQL: a revalidation of a version seen a moment ago is answered
+// 304 without a query (counted on the API's pool), a re-run shows within the stated bound (the
+// cache's moment plus the freshness reader's), freshness stays in every 200, and a cached page goes
+// to gzip-accepting clients compressed, the same bytes each time, decompressing to the page.
+import { gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp, type App } from '../../api/app.ts';
+import { createApiKey } from '../../lib/db/api-keys.ts';
+import type { Pool } from '../../lib/db/pool.ts';
+import { createLogger } from '../../lib/log.ts';
+import { createTestStack, type TestStack } from '../support/stack.ts';
+import { seedTournamentGold, type TournamentSeed } from '../support/tournament-gold.ts';
+
+let stack: TestStack;
+let app: App;
+let reader: string;
+let seed: TournamentSeed;
+let queries = 0;
+
+/** The API's read pool, counting the statements sent through it. */
+function counting(pool: Pool): Pool {
+  return new Proxy(pool, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (prop === 'query' && typeof value === 'function') {
+        return (...args: unknown[]) => {
+          queries++;
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      }
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+const get = (path: string, headers: Record<string, string> = {}) => app.request(path, { headers: { authorization: `Bearer ${reader}`, ...headers } });
+
+beforeAll(async () => {
+  stack = await createTestStack(import.meta.url);
+  app = createApp({
+    readPool: counting(stack.pools.api),
+    ingestPool: stack.pools.ingest,
+    log: createLogger('silent', 'test'),
+    ready: { postgres: async () => {}, temporal: async () => {} },
+  });
+  reader = (await createApiKey(stack.pools.owner, { name: 'ui', role: 'reader' })).token;
+  seed = await seedTournamentGold(stack.pools.owner, { entries: 60 });
+});
+afterAll(() => stack?.close());
+
+describe('rankings cache', () => {
+  it('answers revalidations from memory, and shows a re-run within the bound', async () => {
+    const path = `/v1/optimisation-runs/${seed.runIds[0]}/rankings?limit=50`;
+    const first = await get(path);
+    expect(first.status).toBe(200);
+    const etag = first.headers.get('etag')!;
+    expect(((await first.json()) as { freshness: unknown }).freshness).toMatchObject({ stale: false });
+    // Revalidations of any page of the run, right after: 304 with the validators, and no statement.
+    const before = queries;
+    for (let i = 0; i < 20; i++) {
+      const again = await get(`/v1/optimisation-runs/${seed.runIds[0]}/rankings${i % 2 ? '' : '?limit=7'}`, { 'if-none-match': etag });
+      expect(again.status).toBe(304);
+      expect(again.headers.get('etag')).toBe(etag);
+      expect(again.headers.get('last-modified')).toBe(first.headers.get('last-modified'));
+    }
+    expect(queries).toBe(before);
+    // Still behind the key check, and a bad id is still refused by validation.
+    const revalidate = { 'if-none-match': etag };
+    expect((await app.request(`/v1/optimisation-runs/${seed.runIds[0]}/rankings`, { headers: revalidate })).status).toBe(401);
+    expect((await get(`/v1/optimisation-runs/0/rankings`, revalidate)).status).toBe(400);
+    // A re-run replaces the rankings: within 2 s (1 s cache + 1 s freshness), a 200 with a new version.
+    await stack.pools.owner.query("UPDATE gold.optimisation_runs SET updated_at = updated_at + interval '1 microsecond' WHERE id = $1", [seed.runIds[0]]);
+    await new Promise((r) => setTimeout(r, 2100));
+    const after = await get(path, { 'if-none-match': etag });
+    expect(after.status).toBe(200);
+    expect(after.headers.get('etag')).not.toBe(etag);
+    expect(queries).toBeGreaterThan(before);
+    // The new version is the one now remembered.
+    const fresh = after.headers.get('etag')!;
+    expect((await get(path, { 'if-none-match': fresh })).status).toBe(304);
+  });
+
+  it('keeps cached pages gzipped for the clients that accept it', async () => {
+    const path = `/v1/optimisation-runs/${seed.runIds[0]}/rankings?limit=40`;
+    const plain = await get(path);
+    const text = await plain.text();
+    expect(text.length).toBeGreaterThan(1024);
+    const zipped = [await get(path, { 'accept-encoding': 'gzip' }), await get(path, { 'accept-encoding': 'gzip, br' })];
+    const bodies: Buffer[] = [];
+    for (const res of zipped) {
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-encoding')).toBe('gzip');
+      expect(res.headers.get('vary')).toMatch(/accept-encoding/i);
+      const body = Buffer.from(await res.arrayBuffer());
+      expect(Number(res.headers.get('content-length'))).toBe(body.byteLength);
+      bodies.push(body);
+    }
+    expect(bodies[0]!.equals(bodies[1]!)).toBe(true);
+    expect(gunzipSync(bodies[0]!).toString('utf8')).toBe(text);
+    // A client without gzip still gets the identity body.
+    expect(await (await get(path)).text()).toBe(text);
+  });
+});
