@@ -13,7 +13,7 @@ async function refusals<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (e) {
-    if (e instanceof DeploymentRefused) throw new ApiError(e.status, e.message);
+    if (e instanceof DeploymentRefused) throw new ApiError(e.status, e.message, e.field ? [{ field: e.field, reason: e.message }] : undefined);
     throw e;
   }
 }

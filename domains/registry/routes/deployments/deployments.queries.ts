@@ -6,9 +6,11 @@ import { withTransaction, type Pool, type PoolClient, type Queryable } from '../
 
 export class DeploymentRefused extends Error {
   override name = 'DeploymentRefused';
+  /** 422 (with `field`) when the body names a version the model does not have: the model itself exists. */
   constructor(
-    readonly status: 404 | 409,
+    readonly status: 404 | 409 | 422,
     message: string,
+    readonly field?: string,
   ) {
     super(message);
   }
@@ -67,7 +69,7 @@ export async function deployVersion(pool: Pool, model: string, version: number, 
   return withTransaction(pool, async (client) => {
     const modelId = await lockModel(client, model);
     const target = await versionOf(client, modelId, sql`version = ${version}`);
-    if (!target) throw new DeploymentRefused(404, `model ${model} has no version ${version}`);
+    if (!target) throw new DeploymentRefused(422, `model ${model} has no version ${version}`, 'version');
     if (target.status === 'production') throw new DeploymentRefused(409, `${model} v${version} is already in production`);
     const current = await versionOf(client, modelId, sql`status = 'production'`);
     await putInProduction(client, modelId, target, current, 'deploy', reason, actor);
@@ -84,7 +86,7 @@ export async function rollBack(pool: Pool, model: string, reason: string, actor:
     let target: VersionRef | undefined;
     if (to !== undefined) {
       target = await versionOf(client, modelId, sql`version = ${to}`);
-      if (!target) throw new DeploymentRefused(404, `model ${model} has no version ${to}`);
+      if (!target) throw new DeploymentRefused(422, `model ${model} has no version ${to}`, 'version');
       if (target.id === current.id) throw new DeploymentRefused(409, `${model} v${to} is the production version`);
     } else {
       const { rows } = await client.query<{ previous: number | null }>(sql`
@@ -124,7 +126,7 @@ export async function setAlias(
       return { previous: previous.version };
     }
     const target = await versionOf(client, modelId, sql`version = ${version}`);
-    if (!target) throw new DeploymentRefused(404, `model ${model} has no version ${version}`);
+    if (!target) throw new DeploymentRefused(422, `model ${model} has no version ${version}`, 'version');
     await client.query(sql`
       INSERT INTO registry.model_aliases (model_id, alias, model_version_id, updated_by) VALUES (${modelId}, ${alias}, ${target.id}, ${actor.keyId})
       ON CONFLICT (model_id, alias) DO UPDATE SET model_version_id = EXCLUDED.model_version_id, updated_by = EXCLUDED.updated_by, updated_at = now()`);

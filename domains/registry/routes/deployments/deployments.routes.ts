@@ -23,6 +23,7 @@ const writeErrors = {
   ...readErrors,
   ...notFound,
   409: errorResponse('the change makes no sense now (already in production, nothing to roll back to)'),
+  422: errorResponse('valid by the schema, but the model has no such version (details name the field)'),
   503: errorResponse('the registrar role is not configured on this API process'),
 };
 

@@ -26,7 +26,13 @@ export function modelTrainingHandlers(deps: AppDeps) {
         { field: 'task', reason: `model ${name} has task "other": say classification or regression` },
       ]);
     const version = await findDatasetVersion(deps.readPool, body.dataset, body.datasetVersion);
-    if (!version) throw new ApiError(404, `no ${body.datasetVersion ? `version ${body.datasetVersion} of ` : ''}dataset ${body.dataset}`);
+    // The model in the path exists; what is missing is a dataset the body names, so: 422, naming the field.
+    if (!version)
+      throw new ApiError(422, 'the request does not fit the dataset', [
+        body.datasetVersion
+          ? { field: 'datasetVersion', reason: `dataset ${body.dataset} has no version ${body.datasetVersion}` }
+          : { field: 'dataset', reason: `no dataset ${body.dataset}` },
+      ]);
     if (!version.objectKey || version.purgedAt) throw new ApiError(409, `${body.dataset} v${version.version} has no stored file to train on`);
     const columns = new Map(version.columns.map((col) => [col.name, col]));
     const problems: { field: string; reason: string }[] = [];

@@ -60,7 +60,7 @@ export const train = createRoute({
     ...notFound,
     409: errorResponse('the dataset version has no file to train on (recorded before storage, or purged)'),
     422: errorResponse(
-      'valid by the schema, but not for this model or dataset: a column that is missing or not numeric, the target as a feature, no task to infer (details name each field)',
+      'valid by the schema, but not for this model or dataset: no such dataset or version, a column that is missing or not numeric, the target as a feature, no task to infer (details name each field)',
     ),
     503: errorResponse('Temporal or the registrar role is not available to this API process'),
   },

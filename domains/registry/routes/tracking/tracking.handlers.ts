@@ -42,7 +42,10 @@ export function trackingHandlers(deps: AppDeps) {
     let datasetVersionId: number | undefined;
     if (body.dataset) {
       const v = await findDatasetVersion(deps.readPool, body.dataset.name, body.dataset.version);
-      if (!v) throw new ApiError(404, `no version ${body.dataset.version} of dataset ${body.dataset.name}`);
+      if (!v)
+        throw new ApiError(422, 'the request names a dataset version that does not exist', [
+          { field: 'dataset.version', reason: `dataset ${body.dataset.name} has no version ${body.dataset.version}` },
+        ]);
       datasetVersionId = v.id;
     }
     const id = await createTrackedRun(writer(), { ...body, datasetVersionId, createdBy: c.get('principal').keyId });

@@ -55,7 +55,12 @@ export const create = createRoute({
       },
     },
   },
-  responses: { 201: jsonContent(Run, 'the run'), ...readErrors, 404: errorResponse('no such dataset version'), ...unconfigured },
+  responses: {
+    201: jsonContent(Run, 'the run'),
+    ...readErrors,
+    422: errorResponse('valid by the schema, but the dataset version it names does not exist (details name the field)'),
+    ...unconfigured,
+  },
 });
 
 export const params = createRoute({
