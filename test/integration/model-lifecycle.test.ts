@@ -117,9 +117,15 @@ describe('a model from upload to rollback', () => {
     expect((await app.request('/v1/models/blob-colour/deploy', json({ version: 1, reason: 'again' }))).status).toBe(409);
     // The model exists; a version or dataset the body names that does not is a 422 naming the field.
     const noVersion = await app.request('/v1/models/blob-colour/deploy', json({ version: 99, reason: 'typo' }));
-    expect([noVersion.status, (await noVersion.json()).error.details]).toEqual([422, [{ field: 'version', reason: 'model blob-colour has no version 99' }]]);
+    expect([noVersion.status, ((await noVersion.json()) as { error: { details: unknown } }).error.details]).toEqual([
+      422,
+      [{ field: 'version', reason: 'model blob-colour has no version 99' }],
+    ]);
     const noDataset = await app.request('/v1/models/blob-colour/train', json({ dataset: 'blobs', datasetVersion: 99, target: 'colour' }));
-    expect([noDataset.status, (await noDataset.json()).error.details]).toEqual([422, [{ field: 'datasetVersion', reason: 'dataset blobs has no version 99' }]]);
+    expect([noDataset.status, ((await noDataset.json()) as { error: { details: unknown } }).error.details]).toEqual([
+      422,
+      [{ field: 'datasetVersion', reason: 'dataset blobs has no version 99' }],
+    ]);
 
     const second = await upload('blobs', blobs(600, 2));
     expect(second.version).toBe(2);
