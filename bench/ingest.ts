@@ -14,6 +14,7 @@ import { rowFormatter } from '../lib/db/copy-format.ts';
 import { migrate } from '../lib/db/migrate.ts';
 import { createPool, type Pool } from '../lib/db/pool.ts';
 import { provisionLogins } from '../lib/db/roles.ts';
+import { SEGMENT_COLUMNS, segmentRows } from '../domains/sensor/ingest/segments.ts';
 import { stackEnv } from './support/env.ts';
 import { benchDatabase } from './support/database.ts';
 import { openPsql } from './support/psql.ts';
@@ -30,7 +31,6 @@ const REPEATS = Number(process.argv[3] ?? 3);
 const FLEET = 1000;
 const OFFERED_SECONDS = Number(process.argv[4] ?? 20);
 const WARMUP_SECONDS = 3;
-const COLUMNS = ['device_id', 'batch_id', 'session_id', 'ts', 'ax', 'ay', 'az', 'gx', 'gy', 'gz', 'mx', 'my', 'mz', 'received_at'];
 
 /** Empties bronze once the API's last transactions (batches queued when the client stopped) are over, so TRUNCATE never meets one. */
 async function emptyBronze(owner: Pool): Promise<void> {
@@ -41,7 +41,7 @@ async function emptyBronze(owner: Pool): Promise<void> {
     if (rows[0].n === 0) break;
     await new Promise((r) => setTimeout(r, 100));
   }
-  await owner.query('TRUNCATE bronze.imu_readings, bronze.ingest_batches');
+  await owner.query('TRUNCATE bronze.imu_segments, bronze.ingest_batches');
   await owner.query('CHECKPOINT');
 }
 
@@ -170,24 +170,26 @@ async function main() {
       `  offered load: ${fleet.batches} batches acknowledged in ${fleet.seconds.toFixed(1)} s, p99 ${fleet.p99} ms, ${fleet.refused} refused ${JSON.stringify(fleet.statuses)}`,
     );
 
-    // The ceiling: psql \copy of as many readings as the last round acknowledged, from a file.
-    const format = rowFormatter(COLUMNS);
+    // The ceiling: psql \copy of as many readings as the last round acknowledged, from a file, as the
+    // bronze segments the writer would make of them.
+    const format = rowFormatter(SEGMENT_COLUMNS);
     const file = join(dir, 'readings.tsv');
     const lines: string[] = [];
+    let readingsInFile = 0;
     const now = new Date();
     for (let b = 0; b < acknowledgedReadings / BATCH; b++) {
       const body = JSON.parse(batchBody(b % DEVICES, 100_000 + b));
-      for (const r of body.readings)
-        lines.push(format([body.deviceId, body.batchId, body.sessionId, new Date(r.timestamp), r.ax, r.ay, r.az, r.gx, r.gy, r.gz, r.mx, r.my, r.mz, now]));
+      for (const row of segmentRows(body, now)) lines.push(format(row));
+      readingsInFile += body.readings.length;
     }
     writeFileSync(file, lines.join(''));
     const ceiling: number[] = [];
     for (let r = 0; r <= REPEATS; r++) {
       await emptyBronze(owner);
-      const seconds = await psql.copyFrom('bronze.imu_readings', COLUMNS, file);
+      const seconds = await psql.copyFrom('bronze.imu_segments', SEGMENT_COLUMNS, file);
       const { rows } = await owner.query('SELECT count(*)::int AS n FROM bronze.imu_readings');
-      verify(rows[0].n === lines.length, `psql loaded ${rows[0].n} readings of ${lines.length}`);
-      if (r > 0) ceiling.push(lines.length / seconds); // the first load is the warm-up
+      verify(rows[0].n === readingsInFile, `psql loaded ${rows[0].n} readings of ${readingsInFile}`);
+      if (r > 0) ceiling.push(readingsInFile / seconds); // the first load is the warm-up
     }
     const committed = repeated(rates);
     const psqlRate = repeated(ceiling);

@@ -23,7 +23,7 @@ export async function modelStack(name: string): Promise<ModelStack> {
   await migrate(db.url, { direction: 'up' });
   const logins = await provisionLogins(db.url, { worker: 'bench-w', ingest: 'bench-i', api: 'bench-a', registrar: 'bench-r' });
   const owner = createPool(db.url, { applicationName: `bench-${name}`, max: 4 });
-  await owner.query('TRUNCATE bronze.imu_readings, bronze.ingest_batches, live.device_tails, registry.live_predictions');
+  await owner.query('TRUNCATE bronze.imu_segments, bronze.ingest_batches, live.device_tails, registry.live_predictions');
   console.log('training a 100-tree production model on simulated people…');
   const { modelVersionId } = await seedProductionModel(owner, { persons: 6, trees: 100 });
   const apis: RefineryProcess[] = [];

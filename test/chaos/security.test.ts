@@ -211,7 +211,7 @@ describe('PostgreSQL grants', () => {
     expect(tables.length).toBeGreaterThan(10);
     // Ingest lands readings and, in the same transaction, continues the devices' live windows and logs their predictions.
     const ingestMayInsert = new Set([
-      'bronze.imu_readings',
+      'bronze.imu_segments',
       'bronze.ingest_batches',
       'bronze.exercise_sessions',
       'live.device_tails',

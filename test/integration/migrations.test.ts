@@ -28,7 +28,7 @@ describe('migrations', () => {
 
   it('revert each migration in turn and apply it again, leaving the same schema', async () => {
     const first = await schemaDump(stack.urls.owner, serverMajor);
-    expect(first).toContain('CREATE TABLE bronze.imu_readings (');
+    expect(first).toContain('CREATE TABLE bronze.imu_segments (');
     expect(first.some((line) => line.startsWith('GRANT SELECT ON TABLE gold.'))).toBe(true);
     const { rows } = await stack.pools.owner.query('SELECT name FROM pgmigrations ORDER BY run_on DESC, id DESC');
     for (let k = 0; k < rows.length; k++) {

@@ -5,7 +5,6 @@
 // on, the same transaction continues the devices' windows and classifies them (live/classifier.ts);
 // should that fail, the readings still land (the live part rolls back to a savepoint).
 import { copyBatches } from '../../../lib/db/copy.ts';
-import type { CopyRow } from '../../../lib/db/copy-format.ts';
 import { withTransaction, type Pool, type PoolClient } from '../../../lib/db/pool.ts';
 import type { Logger } from '../../../lib/log.ts';
 import { foldArrivals, recordArrivals } from '../../../engine/staleness/arrivals.ts';
@@ -14,6 +13,7 @@ import type { LiveClassifier } from '../live/classifier.ts';
 import type { LivePrediction } from '../live/prediction.ts';
 import { readingArrivals, READINGS_SOURCE } from './arrivals.ts';
 import type { ReadingsBatch } from './schema.ts';
+import { SEGMENT_COLUMNS, segmentDays, segmentRows } from './segments.ts';
 
 export type Landing = 'stored' | 'duplicate';
 
@@ -57,7 +57,14 @@ export interface IngestWriterOptions {
 /** How often the arrival log is folded into totals, at most (off the request path). */
 const FOLD_EVERY_MS = 5000;
 
-const readingColumns = ['device_id', 'batch_id', 'session_id', 'ts', 'ax', 'ay', 'az', 'gx', 'gy', 'gz', 'mx', 'my', 'mz', 'received_at'];
+/** Days of bronze partitions made ahead when the writer starts: yesterday to a week ahead. */
+const AHEAD_DAYS = { before: 1, after: 7 };
+/**
+ * Days further back than this get no partition from ingest: their readings land in the default
+ * partition until the nightly run (or a backfill) of that day makes it. So a device sending old
+ * timestamps cannot make a table per day on its own.
+ */
+const ON_DEMAND_DAYS_BACK = 62;
 
 export class IngestWriter {
   private queue: Pending[] = [];
@@ -70,6 +77,9 @@ export class IngestWriter {
   private folding: Promise<unknown> | undefined;
   private lastFold = 0;
   private idle: (() => void)[] = [];
+  /** UTC days known to have a bronze partition (ensured by this writer). */
+  private readonly partitioned = new Set<string>();
+  private ahead: Promise<void> | undefined;
   /** Transactions committed so far, and the batches they carried (for metrics and tests). */
   readonly stats = { flushes: 0, batches: 0, readings: 0, duplicates: 0, failedFlushes: 0, liveFailures: 0 };
 
@@ -141,6 +151,7 @@ export class IngestWriter {
     const receivedAt = new Date();
     // Loaded before the transaction, so a slow registry read never holds it open.
     const model = this.live ? await this.live.model().catch(() => null) : null;
+    await this.ensurePartitions(unique.map((p) => p.batch));
     let fresh: Set<string>;
     let newest: Map<string, LivePrediction>;
     try {
@@ -162,7 +173,11 @@ export class IngestWriter {
         );
         const stored = new Set(rows.map((r) => `${r.device_id}\u0000${r.batch_id}`));
         const batches = unique.filter((p) => stored.has(`${p.batch.deviceId}\u0000${p.batch.batchId}`));
-        await copyBatches(client, { table: 'bronze.imu_readings', columns: readingColumns }, rowsOf(batches, receivedAt));
+        await copyBatches(
+          client,
+          { table: 'bronze.imu_segments', columns: SEGMENT_COLUMNS },
+          batches.map((p) => segmentRows(p.batch, receivedAt)),
+        );
         if (this.trackArrivals) await recordArrivals(client, READINGS_SOURCE, readingArrivals(batches.map((p) => p.batch)));
         const predictions = this.live ? await this.classify(client, batches, group, model) : new Map<string, LivePrediction>();
         return [stored, predictions] as const;
@@ -186,6 +201,35 @@ export class IngestWriter {
     }
   }
 
+  /**
+   * Makes the bronze partitions of the batches' days (back to ON_DEMAND_DAYS_BACK) before the
+   * transaction that lands them (a new partition never waits on an open ingest transaction). Should
+   * one not be made (a lock held for more than 2 s), its rows land in the default partition and the
+   * next call for that day moves them.
+   */
+  private async ensurePartitions(batches: ReadingsBatch[]): Promise<void> {
+    this.ahead ??= this.pool
+      .query(`SELECT bronze.ensure_imu_partitions(d - $1::int, d + $2::int) FROM (SELECT (now() AT TIME ZONE 'UTC')::date AS d) AS today`, [
+        AHEAD_DAYS.before,
+        AHEAD_DAYS.after,
+      ])
+      .then(
+        () => {},
+        () => (this.ahead = undefined),
+      );
+    await this.ahead;
+    const oldest = new Date(Date.now() - ON_DEMAND_DAYS_BACK * 86_400_000).toISOString().slice(0, 10);
+    for (const day of segmentDays(batches)) {
+      if (this.partitioned.has(day) || day < oldest) continue;
+      try {
+        await this.pool.query('SELECT bronze.ensure_imu_partition($1::date)', [day]);
+        this.partitioned.add(day);
+      } catch (e) {
+        this.live?.log.warn({ day, err: (e as Error).message }, 'no bronze partition for the day yet; its readings land in the default partition');
+      }
+    }
+  }
+
   /** The live part of a flush, behind a savepoint: if it fails, the readings still land and the failure is logged. */
   private async classify(client: PoolClient, stored: Pending[], group: Pending[], model: LoadedModel | null): Promise<Map<string, LivePrediction>> {
     const live = this.live!;
@@ -206,32 +250,5 @@ export class IngestWriter {
       await client.query('ROLLBACK TO SAVEPOINT live');
       return new Map();
     }
-  }
-}
-
-function* rowsOf(batches: Pending[], receivedAt: Date): Generator<CopyRow[]> {
-  for (const { batch } of batches) {
-    const session = batch.sessionId ?? null;
-    const rows: CopyRow[] = new Array(batch.readings.length);
-    for (let i = 0; i < batch.readings.length; i++) {
-      const r = batch.readings[i]!;
-      rows[i] = [
-        batch.deviceId,
-        batch.batchId,
-        session,
-        new Date(r.timestamp),
-        r.ax,
-        r.ay,
-        r.az,
-        r.gx,
-        r.gy,
-        r.gz,
-        r.mx ?? null,
-        r.my ?? null,
-        r.mz ?? null,
-        receivedAt,
-      ];
-    }
-    yield rows;
   }
 }

@@ -9,6 +9,7 @@ import { replacePartitionIn } from '../../../lib/db/copy.ts';
 import { withClient, withTransaction, type PoolClient } from '../../../lib/db/pool.ts';
 import {
   allocateColumns,
+  CHANNELS,
   cleanReadings,
   createFeatureExtractor,
   cutWindows,
@@ -27,37 +28,56 @@ function dayBounds(day: string): [string, string] {
   return [start.toISOString(), new Date(start.getTime() + 86_400_000).toISOString()];
 }
 
-/** One device's readings of the day as columns, in time order (bronze may hold them in any order). */
-async function readDevice(client: PoolClient, deviceId: string, from: string, to: string): Promise<ReadingColumns> {
+/** Parses a PostgreSQL array's text ("{1.5,NULL,2}") into `into` from `offset`; NULL becomes NaN. Returns the count. */
+function parseArray(text: string, into: Float64Array | Int32Array, offset: number): number {
+  let start = 1;
+  let k = 0;
+  for (let i = 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 44 /* , */ || c === 125 /* } */) {
+      if (i > start) into[offset + k++] = Number(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  return k;
+}
+
+/**
+ * One device's readings of the day as columns, segment by segment in the order they arrived (the
+ * first copy of a reading sent twice comes first; cleaning orders by time). Channels stored as real
+ * print as the decimal the device sent, so Number() of the text is the value it sent.
+ */
+async function readDevice(client: PoolClient, deviceId: string, day: string): Promise<ReadingColumns> {
   let columns = allocateColumns(4096, [deviceId]);
   const sessions = new Map<string, number>();
+  const dayStart = Date.parse(`${day}T00:00:00Z`);
   let n = 0;
-  const query = `SELECT extract(epoch FROM ts) * 1000, ax, ay, az, gx, gy, gz, mx, my, mz, session_id
-                   FROM bronze.imu_readings
-                  WHERE device_id = ${pg.escapeLiteral(deviceId)} AND ts >= ${pg.escapeLiteral(from)} AND ts < ${pg.escapeLiteral(to)}
-                  ORDER BY ts, received_at`;
+  const query = `SELECT session_id, ms::text, ${CHANNELS.map((c) => `coalesce(${c}8::text, ${c}::text)`).join(', ')}
+                   FROM bronze.imu_segments
+                  WHERE day = ${pg.escapeLiteral(day)} AND device_id = ${pg.escapeLiteral(deviceId)}
+                  ORDER BY received_at, batch_id, ms[1]`;
+  let ms = new Int32Array(4096);
   for await (const f of copyOutRows(client, query)) {
-    if (n === columns.length) columns = grow(columns);
-    columns.timestamp[n] = Number(f[0]);
-    columns.ax[n] = Number(f[1]);
-    columns.ay[n] = Number(f[2]);
-    columns.az[n] = Number(f[3]);
-    columns.gx[n] = Number(f[4]);
-    columns.gy[n] = Number(f[5]);
-    columns.gz[n] = Number(f[6]);
-    columns.mx[n] = f[7] === null ? Number.NaN : Number(f[7]);
-    columns.my[n] = f[8] === null ? Number.NaN : Number(f[8]);
-    columns.mz[n] = f[9] === null ? Number.NaN : Number(f[9]);
-    const session = f[10];
-    if (session !== null) {
-      let code = sessions.get(session);
-      if (code === undefined) {
-        code = columns.sessionIds.push(session) - 1;
-        sessions.set(session, code);
-      }
-      columns.session[n] = code;
+    if (ms.length < f[1]!.length) ms = new Int32Array(f[1]!.length);
+    const count = parseArray(f[1]!, ms, 0);
+    while (n + count > columns.length) columns = grow(columns);
+    for (let i = 0; i < count; i++) columns.timestamp[n + i] = dayStart + ms[i]!;
+    for (let c = 0; c < 9; c++) {
+      const text = f[2 + c];
+      if (text === null) columns[CHANNELS[c]!].fill(Number.NaN, n, n + count);
+      else if (parseArray(text!, columns[CHANNELS[c]!], n) !== count)
+        throw new Error(`a bronze segment of ${deviceId} on ${day} has channels of different lengths`);
     }
-    n++;
+    const session = f[0];
+    if (session !== null) {
+      let code = sessions.get(session!);
+      if (code === undefined) {
+        code = columns.sessionIds.push(session!) - 1;
+        sessions.set(session!, code);
+      }
+      columns.session.fill(code, n, n + count);
+    }
+    n += count;
   }
   return { ...columns, length: n };
 }
@@ -83,14 +103,20 @@ export const buildImuWindows: StepFactory =
     const size = Number(input.params.windowSize ?? 200);
     const overlap = Number(input.params.windowOverlap ?? 0.5);
     const ctx = Context.current();
-    const { rows: devices } = await pools.worker.query('SELECT DISTINCT device_id FROM bronze.imu_readings WHERE ts >= $1 AND ts < $2 ORDER BY 1', [from, to]);
+    // The day's partitions (late rows moved out of the default ones) and a week of bronze ones ahead.
+    await pools.worker
+      .query(`SELECT bronze.ensure_imu_partitions($1::date, $1::date + 7), silver.ensure_imu_windows_partition($1::date)`, [day])
+      .catch((e: Error) => {
+        log.warn({ day, err: e.message }, 'partitions not made now (a lock held too long); the day is read and written all the same');
+      });
+    const { rows: devices } = await pools.worker.query('SELECT DISTINCT device_id FROM bronze.imu_segments WHERE day = $1 ORDER BY 1', [day]);
     const counts: DayCounts[] = [];
     const extractor = createFeatureExtractor();
     let windowsWritten = 0;
     await withClient(pools.worker, async (reader) => {
       async function* windowRows() {
         for (const { device_id: deviceId } of devices as { device_id: string }[]) {
-          const raw = await readDevice(reader, deviceId, from, to);
+          const raw = await readDevice(reader, deviceId, day);
           const { columns, counts: c } = cleanReadings(raw);
           const windows = cutWindows(columns, { size, overlap });
           counts.push({ ...c, deviceId, windows: windows.length });
@@ -153,7 +179,7 @@ export const buildImuWindows: StepFactory =
     return {
       read: { 'bronze.imu_readings': readings },
       written: { 'silver.imu_windows': windowsWritten, 'silver.imu_cleaning': counts.length, 'silver.feature_catalogue': featureCatalogue.length },
-      // Bronze has no partition column: the day is cut by timestamp.
+      // Bronze is partitioned by the UTC day of the reading.
       partitions: {
         reads: [
           { table: 'bronze.imu_readings', partition: day },
