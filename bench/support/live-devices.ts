@@ -72,6 +72,8 @@ export async function runDevice(o: RunOptions): Promise<DeviceRun & { stop(): vo
     }
     const minute = Math.floor(n / o.batches.length);
     const readings = o.batches[n % o.batches.length].map((r) => ({ ...r, timestamp: r.timestamp + o.start + minute * 60_000 }));
+    // A second whose every reading the simulated sensor dropped: firmware has nothing to send.
+    if (!readings.length) continue;
     const sent = performance.now();
     const { body, received } = await post(o, `b-${n}`, readings, run);
     run.ackMs.push(received - sent);
@@ -100,9 +102,10 @@ async function post(o: RunOptions, batchId: string, readings: Reading[], run: De
         headers: { 'content-type': 'application/json', authorization: `Bearer ${o.device.token}` },
         body: JSON.stringify({ deviceId: o.device.deviceId, batchId, sessionId: 's', readings }),
       });
-      const body = (await res.json()) as { prediction?: { eventId: number }; error?: { message: string } };
+      const body = (await res.json()) as { prediction?: { eventId: number }; error?: { message: string; details?: unknown } };
       if (res.status === 201) return { body, received: performance.now() };
-      if (res.status !== 503) throw new Error(`${o.device.deviceId} ${batchId}: ${res.status} ${body.error?.message ?? ''}`);
+      if (res.status !== 503)
+        throw new Error(`${o.device.deviceId} ${batchId}: ${res.status} ${body.error?.message ?? ''} ${JSON.stringify(body.error?.details ?? [])}`);
       failure = `503 ${body.error?.message ?? ''}`;
     } catch (e) {
       if (!(e instanceof TypeError)) throw e;
