@@ -132,7 +132,12 @@ describe('refinery CLI', () => {
   });
 
   it('lists a pipeline with its late-data policy, saying when no reconciler runs and that nothing is stale', async () => {
-    const list = await refinery(['stale', 'list', '--pipeline', 'sensor'], stackEnvironment());
+    // A one-shot reconciler another test of this file set off may still be ending (seen once in CI): wait up to 30 s.
+    let list = await refinery(['stale', 'list', '--pipeline', 'sensor'], stackEnvironment());
+    for (let i = 0; i < 30 && list.stdout.includes('reconciler running'); i++) {
+      await new Promise((r) => setTimeout(r, 1000));
+      list = await refinery(['stale', 'list', '--pipeline', 'sensor'], stackEnvironment());
+    }
     expect(list.code, list.stderr).toBe(0);
     expect(list.stdout).toBe('sensor: late data re-runs after 10 minutes quiet, 30 days back, 2 at once, priority 5; NO RECONCILER RUNNING\n  nothing stale\n');
   });
