@@ -3,21 +3,11 @@
 // hand, ~50× faster, with the same result zod gives. Anything else — a bad value, an ISO timestamp,
 // an unknown key — goes to the zod schema, which stays the one definition and names every problem.
 import type { z } from '@hono/zod-openapi';
+import type { Reading } from '../../../lib/imu/reading.ts';
 import { MAX_TIMESTAMP, sensorRanges } from '../../../lib/sensor-limits.ts';
 
 /** A reading as the schemas output it: flat, epoch ms, the magnetometer axes only when sent. */
-export interface FlatReading {
-  timestamp: number;
-  ax: number;
-  ay: number;
-  az: number;
-  gx: number;
-  gy: number;
-  gz: number;
-  mx?: number;
-  my?: number;
-  mz?: number;
-}
+export type FlatReading = Reading;
 
 const { acc, gyro, mag } = sensorRanges;
 const inRange = (v: unknown, range: { min: number; max: number }): v is number => typeof v === 'number' && v >= range.min && v <= range.max;
