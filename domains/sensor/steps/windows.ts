@@ -1,11 +1,12 @@
 // Silver step of the sensor pipeline (compute queue): one day of bronze readings, device by device,
 // cleaned (invalid dropped, duplicates removed, ordered), cut into sliding windows, and turned into
-// the full feature vector per window; written with the COPY writer, replacing the day. Also the
-// day's sessions with their latest labels, and the counts of what cleaning dropped.
+// the full feature vector per window; COPYed into a staged table that is swapped in for the day's
+// partition. Also the day's sessions with their latest labels, and the counts of what cleaning dropped.
 import { Context } from '@temporalio/activity';
 import pg from 'pg';
 import { copyOutRows } from '../../../lib/db/copy-out.ts';
 import { replacePartitionIn } from '../../../lib/db/copy.ts';
+import { stageDay, swapDay, type SwappedTable } from '../../../lib/db/day-swap.ts';
 import { withClient, withTransaction, type PoolClient } from '../../../lib/db/pool.ts';
 import {
   allocateColumns,
@@ -22,6 +23,14 @@ import {
 import type { StepFactory } from '../../../engine/activities/step-runner.ts';
 
 export const FEATURE_CATALOGUE = 'imu-v1';
+
+/** A day of windows is written into a staged table and swapped in for the old day (migrations/0076). */
+const IMU_WINDOWS: SwappedTable = {
+  table: 'silver.imu_windows',
+  columns: ['partition_date', 'device_id', 'session_id', 'window_index', 'start_ts', 'end_ts', 'samples', 'sample_rate_hz', 'features'],
+  stage: 'silver.stage_imu_windows_day',
+  swap: 'silver.swap_imu_windows_day',
+};
 
 function dayBounds(day: string): [string, string] {
   const start = new Date(`${day}T00:00:00Z`);
@@ -148,15 +157,7 @@ export const buildImuWindows: StepFactory =
         }
       }
       await withTransaction(pools.worker, async (client) => {
-        await replacePartitionIn(
-          client,
-          {
-            table: 'silver.imu_windows',
-            columns: ['partition_date', 'device_id', 'session_id', 'window_index', 'start_ts', 'end_ts', 'samples', 'sample_rate_hz', 'features'],
-          },
-          { partition_date: day },
-          { batches: windowRows() },
-        );
+        await stageDay(client, IMU_WINDOWS, day, windowRows());
         await replacePartitionIn(
           client,
           {
@@ -168,6 +169,9 @@ export const buildImuWindows: StepFactory =
         );
         await writeSessions(client, day, from, to);
         await writeCatalogue(client);
+        // Last, since the swap holds the windows table's exclusive lock until COMMIT.
+        if ((await swapDay(client, IMU_WINDOWS, day)) === 'replaced')
+          log.info({ day }, 'windows replaced by a delete and an insert (the table was busy, or the day has no partition of its own)');
       });
     });
     const readings = counts.reduce((n, c) => n + c.input, 0);
