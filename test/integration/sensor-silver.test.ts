@@ -54,6 +54,9 @@ async function waitForBackend(sql: string): Promise<unknown> {
   throw new Error(`nothing came of: ${sql}`);
 }
 
+/** The windows step swaps the day's partition whatever its size. */
+const SWAP_ALWAYS = { swapFromBytes: 0 };
+
 // The sensor pipeline's own windows step (its declared tables are checked against what it reports).
 const windowsStep = testPipeline('sensor-silver', [{ ...sensorPipeline.steps.find((s) => s.id === 'windows')!, dependsOn: [] }]);
 
@@ -91,13 +94,17 @@ describe('sensor silver', () => {
     );
     expect(labels[0]).toEqual({ n: 9, labelled: fleet.labelled });
 
-    // A re-run swaps a new table in for the day's partition, holding a clean run's rows row for row.
+    // A re-run of a day this small replaces it in place; with the swap's threshold at 0 it swaps a
+    // new table in for the day's partition. Either way a clean run's rows, row for row.
     const clean = await dayWindows();
     await runPipeline(stack, windowsStep, DAY);
-    const rerun = await dayWindows();
-    expect(rerun.digest).toBe(clean.digest);
-    expect(rerun.partition).not.toBe(clean.partition);
-    expect(rerun.layout).toEqual(clean.layout);
+    const inPlace = await dayWindows();
+    expect(inPlace).toEqual(clean);
+    await runPipeline(stack, windowsStep, DAY, SWAP_ALWAYS);
+    const swapped = await dayWindows();
+    expect(swapped.digest).toBe(clean.digest);
+    expect(swapped.partition).not.toBe(clean.partition);
+    expect(swapped.layout).toEqual(clean.layout);
   });
 
   it('leaves the old day intact when the step is killed mid-swap, and the retry swaps in a clean run’s rows', async () => {
@@ -107,7 +114,7 @@ describe('sensor silver', () => {
     try {
       await reader.query('BEGIN');
       await reader.query('SELECT count(*) FROM silver.imu_windows');
-      const run = runPipeline(stack, windowsStep, DAY);
+      const run = runPipeline(stack, windowsStep, DAY, SWAP_ALWAYS);
       const swapping = await waitForBackend(`SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%swap_imu_windows_day%'`);
       await stack.pools.owner.query('SELECT pg_terminate_backend($1)', [swapping]);
       await waitForBackend(`SELECT 1 FROM pg_stat_activity WHERE pid = ${Number(swapping)} HAVING count(*) = 0`);
@@ -130,7 +137,7 @@ describe('sensor silver', () => {
     try {
       await reader.query('BEGIN');
       await reader.query('SELECT count(*) FROM silver.imu_windows');
-      const run = runPipeline(stack, windowsStep, DAY);
+      const run = runPipeline(stack, windowsStep, DAY, SWAP_ALWAYS);
       // The swap waits 5 s for its lock, then replaces the day in place; the reader is never blocked.
       expect((await run).status).toBe('succeeded');
       await reader.query('ROLLBACK');

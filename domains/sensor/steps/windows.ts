@@ -1,12 +1,13 @@
 // Silver step of the sensor pipeline (compute queue): one day of bronze readings, device by device,
 // cleaned (invalid dropped, duplicates removed, ordered), cut into sliding windows, and turned into
-// the full feature vector per window; COPYed into a staged table that is swapped in for the day's
-// partition. Also the day's sessions with their latest labels, and the counts of what cleaning dropped.
+// the full feature vector per window; written by the COPY writer, a big day into a staged table
+// swapped in for the day's partition. Also the day's sessions with their latest labels, and the
+// counts of what cleaning dropped.
 import { Context } from '@temporalio/activity';
 import pg from 'pg';
 import { copyOutRows } from '../../../lib/db/copy-out.ts';
 import { replacePartitionIn } from '../../../lib/db/copy.ts';
-import { stageDay, swapDay, type SwappedTable } from '../../../lib/db/day-swap.ts';
+import { writeDay, type SwappedTable } from '../../../lib/db/day-swap.ts';
 import { withClient, withTransaction, type PoolClient } from '../../../lib/db/pool.ts';
 import {
   allocateColumns,
@@ -24,9 +25,10 @@ import type { StepFactory } from '../../../engine/activities/step-runner.ts';
 
 export const FEATURE_CATALOGUE = 'imu-v1';
 
-/** A day of windows is written into a staged table and swapped in for the old day (migrations/0076). */
+/** A big day of windows is written into a staged table and swapped in for the old day (migrations/0076). */
 const IMU_WINDOWS: SwappedTable = {
   table: 'silver.imu_windows',
+  key: 'partition_date',
   columns: ['partition_date', 'device_id', 'session_id', 'window_index', 'start_ts', 'end_ts', 'samples', 'sample_rate_hz', 'features'],
   stage: 'silver.stage_imu_windows_day',
   swap: 'silver.swap_imu_windows_day',
@@ -111,6 +113,8 @@ export const buildImuWindows: StepFactory =
     const [from, to] = dayBounds(day);
     const size = Number(input.params.windowSize ?? 200);
     const overlap = Number(input.params.windowOverlap ?? 0.5);
+    // The old day's size from which a re-run swaps its partition (bytes; unset: the table's own threshold).
+    const swapFromBytes = input.params.swapFromBytes === undefined ? undefined : Number(input.params.swapFromBytes);
     const ctx = Context.current();
     // The day's partitions (late rows moved out of the default ones) and a week of bronze ones ahead.
     await pools.worker
@@ -157,7 +161,7 @@ export const buildImuWindows: StepFactory =
         }
       }
       await withTransaction(pools.worker, async (client) => {
-        await stageDay(client, IMU_WINDOWS, day, windowRows());
+        const windows = await writeDay(client, IMU_WINDOWS, day, windowRows(), { swapFromBytes });
         await replacePartitionIn(
           client,
           {
@@ -170,8 +174,7 @@ export const buildImuWindows: StepFactory =
         await writeSessions(client, day, from, to);
         await writeCatalogue(client);
         // Last, since the swap holds the windows table's exclusive lock until COMMIT.
-        if ((await swapDay(client, IMU_WINDOWS, day)) === 'replaced')
-          log.info({ day }, 'windows replaced by a delete and an insert (the table was busy, or the day has no partition of its own)');
+        log.info({ day, how: await windows.finish() }, 'windows written');
       });
     });
     const readings = counts.reduce((n, c) => n + c.input, 0);
