@@ -202,16 +202,18 @@ export const buildImuWindows: StepFactory =
     };
   };
 
-/** The day's sessions, each with its latest record (a label may be corrected by a later post). */
+/** The sessions started in [$2, $3) as day $1's, each with its latest record (a label may be corrected by a later post). */
+export const daySessionsQuery = `SELECT DISTINCT ON (device_id, session_id) $1::date, device_id, session_id, exercise, started_at, ended_at
+   FROM bronze.exercise_sessions WHERE started_at >= $2 AND started_at < $3
+  ORDER BY device_id, session_id, received_at DESC`;
+
 async function writeSessions(client: PoolClient, day: string, from: string, to: string): Promise<void> {
   await client.query('DELETE FROM silver.exercise_sessions WHERE partition_date = $1', [day]);
-  await client.query(
-    `INSERT INTO silver.exercise_sessions (partition_date, device_id, session_id, exercise, started_at, ended_at)
-     SELECT DISTINCT ON (device_id, session_id) $1::date, device_id, session_id, exercise, started_at, ended_at
-       FROM bronze.exercise_sessions WHERE started_at >= $2 AND started_at < $3
-      ORDER BY device_id, session_id, received_at DESC`,
-    [day, from, to],
-  );
+  await client.query(`INSERT INTO silver.exercise_sessions (partition_date, device_id, session_id, exercise, started_at, ended_at) ${daySessionsQuery}`, [
+    day,
+    from,
+    to,
+  ]);
 }
 
 async function writeCatalogue(client: PoolClient): Promise<void> {
