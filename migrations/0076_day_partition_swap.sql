@@ -31,10 +31,11 @@ REVOKE EXECUTE ON FUNCTION ops.stage_day_partition(text, text, date, text, bigin
 
 -- Puts the staged table in place of the day's partition and says how: 'swapped' or 'replaced'. Its
 -- indexes are built first, copying the parent's (so ATTACH only adopts them); then, in one go under
--- the parent's lock, the old partition is detached and dropped and the staged one renamed and
--- attached. When the parent's lock is not had within the caller's lock_timeout (a long reader of
--- the table), or the day has no partition of its own (its rows are in the default one), the day is
--- replaced instead by a delete and an insert from the staged table, which waits for no reader.
+-- the parent's lock, the old partition is detached and dropped and the staged one renamed (its
+-- indexes too, taking the old names) and attached. When the parent's lock is not had within the
+-- caller's lock_timeout (a long reader of the table), or the day has no partition of its own (its
+-- rows are in the default one), the day is replaced instead by a delete and an insert from the
+-- staged table, which waits for no reader.
 CREATE FUNCTION ops.swap_day_partition(parent text, key text, d date, writer text) RETURNS text
 LANGUAGE plpgsql SET search_path = pg_catalog AS $$
 DECLARE
@@ -62,6 +63,9 @@ BEGIN
       EXECUTE format('ALTER TABLE %s DETACH PARTITION %I.%I', parent, schema_name, part);
       EXECUTE format('DROP TABLE %I.%I', schema_name, part);
       EXECUTE format('ALTER TABLE %I.%I RENAME TO %I', schema_name, staging, part);
+      FOR ix IN SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = format('%I.%I', schema_name, part)::regclass LOOP
+        EXECUTE format('ALTER INDEX %I.%I RENAME TO %I', schema_name, ix.relname, replace(ix.relname, staging, part));
+      END LOOP;
       EXECUTE format('REVOKE INSERT ON %I.%I FROM %I', schema_name, part, writer);
       EXECUTE format('ALTER TABLE %s ATTACH PARTITION %I.%I FOR VALUES FROM (%L) TO (%L)', parent, schema_name, part, d, d + 1);
       RETURN 'swapped';

@@ -34,7 +34,7 @@ async function dayWindows(): Promise<{ digest: string; partition: number; layout
     `SELECT md5(string_agg(t::text, '|' ORDER BY device_id, window_index)) AS digest, count(*)::int AS n,
             (SELECT oid::int FROM pg_class WHERE oid = to_regclass($2)) AS partition,
             (SELECT array_agg(relid::regclass::text || ' ' || isleaf ORDER BY relid::regclass::text) FROM pg_partition_tree('silver.imu_windows')) AS tree,
-            (SELECT array_agg(regexp_replace(indexdef, 'INDEX \\S+ ON \\S+', 'INDEX ON') ORDER BY indexdef) FROM pg_indexes WHERE schemaname || '.' || tablename = $2) AS indexes,
+            (SELECT array_agg(indexdef ORDER BY indexdef) FROM pg_indexes WHERE schemaname || '.' || tablename = $2) AS indexes,
             to_regclass($2 || '_next') IS NOT NULL AS staged
        FROM silver.imu_windows t WHERE partition_date = $1`,
     [DAY, `silver.imu_windows_${DAY.replaceAll('-', '')}`],
