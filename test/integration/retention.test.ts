@@ -1,0 +1,150 @@
+// Retention on a real PostgreSQL, Temporal and object store: the retention pipeline archives days
+// older than their policy to Parquet, verifies each archive and only then drops the day; a restore
+// brings back identical rows; a run over an archived day says so; an archive that does not verify
+// keeps its partition.
+import { Readable } from 'node:stream';
+import { parquetReadObjects } from 'hyparquet';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getPipeline } from '../../domains/index.ts';
+import { archiveDay, loadPolicies } from '../../lib/archive/archive.ts';
+import type { ObjectStorage } from '../../lib/storage/index.ts';
+import { dayDigest, partitionExists, seedSegments } from '../support/archive-seed.ts';
+import { refineryCli } from '../support/cli.ts';
+import { runPipeline } from '../support/pipelines.ts';
+import { createTestStack, type TestStack } from '../support/stack.ts';
+
+let stack: TestStack;
+const RUN_DAY = '2026-11-30'; // bronze keeps 90 days hot: 2026-09-01 and older are archived
+const OLD = ['2026-08-01', '2026-08-02', '2026-08-03'];
+const HOT = '2026-09-15';
+
+beforeAll(async () => {
+  stack = await createTestStack(import.meta.url);
+  await stack.startWorkers();
+  for (const day of [...OLD, HOT]) await seedSegments(stack.pools.owner, day, 120, 150);
+  // A silver day older than its 400 days.
+  await stack.pools.owner.query(`SELECT silver.ensure_imu_windows_partition('2025-10-01')`);
+  await stack.pools.owner.query(
+    `INSERT INTO silver.imu_windows VALUES ('2025-10-01', 'wrist-1', 's-1', 0, '2025-10-01T10:00:00.000001Z', '2025-10-01T10:00:04Z', 200, 50, ARRAY[1.5, 'NaN', '-0']::float8[])`,
+  );
+});
+afterAll(() => stack?.close());
+
+const cli = (args: string[]) => refineryCli(stack, args, { WORKER_DATABASE_URL: stack.urls.worker, STORAGE_DIR: stack.storageDir });
+
+async function manifestOf(table: string, day: string) {
+  const { rows } = await stack.pools.owner.query(
+    `SELECT state, object_key, rows::int, checksum, object_sha256, error FROM ops.partition_archives WHERE table_name = $1 AND day = $2`,
+    [table, day],
+  );
+  return rows[0];
+}
+
+async function objectBytes(key: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of await stack.storage.get(key)) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+describe('retention and archive', () => {
+  const before = new Map<string, Awaited<ReturnType<typeof dayDigest>>>();
+
+  it('archives days older than the policy, verified, then drops them; a restore brings back identical rows', async () => {
+    for (const day of [...OLD, HOT]) before.set(day, await dayDigest(stack.pools.owner, day));
+    expect(before.get(OLD[0]!)!.readings).toBe(120 * 150);
+
+    const summary = await runPipeline(stack, getPipeline('retention'), RUN_DAY);
+    expect(summary.status).toBe('succeeded');
+
+    for (const day of OLD) {
+      expect(await partitionExists(stack.pools.owner, `bronze.imu_segments_${day.replaceAll('-', '')}`)).toBe(false);
+      const m = await manifestOf('bronze.imu_segments', day);
+      expect(m).toMatchObject({ state: 'dropped', rows: 120, error: null });
+      const head = await stack.storage.head(m.object_key);
+      expect(head?.sha256).toBe(m.object_sha256);
+      // Read by hyparquet on its own: every segment, every reading's array present.
+      const bytes = await objectBytes(m.object_key);
+      const rows = await parquetReadObjects({ file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer });
+      expect(rows).toHaveLength(120);
+      expect(rows.reduce((n, r) => n + (r.ms as number[]).length, 0)).toBe(120 * 150);
+      expect(rows.filter((r) => r.ax8 !== null).every((r) => (r.ax8 as number[]).length === 150)).toBe(true);
+    }
+    expect(await dayDigest(stack.pools.owner, OLD[0]!)).toEqual({ segments: 0, readings: 0, md5: null });
+    // The hot day and the partitions made ahead stay.
+    expect(await dayDigest(stack.pools.owner, HOT)).toEqual(before.get(HOT));
+    expect(await partitionExists(stack.pools.owner, 'bronze.imu_segments_20261207')).toBe(true);
+    expect(await partitionExists(stack.pools.owner, 'silver.imu_windows_20251001')).toBe(false);
+    expect(await manifestOf('silver.imu_windows', '2025-10-01')).toMatchObject({ state: 'dropped', rows: 1 });
+
+    const restore = await cli(['archive', 'restore', 'bronze.imu_segments', '--from', OLD[0]!, '--to', OLD[1]!]);
+    expect(restore.stderr).toBe('');
+    expect(restore.code).toBe(0);
+    expect(restore.stdout).toContain('bronze.imu_segments: 2 day(s) restored, 240 rows, checksums equal to the archived ones');
+    for (const day of OLD.slice(0, 2)) {
+      expect(await dayDigest(stack.pools.owner, day)).toEqual(before.get(day));
+      expect((await manifestOf('bronze.imu_segments', day)).state).toBe('restored');
+    }
+    const silver = await cli(['archive', 'restore', 'silver.imu_windows', '--from', '2025-10-01', '--to', '2025-10-01']);
+    expect(silver.code).toBe(0);
+    const { rows: windows } = await stack.pools.owner.query(
+      `SELECT start_ts::text, features::text FROM silver.imu_windows WHERE partition_date = '2025-10-01'`,
+    );
+    expect(windows).toEqual([{ start_ts: '2025-10-01 10:00:00.000001+00', features: '{1.5,NaN,-0}' }]);
+
+    // A restored day stays for its keep period: the next run leaves it.
+    expect((await runPipeline(stack, getPipeline('retention'), RUN_DAY)).status).toBe('succeeded');
+    expect(await dayDigest(stack.pools.owner, OLD[0]!)).toEqual(before.get(OLD[0]!));
+
+    const listing = await cli(['retention']);
+    expect(listing.code).toBe(0);
+    expect(listing.stdout).toContain('bronze.imu_segments: 90 days hot');
+    expect(listing.stdout).toContain(`in PostgreSQL: ${OLD[0]} ..`);
+    expect(listing.stdout).toContain(`archived (Parquet, dropped from PostgreSQL): ${OLD[2]}`);
+    expect(listing.stdout).toContain(`restored from the archive: ${OLD[0]}..${OLD[1]}`);
+  });
+
+  it('a run over an archived day refuses, naming the days and the restore command', async () => {
+    const summary = await runPipeline(stack, getPipeline('sensor'), OLD[2]!);
+    expect(summary.status).toBe('failed');
+    const { rows } = await stack.pools.owner.query(
+      `SELECT s.error AS message FROM ops.step_runs s JOIN ops.pipeline_runs r ON r.id = s.pipeline_run_id WHERE r.id = $1 AND s.status = 'failed'`,
+      [summary.runId],
+    );
+    expect(rows[0].message).toContain(
+      `bronze.imu_segments for ${OLD[2]} is archived to object storage, not in PostgreSQL; restore it first: refinery archive restore bronze.imu_segments --from ${OLD[2]} --to ${OLD[2]}`,
+    );
+    // Nothing was made for the day in the meantime: the partition stays dropped.
+    expect(await partitionExists(stack.pools.owner, `bronze.imu_segments_${OLD[2]!.replaceAll('-', '')}`)).toBe(false);
+  });
+
+  it('keeps the partition when its archive does not verify, and archives it on the next run', async () => {
+    const day = '2026-08-10';
+    await seedSegments(stack.pools.owner, day, 40, 100);
+    const digest = await dayDigest(stack.pools.owner, day);
+    // The store loses the second half of every object it is handed (a truncated upload) after reporting its hash.
+    const truncating: ObjectStorage = Object.create(stack.storage, {
+      put: {
+        value: async (key: string, body: Readable) => {
+          const info = await stack.storage.put(key, body);
+          const bytes = await objectBytes(key);
+          await stack.storage.put(key, Readable.from([bytes.subarray(0, bytes.length >> 1)]));
+          return info;
+        },
+      },
+    });
+    const [policy] = await loadPolicies(stack.pools.worker, 'bronze.imu_segments');
+    const outcome = await archiveDay({ pool: stack.pools.worker, storage: truncating }, policy!, day, RUN_DAY);
+    expect(outcome.outcome).toBe('kept');
+    expect(outcome.reason).toMatch(/verify failed: archive\/bronze\.imu_segments\/2026\/2026-08-10\.parquet: SHA-256 .* of the stored bytes is not/);
+    expect(await dayDigest(stack.pools.owner, day)).toEqual(digest);
+    expect(await manifestOf('bronze.imu_segments', day)).toMatchObject({ state: 'pending', error: expect.stringMatching(/^verify failed/) });
+
+    const summary = await runPipeline(stack, getPipeline('retention'), RUN_DAY);
+    expect(summary.status).toBe('succeeded');
+    expect(await manifestOf('bronze.imu_segments', day)).toMatchObject({ state: 'dropped', rows: 40, error: null });
+    expect(await partitionExists(stack.pools.owner, 'bronze.imu_segments_20260810')).toBe(false);
+    const restore = await cli(['archive', 'restore', 'bronze.imu_segments', '--from', day, '--to', day]);
+    expect(restore.code).toBe(0);
+    expect(await dayDigest(stack.pools.owner, day)).toEqual(digest);
+  });
+});
