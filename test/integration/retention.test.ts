@@ -147,4 +147,45 @@ describe('retention and archive', () => {
     expect(restore.code).toBe(0);
     expect(await dayDigest(stack.pools.owner, day)).toEqual(digest);
   });
+  it('drops a day only with a verified archive whose rows are still those in the partition', async () => {
+    const day = '2026-08-20';
+    await seedSegments(stack.pools.owner, day, 10, 50);
+    const drop = async () =>
+      (
+        await stack.pools.worker.query(
+          `SELECT ops.drop_archived_day('bronze.imu_segments', $1, c.rows, c.checksum) AS result FROM ops.day_checksum('bronze.imu_segments', $1) c`,
+          [day],
+        )
+      ).rows[0].result;
+    // No verified archive: kept whatever the rows.
+    expect(await drop()).toBe('kept: the archive of this day is not verified with these rows');
+    const { rows } = await stack.pools.worker.query(`SELECT rows, checksum FROM ops.day_checksum('bronze.imu_segments', $1)`, [day]);
+    await stack.pools.worker.query(
+      `INSERT INTO ops.partition_archives (table_name, day, state, object_key, rows, checksum) VALUES ('bronze.imu_segments', $1, 'verified', 'x', $2, $3)`,
+      [day, rows[0].rows, rows[0].checksum],
+    );
+    // A segment landing after the archive was verified: the drop sees it under its lock and keeps the day.
+    await stack.pools.owner.query(`UPDATE bronze.imu_segments SET session_id = 'late' WHERE day = $1 AND batch_id = $2`, [day, `b-${day}-1`]);
+    const kept = await stack.pools.worker.query(`SELECT ops.drop_archived_day('bronze.imu_segments', $1, $2, $3) AS result`, [
+      day,
+      rows[0].rows,
+      rows[0].checksum,
+    ]);
+    expect(kept.rows[0].result).toBe('kept: the partition changed since it was archived (10 rows now, 10 archived)');
+    expect(await partitionExists(stack.pools.owner, 'bronze.imu_segments_20260820')).toBe(true);
+    // And no table without a policy can be dropped through it.
+    await expect(stack.pools.worker.query(`SELECT ops.drop_archived_day('bronze.ingest_batches', $1, 0, '0:0')`, [day])).rejects.toThrow(
+      /no retention policy for table bronze.ingest_batches/,
+    );
+  });
+
+  it('refuses bad restore arguments with one line naming the field', async () => {
+    const bad = await cli(['archive', 'restore', 'bronze.imu_segments', '--from', '2026-02-30', '--to', '2026-03-01']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr.trim()).toBe('refinery: --from: expected a day as YYYY-MM-DD (got "2026-02-30")');
+    const unknown = await cli(['archive', 'restore', 'gold.nope', '--from', '2026-03-01', '--to', '2026-03-01']);
+    expect(unknown.stderr.trim()).toBe('refinery: no retention policy for gold.nope: nothing of it is archived');
+    const set = await cli(['retention', 'set', 'bronze.imu_segments', '--hot-days', '3']);
+    expect(set.stderr.trim()).toBe('refinery: --hot-days: must be 7 to 36600 (got 3)');
+  });
 });
