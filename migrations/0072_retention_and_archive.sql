@@ -63,7 +63,8 @@ BEGIN
 END $$;
 
 -- Detaches and drops a day's partition if its rows are still those archived (same count and
--- checksum, taken under the lock that keeps writers out); otherwise keeps it and says why.
+-- checksum, taken under the lock that keeps writers out), or if it is empty and its day archived
+-- before; otherwise keeps it and says why.
 CREATE FUNCTION ops.drop_archived_day(parent text, d date, expected_rows bigint, expected_checksum text) RETURNS text
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog SET lock_timeout = '10s' AS $$
 DECLARE
@@ -72,8 +73,9 @@ DECLARE
   now_checksum text;
 BEGIN
   IF to_regclass(part) IS NULL THEN RETURN 'dropped already'; END IF;
-  IF NOT EXISTS (SELECT 1 FROM ops.partition_archives WHERE table_name = parent AND day = d AND state = 'verified'
-                  AND rows = expected_rows AND checksum = expected_checksum) THEN
+  -- A verified archive of these rows, or (an empty partition made again for a day archived before) nothing to lose.
+  IF NOT EXISTS (SELECT 1 FROM ops.partition_archives WHERE table_name = parent AND day = d
+                  AND ((state = 'verified' AND rows = expected_rows AND checksum = expected_checksum) OR (state = 'dropped' AND expected_rows = 0))) THEN
     RETURN 'kept: the archive of this day is not verified with these rows';
   END IF;
   EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', part);

@@ -228,7 +228,7 @@ export async function archiveDay(deps: ArchiveDeps, policy: RetentionPolicy, day
 async function advance(deps: ArchiveDeps, policy: RetentionPolicy, day: string, runDay: string, db: PoolClient): Promise<DayOutcome> {
   const table = policy.table;
   let m = await manifest(db, table, day);
-  if (m?.state === 'dropped') return { table, day, outcome: 'skipped', reason: 'archived and dropped already' };
+  if (m?.state === 'dropped') return againInPostgres(deps, table, day);
   if (m?.state === 'restored' && m.restored_at && addDays(m.restored_at.toISOString().slice(0, 10), policy.keepRestoredDays) > runDay) {
     return { table, day, outcome: 'skipped', reason: `restored on ${m.restored_at.toISOString().slice(0, 10)}, kept ${policy.keepRestoredDays} days` };
   }
@@ -262,4 +262,38 @@ async function advance(deps: ArchiveDeps, policy: RetentionPolicy, day: string, 
   });
   if (result.startsWith('kept')) return { table, day, outcome: 'kept', reason: result.slice(6) };
   return { table, day, outcome: 'dropped', rows: Number(m.rows) };
+}
+
+/**
+ * A day archived and dropped whose partition was made again: dropped again when empty (a run or
+ * the ingest made it and wrote nothing); kept, and said, when rows landed in it, since the archive
+ * does not hold them.
+ */
+async function againInPostgres(deps: ArchiveDeps, table: string, day: string): Promise<DayOutcome> {
+  const { rows } = await deps.pool.query<{ rows: string | null }>('SELECT rows FROM ops.day_checksum($1, $2)', [table, day]);
+  if (rows[0]!.rows === null) return { table, day, outcome: 'skipped', reason: 'archived and dropped already' };
+  const held = Number(rows[0]!.rows);
+  if (held === 0) {
+    const { rows: dropped } = await deps.pool.query<{ result: string }>(`SELECT ops.drop_archived_day($1, $2, 0, '0:0') AS result`, [table, day]);
+    if (dropped[0]!.result.startsWith('dropped'))
+      return { table, day, outcome: 'skipped', reason: 'archived already; the empty partition made since was dropped' };
+  }
+  return {
+    table,
+    day,
+    outcome: 'kept',
+    reason: `archived and dropped before, but the partition holds ${held} rows again (late data or a run that wrote the day), which the archive does not have; left in PostgreSQL`,
+  };
+}
+
+/**
+ * A run wrote a day of `table` again (re-derived from restored input): if the day was archived and
+ * dropped, it is back in PostgreSQL, and its archive is replaced once the restored days' keep
+ * period ends. Call it in the transaction that writes the day.
+ */
+export async function markRederived(db: Queryable, table: string, day: string): Promise<void> {
+  await db.query(
+    `UPDATE ops.partition_archives SET state = 'restored', restored_at = now(), updated_at = now(), error = NULL WHERE table_name = $1 AND day = $2 AND state = 'dropped'`,
+    [table, day],
+  );
 }

@@ -147,6 +147,46 @@ describe('retention and archive', () => {
     expect(restore.code).toBe(0);
     expect(await dayDigest(stack.pools.owner, day)).toEqual(digest);
   });
+  it('drops an empty partition made again for an archived day, and keeps one that got rows, saying why', async () => {
+    const day = OLD[2]!;
+    await stack.pools.owner.query('SELECT bronze.ensure_imu_partition($1)', [day]);
+    expect((await runPipeline(stack, getPipeline('retention'), RUN_DAY)).status).toBe('succeeded');
+    expect(await partitionExists(stack.pools.owner, 'bronze.imu_segments_20260803')).toBe(false);
+    expect((await manifestOf('bronze.imu_segments', day)).state).toBe('dropped');
+
+    await seedSegments(stack.pools.owner, day, 1, 5);
+    const failed = await runPipeline(stack, getPipeline('retention'), RUN_DAY);
+    expect(failed.status).toBe('failed');
+    const { rows } = await stack.pools.owner.query(`SELECT error FROM ops.step_runs WHERE pipeline_run_id = $1 AND status = 'failed'`, [failed.runId]);
+    expect(rows[0].error).toContain(
+      `bronze.imu_segments ${day}: archived and dropped before, but the partition holds 1 rows again (late data or a run that wrote the day), which the archive does not have; left in PostgreSQL`,
+    );
+    expect((await dayDigest(stack.pools.owner, day)).segments).toBe(1);
+    await stack.pools.owner.query(`DROP TABLE bronze.imu_segments_20260803`); // the operator's choice, here: the archive wins
+  });
+
+  it('a re-run over a restored day writes its archived silver day again, which retention then keeps', async () => {
+    const day = OLD[0]!; // bronze restored by the first test
+    const first = await runPipeline(stack, getPipeline('sensor'), day);
+    expect(first.runId).toBeGreaterThan(0);
+    const windows = async () =>
+      Number((await stack.pools.owner.query(`SELECT count(*) AS n FROM silver.imu_windows WHERE partition_date = $1`, [day])).rows[0].n);
+    const written = await windows();
+    expect(written).toBeGreaterThan(0);
+    const set = await cli(['retention', 'set', 'silver.imu_windows', '--hot-days', '30']);
+    expect(set.code).toBe(0);
+    expect(set.stdout).toContain('silver.imu_windows: 30 days hot');
+    expect((await runPipeline(stack, getPipeline('retention'), RUN_DAY)).status).toBe('succeeded');
+    expect(await manifestOf('silver.imu_windows', day)).toMatchObject({ state: 'dropped', rows: written });
+    expect(await windows()).toBe(0);
+
+    await runPipeline(stack, getPipeline('sensor'), day);
+    expect(await windows()).toBe(written);
+    expect((await manifestOf('silver.imu_windows', day)).state).toBe('restored');
+    expect((await runPipeline(stack, getPipeline('retention'), RUN_DAY)).status).toBe('succeeded');
+    expect(await windows()).toBe(written);
+  });
+
   it('drops a day only with a verified archive whose rows are still those in the partition', async () => {
     const day = '2026-08-20';
     await seedSegments(stack.pools.owner, day, 10, 50);

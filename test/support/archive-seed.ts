@@ -20,7 +20,7 @@ export async function seedSegments(pool: Pool, day: string, batches: number, rea
        FROM generate_series(0, $2::int - 1) AS b
       CROSS JOIN LATERAL (SELECT b % 5 <> 0 AS lean) AS l
       CROSS JOIN LATERAL (
-        SELECT array_agg(i * 20 ORDER BY i) AS ms,
+        SELECT array_agg(((b / 7) * $3::int + i) * 20 ORDER BY i) AS ms, -- each device's batches one after another, at 50 Hz
                array_agg(round((sin(i + b) * 9.81)::numeric, 3)::real ORDER BY i) AS r1,
                array_agg(CASE WHEN b % 7 = 0 AND i = 3 THEN NULL ELSE round(cos(i * 1.3 + b)::numeric, 2)::real END ORDER BY i) AS r2,
                array_agg(sin(i * 0.7 + b) * 9.81 ORDER BY i) AS d1,

@@ -4,7 +4,7 @@
 // day's sessions with their latest labels, and the counts of what cleaning dropped.
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import pg from 'pg';
-import { archivedDays } from '../../../lib/archive/archive.ts';
+import { archivedDays, markRederived } from '../../../lib/archive/archive.ts';
 import { ArchivedRangeError } from '../../../lib/archive/policy.ts';
 import { copyOutRows } from '../../../lib/db/copy-out.ts';
 import { replacePartitionIn } from '../../../lib/db/copy.ts';
@@ -156,6 +156,8 @@ export const buildImuWindows: StepFactory =
         }
       }
       await withTransaction(pools.worker, async (client) => {
+        // Windows of a day archived before are back in PostgreSQL: retention archives them again later.
+        await markRederived(client, 'silver.imu_windows', day);
         await replacePartitionIn(
           client,
           {
