@@ -113,6 +113,13 @@ describe('retention and archive', () => {
     expect(rows[0].message).toContain(
       `bronze.imu_segments for ${OLD[2]} is archived to object storage, not in PostgreSQL; restore it first: refinery archive restore bronze.imu_segments --from ${OLD[2]} --to ${OLD[2]}`,
     );
+    // A backfill over a range holding it refuses before starting anything.
+    const backfill = await cli(['backfill', 'sensor', '--from', '2026-07-30', '--to', '2026-08-05']);
+    expect(backfill.code).toBe(1);
+    expect(backfill.stdout).not.toContain('started');
+    expect(backfill.stderr.trim()).toBe(
+      `refinery: bronze.imu_segments for ${OLD[2]} is archived to object storage, not in PostgreSQL; restore it first: refinery archive restore bronze.imu_segments --from ${OLD[2]} --to ${OLD[2]}`,
+    );
     // Nothing was made for the day in the meantime: the partition stays dropped.
     expect(await partitionExists(stack.pools.owner, `bronze.imu_segments_${OLD[2]!.replaceAll('-', '')}`)).toBe(false);
   });
