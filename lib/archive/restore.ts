@@ -38,6 +38,14 @@ export async function restoreDays(deps: ArchiveDeps, table: string, days: readon
     if (!check.ok) throw new RestoreError(`${table} ${day}: the archive does not verify, nothing restored for this day: ${check.reason}`);
     deps.progress?.(`${table} ${day}: restoring ${check.rows.length} rows`);
     await withTransaction(deps.pool, async (client) => {
+      // Not while a retention run works on the day (it holds the same lock), and only if still archived.
+      await client.query(`SELECT pg_advisory_xact_lock(hashtext('archive ' || $1), $2::date - date '2000-01-01')`, [table, day]);
+      const { rows: still } = await client.query<{ state: string }>('SELECT state FROM ops.partition_archives WHERE table_name = $1 AND day = $2 FOR UPDATE', [
+        table,
+        day,
+      ]);
+      if (still[0]?.state !== 'dropped')
+        throw new RestoreError(`${table} ${day}: changed while restoring (now ${still[0]?.state ?? 'not archived'}); run the restore again`);
       await client.query('SELECT ops.ensure_retained_day($1, $2)', [table, day]);
       const before = await client.query<{ rows: string }>('SELECT rows FROM ops.day_checksum($1, $2)', [table, day]);
       if (Number(before.rows[0]!.rows) > 0) {
