@@ -3,8 +3,10 @@
 // the full feature vector per window; written by the COPY writer, a big day into a staged table
 // swapped in for the day's partition. Also the day's sessions with their latest labels, and the
 // counts of what cleaning dropped.
-import { Context } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import pg from 'pg';
+import { archivedDays, markRederived } from '../../../lib/archive/archive.ts';
+import { ArchivedRangeError } from '../../../lib/archive/policy.ts';
 import { copyOutRows } from '../../../lib/db/copy-out.ts';
 import { replacePartitionIn } from '../../../lib/db/copy.ts';
 import { writeDay, type SwappedTable } from '../../../lib/db/day-swap.ts';
@@ -116,6 +118,12 @@ export const buildImuWindows: StepFactory =
     // The old day's size from which a re-run swaps its partition (bytes; unset: the table's own threshold).
     const swapFromBytes = input.params.swapFromBytes === undefined ? undefined : Number(input.params.swapFromBytes);
     const ctx = Context.current();
+    // A day archived and dropped by retention is not read as an empty day: the run says so.
+    const archived = await archivedDays(pools.worker, 'bronze.imu_segments', day, day);
+    if (archived.length) {
+      const e = new ArchivedRangeError('bronze.imu_segments', archived);
+      throw ApplicationFailure.nonRetryable(e.message, e.name);
+    }
     // The day's partitions (late rows moved out of the default ones) and a week of bronze ones ahead.
     await pools.worker
       .query(`SELECT bronze.ensure_imu_partitions($1::date, $1::date + 7), silver.ensure_imu_windows_partition($1::date)`, [day])
@@ -161,6 +169,8 @@ export const buildImuWindows: StepFactory =
         }
       }
       await withTransaction(pools.worker, async (client) => {
+        // Windows of a day archived before are back in PostgreSQL: retention archives them again later.
+        await markRederived(client, 'silver.imu_windows', day);
         const windows = await writeDay(client, IMU_WINDOWS, day, windowRows(), { swapFromBytes });
         await replacePartitionIn(
           client,
