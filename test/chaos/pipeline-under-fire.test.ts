@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { NativeConnection, type Worker } from '@temporalio/worker';
+import pg from 'pg';
 import { loadConfig } from '../../lib/config.ts';
 import { createPool, type Pool } from '../../lib/db/pool.ts';
 import { createLogger } from '../../lib/log.ts';
@@ -118,21 +119,31 @@ describe('a pipeline backfill through a PostgreSQL crash', () => {
     runs = workers.map((w) => w.run());
 
     const handle = await startBackfill(reference.client, config, getPipeline('demo'), { range: { from: FROM, to: TO }, concurrency: 3 });
-    // Crash once a few partitions are done and a step that lands rows is running right now, so the
-    // crash hits work in flight (on a loaded machine the workers can otherwise sit between tasks).
+    // Crash while a step is in the middle of landing rows. Steps are fast, so rather than hoping to
+    // catch one, hold silver's table lock once a few partitions are done and crash as soon as a
+    // worker's clean step waits on it inside its replacing transaction.
+    for (;;) {
+      const { rows } = await own.owner.query(`SELECT count(*)::int AS done FROM ops.pipeline_runs WHERE backfill_id = $1 AND status = 'succeeded'`, [
+        handle.workflowId,
+      ]);
+      if (rows[0].done >= 3) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const locker = new pg.Client({ connectionString: own.ownerUrl });
+    locker.on('error', () => {}); // its connection dies with the crash, as intended
+    await locker.connect();
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE silver.demo_events_clean IN ACCESS EXCLUSIVE MODE');
     for (;;) {
       const { rows } = await own.owner.query(
-        `SELECT count(*) FILTER (WHERE r.status = 'succeeded')::int AS done,
-                (SELECT count(*)::int FROM ops.step_runs s JOIN ops.pipeline_runs q ON q.id = s.pipeline_run_id
-                  WHERE q.backfill_id = $1 AND s.status = 'running' AND s.step_id IN ('land', 'clean')) AS landing
-           FROM ops.pipeline_runs r WHERE r.backfill_id = $1`,
-        [handle.workflowId],
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'chaos-worker' AND wait_event_type = 'Lock' AND xact_start IS NOT NULL`,
       );
-      if (rows[0].done >= 3 && rows[0].landing > 0) break;
+      if (rows[0].n > 0) break;
       await new Promise((r) => setTimeout(r, 10));
     }
     const crashedAt = Date.now();
     await own.restartPostgres(2000);
+    await locker.end().catch(() => {});
     const result = await handle.result();
     expect(result).toMatchObject({ total: PARTITIONS, succeeded: PARTITIONS, failed: 0 });
 

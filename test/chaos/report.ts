@@ -24,7 +24,12 @@ for (const f of figures) {
   lines.push(`## ${scenario}`, '', `- Reproduce: \`${command}\``, `- Recorded: ${at} (scenario \`${id}\`)`, '');
   lines.push('| measure | value |', '|---|---:|');
   for (const [name, value] of Object.entries(measures))
-    lines.push(`| ${name.replace(/([A-Z])/g, ' $1').toLowerCase()} | ${typeof value === 'number' ? value.toLocaleString('en-US') : value} |`);
+    lines.push(
+      `| ${name
+        .replace(/([A-Z])/g, ' $1')
+        .replace(/(?<=[a-z]{2})(?=[0-9])/g, ' ')
+        .toLowerCase()} | ${typeof value === 'number' ? value.toLocaleString('en-US') : value} |`,
+    );
   lines.push('');
 }
 writeFileSync(join(resultsDir, '..', '..', '..', 'RELIABILITY.md'), lines.join('\n'));
