@@ -6,6 +6,7 @@ import { demoPipeline, demoQualityPipeline, demoWeeklyPipeline } from './demo/pi
 import { demoSteps } from './demo/steps/index.ts';
 import { sensorPipeline } from './sensor/pipeline.ts';
 import { sensorSteps } from './sensor/steps/index.ts';
+import { retentionPipeline } from './sensor/retention.ts';
 import { uptimePipeline } from './sensor/uptime.ts';
 import { tournamentPipeline } from './tournament/pipeline.ts';
 import { tournamentSteps } from './tournament/steps/index.ts';
@@ -19,6 +20,7 @@ export const definitions = createDefinitions({
     demoWeeklyPipeline,
     sensorPipeline,
     uptimePipeline,
+    retentionPipeline,
     tournamentPipeline,
     modelTrainingPipeline,
     registryMaintenancePipeline,

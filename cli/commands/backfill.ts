@@ -21,6 +21,9 @@ import {
   examples,
 } from '../context.ts';
 import { UserError } from '../user-error.ts';
+import { archivedInputs } from '../../lib/archive/guard.ts';
+import { loadConfig } from '../../lib/config.ts';
+import type { PipelineDefinition } from '../../engine/pipeline/types.ts';
 import { priorityOption, selectionOf } from './run.ts';
 
 interface BackfillOptions {
@@ -48,6 +51,20 @@ function rangeOf(opts: BackfillOptions): PartitionRange {
     };
   if (opts.from && opts.to) return { from: opts.from, to: opts.to };
   throw new UserError('give --from and --to (daily pipelines) or --keys a,b,c (keyed pipelines)');
+}
+
+/**
+ * A daily backfill over days archived by retention refuses before it starts, naming the days and
+ * the restore command (each run would refuse anyway). Skipped when no database is configured.
+ */
+async function refuseArchivedInputs(pipeline: PipelineDefinition, range: PartitionRange): Promise<void> {
+  if (!('from' in range) || pipeline.partitioning.kind !== 'daily') return;
+  const config = loadConfig();
+  if (!config.apiDatabaseUrl && !config.databaseUrl) return;
+  const written = new Set(pipeline.steps.flatMap((s) => (s.writes ?? []).map((w) => w.table)));
+  const reads = [...new Set(pipeline.steps.flatMap((s) => (s.reads ?? []).map((r) => r.table)))].filter((t) => !written.has(t));
+  const archived = await withReaderPool((pool) => archivedInputs(pool, reads, range.from, range.to));
+  if (archived.length) throw new UserError(archived.map((e) => e.message).join('\n'));
 }
 
 async function follow(client: Client, id: string, json: boolean): Promise<void> {
@@ -131,6 +148,7 @@ export function registerBackfillCommands(program: Command): void {
       const range = rangeOf(opts);
       const selection = selectionOf(opts, true);
       const onlyFailed = opts.onlyFailed || opts.fromFailure;
+      await refuseArchivedInputs(pipeline, range);
       if (opts.dryRun || selection) {
         let partitions: string[];
         try {

@@ -67,6 +67,15 @@ export interface StepDefinition {
    * once. Steps naming one pool must agree on its slots.
    */
   pool?: { name: string; slots: number };
+  /**
+   * Run the step inside the run's own workflow task, as a Temporal local activity on the worker
+   * that runs the workflow, instead of through the io task queue: no dispatch round trip and no
+   * workflow task of its own, so a chain of short steps costs a few milliseconds a step. For short
+   * io steps (seconds): an inline step cannot heartbeat, so a lost worker is noticed when the
+   * workflow task times out (10 s) and the step re-runs on the next worker, as a retry would.
+   * Not with `queue: 'compute'`.
+   */
+  inline?: boolean;
 }
 
 /** How a downstream partition maps to the upstream partitions it reads: the same key, or the seven days of an ISO week. */

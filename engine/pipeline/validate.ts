@@ -161,6 +161,18 @@ export function validatePipeline(def: PipelineDefinition, activities?: readonly 
     }
     if (!['bronze', 'silver', 'gold'].includes(step.layer)) problems.push(`${name}.${step.id}: layer must be bronze, silver or gold`);
     if (step.queue && !['io', 'compute'].includes(step.queue)) problems.push(`${name}.${step.id}: queue must be io or compute`);
+    const durations = {
+      startToCloseTimeout: step.startToCloseTimeout,
+      heartbeatTimeout: step.heartbeatTimeout,
+      'retry.initialInterval': step.retry?.initialInterval,
+      'retry.maximumInterval': step.retry?.maximumInterval,
+    };
+    for (const [field, value] of Object.entries(durations)) {
+      if (value !== undefined && Number.isNaN(durationMs(value)))
+        problems.push(`${name}.${step.id}: ${field} "${value}" is not a duration (e.g. "30 seconds")`);
+    }
+    if (step.inline && step.queue === 'compute') problems.push(`${name}.${step.id}: an inline step runs on the workflow's worker, not the compute queue`);
+    if (step.inline && step.heartbeatTimeout) problems.push(`${name}.${step.id}: an inline step cannot heartbeat; drop heartbeatTimeout or inline`);
     if (step.retry?.maximumAttempts !== undefined && (!Number.isInteger(step.retry.maximumAttempts) || step.retry.maximumAttempts < 1)) {
       problems.push(`${name}.${step.id}: retry.maximumAttempts must be a whole number ≥ 1`);
     }

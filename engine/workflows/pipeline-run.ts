@@ -19,8 +19,10 @@ import {
   setHandler,
   workflowInfo,
   type ActivityOptions,
+  type LocalActivityOptions,
 } from '@temporalio/workflow';
 import type { PoolActivities, ReconcileActivities, RunHistoryActivities, StepReport } from '../activities/index.ts';
+import { durationMs } from '../pipeline/durations.ts';
 import type { Selection } from '../pipeline/rerun.ts';
 import type { PipelineDefinition, RunSummary, RunTrigger, StepDefinition, StepInput, StepOutcome } from '../pipeline/types.ts';
 import { failureMessage } from './failure.ts';
@@ -71,15 +73,25 @@ const inputs = proxyLocalActivities<ReconcileActivities>({
 function activityOptions(step: StepDefinition, taskQueue: string): ActivityOptions {
   return {
     taskQueue,
-    startToCloseTimeout: step.startToCloseTimeout ?? '10 minutes',
+    ...attemptOptions(step),
     // The step runner heartbeats for every step, so a lost worker is noticed within this timeout.
     heartbeatTimeout: step.heartbeatTimeout ?? (step.queue === 'compute' ? '2 minutes' : '30 seconds'),
+  };
+}
+
+/** An attempt's timeout and retries, the same whether the step runs through a task queue or inline. */
+function attemptOptions(step: StepDefinition): LocalActivityOptions {
+  const initialInterval = step.retry?.initialInterval ?? '1 second';
+  return {
+    startToCloseTimeout: step.startToCloseTimeout ?? '10 minutes',
     retry: {
       // Five attempts over ~15 s ride out a database restart; steps that know better set their own.
       maximumAttempts: step.retry?.maximumAttempts ?? 5,
-      initialInterval: step.retry?.initialInterval ?? '1 second',
+      initialInterval,
       backoffCoefficient: step.retry?.backoffCoefficient ?? 2,
-      maximumInterval: step.retry?.maximumInterval ?? '1 minute',
+      // A minute between attempts at most, unless the first wait is already longer (Temporal
+      // refuses a maximum below the initial interval).
+      maximumInterval: step.retry?.maximumInterval ?? Math.max(60_000, durationMs(initialInterval)),
       nonRetryableErrorTypes: step.retry?.nonRetryableErrorTypes,
     },
   };
@@ -163,7 +175,8 @@ export async function pipelineRun(input: PipelineRunInput): Promise<RunSummary> 
       writes: step.writes ?? [],
       checks: step.checks ?? [],
     };
-    const activities = proxyActivities<Record<string, (i: StepInput) => Promise<StepReport>>>(activityOptions(step, queueOf(step)));
+    type Steps = Record<string, (i: StepInput) => Promise<StepReport>>;
+    const activities = step.inline ? proxyLocalActivities<Steps>(attemptOptions(step)) : proxyActivities<Steps>(activityOptions(step, queueOf(step)));
     const started = new Date().toISOString();
     state.steps[step.id] = 'running';
     try {

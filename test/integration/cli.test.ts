@@ -113,7 +113,7 @@ describe('refinery CLI', () => {
   it('refuses bad pipeline names, partitions and ranges with one line', async () => {
     const env = stackEnvironment();
     expect((await refinery(['run', 'nope', '--partition', '2026-01-01'], env)).stderr.trim()).toBe(
-      'refinery: unknown pipeline "nope" (known: demo, demo_quality, demo_weekly, sensor, uptime, tournament, model-training, registry-maintenance)',
+      'refinery: unknown pipeline "nope" (known: demo, demo_quality, demo_weekly, sensor, uptime, retention, tournament, model-training, registry-maintenance)',
     );
     expect((await refinery(['run', 'demo', '--partition', 'yesterday'], env)).stderr.trim()).toBe(
       'refinery: demo: partition "yesterday" is not a date (YYYY-MM-DD)',

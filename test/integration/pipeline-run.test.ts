@@ -111,6 +111,39 @@ describe('pipeline runs', () => {
     ]);
   });
 
+  it('runs inline steps on the workflow worker, with every attempt and its log recorded as for any step', async () => {
+    const pipeline = testPipeline('inline', [
+      {
+        id: 'shaky',
+        activity: 'flaky',
+        layer: 'silver',
+        inline: true,
+        params: { failTimes: 1 },
+        retry: { maximumAttempts: 3, initialInterval: '100 milliseconds' },
+      },
+      { id: 'after', activity: 'noop', layer: 'gold', inline: true, dependsOn: ['shaky'] },
+    ]);
+    const { handle } = await startPipelineRun(stack.client, stack.config, pipeline, '2026-11-04');
+    const summary = await handle.result();
+    expect(summary.status).toBe('succeeded');
+    const steps = await stepRows(summary.runId);
+    expect(steps.map((s) => [s.step_id, s.attempt, s.status, s.error])).toEqual([
+      ['after', 1, 'succeeded', null],
+      ['shaky', 1, 'failed', 'flaky step failed on attempt 1 of 2'],
+      ['shaky', 2, 'succeeded', null],
+    ]);
+    // The failed attempt's log holds its error, as for a step dispatched through a queue.
+    const { rows: logs } = await stack.pools.owner.query(
+      `SELECT l.message FROM ops.step_logs l JOIN ops.step_runs s ON s.id = l.step_run_id
+        WHERE s.pipeline_run_id = $1 AND s.step_id = 'shaky' AND s.attempt = 1 AND l.level = 'error'`,
+      [summary.runId],
+    );
+    expect(logs.map((l) => l.message)).toEqual(['flaky step failed on attempt 1 of 2']);
+    // No activity task went through a queue: both steps ran inside the run's workflow tasks.
+    const history = await handle.fetchHistory();
+    expect(history.events?.filter((e) => e.eventType === 10 /* ACTIVITY_TASK_SCHEDULED */)).toEqual([]);
+  });
+
   it('fails the run when a step keeps failing, skips its downstream, and keeps the error in ops', async () => {
     const pipeline = testPipeline('broken', [
       { id: 'ok', activity: 'noop', layer: 'bronze' },

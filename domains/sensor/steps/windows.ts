@@ -2,8 +2,10 @@
 // cleaned (invalid dropped, duplicates removed, ordered), cut into sliding windows, and turned into
 // the full feature vector per window; written with the COPY writer, replacing the day. Also the
 // day's sessions with their latest labels, and the counts of what cleaning dropped.
-import { Context } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import pg from 'pg';
+import { archivedDays, markRederived } from '../../../lib/archive/archive.ts';
+import { ArchivedRangeError } from '../../../lib/archive/policy.ts';
 import { copyOutRows } from '../../../lib/db/copy-out.ts';
 import { replacePartitionIn } from '../../../lib/db/copy.ts';
 import { withClient, withTransaction, type PoolClient } from '../../../lib/db/pool.ts';
@@ -103,6 +105,12 @@ export const buildImuWindows: StepFactory =
     const size = Number(input.params.windowSize ?? 200);
     const overlap = Number(input.params.windowOverlap ?? 0.5);
     const ctx = Context.current();
+    // A day archived and dropped by retention is not read as an empty day: the run says so.
+    const archived = await archivedDays(pools.worker, 'bronze.imu_segments', day, day);
+    if (archived.length) {
+      const e = new ArchivedRangeError('bronze.imu_segments', archived);
+      throw ApplicationFailure.nonRetryable(e.message, e.name);
+    }
     // The day's partitions (late rows moved out of the default ones) and a week of bronze ones ahead.
     await pools.worker
       .query(`SELECT bronze.ensure_imu_partitions($1::date, $1::date + 7), silver.ensure_imu_windows_partition($1::date)`, [day])
@@ -148,6 +156,8 @@ export const buildImuWindows: StepFactory =
         }
       }
       await withTransaction(pools.worker, async (client) => {
+        // Windows of a day archived before are back in PostgreSQL: retention archives them again later.
+        await markRederived(client, 'silver.imu_windows', day);
         await replacePartitionIn(
           client,
           {

@@ -64,6 +64,21 @@ describe('pipeline validation', () => {
     ]);
   });
 
+  it('refuses durations it cannot read and inline steps that would need a queue or heartbeats', () => {
+    const bad = pipeline([
+      step('a', [], { retry: { initialInterval: 'soon' }, startToCloseTimeout: '10 parsecs' }),
+      step('b', ['a'], { inline: true, queue: 'compute' }),
+      step('c', ['b'], { inline: true, heartbeatTimeout: '5 seconds' }),
+      step('d', ['c'], { inline: true }),
+    ]);
+    expect(problems(bad)).toEqual([
+      'p.a: startToCloseTimeout "10 parsecs" is not a duration (e.g. "30 seconds")',
+      'p.a: retry.initialInterval "soon" is not a duration (e.g. "30 seconds")',
+      "p.b: an inline step runs on the workflow's worker, not the compute queue",
+      'p.c: an inline step cannot heartbeat; drop heartbeatTimeout or inline',
+    ]);
+  });
+
   it('orders steps after their dependencies', () => {
     const order = topologicalOrder([step('d', ['b', 'c']), step('b', ['a']), step('c', ['a']), step('a')]);
     expect(order.indexOf('a')).toBeLessThan(order.indexOf('b'));

@@ -2,6 +2,7 @@
 // activities (no database, no real steps): parallel branches, retries on their schedule, the
 // downstream of a failure skipped, cancellation. Milliseconds per case.
 import { Context } from '@temporalio/activity';
+import proto from '@temporalio/proto';
 import { CancelledFailure, WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StepOutcomeRecord, StepReport } from '../../../engine/activities/index.ts';
@@ -84,7 +85,7 @@ async function run(steps: StepDefinition[], act?: (workflowId: string) => Promis
     (summary) => ({ summary, error: undefined }),
     (error: unknown) => ({ summary: failureSummary<RunSummary>(error), error }),
   );
-  return { ...result, ...trace };
+  return { ...result, ...trace, workflowId };
 }
 
 describe('pipeline-run workflow (time-skipping, stub activities)', () => {
@@ -135,6 +136,42 @@ describe('pipeline-run workflow (time-skipping, stub activities)', () => {
     expect(summary?.steps[0]).toMatchObject({ status: 'succeeded', attempt: 3 });
     // 10 + 20 minutes of backoff, skipped by the test server.
     expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('runs inline steps inside the workflow task: no activity task of their own, the same retries and outcomes', async () => {
+    const local: Record<string, boolean> = {};
+    Object.assign(stubs, {
+      work: async (input: StepInput) => {
+        local[input.stepId] = Context.current().info.isLocal;
+        return report();
+      },
+      flaky: async (input: StepInput) => {
+        local[input.stepId] = Context.current().info.isLocal;
+        if (Context.current().info.attempt < 2) throw new Error('not yet');
+        return report();
+      },
+    });
+    const retry = { maximumAttempts: 2, initialInterval: '10 minutes' };
+    const { summary, outcomes, workflowId } = await run([
+      step('a', 'work', [], { inline: true }),
+      step('b', 'flaky', ['a'], { inline: true, retry }),
+      step('c', 'work', ['b']),
+    ]);
+    expect(
+      summary?.steps.map((s) => [s.stepId, s.status, s.attempt]),
+      JSON.stringify(summary?.steps),
+    ).toEqual([
+      ['a', 'succeeded', 1],
+      ['b', 'succeeded', 2],
+      ['c', 'succeeded', 1],
+    ]);
+    expect(local).toEqual({ a: true, b: true, c: false });
+    expect(outcomes).toEqual({ a: 'succeeded', b: 'succeeded', c: 'succeeded' });
+    const { EventType } = proto.temporal.api.enums.v1;
+    const events = (await stub.env.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+    // Only c went through a task queue; a and b are markers in the workflow's own history.
+    expect(events.filter((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)).toHaveLength(1);
+    expect(events.filter((e) => e.eventType === EventType.EVENT_TYPE_MARKER_RECORDED).length).toBeGreaterThanOrEqual(2);
   });
 
   it('skips everything downstream of a failed step, runs what does not depend on it, and fails the run with the step’s own error', async () => {
