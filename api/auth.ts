@@ -2,6 +2,7 @@
 // by id and checked against the stored hash. Roles: device (bound to one device), reader,
 // data_scientist (what a reader may, plus datasets, models, training and tracking), admin (all,
 // including keys and the audit log).
+import { timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import type { Pool } from '../lib/db/pool.ts';
 import { findApiKey, type StoredKey } from '../lib/db/api-keys.ts';
@@ -15,9 +16,22 @@ export interface Principal {
   deviceId?: string;
 }
 
-/** Reads keys with the API's read-only role; remembers them briefly so each request costs no query. */
+interface KeyEntry {
+  key: StoredKey | null;
+  until: number;
+  /** The secret last presented that matched the key's hash. */
+  verified?: Buffer;
+}
+
+/**
+ * Reads keys with the API's read-only role; remembers them briefly so each request costs no query.
+ * With each remembered key, the secret last presented that matched its hash: the same bytes again
+ * are accepted by a constant-time comparison instead of a SHA-256 (≈10× cheaper per request; equal
+ * bytes have the same hash, so the verdict is the one the hash would give). The secret lives only as
+ * long as the key's entry (ttlMs, or until forget()), so revocation bites within the same bound.
+ */
 export class KeyStore {
-  private cache = new Map<string, { key: StoredKey | null; until: number }>();
+  private cache = new Map<string, KeyEntry>();
 
   constructor(
     private pool: Pool,
@@ -25,13 +39,25 @@ export class KeyStore {
     private ttlMs = 30_000,
   ) {}
 
-  async find(id: string): Promise<StoredKey | null> {
-    const hit = this.cache.get(id);
-    if (hit && hit.until > Date.now()) return hit.key;
-    const key = await findApiKey(this.pool, id);
-    if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(id, { key, until: Date.now() + this.ttlMs });
+  /** The key whose id and secret these are, when the secret matches and the key is not revoked; null otherwise. */
+  async verify(id: string, secret: string): Promise<StoredKey | null> {
+    const entry = await this.entry(id);
+    const key = entry.key;
+    if (!key || key.revoked) return null;
+    const presented = Buffer.from(secret);
+    if (entry.verified?.length === presented.length && timingSafeEqual(entry.verified, presented)) return key;
+    if (!secretMatches(secret, key.secretHash)) return null;
+    entry.verified = presented;
     return key;
+  }
+
+  private async entry(id: string): Promise<KeyEntry> {
+    const hit = this.cache.get(id);
+    if (hit && hit.until > Date.now()) return hit;
+    const fresh: KeyEntry = { key: await findApiKey(this.pool, id), until: Date.now() + this.ttlMs };
+    if (this.cache.size > 10_000) this.cache.clear();
+    this.cache.set(id, fresh);
+    return fresh;
   }
 
   /** Drops a key from memory (after this process revoked it), so the revocation bites here at once. */
@@ -66,8 +92,8 @@ export function requireRole(...roles: KeyRole[]): MiddlewareHandler<AppEnv> {
     const token = presentedToken(c.req.header('authorization'), c.req.header('x-api-key'));
     if (!token) throw new ApiError(401, 'an API key is required: send "Authorization: Bearer <key>"');
     const parsed = parseKey(token);
-    const stored = parsed ? await keys.find(parsed.id) : null;
-    if (!parsed || !stored || stored.revoked || !secretMatches(parsed.secret, stored.secretHash)) {
+    const stored = parsed ? await keys.verify(parsed.id, parsed.secret) : null;
+    if (!parsed || !stored) {
       throw new ApiError(401, 'the API key is not valid or has been revoked');
     }
     // Known before the role check, so the audit log can say which key tried a write it may not make.

@@ -4,7 +4,6 @@
 // notifications and tells the pipeline's watch that fresher data landed.
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { resolveAlerts } from '../history/alerts.ts';
 import { partitionHistory, recordReusedStep } from '../history/partial-runs.ts';
 import {
   recordAttemptFailure,
@@ -12,7 +11,6 @@ import {
   recordRunEnd,
   recordRunStart,
   recordStepNotRun,
-  recordWatermark,
   type RunStart,
   type StepKey,
 } from '../history/run-history.ts';
@@ -85,17 +83,18 @@ export function createRunHistoryActivities({ pools, taskQueues, links }: Pick<Ac
       }
     },
     async endRun(id: number, summary: RunSummary, options: RunEndOptions): Promise<void> {
-      const { previous, workflowId, temporalRunId } = await recordRunEnd(db, id, summary, options.refused);
-      // The partition's watermark: the inputs this run saw, and its checks (failed warnings count).
-      // A partial re-run that reused steps does not move it: the reused steps read older inputs.
-      if (summary.status === 'succeeded' && !summary.steps.some((s) => s.status === 'reused')) {
-        const checks = summary.steps.reduce((n, s) => ({ run: n.run + (s.checks?.run ?? 0), failed: n.failed + (s.checks?.failed ?? 0) }), {
-          run: 0,
-          failed: 0,
-        });
-        await recordWatermark(db, id, checks);
-      }
-      if (summary.status === 'succeeded') await resolveAlerts(db, summary.pipeline, summary.partition, options.daily);
+      // One statement: the run's end, and for a success the partition's watermark (the inputs this
+      // run saw, and its checks, failed warnings counted) and its alerts resolved. A partial re-run
+      // that reused steps does not move the watermark: the reused steps read older inputs.
+      const succeeded = summary.status === 'succeeded';
+      const watermark =
+        succeeded && !summary.steps.some((s) => s.status === 'reused')
+          ? summary.steps.reduce((n, s) => ({ run: n.run + (s.checks?.run ?? 0), failed: n.failed + (s.checks?.failed ?? 0) }), { run: 0, failed: 0 })
+          : undefined;
+      const { previous, workflowId, temporalRunId } = await recordRunEnd(db, id, summary, options.refused, {
+        watermark,
+        resolveAlerts: succeeded ? { daily: options.daily } : undefined,
+      });
       const client = Context.current().client;
       const url = temporalWorkflowUrl(links.temporalUi, links.namespace, workflowId, temporalRunId);
       for (const event of runEvents(summary, previous, url)) await raiseEvent(db, client, taskQueues.io, event, options.notify);

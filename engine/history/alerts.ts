@@ -24,16 +24,14 @@ export async function raiseAlert(db: Queryable, a: Omit<Alert, 'raisedAt' | 'res
 
 /**
  * A succeeded run meets its partition's deadline, and any freshness alert about older data (for
- * daily partitions, a partition at least as new; for keyed ones, any success is new data).
+ * daily partitions, a partition at least as new; for keyed ones, any success is new data). The
+ * statement, with its parameters' placeholders (pipeline, partition, daily) named by the caller
+ * (recordRunEnd, in the statement that ends the run).
  */
-export async function resolveAlerts(db: Queryable, pipeline: string, partition: string, daily: boolean): Promise<void> {
-  await db.query(
-    `UPDATE ops.alerts SET resolved_at = now()
-      WHERE pipeline = $1 AND resolved_at IS NULL
-        AND ((kind = 'deadline' AND partition_key = $2) OR (kind = 'freshness' AND (NOT $3 OR partition_key IS NULL OR partition_key <= $2)))`,
-    [pipeline, partition, daily],
-  );
-}
+export const resolveAlertsSql = (pipeline: string, partition: string, daily: string) => `
+  UPDATE ops.alerts SET resolved_at = now()
+   WHERE pipeline = ${pipeline} AND resolved_at IS NULL
+     AND ((kind = 'deadline' AND partition_key = ${partition}) OR (kind = 'freshness' AND (NOT ${daily} OR partition_key IS NULL OR partition_key <= ${partition})))`;
 
 export async function listAlerts(db: Queryable, filter: { pipeline?: string; open?: boolean; limit?: number } = {}): Promise<Alert[]> {
   const { rows } = await db.query(

@@ -5,6 +5,7 @@ import type { CheckResult, RunSummary, RunTrigger, StepRows } from '../pipeline/
 import type { ErrorDetail } from './step-logs.ts';
 import { withTransaction, type Pool, type Queryable } from '../../lib/db/pool.ts';
 import { redactText } from '../../lib/redact.ts';
+import { resolveAlertsSql } from './alerts.ts';
 
 export interface RunStart {
   workflowId: string;
@@ -56,35 +57,53 @@ export async function recordRunStart(db: Queryable, run: RunStart): Promise<numb
  * and its checks. A retried call, or a call for an older run, leaves a newer watermark as it is.
  */
 export async function recordWatermark(db: Queryable, id: number, checks: { run: number; failed: number }): Promise<void> {
-  await db.query(
-    `INSERT INTO ops.partition_watermarks (pipeline, partition_key, run_id, succeeded_at, inputs, checks_run, checks_failed)
-     SELECT pipeline, partition_key, id, coalesce(ended_at, now()), inputs, $2, $3 FROM ops.pipeline_runs WHERE id = $1 AND status = 'succeeded'
-     ON CONFLICT (pipeline, partition_key) DO UPDATE SET run_id = EXCLUDED.run_id, succeeded_at = EXCLUDED.succeeded_at, inputs = EXCLUDED.inputs,
-       checks_run = EXCLUDED.checks_run, checks_failed = EXCLUDED.checks_failed, stale_since = NULL
-     WHERE ops.partition_watermarks.run_id <= EXCLUDED.run_id`,
-    [id, checks.run, checks.failed],
-  );
+  await db.query(upsertWatermarkSql(`ops.pipeline_runs WHERE id = $1 AND status = 'succeeded'`, '$2', '$3'), [id, checks.run, checks.failed]);
+}
+
+/** The watermark upsert from `runs` (rows of ops.pipeline_runs' shape), with the checks' placeholders named by the caller. */
+const upsertWatermarkSql = (runs: string, checksRun: string, checksFailed: string) => `
+  INSERT INTO ops.partition_watermarks (pipeline, partition_key, run_id, succeeded_at, inputs, checks_run, checks_failed)
+  SELECT pipeline, partition_key, id, coalesce(ended_at, now()), inputs, ${checksRun}, ${checksFailed} FROM ${runs}
+  ON CONFLICT (pipeline, partition_key) DO UPDATE SET run_id = EXCLUDED.run_id, succeeded_at = EXCLUDED.succeeded_at, inputs = EXCLUDED.inputs,
+    checks_run = EXCLUDED.checks_run, checks_failed = EXCLUDED.checks_failed, stale_since = NULL
+  WHERE ops.partition_watermarks.run_id <= EXCLUDED.run_id`;
+
+/** What ending a run also does, in the same statement: move the partition's watermark, resolve its alerts. */
+export interface RunEndFollowUps {
+  watermark?: { run: number; failed: number };
+  resolveAlerts?: { daily: boolean };
 }
 
 /**
  * Marks a run ended (its error and summary redacted of secrets) and returns the partition's
- * previous run, for recovery notifications, and the run's Temporal ids, for links.
+ * previous run, for recovery notifications, and the run's Temporal ids, for links. The follow-ups
+ * (a succeeded run's watermark and alerts) go in the same statement: one round trip, and all or none.
  */
 export async function recordRunEnd(
   db: Queryable,
   id: number,
   summary: RunSummary,
   refused?: string,
+  followUps: RunEndFollowUps = {},
 ): Promise<{ previous?: { id: number; status: string }; workflowId: string; temporalRunId: string }> {
   const failed = summary.steps.filter((s) => s.status === 'failed');
   const error = refused ?? (failed.length ? failed.map((s) => `${s.stepId}: ${s.error ?? 'failed'}`).join('; ') : null);
   const clean: RunSummary = { ...summary, steps: summary.steps.map((s) => (s.error ? { ...s, error: redactText(s.error) } : s)) };
+  const params: unknown[] = [id, summary.status, error === null ? null : redactText(error), clean, summary.pipeline, summary.partition];
+  const next = (value: unknown) => `$${params.push(value)}`;
+  // The watermark reads the run as this statement leaves it (RETURNING), not as its snapshot saw it.
+  const watermark = followUps.watermark
+    ? `, watermark AS (${upsertWatermarkSql(`ended WHERE status = 'succeeded'`, next(followUps.watermark.run), next(followUps.watermark.failed))})`
+    : '';
+  const alerts = followUps.resolveAlerts ? `, resolved AS (${resolveAlertsSql('$5', '$6', next(followUps.resolveAlerts.daily))})` : '';
   const { rows } = await db.query(
-    `UPDATE ops.pipeline_runs SET status = $2, ended_at = coalesce(ended_at, now()), error = $3, summary = $4 WHERE id = $1
-     RETURNING workflow_id, run_id,
-       (SELECT jsonb_build_object('id', p.id, 'status', p.status) FROM ops.pipeline_runs p
-         WHERE p.pipeline = $5 AND p.partition_key = $6 AND p.id < $1 ORDER BY p.started_at DESC, p.id DESC LIMIT 1) AS previous`,
-    [id, summary.status, error === null ? null : redactText(error), clean, summary.pipeline, summary.partition],
+    `WITH ended AS (
+       UPDATE ops.pipeline_runs SET status = $2, ended_at = coalesce(ended_at, now()), error = $3, summary = $4 WHERE id = $1
+       RETURNING id, pipeline, partition_key, ended_at, inputs, status, workflow_id, run_id,
+         (SELECT jsonb_build_object('id', p.id, 'status', p.status) FROM ops.pipeline_runs p
+           WHERE p.pipeline = $5 AND p.partition_key = $6 AND p.id < $1 ORDER BY p.started_at DESC, p.id DESC LIMIT 1) AS previous)${watermark}${alerts}
+     SELECT workflow_id, run_id, previous FROM ended`,
+    params,
   );
   return { previous: rows[0]?.previous ?? undefined, workflowId: rows[0]?.workflow_id, temporalRunId: rows[0]?.run_id };
 }

@@ -96,6 +96,9 @@ describe('API keys and roles', () => {
       expect(res.status, key).toBe(401);
       expect((await json(res)).error.code).toBe('unauthorized');
     }
+    // The process remembers the secret that last matched a key: the genuine key between tampered
+    // ones must not let a tampered one through, nor the other way round.
+    for (const key of [keys.reader!, tampered, keys.reader!, tampered]) expect((await get('/v1/whoami', key)).status, key).toBe(key === tampered ? 401 : 200);
   });
 
   it('accepts the key in X-API-Key too', async () => {

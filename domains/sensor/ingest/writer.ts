@@ -7,7 +7,7 @@
 import { copyBatches } from '../../../lib/db/copy.ts';
 import { withTransaction, type Pool, type PoolClient } from '../../../lib/db/pool.ts';
 import type { Logger } from '../../../lib/log.ts';
-import { foldArrivals, recordArrivals } from '../../../engine/staleness/arrivals.ts';
+import { foldArrivals } from '../../../engine/staleness/arrivals.ts';
 import type { LoadedModel } from '../../registry/sql/models.ts';
 import type { LiveClassifier } from '../live/classifier.ts';
 import type { LivePrediction } from '../live/prediction.ts';
@@ -16,6 +16,48 @@ import type { ReadingsBatch } from './schema.ts';
 import { SEGMENT_COLUMNS, segmentDays, segmentRows } from './segments.ts';
 
 export type Landing = 'stored' | 'duplicate';
+
+/** Records the batches (a duplicate batch id is skipped) and returns those that are new. */
+const LAND = `
+  INSERT INTO bronze.ingest_batches (device_id, batch_id, kind, items, key_id, request_id, clock_offset_ms, received_at)
+  SELECT d, b, 'readings', n, k, r, o, $7 FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::bigint[]) AS t(d, b, n, k, r, o)
+      ON CONFLICT (device_id, batch_id) DO NOTHING
+  RETURNING device_id, batch_id`;
+
+/**
+ * LAND, and in the same statement (one round trip) the new batches' readings per (day, device) told
+ * to the engine through bronze.record_arrivals; the arrivals come per batch ($9–$12), and only the
+ * batches LAND stored count.
+ */
+const LAND_AND_COUNT = `
+  WITH stored AS (${LAND}),
+  counted AS (
+    SELECT bronze.record_arrivals($8, array_agg(a.p), array_agg(a.o), array_agg(a.n)) FROM (
+      SELECT u.p, u.o, sum(u.n)::bigint AS n FROM unnest($9::text[], $10::text[], $11::text[], $12::bigint[]) AS u(o, b, p, n)
+        JOIN stored s ON s.device_id = u.o AND s.batch_id = u.b GROUP BY u.p, u.o) a)
+  SELECT device_id, batch_id FROM stored, counted`;
+
+function landingParameters(batches: Pending[], receivedAt: Date, countArrivals: boolean): unknown[] {
+  const parameters: unknown[] = [
+    batches.map((p) => p.batch.deviceId),
+    batches.map((p) => p.batch.batchId),
+    batches.map((p) => p.batch.readings.length),
+    batches.map((p) => p.keyId),
+    batches.map((p) => p.requestId ?? null),
+    batches.map((p) => p.batch.clockOffsetMs ?? null),
+    receivedAt,
+  ];
+  if (!countArrivals) return parameters;
+  const arrivals = batches.flatMap((p) => readingArrivals([p.batch]).map((a) => ({ ...a, batchId: p.batch.batchId })));
+  return [
+    ...parameters,
+    READINGS_SOURCE,
+    arrivals.map((a) => a.origin),
+    arrivals.map((a) => a.batchId),
+    arrivals.map((a) => a.partition),
+    arrivals.map((a) => a.items),
+  ];
+}
 
 export interface Landed {
   landing: Landing;
@@ -149,28 +191,15 @@ export class IngestWriter {
     }
     const unique = [...first.values()];
     const receivedAt = new Date();
-    // Loaded before the transaction, so a slow registry read never holds it open.
-    const model = this.live ? await this.live.model().catch(() => null) : null;
+    // Asked for now and awaited only where the live part needs it, so the lookup (a query every few
+    // seconds, or every time while no model is in production) overlaps the landing.
+    const model = this.live ? this.live.model().catch(() => null) : Promise.resolve(null);
     await this.ensurePartitions(unique.map((p) => p.batch));
     let fresh: Set<string>;
     let newest: Map<string, LivePrediction>;
     try {
       [fresh, newest] = await withTransaction(this.pool, async (client) => {
-        const { rows } = await client.query(
-          `INSERT INTO bronze.ingest_batches (device_id, batch_id, kind, items, key_id, request_id, clock_offset_ms, received_at)
-           SELECT d, b, 'readings', n, k, r, o, $7 FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::bigint[]) AS t(d, b, n, k, r, o)
-           ON CONFLICT (device_id, batch_id) DO NOTHING
-           RETURNING device_id, batch_id`,
-          [
-            unique.map((p) => p.batch.deviceId),
-            unique.map((p) => p.batch.batchId),
-            unique.map((p) => p.batch.readings.length),
-            unique.map((p) => p.keyId),
-            unique.map((p) => p.requestId ?? null),
-            unique.map((p) => p.batch.clockOffsetMs ?? null),
-            receivedAt,
-          ],
-        );
+        const { rows } = await client.query(this.trackArrivals ? LAND_AND_COUNT : LAND, landingParameters(unique, receivedAt, this.trackArrivals));
         const stored = new Set(rows.map((r) => `${r.device_id}\u0000${r.batch_id}`));
         const batches = unique.filter((p) => stored.has(`${p.batch.deviceId}\u0000${p.batch.batchId}`));
         await copyBatches(
@@ -178,8 +207,7 @@ export class IngestWriter {
           { table: 'bronze.imu_segments', columns: SEGMENT_COLUMNS },
           batches.map((p) => segmentRows(p.batch, receivedAt)),
         );
-        if (this.trackArrivals) await recordArrivals(client, READINGS_SOURCE, readingArrivals(batches.map((p) => p.batch)));
-        const predictions = this.live ? await this.classify(client, batches, group, model) : new Map<string, LivePrediction>();
+        const predictions = this.live ? await this.classify(client, batches, group, await model) : new Map<string, LivePrediction>();
         return [stored, predictions] as const;
       });
     } catch (e) {
@@ -242,7 +270,7 @@ export class IngestWriter {
         group.map((p) => p.batch.deviceId),
         model,
       );
-      await client.query('RELEASE SAVEPOINT live');
+      // No RELEASE: nothing follows in the transaction, and COMMIT keeps the savepoint's work.
       return newest;
     } catch (e) {
       this.stats.liveFailures++;

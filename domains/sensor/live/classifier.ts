@@ -2,8 +2,10 @@
 // devices' windows (the tails in PostgreSQL, locked), each complete window gets the features and the
 // production model's class the batch pipeline would give it, the predictions are COPY-logged in the
 // registry with their model version (and counted in registry.predictions beside the batch's), and
-// every API process is told (NOTIFY, delivered at commit).
+// every API process is told (NOTIFY, delivered at commit): three round trips at most (lock, the windows’ COPY,
+// one statement writing the tails back, logging and notifying).
 // Because it commits with the readings, a crash never leaves the tails and bronze disagreeing.
+import sql, { empty } from 'sql-template-tag';
 import type { PoolClient } from '../../../lib/db/pool.ts';
 import { createFeatureExtractor, FEATURE_COUNT, type Reading } from '../../../lib/imu/index.ts';
 import { advanceTail, type LiveWindow } from '../../../lib/imu/live-windows.ts';
@@ -11,9 +13,9 @@ import type { WindowOptions } from '../../../lib/imu/windows.ts';
 import { windowClass } from '../../../lib/ml/exercise-model.ts';
 import type { LoadedModel } from '../../registry/sql/models.ts';
 import { sensorPipeline } from '../pipeline.ts';
-import { announceLivePredictions, copyLivePredictions, logLiveTraffic } from './predictions.ts';
+import { announcements, announceStatement, copyLivePredictions, liveTrafficStatement } from './predictions.ts';
 import type { LivePrediction } from './prediction.ts';
-import { lockDeviceTails, saveDeviceTails } from './tails.ts';
+import { lockDeviceTails, saveDeviceTailsStatement } from './tails.ts';
 
 export interface LiveBatch {
   deviceId: string;
@@ -93,10 +95,12 @@ export class LiveClassifier {
         predictions.push(prediction);
       });
     }
-    await saveDeviceTails(client, [...tails.values()]);
     await copyLivePredictions(client, predictions);
-    await logLiveTraffic(client, predictions);
-    await announceLivePredictions(client, predictions);
+    // One statement for the rest: the tails written back, the traffic logged, every process told.
+    const traffic = liveTrafficStatement(predictions);
+    await client.query(sql`
+      WITH saved AS (${saveDeviceTailsStatement([...tails.values()])})${traffic ? sql`, logged AS (${traffic})` : empty}
+      ${announceStatement(announcements(predictions))}`);
     this.stats.flushes++;
     this.stats.predictions += predictions.length;
     this.stats.busyMs += performance.now() - started;

@@ -1,7 +1,8 @@
-// Live predictions in registry.live_predictions, one named function per statement: written with the
+// Live predictions in registry.live_predictions, one named function per statement (the traffic log and
+// NOTIFY as statements the classifier runs inside its last one): written with the
 // COPY writer inside the ingest transaction (counted in registry.predictions, and announced with
 // NOTIFY, delivered at commit), read by event id for SSE streams and polling clients.
-import sql from 'sql-template-tag';
+import sql, { type Sql } from 'sql-template-tag';
 import { copyRows } from '../../../lib/db/copy.ts';
 import type { PoolClient, Queryable } from '../../../lib/db/pool.ts';
 import type { LivePrediction } from './prediction.ts';
@@ -56,10 +57,11 @@ export async function copyLivePredictions(client: PoolClient, predictions: LiveP
 /**
  * The model database's view of live traffic: one row per model version per ingest transaction in
  * registry.predictions (beside the batch pipeline's rows, source 'registry.live_predictions'), with
- * how many windows of how many devices it classified and the classes it gave them.
+ * how many windows of how many devices it classified and the classes it gave them. A statement to
+ * run inside a larger one (null when there is nothing to log).
  */
-export async function logLiveTraffic(client: PoolClient, predictions: LivePrediction[]): Promise<void> {
-  if (!predictions.length) return;
+export function liveTrafficStatement(predictions: LivePrediction[]): Sql | null {
+  if (!predictions.length) return null;
   const byVersion = new Map<number, { devices: Set<string>; classes: Record<string, number>; items: number }>();
   for (const p of predictions) {
     let v = byVersion.get(p.modelVersionId);
@@ -69,16 +71,16 @@ export async function logLiveTraffic(client: PoolClient, predictions: LivePredic
     v.classes[p.predicted] = (v.classes[p.predicted] ?? 0) + 1;
   }
   const versions = [...byVersion];
-  await client.query(sql`
+  return sql`
     INSERT INTO registry.predictions (model_version_id, source, items, summary)
     SELECT v, 'registry.live_predictions', n, s FROM unnest(${versions.map(([id]) => id)}::bigint[], ${versions.map(([, v]) => v.items)}::int[],
-           ${versions.map(([, v]) => JSON.stringify({ devices: v.devices.size, predicted: v.classes }))}::jsonb[]) AS t(v, n, s)`);
+           ${versions.map(([, v]) => JSON.stringify({ devices: v.devices.size, predicted: v.classes }))}::jsonb[]) AS t(v, n, s)`;
 }
 
 export type LiveNotification = { p: LivePrediction[] } | { n: [string, number][] };
 
-/** Tells every API process about new predictions (delivered when the transaction commits). */
-export async function announceLivePredictions(client: PoolClient, predictions: LivePrediction[]): Promise<void> {
+/** The NOTIFY payloads that tell every API process about new predictions, each under the size limit. */
+export function announcements(predictions: LivePrediction[]): string[] {
   const payloads: string[] = [];
   let chunk: string[] = [];
   let bytes = 8;
@@ -96,8 +98,12 @@ export async function announceLivePredictions(client: PoolClient, predictions: L
     bytes += json.length + 1;
   }
   if (chunk.length) payloads.push(`{"p":[${chunk.join(',')}]}`);
-  if (payloads.length)
-    await client.query(sql`SELECT pg_notify(${LIVE_CHANNEL}, payload) FROM unnest(${payloads}::text[]) WITH ORDINALITY AS t(payload, n) ORDER BY n`);
+  return payloads;
+}
+
+/** SELECTs that NOTIFY the payloads in order (delivered when the transaction commits), to end a statement. */
+export function announceStatement(payloads: string[]): Sql {
+  return sql`SELECT pg_notify(${LIVE_CHANNEL}, payload) FROM unnest(${payloads}::text[]) WITH ORDINALITY AS t(payload, n) ORDER BY n`;
 }
 
 interface PredictionRow {

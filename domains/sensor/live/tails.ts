@@ -1,7 +1,8 @@
-// The live path's state in PostgreSQL, one named function per statement: each device's tail
+// The live path's state in PostgreSQL, one named function per statement (the write-back as a statement
+// the classifier runs inside its last one): each device's tail
 // (lib/imu/live-windows.ts), locked for the ingest transaction that continues it, so two API
 // processes serving one device take turns and each sees what the other left.
-import sql from 'sql-template-tag';
+import sql, { type Sql } from 'sql-template-tag';
 import type { PoolClient } from '../../../lib/db/pool.ts';
 import { decodeTailReadings, encodeTailReadings, type DeviceTail } from '../../../lib/imu/live-windows.ts';
 import type { LivePrediction } from './prediction.ts';
@@ -53,17 +54,28 @@ export async function lockDeviceTails(client: PoolClient, deviceIds: string[]): 
   );
 }
 
-/** Writes the devices' tails back (the rows locked by lockDeviceTails). */
-export async function saveDeviceTails(client: PoolClient, tails: StoredTail[]): Promise<void> {
-  if (!tails.length) return;
+/**
+ * The statement that writes the devices' tails back (the rows locked by lockDeviceTails), to run
+ * alone or inside a larger one. The tails' readings go as one binary parameter, each row cut out of
+ * it by offset and length: an array of bytea would travel as hex text, twice the bytes, and cost the
+ * server the parsing (~6× slower for a hundred 12 KB tails).
+ */
+export function saveDeviceTailsStatement(tails: StoredTail[]): Sql {
   const col = <T>(f: (t: StoredTail) => T) => tails.map(f);
-  await client.query(sql`
-    UPDATE live.device_tails t SET session_id = u.session_id, readings = u.readings, last_ts = u.last_ts, count_day = u.count_day,
-           windows_on_day = u.windows_on_day, last_event_id = u.last_event_id, last_prediction = u.last_prediction, updated_at = now()
-      FROM unnest(${col((t) => t.deviceId)}::text[], ${col((t) => t.tail.sessionId)}::text[], ${col((t) => encodeTailReadings(t.tail.readings))}::bytea[],
+  const readings = col((t) => encodeTailReadings(t.tail.readings));
+  const offsets: number[] = [];
+  let offset = 1; // substring() counts from 1
+  for (const r of readings) {
+    offsets.push(offset);
+    offset += r.length;
+  }
+  return sql`
+    UPDATE live.device_tails t SET session_id = u.session_id, readings = substring(${Buffer.concat(readings)}::bytea FROM u.at FOR u.bytes), last_ts = u.last_ts,
+           count_day = u.count_day, windows_on_day = u.windows_on_day, last_event_id = u.last_event_id, last_prediction = u.last_prediction, updated_at = now()
+      FROM unnest(${col((t) => t.deviceId)}::text[], ${col((t) => t.tail.sessionId)}::text[], ${offsets}::int[], ${readings.map((r) => r.length)}::int[],
                   ${col((t) => (Number.isFinite(t.tail.lastTs) ? new Date(t.tail.lastTs) : null))}::timestamptz[],
                   ${col((t) => (t.tail.countDay ? new Date(t.tail.countDay).toISOString().slice(0, 10) : null))}::date[],
                   ${col((t) => t.tail.windowsOnDay)}::int[], ${col((t) => t.lastEventId)}::bigint[], ${col((t) => (t.lastPrediction ? JSON.stringify(t.lastPrediction) : null))}::jsonb[])
-           AS u(device_id, session_id, readings, last_ts, count_day, windows_on_day, last_event_id, last_prediction)
-     WHERE t.device_id = u.device_id`);
+           AS u(device_id, session_id, at, bytes, last_ts, count_day, windows_on_day, last_event_id, last_prediction)
+     WHERE t.device_id = u.device_id`;
 }
