@@ -1,14 +1,18 @@
 // Benchmark: data growth. Bronze readings' bytes per reading, indexes and TOAST included, in the old
 // flat layout (one row per reading, text ids, float8, BRIN; the anchor) and in the lean segments of
 // migrations/0070; then a simulated fleet's history grown to 1, 30 and 90 days, measuring at each
-// size, in one run: the nightly silver step of the newest day and the ingest writer's throughput.
+// size, in one run: the nightly silver step of the newest day, the ingest writer's throughput, and
+// the p99 of the API's device and session reads (a real `refinery api` over a fleet's gold history),
+// with the database pages each read touches. Over 300 lines: every measure must share one run and
+// one history (the goals compare sizes within a run); the API side lives in support/device-reads.ts.
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import os from 'node:os';
 import { IngestWriter } from '../domains/sensor/ingest/writer.ts';
 import { SEGMENT_COLUMNS, segmentRows } from '../domains/sensor/ingest/segments.ts';
 import type { ReadingsBatch } from '../domains/sensor/ingest/schema.ts';
-import { buildImuWindows } from '../domains/sensor/steps/windows.ts';
+import { buildImuWindows, daySessionsQuery } from '../domains/sensor/steps/windows.ts';
+import { hourlyArrivalsQuery } from '../domains/sensor/steps/uptime.ts';
 import { EXERCISES } from '../lib/imu/exercises.ts';
 import { generateSession } from '../lib/imu/synthetic.ts';
 import type { ActivityDeps } from '../engine/activities/deps.ts';
@@ -19,6 +23,7 @@ import { createPool, withClient, type Pool } from '../lib/db/pool.ts';
 import { provisionLogins } from '../lib/db/roles.ts';
 import { createLogger } from '../lib/log.ts';
 import { benchDatabase } from './support/database.ts';
+import { GOLD, loadGoldDay, measureReads, readPages, READS, startReadsApi, type Read, type ReadsApi } from './support/device-reads.ts';
 import { median, repeated, verify, writeBenchResult } from './report.ts';
 
 const READINGS_PER_DAY = Number(process.argv[2] ?? 240_000);
@@ -27,12 +32,20 @@ const DEVICES = 8;
 const BATCH = 500;
 const WRITERS = 16;
 const STAGES = [1, 30, 90];
+/** Requests of each API read at each history size. */
+const READ_REQUESTS = 500;
 const DAY_MS = 86_400_000;
 /** The newest day of history: the nightly run's day. Ingest posts the day after it. */
 const NEWEST = Date.UTC(2026, 9, 31);
 const dayKey = (t: number) => new Date(t).toISOString().slice(0, 10);
 
 type Reading = ReadingsBatch['readings'][number];
+
+const READ_NAMES: Record<Read, string> = {
+  activity: 'a device’s last 7 days (GET /v1/devices/{id}/activity)',
+  sessions: 'a device’s sessions page (GET /v1/devices/{id}/sessions)',
+  session: 'one session with its windows (GET /v1/devices/{id}/sessions/{sessionId})',
+};
 
 /**
  * Each device's day of readings from the realistic simulator (lib/imu/synthetic.ts: a wearer, an
@@ -162,6 +175,19 @@ async function nightly(worker: Pool): Promise<{ ms: number[]; windows: number }>
   return { ms, windows };
 }
 
+/** Database pages a day's read of bronze batches (the uptime pipeline) and of bronze sessions (the nightly run) touch, under EXPLAIN (ANALYZE, BUFFERS). */
+async function dayReadPages(owner: Pool, day: number): Promise<{ batches: number; sessions: number }> {
+  const pages = async (query: string, params: unknown[]) => {
+    const { rows } = await owner.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${query}`, params);
+    const plan = rows[0]['QUERY PLAN'][0].Plan as Record<string, number>;
+    return (plan['Shared Hit Blocks'] ?? 0) + (plan['Shared Read Blocks'] ?? 0);
+  };
+  return {
+    batches: await pages(hourlyArrivalsQuery, [dayKey(day)]),
+    sessions: await pages(daySessionsQuery, [dayKey(day), new Date(day), new Date(day + DAY_MS)]),
+  };
+}
+
 /** BATCH readings of a simulated day (the s-th slice, wrapping), re-timed from `start`. */
 function replay(source: Reading[], s: number, start: number): Reading[] {
   const from = (s * BATCH) % (source.length - BATCH);
@@ -204,21 +230,29 @@ interface Stage {
   readings: number;
   nightlyMs: number[];
   ingest: number[];
+  reads: Record<Read, { p99: number; p50: number }>;
+  pages: Record<Read, number>;
+  bronzePages: { batches: number; sessions: number };
   load: number;
 }
 
 async function main() {
   const db = await benchDatabase('growth');
   await migrate(db.url, { direction: 'up' });
-  const logins = await provisionLogins(db.url, { worker: 'bench-w', ingest: 'bench-i' });
+  const logins = await provisionLogins(db.url, { worker: 'bench-w', ingest: 'bench-i', api: 'bench-a', registrar: 'bench-r' });
   const owner = createPool(db.url, { applicationName: 'bench-growth', max: 4 });
   const worker = createPool(logins.worker!, { applicationName: 'bench-growth-worker', max: 4 });
   const ingest = createPool(logins.ingest!, { applicationName: 'bench-growth-ingest', max: 4 });
+  let api: ReadsApi | undefined;
   try {
-    await owner.query('TRUNCATE bronze.imu_segments, bronze.ingest_batches, bronze.exercise_sessions');
+    api = await startReadsApi(owner, db.url, logins);
+    await owner.query(
+      'TRUNCATE bronze.imu_segments, bronze.ingest_batches, bronze.exercise_sessions, gold.device_daily_activity, gold.session_summaries, gold.window_predictions',
+    );
     simulateDevices();
     // Bytes per reading: a day of short decimals in both layouts, and a day of full doubles.
     const perDay = await loadDay(owner, NEWEST);
+    await loadGoldDay(owner, dayKey(NEWEST));
     const flat = await flatBytesPerReading(owner, NEWEST);
     const lean = await leanBytesPerReading(owner, NEWEST, perDay);
     const fullDay = NEWEST + 10 * DAY_MS;
@@ -233,23 +267,32 @@ async function main() {
     for (let w = 0; w < 2; w++) {
       await nightly(worker);
       await ingestRound(ingest, owner, `warmup-${w}`);
+      await measureReads(api, dayKey(NEWEST), READ_REQUESTS);
     }
     const stages: Stage[] = [];
     let loaded = 1;
     let readings = perDay;
     for (const days of STAGES) {
       const t = performance.now();
-      for (; loaded < days; loaded++) readings += await loadDay(owner, NEWEST - loaded * DAY_MS);
-      await owner.query('VACUUM ANALYZE bronze.imu_segments, bronze.ingest_batches, bronze.exercise_sessions');
+      for (; loaded < days; loaded++) {
+        readings += await loadDay(owner, NEWEST - loaded * DAY_MS);
+        await loadGoldDay(owner, dayKey(NEWEST - loaded * DAY_MS));
+      }
+      await owner.query(
+        'VACUUM ANALYZE bronze.imu_segments, bronze.ingest_batches, bronze.exercise_sessions, gold.device_daily_activity, gold.session_summaries, gold.window_predictions',
+      );
       console.log(`  ${days} days of history (${readings.toLocaleString()} readings) loaded in ${((performance.now() - t) / 1000).toFixed(0)} s`);
       await ingestRound(ingest, owner, `warm-${days}`);
       const { ms, windows } = await nightly(worker);
       verify(windows > 0, 'the nightly step wrote no windows');
       const ingestRates: number[] = [];
       for (let r = 0; r < 3; r++) ingestRates.push(await ingestRound(ingest, owner, `d${days}-r${r}`));
-      stages.push({ days, readings, nightlyMs: ms, ingest: ingestRates, load: os.loadavg()[0]! });
+      const reads = await measureReads(api, dayKey(NEWEST), READ_REQUESTS);
+      const pages = await readPages(owner, dayKey(NEWEST));
+      const bronzePages = await dayReadPages(owner, NEWEST);
+      stages.push({ days, readings, nightlyMs: ms, ingest: ingestRates, reads, pages, bronzePages, load: os.loadavg()[0]! });
       console.log(
-        `  ${days} days: nightly step ${median(ms).toFixed(0)} ms (${windows} windows), ingest ${Math.round(median(ingestRates)).toLocaleString()} readings/s, load ${os.loadavg()[0]!.toFixed(1)}`,
+        `  ${days} days: nightly step ${median(ms).toFixed(0)} ms (${windows} windows), ingest ${Math.round(median(ingestRates)).toLocaleString()} readings/s, p99 (p50) ${READS.map((r) => `${r} ${reads[r].p99.toFixed(1)} (${reads[r].p50.toFixed(1)}) ms ${pages[r]} pages`).join(', ')}; a day's bronze batches ${bronzePages.batches} pages, sessions ${bronzePages.sessions} pages, load ${os.loadavg()[0]!.toFixed(1)}`,
       );
     }
     const first = stages[0]!;
@@ -286,15 +329,50 @@ async function main() {
           ratio: median(s.ingest) / median(first.ingest),
         })),
         { name: `ingest, day ${last.days} vs day 1`, value: ingestRatio, unit: '×', goal: '≥0.9× (within 10%)', met: ingestRatio >= 0.9 },
+        ...stages.map((s) => ({
+          name: `a day’s bronze batches by arrival (uptime pipeline), database pages, ${s.days} days of history`,
+          value: s.bronzePages.batches,
+          unit: 'pages',
+          ratio: s.bronzePages.batches / first.bronzePages.batches,
+        })),
+        ...stages.map((s) => ({
+          name: `a day’s bronze sessions by start (nightly run), database pages, ${s.days} days of history`,
+          value: s.bronzePages.sessions,
+          unit: 'pages',
+          ratio: s.bronzePages.sessions / first.bronzePages.sessions,
+        })),
+        ...READS.flatMap((read) => [
+          ...stages.map((s) => ({
+            name: `API ${READ_NAMES[read]}, p99, ${s.days} days of history`,
+            value: s.reads[read].p99,
+            unit: 'ms',
+            ratio: s.reads[read].p99 / first.reads[read].p99,
+          })),
+          {
+            name: `API ${READ_NAMES[read]}, p99, day ${last.days} vs day 1`,
+            value: last.reads[read].p99 / first.reads[read].p99,
+            unit: '×',
+            goal: '≤1.2×',
+            met: last.reads[read].p99 / first.reads[read].p99 <= 1.2,
+          },
+          ...stages.map((s) => ({
+            name: `API ${READ_NAMES[read]}, database pages its SQL touches, ${s.days} days of history`,
+            value: s.pages[read],
+            unit: 'pages',
+            ratio: s.pages[read] / first.pages[read],
+          })),
+        ]),
       ],
       notes: [
         `Load average (1 min) at the end of each stage: ${stages.map((s) => `${s.days} days ${s.load.toFixed(1)}`).join(', ')}. The machine is shared: client, writer and PostgreSQL run on the same cores.`,
         'Short decimals (six significant digits or fewer) are stored as real and read back as the decimal sent; full doubles as float8. Readings of both kinds come back exactly as sent (test/integration/bronze-layout.test.ts).',
         'A day’s figures at a longer history below 1.00× are drift (warm-up, the shared machine’s load), not a gain: the goals ask only that they do not grow.',
-        'Not measured here: the API’s device and session reads (they read gold, which this benchmark does not grow), and retention/archive (not built).',
+        `API reads: a real \`refinery api\` process over HTTP, ${READ_REQUESTS} requests of each read at each size from 4 concurrent clients, over a gold history of ${GOLD.devices} devices with ${GOLD.sessions} sessions a day each and ${GOLD.windows} window predictions a session (made in SQL, one day at a time, alongside bronze); every answer checked for its rows.`,
+        'Database pages: the shared buffers (8 KiB) a read’s own SQL touches, from EXPLAIN (ANALYZE, BUFFERS) of the route’s query functions and of the steps’ day queries; a count the machine’s load cannot blur. A read is flat when its pages stop growing once the days it answers exist (a 7-day activity or a 20-session page fills by day 7). Before migrations/0077 the sessions page touched 9, 186 and 546 pages at 1, 30 and 90 days (every session of every device), and a day’s batches 15, 30 and 55 (a sequential scan).',
       ],
     });
   } finally {
+    await api?.process.kill();
     await Promise.all([owner.end(), worker.end(), ingest.end()]);
     await db.stop();
   }

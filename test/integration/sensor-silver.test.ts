@@ -28,6 +28,35 @@ afterAll(async () => {
   await stack?.close();
 });
 
+/** The day's windows (a digest of every row), the partition's table and its indexes, and any staged table. */
+async function dayWindows(): Promise<{ digest: string; partition: number; layout: string[] }> {
+  const { rows } = await stack.pools.owner.query(
+    `SELECT md5(string_agg(t::text, '|' ORDER BY device_id, window_index)) AS digest, count(*)::int AS n,
+            (SELECT oid::int FROM pg_class WHERE oid = to_regclass($2)) AS partition,
+            (SELECT array_agg(relid::regclass::text || ' ' || isleaf ORDER BY relid::regclass::text) FROM pg_partition_tree('silver.imu_windows')) AS tree,
+            (SELECT array_agg(indexdef ORDER BY indexdef) FROM pg_indexes WHERE schemaname || '.' || tablename = $2) AS indexes,
+            to_regclass($2 || '_next') IS NOT NULL AS staged
+       FROM silver.imu_windows t WHERE partition_date = $1`,
+    [DAY, `silver.imu_windows_${DAY.replaceAll('-', '')}`],
+  );
+  const r = rows[0];
+  expect(r.n).toBeGreaterThan(0);
+  return { digest: r.digest, partition: r.partition, layout: [...r.tree, ...r.indexes, `staged ${r.staged}`] };
+}
+
+/** Polls a query until it returns a row, and gives that row's first value. */
+async function waitForBackend(sql: string): Promise<unknown> {
+  for (let i = 0; i < 600; i++) {
+    const { rows } = await stack.pools.owner.query(sql);
+    if (rows.length) return Object.values(rows[0])[0];
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`nothing came of: ${sql}`);
+}
+
+/** The windows step swaps the day's partition whatever its size. */
+const SWAP_ALWAYS = { swapFromBytes: 0 };
+
 // The sensor pipeline's own windows step (its declared tables are checked against what it reports).
 const windowsStep = testPipeline('sensor-silver', [{ ...sensorPipeline.steps.find((s) => s.id === 'windows')!, dependsOn: [] }]);
 
@@ -65,16 +94,59 @@ describe('sensor silver', () => {
     );
     expect(labels[0]).toEqual({ n: 9, labelled: fleet.labelled });
 
-    const before = await stack.pools.owner.query(
-      `SELECT md5(string_agg(t::text, '|' ORDER BY device_id, window_index)) AS d FROM silver.imu_windows t WHERE partition_date = $1`,
-      [DAY],
-    );
+    // A re-run of a day this small replaces it in place; with the swap's threshold at 0 it swaps a
+    // new table in for the day's partition. Either way a clean run's rows, row for row.
+    const clean = await dayWindows();
     await runPipeline(stack, windowsStep, DAY);
-    const after = await stack.pools.owner.query(
-      `SELECT md5(string_agg(t::text, '|' ORDER BY device_id, window_index)) AS d FROM silver.imu_windows t WHERE partition_date = $1`,
-      [DAY],
-    );
-    expect(after.rows[0].d).toBe(before.rows[0].d);
+    const inPlace = await dayWindows();
+    expect(inPlace).toEqual(clean);
+    await runPipeline(stack, windowsStep, DAY, SWAP_ALWAYS);
+    const swapped = await dayWindows();
+    expect(swapped.digest).toBe(clean.digest);
+    expect(swapped.partition).not.toBe(clean.partition);
+    expect(swapped.layout).toEqual(clean.layout);
+  });
+
+  it('leaves the old day intact when the step is killed mid-swap, and the retry swaps in a clean run’s rows', async () => {
+    const clean = await dayWindows();
+    // A reader holding the windows table keeps the swap waiting for its lock; its connection then dies.
+    const reader = await stack.pools.owner.connect();
+    try {
+      await reader.query('BEGIN');
+      await reader.query('SELECT count(*) FROM silver.imu_windows');
+      const run = runPipeline(stack, windowsStep, DAY, SWAP_ALWAYS);
+      const swapping = await waitForBackend(`SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%swap_imu_windows_day%'`);
+      await stack.pools.owner.query('SELECT pg_terminate_backend($1)', [swapping]);
+      await waitForBackend(`SELECT 1 FROM pg_stat_activity WHERE pid = ${Number(swapping)} HAVING count(*) = 0`);
+      // The old day as it was, the staged table gone with the killed transaction.
+      expect(await dayWindows()).toEqual(clean);
+      await reader.query('ROLLBACK');
+      const summary = await run;
+      expect(summary.status).toBe('succeeded');
+    } finally {
+      reader.release();
+    }
+    const retried = await dayWindows();
+    expect(retried.digest).toBe(clean.digest);
+    expect(retried.partition).not.toBe(clean.partition);
+  });
+
+  it('falls back to a delete and an insert when a reader holds the table longer than the swap waits', async () => {
+    const clean = await dayWindows();
+    const reader = await stack.pools.owner.connect();
+    try {
+      await reader.query('BEGIN');
+      await reader.query('SELECT count(*) FROM silver.imu_windows');
+      const run = runPipeline(stack, windowsStep, DAY, SWAP_ALWAYS);
+      // The swap waits 5 s for its lock, then replaces the day in place; the reader is never blocked.
+      expect((await run).status).toBe('succeeded');
+      await reader.query('ROLLBACK');
+    } finally {
+      reader.release();
+    }
+    const replaced = await dayWindows();
+    expect(replaced.digest).toBe(clean.digest);
+    expect(replaced.partition).toBe(clean.partition);
   });
 
   it('drops duplicates that reached bronze under different batch ids', async () => {

@@ -4,7 +4,12 @@
 import { replacePartitionFromQuery } from '../../../lib/db/copy.ts';
 import type { StepFactory } from '../../../engine/activities/step-runner.ts';
 
-/** bronze.ingest_batches has no partition column: a day is the batches received in it (UTC). */
+/** bronze.ingest_batches has no partition column: a day ($1) is the batches received in it (UTC), found by an index on received_at. */
+export const hourlyArrivalsQuery = `SELECT $1::date, device_id, extract(hour FROM received_at AT TIME ZONE 'UTC')::smallint, count(*), coalesce(sum(items) FILTER (WHERE kind = 'readings'), 0)
+   FROM bronze.ingest_batches
+  WHERE received_at >= $1::date::timestamp AT TIME ZONE 'UTC' AND received_at < ($1::date + 1)::timestamp AT TIME ZONE 'UTC'
+  GROUP BY 2, 3`;
+
 export const countHourlyArrivals: StepFactory =
   ({ pools }) =>
   async (input) => {
@@ -13,10 +18,7 @@ export const countHourlyArrivals: StepFactory =
       pools.worker,
       { table: 'silver.device_hourly_arrivals', columns: ['partition_date', 'device_id', 'hour', 'batches', 'readings'] },
       { partition_date: day },
-      `SELECT $1::date, device_id, extract(hour FROM received_at AT TIME ZONE 'UTC')::smallint, count(*), coalesce(sum(items) FILTER (WHERE kind = 'readings'), 0)
-         FROM bronze.ingest_batches
-        WHERE received_at >= $1::date::timestamp AT TIME ZONE 'UTC' AND received_at < ($1::date + 1)::timestamp AT TIME ZONE 'UTC'
-        GROUP BY 2, 3`,
+      hourlyArrivalsQuery,
       [day],
     );
     const { rows } = await pools.worker.query<{ batches: number }>(

@@ -1,13 +1,15 @@
 // Silver step of the sensor pipeline (compute queue): one day of bronze readings, device by device,
 // cleaned (invalid dropped, duplicates removed, ordered), cut into sliding windows, and turned into
-// the full feature vector per window; written with the COPY writer, replacing the day. Also the
-// day's sessions with their latest labels, and the counts of what cleaning dropped.
+// the full feature vector per window; written by the COPY writer, a big day into a staged table
+// swapped in for the day's partition. Also the day's sessions with their latest labels, and the
+// counts of what cleaning dropped.
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import pg from 'pg';
 import { archivedDays, markRederived } from '../../../lib/archive/archive.ts';
 import { ArchivedRangeError } from '../../../lib/archive/policy.ts';
 import { copyOutRows } from '../../../lib/db/copy-out.ts';
 import { replacePartitionIn } from '../../../lib/db/copy.ts';
+import { writeDay, type SwappedTable } from '../../../lib/db/day-swap.ts';
 import { withClient, withTransaction, type PoolClient } from '../../../lib/db/pool.ts';
 import {
   allocateColumns,
@@ -24,6 +26,15 @@ import {
 import type { StepFactory } from '../../../engine/activities/step-runner.ts';
 
 export const FEATURE_CATALOGUE = 'imu-v1';
+
+/** A big day of windows is written into a staged table and swapped in for the old day (migrations/0076). */
+const IMU_WINDOWS: SwappedTable = {
+  table: 'silver.imu_windows',
+  key: 'partition_date',
+  columns: ['partition_date', 'device_id', 'session_id', 'window_index', 'start_ts', 'end_ts', 'samples', 'sample_rate_hz', 'features'],
+  stage: 'silver.stage_imu_windows_day',
+  swap: 'silver.swap_imu_windows_day',
+};
 
 function dayBounds(day: string): [string, string] {
   const start = new Date(`${day}T00:00:00Z`);
@@ -104,6 +115,8 @@ export const buildImuWindows: StepFactory =
     const [from, to] = dayBounds(day);
     const size = Number(input.params.windowSize ?? 200);
     const overlap = Number(input.params.windowOverlap ?? 0.5);
+    // The old day's size from which a re-run swaps its partition (bytes; unset: the table's own threshold).
+    const swapFromBytes = input.params.swapFromBytes === undefined ? undefined : Number(input.params.swapFromBytes);
     const ctx = Context.current();
     // A day archived and dropped by retention is not read as an empty day: the run says so.
     const archived = await archivedDays(pools.worker, 'bronze.imu_segments', day, day);
@@ -158,15 +171,7 @@ export const buildImuWindows: StepFactory =
       await withTransaction(pools.worker, async (client) => {
         // Windows of a day archived before are back in PostgreSQL: retention archives them again later.
         await markRederived(client, 'silver.imu_windows', day);
-        await replacePartitionIn(
-          client,
-          {
-            table: 'silver.imu_windows',
-            columns: ['partition_date', 'device_id', 'session_id', 'window_index', 'start_ts', 'end_ts', 'samples', 'sample_rate_hz', 'features'],
-          },
-          { partition_date: day },
-          { batches: windowRows() },
-        );
+        const windows = await writeDay(client, IMU_WINDOWS, day, windowRows(), { swapFromBytes });
         await replacePartitionIn(
           client,
           {
@@ -178,6 +183,8 @@ export const buildImuWindows: StepFactory =
         );
         await writeSessions(client, day, from, to);
         await writeCatalogue(client);
+        // Last, since the swap holds the windows table's exclusive lock until COMMIT.
+        log.info({ day, how: await windows.finish() }, 'windows written');
       });
     });
     const readings = counts.reduce((n, c) => n + c.input, 0);
@@ -205,16 +212,18 @@ export const buildImuWindows: StepFactory =
     };
   };
 
-/** The day's sessions, each with its latest record (a label may be corrected by a later post). */
+/** The sessions started in [$2, $3) as day $1's, each with its latest record (a label may be corrected by a later post). */
+export const daySessionsQuery = `SELECT DISTINCT ON (device_id, session_id) $1::date, device_id, session_id, exercise, started_at, ended_at
+   FROM bronze.exercise_sessions WHERE started_at >= $2 AND started_at < $3
+  ORDER BY device_id, session_id, received_at DESC`;
+
 async function writeSessions(client: PoolClient, day: string, from: string, to: string): Promise<void> {
   await client.query('DELETE FROM silver.exercise_sessions WHERE partition_date = $1', [day]);
-  await client.query(
-    `INSERT INTO silver.exercise_sessions (partition_date, device_id, session_id, exercise, started_at, ended_at)
-     SELECT DISTINCT ON (device_id, session_id) $1::date, device_id, session_id, exercise, started_at, ended_at
-       FROM bronze.exercise_sessions WHERE started_at >= $2 AND started_at < $3
-      ORDER BY device_id, session_id, received_at DESC`,
-    [day, from, to],
-  );
+  await client.query(`INSERT INTO silver.exercise_sessions (partition_date, device_id, session_id, exercise, started_at, ended_at) ${daySessionsQuery}`, [
+    day,
+    from,
+    to,
+  ]);
 }
 
 async function writeCatalogue(client: PoolClient): Promise<void> {
