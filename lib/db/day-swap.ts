@@ -1,5 +1,5 @@
 // Writes one day partition of a day-partitioned table, by a swap where that is cheaper
-// (migrations/0076, bench/day-swap.ts): the rows are COPYed into a fresh table staged for the day,
+// (migrations/0084, bench/day-swap.ts): the rows are COPYed into a fresh table staged for the day,
 // which at the end of the caller's transaction takes the old partition's place. A day whose old
 // partition is small is replaced in place by a delete and a COPY, as lib/db/copy.ts does.
 import { copyBatches, replacePartitionIn, type CopyOptions, type CopyTarget } from './copy.ts';

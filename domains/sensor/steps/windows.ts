@@ -27,7 +27,7 @@ import type { StepFactory } from '../../../engine/activities/step-runner.ts';
 
 export const FEATURE_CATALOGUE = 'imu-v1';
 
-/** A big day of windows is written into a staged table and swapped in for the old day (migrations/0076). */
+/** A big day of windows is written into a staged table and swapped in for the old day (migrations/0084). */
 const IMU_WINDOWS: SwappedTable = {
   table: 'silver.imu_windows',
   key: 'partition_date',
