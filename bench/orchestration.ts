@@ -176,7 +176,7 @@ async function main() {
       id: 'orchestration',
       title: 'Orchestration overhead: pipeline runs and backfills on the Temporal dev server',
       reproduce: 'npx tsx bench/orchestration.ts',
-      workload: `a 10-step chain of no-op steps (${ROUNDS} runs after a warm-up) against a bare 10-activity workflow, alternating; then ${BACKFILLS} backfills of ${PARTITIONS} fresh partitions of the demo pipeline (5 steps, 10,000 events per partition) at each of concurrency ${LEVELS.join(', ')}; in-process workers, embedded PostgreSQL, Temporal dev server in memory`,
+      workload: `a 10-step chain of no-op steps, the same chain with every step inline, and a bare 10-activity workflow (${ROUNDS} runs of each after a warm-up, in turn); then ${BACKFILLS} backfills of ${PARTITIONS} fresh partitions of the demo pipeline (5 steps, 10,000 events per partition) at each of concurrency ${LEVELS.join(', ')}; in-process workers, embedded PostgreSQL, Temporal dev server in memory`,
       figures,
       notes: [
         ...notes,
