@@ -62,7 +62,7 @@ export async function startReadsApi(owner: Pool, databaseUrl: string, logins: Re
   return { url: `http://127.0.0.1:${port}`, token, process: api };
 }
 
-export const READS = ['activity', 'sessions', 'session'] as const;
+export const READS = ['activity', 'sessions', 'session', 'clock'] as const;
 export type Read = (typeof READS)[number];
 
 /**
@@ -76,6 +76,7 @@ export async function measureReads(api: ReadsApi, newestDay: string, requests: n
     activity: (d) => `/v1/devices/${d}/activity?from=${weekBefore}&to=${newestDay}`,
     sessions: (d) => `/v1/devices/${d}/sessions?limit=20`,
     session: (d) => `/v1/devices/${d}/sessions/${newestDay}-s${GOLD.sessions - 1}`,
+    clock: () => `/v1/time`,
   };
   const result = {} as Record<Read, { p99: number; p50: number }>;
   for (const read of READS) {
@@ -90,7 +91,7 @@ export async function measureReads(api: ReadsApi, newestDay: string, requests: n
           const body = (await response.json()) as { days?: unknown[]; items?: unknown[]; windowPredictions?: unknown[] };
           ms.push(performance.now() - t);
           verify(response.status === 200, `${read} of ${device} answered ${response.status}`);
-          const rows = body.days?.length ?? body.items?.length ?? body.windowPredictions?.length ?? 0;
+          const rows = read === 'clock' ? 1 : (body.days?.length ?? body.items?.length ?? body.windowPredictions?.length ?? 0);
           verify(rows > 0, `${read} of ${device} gave no rows: ${JSON.stringify(body).slice(0, 200)}`);
         }
       }),
@@ -124,6 +125,7 @@ export async function readPages(api: Pool, newestDay: string): Promise<Record<Re
     return pages;
   };
   return {
+    clock: 0,
     activity: await counted(() => deviceActivity(explained, device, weekBefore, newestDay)),
     sessions: await counted(() => deviceSessions(explained, device, undefined, 21)),
     session: await counted(async () => {
