@@ -41,7 +41,7 @@ describe('columnar readings body', () => {
     const got = decodeColumnarBatch(encodeColumnarBatch(sent));
     expect(got).toMatchObject({ deviceId: 'wrist-01', batchId: 'b-000123', sessionId: 's-1', clockOffsetMs: -600_000 });
     expect([...got.timestamp]).toEqual([0, 1, 2, 3, 4].map((i) => 1764000000000 + 20 * i));
-    expect(got.channels.map((c) => [...c])).toEqual(sent.channels.map((c) => [...c]));
+    expect(got.channels.map((c) => [...c])).toEqual(sent.channels.map((c) => Array.from(c)));
   });
 
   it('round-trips per-reading timestamps, six channels, no session and no offset', () => {
@@ -69,7 +69,7 @@ describe('columnar readings body', () => {
     const body = encodeColumnarBatch(input());
     const shifted = new Uint8Array(body.length + 3);
     shifted.set(body, 3);
-    expect([...decodeColumnarBatch(shifted.subarray(3)).channels[4]!]).toEqual([...input().channels[4]!]);
+    expect([...decodeColumnarBatch(shifted.subarray(3)).channels[4]!]).toEqual(Array.from(input().channels[4]!));
   });
 
   it('refuses each malformed header naming the field and the reason', () => {
