@@ -50,6 +50,7 @@ export class ColumnarFormatError extends Error {
 }
 
 const pad8 = (n: number) => (n + 7) & ~7;
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const ascii = (s: string, field: string, least: number) => {
   if (/[^\x20-\x7e]/.test(s)) throw new ColumnarFormatError([{ field, reason: 'must be printable ASCII' }]);
   if (s.length < least || s.length > 128) throw new ColumnarFormatError([{ field, reason: `must be ${least}–128 bytes` }]);
@@ -82,7 +83,11 @@ export function encodeColumnarBatch(batch: ColumnarBatchInput): Buffer {
   for (const id of ids) at += id.copy(body, at);
   at = COLUMNAR_HEADER_BYTES + idsBytes;
   const columns = 'timestamps' in batch.timing ? [batch.timing.timestamps, ...batch.channels] : batch.channels;
-  for (const column of columns) for (let i = 0; i < n; i++, at += 8) body.writeDoubleLE(column[i]!, at);
+  for (const column of columns) {
+    if (column instanceof Float64Array && LITTLE_ENDIAN) body.set(new Uint8Array(column.buffer, column.byteOffset, 8 * n), at);
+    else for (let i = 0; i < n; i++) body.writeDoubleLE(column[i]!, at + 8 * i);
+    at += 8 * n;
+  }
   return body;
 }
 
@@ -96,7 +101,6 @@ function column(bytes: Uint8Array, offset: number, n: number): Float64Array {
   }
   return out;
 }
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
  * Reads a body's layout; throws ColumnarFormatError naming every problem of the header (or the
