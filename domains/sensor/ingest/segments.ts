@@ -104,7 +104,10 @@ function readingSegmentRows(batch: BatchIds, sent: readonly Reading[], receivedA
   for (const [d, readings] of byDay) {
     const n = readings.length;
     const ms = new Int32Array(n);
-    const channels = CHANNELS.map(() => new Array<number | null>(n));
+    // Typed columns, which the COPY encoder writes digit by digit; a magnetometer axis some readings
+    // lack becomes an array with NULLs.
+    const channels = CHANNELS.map(() => new Float64Array(n));
+    const missing = new Array<boolean>(9).fill(false);
     let short = true;
     let magnetometer = false;
     for (let i = 0; i < n; i++) {
@@ -113,7 +116,7 @@ function readingSegmentRows(batch: BatchIds, sent: readonly Reading[], receivedA
       for (let c = 0; c < 9; c++) {
         const v = r[CHANNELS[c]!];
         if (v === undefined) {
-          channels[c]![i] = null;
+          missing[c] = true;
           continue;
         }
         if (c >= 6) magnetometer = true;
@@ -121,7 +124,12 @@ function readingSegmentRows(batch: BatchIds, sent: readonly Reading[], receivedA
         if (short && !isShortDecimal(v)) short = false;
       }
     }
-    const values = channels.map((values, c) => (c >= 6 && !magnetometer ? null : values));
+    const values = channels.map((column, c) => {
+      if (c >= 6 && !magnetometer) return null;
+      if (!missing[c]) return column;
+      const channel = CHANNELS[c]!;
+      return Array.from(column, (v, i) => (readings[i]![channel] === undefined ? null : v));
+    });
     rows.push(segmentRow(batch, d, receivedAt, ms, values, short));
   }
   return rows;
