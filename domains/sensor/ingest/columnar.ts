@@ -4,7 +4,7 @@
 // refused with exactly the field and words the JSON form gets (readings[3].ax: out of physical range).
 import { ApiError, zodDetails, type ErrorDetail } from '../../../api/errors.ts';
 import { ColumnarFormatError, decodeColumnarBatch, type ColumnarBatch } from '../../../lib/imu/columnar-batch.ts';
-import type { Reading } from '../../../lib/imu/reading.ts';
+import { allocateColumns, CHANNELS, type Reading, type ReadingColumns } from '../../../lib/imu/reading.ts';
 import { sensorRanges } from '../../../lib/sensor-limits.ts';
 import { inRange, isTimestamp } from './fast-readings.ts';
 import { Reading as ReadingSchema, ReadingsEnvelope } from './schema.ts';
@@ -23,7 +23,7 @@ const RANGES = [
 /** Readings named in one refusal, at most (as the clock check names at most 20). */
 const MOST_NAMED = 20;
 
-/** Reading i of a columnar batch as a JSON body would carry it (for the schema's verdict, and for the live path). */
+/** Reading i of a columnar batch as a JSON body would carry it (for the schema's verdict). */
 export function readingAt(batch: ColumnarBatch, i: number): Reading {
   const c = batch.channels;
   const r: Reading = { timestamp: batch.timestamp[i]!, ax: c[0]![i]!, ay: c[1]![i]!, az: c[2]![i]!, gx: c[3]![i]!, gy: c[4]![i]!, gz: c[5]![i]! };
@@ -33,6 +33,16 @@ export function readingAt(batch: ColumnarBatch, i: number): Reading {
     r.mz = c[8]![i]!;
   }
   return r;
+}
+
+/** A columnar batch as one device's reading columns (what the live path windows), its magnetometer NaN when not sent. */
+export function readingColumnsOf(batch: ColumnarBatch): ReadingColumns {
+  const sessionId = batch.sessionId ?? null;
+  const columns = allocateColumns(batch.timestamp.length, [batch.deviceId], sessionId === null ? [] : [sessionId]);
+  if (sessionId !== null) columns.session.fill(0);
+  columns.timestamp.set(batch.timestamp);
+  batch.channels.forEach((values, c) => columns[CHANNELS[c]!].set(values));
+  return columns;
 }
 
 /** The first readings (at most MOST_NAMED) that break a rule, and each problem as the schema names it. */

@@ -13,7 +13,7 @@ import type { LiveClassifier } from '../live/classifier.ts';
 import type { LivePrediction } from '../live/prediction.ts';
 import { readingArrivals, READINGS_SOURCE } from './arrivals.ts';
 import type { ColumnarBatch } from '../../../lib/imu/columnar-batch.ts';
-import { readingAt } from './columnar.ts';
+import { readingColumnsOf } from './columnar.ts';
 import type { ReadingsBatch } from './schema.ts';
 import { readingCount, SEGMENT_COLUMNS, segmentDays, segmentRows } from './segments.ts';
 
@@ -271,11 +271,10 @@ export class IngestWriter {
     const live = this.live!;
     await client.query('SAVEPOINT live');
     try {
-      // The windows are computed on readings: a columnar batch's are made here (the live path only).
       const batches = stored.map((p) => ({
         deviceId: p.batch.deviceId,
         sessionId: p.batch.sessionId ?? null,
-        readings: 'readings' in p.batch ? p.batch.readings : Array.from({ length: p.count }, (_, i) => readingAt(p.batch as ColumnarBatch, i)),
+        readings: 'readings' in p.batch ? p.batch.readings : readingColumnsOf(p.batch),
       }));
       const newest = await live.classifier.apply(
         client,
