@@ -1,6 +1,7 @@
 // The columnar readings body: what is encoded decodes to the same values bit for bit (both timing
 // forms, 6 and 9 channels, NaN/−0/±Infinity passed through for the rules to judge), and every
 // malformed layout is refused naming the header field and the reason.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   COLUMNAR_HEADER_BYTES,
@@ -130,6 +131,27 @@ describe('columnar readings body', () => {
     const badPad = Buffer.from(body);
     badPad[COLUMNAR_HEADER_BYTES + 'wrist-01b-000123s-1'.length] = 1;
     expect(refusal(badPad)[0]).toMatchObject({ field: 'padding' });
+  });
+
+  it('answers any bytes, and any one-byte change of a good body, with a batch or a ColumnarFormatError, nothing else', () => {
+    const decodes = (bytes: Uint8Array) => {
+      try {
+        const batch = decodeColumnarBatch(bytes);
+        expect(batch.channels.every((c) => c.length === batch.timestamp.length)).toBe(true);
+      } catch (e) {
+        expect(e).toBeInstanceOf(ColumnarFormatError);
+      }
+    };
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), decodes), { numRuns: 2000 });
+    const good = encodeColumnarBatch(input());
+    fc.assert(
+      fc.property(fc.nat(good.length - 1), fc.integer({ min: 0, max: 255 }), (at, byte) => {
+        const body = Buffer.from(good);
+        body[at] = byte;
+        decodes(body);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('encodes only what it can describe', () => {
