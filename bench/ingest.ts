@@ -292,6 +292,7 @@ async function main() {
         'Checked in every round: each acknowledged batch is in bronze with all its readings, none twice; bronze holds at most one unacknowledged batch per connection (committed as the clock ran out).',
         `Offered load, as JSON and then as the columnar body: ${FLEET} devices (a device key each), each posting a 1-second batch of 50 readings once a second (${FLEET} posts/s spread evenly by autocannon's overall rate over up to 250 connections) for ${OFFERED_SECONDS} s after a ${WARMUP_SECONDS} s warm-up; every acknowledged batch checked in bronze once. API CPU is the API process's user + system time (/proc) over the run, divided by the readings acknowledged.`,
         'The API validates every reading (a hand-checked fast path, the zod schema for any body it declines), coalesces concurrent batches into shared COPY transactions and answers only after commit; client, API and PostgreSQL share the 2 cores.',
+        'The columnar body (README, "The columnar body") carries the same readings as little-endian float64 columns with start + interval timestamps: the API checks each value by the JSON rules without parsing text or making an object per reading, and writes the segment rows from the columns; the live path and the COPY text remain per reading in both forms.',
       ],
     });
   } finally {
