@@ -103,6 +103,17 @@ export async function measureReads(api: ReadsApi, newestDay: string, requests: n
 }
 
 /**
+ * Blocks PostgreSQL has read from outside its shared buffers in this database so far: the reads'
+ * cache misses, counted across a pass. Backends publish their counts at most once a second while
+ * busy and within 10 s once idle, so this waits that long first.
+ */
+export async function blocksRead(owner: Pool): Promise<number> {
+  await new Promise((resolve) => setTimeout(resolve, 10_500));
+  const { rows } = await owner.query<{ n: string }>('SELECT blks_read AS n FROM pg_stat_database WHERE datname = current_database()');
+  return Number(rows[0]!.n);
+}
+
+/**
  * Database pages (8 KiB, shared buffers hit or read) that each read's statements touch, for one
  * device: the routes' own query functions (devices.queries.ts), run under EXPLAIN (ANALYZE, BUFFERS).
  */
