@@ -28,6 +28,7 @@ export async function loadGoldDay(owner: Pool, day: string): Promise<void> {
        FROM ${devices}, generate_series(0, ${GOLD.sessions - 1}) AS s`,
     [day],
   );
+  await owner.query('SELECT gold.ensure_window_predictions_partition($1::date)', [day]);
   await owner.query(
     `INSERT INTO gold.window_predictions
      SELECT $1::date, 'fleet-' || d, s * ${GOLD.windows} + w, $1 || '-s' || s, $1::date + make_interval(hours => 7 + 3 * s, secs => 2 * w),
