@@ -32,7 +32,7 @@ export function statementKind(query: string): StatementKind {
   const q = query.trim();
   if (/^(BEGIN|COMMIT|ROLLBACK|START TRANSACTION)\b/i.test(q)) return 'transactions';
   if (/(?<!\w)"?ops"?\./.test(q)) return 'bookkeeping';
-  if (/^SELECT count\(\*\) (AS n FROM|FILTER)/.test(q) || /\bAS failures\b/.test(q)) return 'checks';
+  if (/^SELECT count\(\*\) (AS (n FROM|c0\b)|FILTER)/.test(q) || /\bAS failures\b/.test(q)) return 'checks';
   if (/(?<!\w)"?(bronze|silver|gold)"?\./.test(q) || /pg_advisory_xact_lock/.test(q)) return 'step SQL';
   return 'other';
 }

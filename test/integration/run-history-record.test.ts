@@ -62,7 +62,7 @@ describe('recording an attempt that succeeded', () => {
           writes: [
             { table: 'silver.demo_events_clean', partition: '2026-01-01', rows: 5 },
             { table: 'silver.demo_events_clean', partition: '2026-01-01', rows: 7 },
-            { table: 'gold.unpartitioned' },
+            { table: 'gold.unpartitioned', partition: null },
           ],
         },
       },

@@ -12,6 +12,9 @@ describe('statement kinds (bench/support/statement-time.ts)', () => {
     expect(statementKind('SELECT pg_advisory_xact_lock(hashtextextended($1, $2))')).toBe('step SQL');
     expect(statementKind('SELECT count(*) AS n FROM "silver"."demo_events_clean" WHERE "partition_date" = $1')).toBe('checks');
     expect(statementKind('SELECT count(*) AS failures FROM gold.demo_daily_summary s')).toBe('checks');
+    expect(
+      statementKind('SELECT count(*) AS c0, count(*) FILTER (WHERE "value" IS NULL) AS c1 FROM "silver"."demo_events_clean" WHERE "partition_date" = $1'),
+    ).toBe('checks');
     expect(statementKind('WITH attempt AS (INSERT INTO ops.step_runs (a) VALUES ($1) RETURNING id) SELECT id FROM attempt')).toBe('bookkeeping');
     expect(statementKind('SELECT $2 FROM ONLY "ops"."pipeline_runs" x WHERE "id" = $1 FOR KEY SHARE OF x')).toBe('bookkeeping');
     expect(statementKind('COMMIT')).toBe('transactions');
