@@ -238,10 +238,13 @@ async function main() {
     if (BACKFILLS) {
       const top = Math.max(...LEVELS);
       const { result, profile } = await profiled(() => backfill(stack, LEVELS.length * BACKFILLS, top));
+      // The profile samples the thread whether it ran or waited for a core, so its areas are shares, applied to the thread's measured CPU.
       const mainMs = result.threads.get('main (JavaScript)') ?? 0;
+      const sampled = [...profile.byArea.values()].reduce((a, b) => a + b, 0);
+      const scaled = new Map([...profile.byArea].map(([area, ms]) => [area, (ms / sampled) * mainMs]));
       notes.push(
-        `Worker main thread per partition at concurrency ${top}, by code (a V8 CPU profile of one more backfill, not counted above; self time): ${describeMs(profile.byArea, PARTITIONS)}; ` +
-          `${(mainMs / PARTITIONS).toFixed(0)} ms of main-thread CPU per partition in that backfill.`,
+        `Worker main thread per partition at concurrency ${top}: ${(mainMs / PARTITIONS).toFixed(0)} ms of CPU in one more backfill (not counted above), split by code in the shares of a V8 CPU profile (self time): ` +
+          `${describeMs(scaled, PARTITIONS)}.`,
       );
       if (args.dry) console.log(`  busiest files: ${describeMs(profile.byFile, PARTITIONS, 25)}`);
     }
@@ -253,11 +256,11 @@ async function main() {
       id: 'orchestration',
       title: 'Orchestration overhead: pipeline runs and backfills on the Temporal dev server',
       reproduce: 'npx tsx bench/orchestration.ts',
-      workload: `a 10-step chain of no-op steps, the same chain with every step inline, and a bare 10-activity workflow (${ROUNDS} runs of each after a warm-up, in turn); then ${BACKFILLS} backfills of ${PARTITIONS} fresh partitions of the demo pipeline (5 steps, 10,000 events per partition) at each of concurrency ${LEVELS.join(', ')}; in-process workers, embedded PostgreSQL, Temporal dev server in memory`,
+      workload: `a 10-step chain of no-op steps, the same chain with every step inline, and a bare 10-activity workflow (${ROUNDS} runs of each after a warm-up, in turn); then ${BACKFILLS} backfills of ${PARTITIONS} fresh partitions of the demo pipeline (5 steps, 10,000 events per partition) at each of concurrency ${LEVELS.join(', ')}, each level's anchor the same steps and checks called directly on ${PARTITIONS} more fresh partitions, and one more profiled backfill at the highest level; in-process workers, embedded PostgreSQL (pg_stat_statements preloaded), Temporal dev server in memory`,
       figures,
       notes: [
         ...notes,
-        "Per step, Refinery adds to Temporal's own cost the step runner's two writes in the activity (the attempt's start, then its outcome with rows, checks and lineage); the workflow records a step's outcome itself only when the runner could not. The dev server runs with eager activity execution, so a step on the workflow's own queue starts without a task queue round trip (the anchor's activities too).",
+        "Per step, Refinery adds to Temporal's own cost the step runner's two writes in the activity (the attempt's start, then its outcome with rows, checks and lineage, one statement each); the workflow records a step's outcome itself only when the runner could not. The dev server runs with eager activity execution, so a step on the workflow's own queue starts without a task queue round trip (the anchor's activities too).",
         "Orchestration share = 1 − (critical-path step time ÷ run time), from ops timestamps; the critical path is the chain of steps that ended the run. A step's wait runs from its dependencies' end (or the run's start) to its attempt's start: the workflow task that schedules it, dispatch, a free slot on its queue's worker; at higher concurrency both work and waits include waiting for the shared 2 cores.",
       ],
     },

@@ -44,8 +44,9 @@ export function codeArea(url: string, functionName: string): string {
     if (functionName === '(idle)') return 'idle';
     if (functionName === '(garbage collector)') return 'garbage collection';
     if (functionName === '(program)') return 'V8 and native (program)';
-    // Native functions: the SDK's bridge to its Rust core, or Node's own (socket writes, messages).
-    return /temporal/i.test(functionName) ? 'Temporal SDK' : 'Node.js runtime (streams, sockets, timers)';
+    // Native functions called from JavaScript; V8 names them after the nearest symbol it knows, so
+    // their names are unreliable: the Temporal SDK's bridge to its Rust core, socket writes, thread messages.
+    return 'native calls (Temporal bridge, sockets, thread messages)';
   }
   if (/node_modules\/@temporalio\/|node_modules\/(protobufjs|@protobufjs|long|@grpc|proto3-json-serializer)\//.test(url)) return 'Temporal SDK';
   if (/node_modules\/(pg|pg-protocol|pg-pool|pg-types|pg-copy-streams|postgres-[a-z]+|pgpass|pg-connection-string)\//.test(url)) return 'pg driver';

@@ -48,7 +48,7 @@ describe('profile areas (bench/support/worker-profile.ts)', () => {
     expect(codeArea('node:internal/streams/writable', 'x')).toBe('Node.js runtime (streams, sockets, timers)');
     expect(codeArea('', '(garbage collector)')).toBe('garbage collection');
     expect(codeArea('', '(idle)')).toBe('idle');
-    expect(codeArea('', 'temporal_sdk_typescript_bridge::worker::poll')).toBe('Temporal SDK');
-    expect(codeArea('', 'writev')).toBe('Node.js runtime (streams, sockets, timers)');
+    expect(codeArea('', 'temporal_sdk_typescript_bridge::worker::poll')).toBe('native calls (Temporal bridge, sockets, thread messages)');
+    expect(codeArea('', 'writev')).toBe('native calls (Temporal bridge, sockets, thread messages)');
   });
 });
