@@ -200,7 +200,7 @@ async function main() {
         notes.push(
           `PostgreSQL per partition at concurrency ${concurrency} by statement (pg_stat_statements, execution + planning, mean of ${BACKFILLS} backfills; wall time inside a backend, so it includes waiting for a core, and a COPY's includes waiting for the worker's rows): ` +
             `${describeSplit(split)}; ${statementMs.toFixed(0)} ms of statements against ${per('postgres').toFixed(0)} ms of PostgreSQL CPU (which also counts connection and protocol handling, commits, WAL and background processes).`,
-          `Worker process per partition at concurrency ${concurrency}, by thread (CPU from /proc, mean of ${BACKFILLS} backfills): ${describeMs(addUp(threads), BACKFILLS * PARTITIONS, 8)}.`,
+          `Worker process per partition at concurrency ${concurrency}, by thread (CPU from /proc, mean of ${BACKFILLS} backfills; "node" is Node's other threads, the workflow sandbox's worker thread among V8's GC and compiler helpers; tokio-runtime-w and workflow-proces are Temporal's core SDK, in Rust): ${describeMs(addUp(threads), BACKFILLS * PARTITIONS, 8)}.`,
         );
         if (args.dry)
           for (const s of split.top)
