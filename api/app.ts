@@ -3,7 +3,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { compression } from './compression.ts';
 import { cors } from 'hono/cors';
-import { requestId } from 'hono/request-id';
 import { KeyStore } from './auth.ts';
 import { mountDocs } from './docs.ts';
 import { ApiError, errorBody, onError, zodDetails } from './errors.ts';
@@ -33,6 +32,7 @@ import { optimisationRunsRouter } from '../domains/tournament/routes/optimisatio
 import { teamsRouter } from '../domains/tournament/routes/teams/teams.index.ts';
 import { tournamentsRouter } from '../domains/tournament/routes/tournaments/tournaments.index.ts';
 import { createMetrics } from './metrics.ts';
+import { requestContext } from './request-id.ts';
 import { documentedMethods } from './methods.ts';
 import { IngestWriter } from '../domains/sensor/ingest/writer.ts';
 import { LiveClassifier } from '../domains/sensor/live/classifier.ts';
@@ -71,11 +71,7 @@ export function createApp(deps: AppDeps) {
 
   const metrics = createMetrics({ read: deps.readPool, ingest: deps.ingestPool });
   registerLiveMetrics(metrics.registry, { stats: live?.stats, failures: () => ingest.stats.liveFailures, hub });
-  app.use('*', requestId());
-  app.use('*', async (c, next) => {
-    c.set('keys', keys);
-    await next();
-  });
+  app.use('*', requestContext(keys));
   app.use('*', metrics.middleware);
   app.use('*', compression());
   // The request log is at info: at a quieter level, no per-request work at all.

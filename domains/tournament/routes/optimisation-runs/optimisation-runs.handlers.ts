@@ -4,7 +4,7 @@
 // each run's version, so revalidations cost no query, and each page as sent, freshness included.
 import { gzipSync } from 'node:zlib';
 import type { Context, MiddlewareHandler } from 'hono';
-import { notModifiedSince } from '../../../../api/cache.ts';
+import { clientHolds, notModifiedResponse, notModifiedSince, versionValidators, type VersionValidators } from '../../../../api/cache.ts';
 import { ApiError } from '../../../../api/errors.ts';
 import { FreshnessReader, freshnessTag, type FreshnessValue } from '../../../../api/freshness.ts';
 import { iso, type AppRouteHandler } from '../../../../api/openapi.ts';
@@ -51,10 +51,10 @@ interface Version {
  * `ms` plus the freshness reader's moment (well inside the max-age clients may keep).
  */
 class RankingsCache {
-  private versions = new Map<number, Version & { until: number }>();
+  private versions = new Map<number, Version & { until: number; validators: VersionValidators }>();
   private pages = new Map<string, Version & { until: number; text: string; gzip?: Uint8Array<ArrayBuffer> }>();
   constructor(private ms: number) {}
-  version(id: number): Version | undefined {
+  version(id: number): (Version & { validators: VersionValidators }) | undefined {
     const hit = this.versions.get(id);
     return hit && hit.until > Date.now() ? hit : undefined;
   }
@@ -65,7 +65,7 @@ class RankingsCache {
   setVersion(id: number, version: Version) {
     if (this.ms <= 0) return;
     if (this.versions.size >= 10_000) this.versions.clear();
-    this.versions.set(id, { ...version, until: Date.now() + this.ms });
+    this.versions.set(id, { ...version, until: Date.now() + this.ms, validators: versionValidators(version.tag, version.lastModified) });
   }
   setPage(id: number, key: string, version: Version, text: string) {
     if (this.ms <= 0) return;
@@ -112,14 +112,15 @@ export function optimisationRunHandlers(db: Queryable, options: OptimisationRunO
 
   /**
    * After the key check and before parameter validation: the revalidation of a run's first page (no
-   * query) whose version is remembered is answered at once; a path id that is not plainly a run id,
-   * a query, or an unknown version go on to validation and the handler.
+   * query) whose version is remembered is answered at once, with the validators built when the
+   * version was read (notModifiedResponse: the same headers notModifiedSince sets); a path id that is
+   * not plainly a run id, a query, or an unknown version go on to validation and the handler.
    */
   const revalidation: MiddlewareHandler<AppEnv> = async (c, next) => {
     if (c.req.header('if-none-match') === undefined || c.req.url.includes('?')) return next();
     const raw = c.req.param('id') ?? '';
     const known = /^[1-9][0-9]{0,14}$/.test(raw) ? rankingsCache.version(Number(raw)) : undefined;
-    return (known && notModifiedSince(c, known.tag, known.lastModified)) || next();
+    return known && clientHolds(c, known.validators) ? notModifiedResponse(known.validators) : next();
   };
 
   const rankings: AppRouteHandler<typeof routes.rankings> = async (c) => {
