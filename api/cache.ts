@@ -5,9 +5,16 @@
 import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 
+/** A request header by (lower-case) name. */
+type HeaderOf = (name: string) => string | undefined;
+const headersOf =
+  (c: Context): HeaderOf =>
+  (name) =>
+    c.req.header(name);
+
 /** If-None-Match holds `etag` (weak comparison, RFC 9110 §13.1.2) or `*`. */
-function clientHas(c: Context, etag: string): boolean {
-  const match = c.req.header('if-none-match');
+function clientHas(c: Context | HeaderOf, etag: string): boolean {
+  const match = (typeof c === 'function' ? c : headersOf(c))('if-none-match');
   if (!match) return false;
   if (match === etag) return true;
   const opaque = etag.replace(/^W\//, '');
@@ -42,8 +49,8 @@ export function revalidatedJson(c: Context, body: unknown): Response {
 }
 
 /** If-Modified-Since is at or after `modified` (seconds since the epoch; HTTP dates have whole seconds). */
-function unchangedSince(c: Context, modified: number): boolean {
-  const since = Date.parse(c.req.header('if-modified-since') ?? '');
+function unchangedSince(header: HeaderOf, modified: number): boolean {
+  const since = Date.parse(header('if-modified-since') ?? '');
   return Number.isFinite(since) && modified <= Math.floor(since / 1000);
 }
 
@@ -75,21 +82,25 @@ export function versionValidators(tag: string | undefined, lastModified?: string
   return { etag, modified, headers };
 }
 
-/** The client holds this version already: If-None-Match first; If-Modified-Since only without it (RFC 9110 §13.2.2). */
-export function clientHolds(c: Context, v: VersionValidators): boolean {
-  if (v.etag !== undefined && c.req.header('if-none-match') !== undefined) return clientHas(c, v.etag);
-  return v.modified !== undefined && unchangedSince(c, v.modified);
+/**
+ * The client holds this version already: If-None-Match first; If-Modified-Since only without it (RFC
+ * 9110 §13.2.2). The request's headers come from Hono's context, or a getter of them.
+ */
+export function clientHolds(c: Context | HeaderOf, v: VersionValidators): boolean {
+  const header = typeof c === 'function' ? c : headersOf(c);
+  if (v.etag !== undefined && header('if-none-match') !== undefined) return clientHas(header, v.etag);
+  return v.modified !== undefined && unchangedSince(header, v.modified);
 }
 
 /**
  * A 304 of this version built directly, with plain headers (no web Headers object, so
- * @hono/node-server writes it on its fast path). Only for middleware that runs before any
- * c.header(): a Response returned as is drops headers set that way (Hono merges them only into
- * c.body() and its kin). The app's middleware sets none (api/request-id.ts puts X-Request-Id on
+ * @hono/node-server writes it on its fast path). Only outside Hono or in middleware that runs
+ * before any c.header(): a Response returned as is drops headers set that way (Hono merges them only
+ * into c.body() and its kin). The app's middleware sets none (api/request-id.ts puts X-Request-Id on
  * Node's response; CORS sets its headers on c.res, which Hono merges into any answer).
  */
-export function notModifiedResponse(v: VersionValidators): Response {
-  return new Response(null, { status: 304, headers: { ...v.headers } });
+export function notModifiedResponse(v: VersionValidators, more?: Record<string, string>): Response {
+  return new Response(null, { status: 304, headers: { ...v.headers, ...more } });
 }
 
 /**

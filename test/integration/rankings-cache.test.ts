@@ -7,6 +7,7 @@
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { serve } from '@hono/node-server';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../api/app.ts';
 import { createApiKey, revokeApiKeys } from '../../lib/db/api-keys.ts';
@@ -84,6 +85,22 @@ describe('rankings cache', () => {
     expect((await get(path, { 'if-none-match': fresh })).status).toBe(304);
   });
 
+  it('reads a lapsed page once for all the requests asking for it at the same time', async () => {
+    const page = (limit: number) => `/v1/optimisation-runs/${seed.runIds[0]}/rankings?limit=${limit}`;
+    await new Promise((r) => setTimeout(r, 1100)); // freshness and pages read earlier have lapsed
+    let before = queries;
+    expect((await get(page(11))).status).toBe(200);
+    const one = queries - before;
+    expect(one).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 1100));
+    before = queries;
+    const answers = await Promise.all(Array.from({ length: 10 }, async () => get(page(13))));
+    expect(answers.map((a) => a.status)).toEqual(Array(10).fill(200));
+    const texts = await Promise.all(answers.map((a) => a.text()));
+    expect(new Set(texts).size).toBe(1);
+    expect(queries - before).toBe(one);
+  });
+
   it('keeps cached pages gzipped for the clients that accept it', async () => {
     const path = `/v1/optimisation-runs/${seed.runIds[0]}/rankings?limit=40`;
     const plain = await get(path);
@@ -123,6 +140,10 @@ describe('revalidation fast path', () => {
       for (const h of ['etag', 'last-modified', 'cache-control']) expect(res.headers.get(h)).toBe(first.headers.get(h));
     }
     expect(fast.headers.get('x-request-id')).toBe('trace-304');
+    // Answered in front of Hono (api/revalidation.ts): synchronously, not a promise of the chain's answer.
+    const direct = app.fetch(new Request(`http://localhost${rankings()}`, { headers: { authorization: `Bearer ${reader}`, 'if-none-match': etag } }));
+    expect(direct).toBeInstanceOf(Response);
+    expect((direct as Response).status).toBe(304);
     expect(handled.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     // A version the client does not hold still gets the page.
     expect((await get(rankings(), { 'if-none-match': 'W/"something-else"' })).status).toBe(200);
@@ -141,6 +162,31 @@ describe('revalidation fast path', () => {
     const refused = await as(token);
     expect(refused.status).toBe(401);
     expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/revoked/);
+  });
+
+  it('checks the role on every request: a device key gets 403', async () => {
+    const etag = (await get(rankings())).headers.get('etag')!;
+    const device = (await createApiKey(stack.pools.owner, { name: 'imu', role: 'device', deviceId: 'imu-lane' })).token;
+    for (let i = 0; i < 2; i++) {
+      const res = await app.request(rankings(), { headers: { authorization: `Bearer ${device}`, 'if-none-match': etag } });
+      expect(res.status).toBe(403);
+    }
+  });
+
+  it('writes the request log line, and with CORS configured still sends its headers', async () => {
+    const lines: { msg: string; status?: number; path?: string; requestId?: string }[] = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as (typeof lines)[number]) });
+    const deps = { readPool: stack.pools.api, ingestPool: stack.pools.ingest, log, ready: { postgres: async () => {}, temporal: async () => {} } };
+    for (const corsOrigins of [undefined, ['https://ui.example']]) {
+      const other = createApp({ ...deps, corsOrigins });
+      const headers = { authorization: `Bearer ${reader}`, origin: 'https://ui.example' };
+      const etag = (await other.request(rankings(), { headers })).headers.get('etag')!;
+      lines.length = 0;
+      const res = await other.request(rankings(), { headers: { ...headers, 'if-none-match': etag, 'x-request-id': 'logged-304' } });
+      expect(res.status).toBe(304);
+      expect(res.headers.get('access-control-allow-origin')).toBe(corsOrigins ? 'https://ui.example' : null);
+      expect(lines.filter((l) => l.msg === 'request')).toEqual([expect.objectContaining({ requestId: 'logged-304', path: rankings(), status: 304 })]);
+    }
   });
 
   it('counts fast-path answers in /metrics', async () => {

@@ -67,6 +67,21 @@ class RankingsCache {
     if (this.versions.size >= 10_000) this.versions.clear();
     this.versions.set(id, { ...version, until: Date.now() + this.ms, validators: versionValidators(version.tag, version.lastModified) });
   }
+  private reading = new Map<string, Promise<unknown>>();
+  /**
+   * One read of a page at a time: requests for a page that is being read wait for that read instead
+   * of each sending the same statement (when a page or version lapses, every connection asking for
+   * it would otherwise read it at once). Its answer is at most the read's duration older than a
+   * request that joined it, well inside `ms`; with `ms` 0 every request reads.
+   */
+  shared<T>(key: string, read: () => Promise<T>): Promise<T> {
+    if (this.ms <= 0) return read();
+    const pending = this.reading.get(key) as Promise<T> | undefined;
+    if (pending) return pending;
+    const started = read().finally(() => this.reading.delete(key));
+    this.reading.set(key, started);
+    return started;
+  }
   setPage(id: number, key: string, version: Version, text: string) {
     if (this.ms <= 0) return;
     this.setVersion(id, version);
@@ -134,20 +149,21 @@ export function optimisationRunHandlers(db: Queryable, options: OptimisationRunO
     const cacheKey = `${id}|${q.limit}|${c.req.query('cursor') ?? ''}`;
     const hit = rankingsCache.page(cacheKey);
     if (hit) return (notModifiedSince(c, hit.tag, hit.lastModified) ?? cachedPage(c, hit)) as never;
-    const after = q.cursor && { meanNormalisedPayout: q.cursor[0], entry: q.cursor[1] };
-    const page = await rankingsPage(db, id, after, q.limit + 1);
-    if (!page) throw noRun(id);
-    const fresh = await freshness.read([page.tournamentKey]);
-    const version = { tag: runTag(id, page.version, fresh), lastModified: fresh.lastModified };
-    const cached = notModifiedSince(c, version.tag, version.lastModified);
-    if (cached) {
-      rankingsCache.setVersion(id, version);
-      return cached as never;
-    }
-    const { items, nextCursor } = pageOf(page.entries, q.limit, routes.rankingsCursor, (e) => [e.meanNormalisedPayout, e.entry] as const);
-    const text = JSON.stringify({ optimisationRunId: id, items, nextCursor, freshness: fresh });
-    rankingsCache.setPage(id, cacheKey, version, text);
-    return jsonText(c, text) as never;
+    const read = await rankingsCache.shared(cacheKey, async () => {
+      const after = q.cursor && { meanNormalisedPayout: q.cursor[0], entry: q.cursor[1] };
+      const page = await rankingsPage(db, id, after, q.limit + 1);
+      if (!page) return undefined;
+      const fresh = await freshness.read([page.tournamentKey]);
+      const version = { tag: runTag(id, page.version, fresh), lastModified: fresh.lastModified };
+      const { items, nextCursor } = pageOf(page.entries, q.limit, routes.rankingsCursor, (e) => [e.meanNormalisedPayout, e.entry] as const);
+      const text = JSON.stringify({ optimisationRunId: id, items, nextCursor, freshness: fresh });
+      rankingsCache.setPage(id, cacheKey, version, text);
+      return { version, text };
+    });
+    if (!read) throw noRun(id);
+    const cached = notModifiedSince(c, read.version.tag, read.version.lastModified);
+    if (cached) return cached as never;
+    return jsonText(c, read.text) as never;
   };
 
   const entry: AppRouteHandler<typeof routes.entry> = async (c) => {
@@ -182,5 +198,8 @@ export function optimisationRunHandlers(db: Queryable, options: OptimisationRunO
     return c.json({ optimisationRunId: id, entry: found.entry, items: found.rows, totals: portfolioTotals(found.rows), freshness: fresh }, 200);
   };
 
-  return { one, rankings, revalidation, entry, bids, report };
+  /** The remembered version of a run's rankings, for the app's revalidation lane (api/revalidation.ts). */
+  const rankingsVersion = (id: number) => rankingsCache.version(id)?.validators;
+
+  return { one, rankings, revalidation, rankingsVersion, entry, bids, report };
 }
