@@ -1,13 +1,6 @@
-// A lane in front of Hono for revalidations answered from memory: a GET with If-None-Match, no
-// query, of a path whose version the API remembers, presented with a remembered key whose role may
-// read it, is answered 304 here, synchronously, without a Hono context or the middleware chain (on
-// the rankings 304, that chain cost more CPU than the rest of the request). It does what the chain
-// does for such a request: the request id (requestIdFrom), the key and role check (KeyStore,
-// roleAllows), the request's metrics (record) and log line (logRequest); compression and the audit
-// log have nothing to do for a bodiless GET. Anything else (another method or path, a query, an
-// unknown version, a key not remembered, not valid or lacking the role, a version the client does
-// not hold) goes through the app as before, which answers it, errors included. Not used when CORS
-// is configured: those headers are Hono's middleware's.
+// A lane in front of Hono for revalidations answered from memory: a 304 for a remembered version,
+// given synchronously with the checks and bookkeeping the middleware chain would do, or undefined
+// to send the request through the app.
 import type { VersionValidators } from './cache.ts';
 import { clientHolds, notModifiedResponse } from './cache.ts';
 import { presentedToken, roleAllows, type KeyStore } from './auth.ts';
@@ -33,7 +26,17 @@ export interface RevalidationLaneOptions {
   routes: RevalidationRoute[];
 }
 
-/** The 304 for `req` when the lane can answer it; undefined sends it through the app. */
+/**
+ * The 304 for `req` when the lane can answer it; undefined sends it through the app. It answers a GET
+ * with If-None-Match, no query, of a path whose version is remembered, presented with a remembered
+ * key whose role may read it, and does what the chain does for such a request (on the rankings 304
+ * the chain cost more CPU than the rest of the request): the request id (requestIdFrom), the key and
+ * role check (KeyStore.verifyRemembered, roleAllows), the request's metrics (record) and log line
+ * (logRequest); compression and the audit log have nothing to do for a bodiless GET. Anything else
+ * (another method or path, a query, an unknown version, a key not remembered, not valid or lacking
+ * the role, a version the client does not hold) goes through the app, which answers it, errors
+ * included. The app does not use the lane when CORS is configured: those headers are Hono's.
+ */
 export function revalidationLane({ keys, record, log, routes }: RevalidationLaneOptions): (req: Request) => Response | undefined {
   const logged = log.isLevelEnabled('info');
   return (req) => {
