@@ -10,6 +10,8 @@ import { serve } from '@hono/node-server';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../api/app.ts';
+import { KeyStore } from '../../api/auth.ts';
+import { parseKey } from '../../lib/keys.ts';
 import { createApiKey, revokeApiKeys } from '../../lib/db/api-keys.ts';
 import type { Pool } from '../../lib/db/pool.ts';
 import { createLogger } from '../../lib/log.ts';
@@ -162,6 +164,21 @@ describe('revalidation fast path', () => {
     const refused = await as(token);
     expect(refused.status).toBe(401);
     expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/revoked/);
+  });
+
+  it('forgets a key revoked elsewhere within the key store’s bound, so the lane stops answering', async () => {
+    const { id, token } = await createApiKey(stack.pools.owner, { name: 'revoked elsewhere', role: 'reader' });
+    const { secret } = parseKey(token)!;
+    const keys = new KeyStore(stack.pools.api, 300);
+    expect(keys.verifyRemembered(id, secret)).toBeUndefined();
+    expect(await keys.verify(id, secret)).toMatchObject({ role: 'reader' });
+    expect(keys.verifyRemembered(id, secret)).toMatchObject({ role: 'reader' });
+    await revokeApiKeys(stack.pools.owner, { id }); // by another API process or the CLI
+    expect(keys.verifyRemembered(id, secret)).toMatchObject({ role: 'reader' }); // within the bound
+    await new Promise((r) => setTimeout(r, 350));
+    expect(keys.verifyRemembered(id, secret)).toBeUndefined();
+    expect(await keys.verify(id, secret)).toBeNull();
+    expect(keys.verifyRemembered(id, secret)).toBeNull();
   });
 
   it('checks the role on every request: a device key gets 403', async () => {
