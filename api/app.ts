@@ -123,16 +123,17 @@ export function createApp(deps: AppDeps) {
   app.route('/v1/experiments', experimentsRouter(deps));
   app.route('/v1/tournaments', tournamentsRouter(deps));
   app.route('/v1/tournaments', teamsRouter(deps));
+  const runsAt = '/v1/optimisation-runs';
   const optimisationRuns = optimisationRunsRouter(deps);
-  app.route('/v1/optimisation-runs', optimisationRuns);
-  app.route('/v1/optimisation-runs', entriesRouter(deps));
+  app.route(runsAt, optimisationRuns);
+  app.route(runsAt, entriesRouter(deps));
   // Seed 003's frontend paths, as aliases (domains/tournament/routes/analytics).
   app.route('/api/v1/analytics/tournaments', analyticsRouter(deps));
   app.route('/', dashboardRoutes());
   mountDocs(app);
   // Revalidations answered from memory skip Hono (api/revalidation.ts); CORS headers are Hono's.
   if (!deps.corsOrigins?.length) {
-    const lane = revalidationLane({ keys, record: metrics.record, log: deps.log, routes: [optimisationRuns.rankingsRevalidation('/v1/optimisation-runs')] });
+    const lane = revalidationLane({ keys, record: metrics.record, log: deps.log, routes: [optimisationRuns.rankingsRevalidation(runsAt)] });
     const viaHono = app.fetch;
     app.fetch = (request, ...rest) => lane(request) ?? viaHono(request, ...rest);
   }
