@@ -28,6 +28,7 @@ export async function loadGoldDay(owner: Pool, day: string): Promise<void> {
        FROM ${devices}, generate_series(0, ${GOLD.sessions - 1}) AS s`,
     [day],
   );
+  await owner.query('SELECT gold.ensure_window_predictions_partition($1::date)', [day]);
   await owner.query(
     `INSERT INTO gold.window_predictions
      SELECT $1::date, 'fleet-' || d, s * ${GOLD.windows} + w, $1 || '-s' || s, $1::date + make_interval(hours => 7 + 3 * s, secs => 2 * w),
@@ -100,6 +101,17 @@ export async function measureReads(api: ReadsApi, newestDay: string, requests: n
     result[read] = { p99: ms[Math.ceil(ms.length * 0.99) - 1]!, p50: ms[ms.length >> 1]! };
   }
   return result;
+}
+
+/**
+ * Blocks PostgreSQL has read from outside its shared buffers in this database so far: the reads'
+ * cache misses, counted across a pass. Backends publish their counts at most once a second while
+ * busy and within 10 s once idle, so this waits that long first.
+ */
+export async function blocksRead(owner: Pool): Promise<number> {
+  await new Promise((resolve) => setTimeout(resolve, 10_500));
+  const { rows } = await owner.query<{ n: string }>('SELECT blks_read AS n FROM pg_stat_database WHERE datname = current_database()');
+  return Number(rows[0]!.n);
 }
 
 /**

@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 export type CpuByProcess = Record<'worker' | 'postgres' | 'temporal' | 'other', number>;
 
-const ticks = existsSync('/proc/self/stat') ? Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100 : 100;
+export const ticksPerSecond = existsSync('/proc/self/stat') ? Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100 : 100;
 
 interface Stat {
   pid: number;
@@ -22,7 +22,7 @@ function stat(pid: string): Stat | undefined {
     const close = text.lastIndexOf(')');
     const f = text.slice(close + 2).split(' ');
     const cpu = Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
-    return { pid: Number(pid), ppid: Number(f[1]), comm: text.slice(text.indexOf('(') + 1, close), ms: (cpu * 1000) / ticks };
+    return { pid: Number(pid), ppid: Number(f[1]), comm: text.slice(text.indexOf('(') + 1, close), ms: (cpu * 1000) / ticksPerSecond };
   } catch {
     return undefined; // the process ended between listing and reading
   }

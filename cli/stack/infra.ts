@@ -29,6 +29,8 @@ export interface InfraOptions {
   /** Throwaway servers for tests: fsync off, in-memory Temporal without UI. */
   ephemeral?: boolean;
   database?: string;
+  /** Further settings of the embedded PostgreSQL server (benches that measure it). */
+  postgresSettings?: Record<string, string>;
 }
 
 interface Secrets {
@@ -84,6 +86,7 @@ export async function startInfrastructure(options: InfraOptions): Promise<Infras
         preferredPort: state.postgresPort,
         logFile: join(home, 'logs', 'postgres.log'),
         fast: options.ephemeral,
+        settings: options.postgresSettings,
       });
       stops.push(() => postgres!.stop());
       const database = options.database ?? 'refinery';

@@ -29,6 +29,8 @@ export interface LocalPostgresOptions {
   logFile: string;
   /** Test clusters trade crash-safety of the OS for speed (fsync off); commits stay synchronous. */
   fast?: boolean;
+  /** Further server settings (`-c name=value`), e.g. a bench's pg_stat_statements. */
+  settings?: Record<string, string>;
 }
 
 interface Binaries {
@@ -70,6 +72,7 @@ export async function startLocalPostgres(options: LocalPostgresOptions): Promise
   const port = await freePort(options.preferredPort);
   const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300'];
   if (options.fast) flags.push('-c', 'fsync=off', '-c', 'full_page_writes=off');
+  for (const [name, value] of Object.entries(options.settings ?? {})) flags.push('-c', `${name}=${value}`);
   const server = spawnChild('postgres', bin.postgres, ['-D', dataDir, '-p', String(port), ...flags], {
     onLine: log,
     ...user,

@@ -11,7 +11,7 @@ import { checkEntryPerformance, checkRecommendedBids, checkSimulations, IMPORT_F
 import type { Problem } from '../../lib/tournament/landing.ts';
 import { readParquetTable, type ParquetTable } from '../../lib/tournament/parquet.ts';
 import { OUTCOME_COLUMNS } from '../../lib/tournament/outcome-rows.ts';
-import { readTournament, type TournamentData } from './sql/tournament.ts';
+import { ensureOutcomesPartition, readTournament, type TournamentData } from './sql/tournament.ts';
 
 export interface ImportFile {
   name: string;
@@ -100,6 +100,8 @@ export async function importTournamentFiles(pool: Pool, tournament: string, file
     await withTransaction(pool, record);
     throw new ImportRejected(problems);
   }
+  // The tournament's own partition first, committed, so the replacing transaction never waits on DDL.
+  if (simulated) await ensureOutcomesPartition(pool, tournament);
   return withTransaction(pool, async (client) => {
     let runId: number | null = null;
     if (simulated) {

@@ -3,7 +3,7 @@
 // leaves two rows for one attempt.
 import type { CheckResult, RunSummary, RunTrigger, StepRows } from '../pipeline/types.ts';
 import type { ErrorDetail } from './step-logs.ts';
-import { withTransaction, type Pool, type Queryable } from '../../lib/db/pool.ts';
+import type { Queryable } from '../../lib/db/pool.ts';
 import { redactText } from '../../lib/redact.ts';
 import { resolveAlertsSql } from './alerts.ts';
 
@@ -167,61 +167,75 @@ async function insertCheckResults(db: Queryable, stepRunId: number, checks: Chec
   );
 }
 
-/** All of an attempt's lineage in one statement (a table named twice keeps its last count). */
-async function insertLineage(db: Queryable, stepRunId: number, lineage: StepRows['lineage']): Promise<void> {
-  const entries = [...lineage.reads.map((e) => ['read', e] as const), ...lineage.writes.map((e) => ['write', e] as const)];
-  if (!entries.length) return;
-  await db.query(
-    `INSERT INTO ops.lineage (step_run_id, direction, table_name, partition_key, rows)
-     SELECT DISTINCT ON (direction, table_name, coalesce(partition_key, '')) $1::bigint, direction, table_name, partition_key, rows
-       FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[]) WITH ORDINALITY AS e(direction, table_name, partition_key, rows, n)
-      ORDER BY direction, table_name, coalesce(partition_key, ''), n DESC`,
-    [stepRunId, entries.map(([d]) => d), entries.map(([, e]) => e.table), entries.map(([, e]) => e.partition ?? null), entries.map(([, e]) => e.rows ?? null)],
-  );
-}
-
 /**
- * Marks an attempt succeeded with its row counts, metrics and lineage (replacing any earlier record
- * of it). The attempt's row, its abandoned predecessors and the removal of an earlier record's
- * checks and lineage are one statement; the new checks and lineage follow in the same transaction
- * (a step that reports neither costs one round trip).
+ * Marks an attempt succeeded with its row counts, metrics, checks and lineage (replacing any earlier
+ * record of it), in one statement, so all or none of it lands and it costs one round trip. Its
+ * abandoned predecessors are marked too. Checks are upserted by position and lineage by entry, and
+ * only what the new record does not have is deleted, so no part of the statement touches a row
+ * another part writes. Without `checks` (a recording from before checks were reported) the
+ * attempt's recorded checks stay as they are. A table named twice in the lineage keeps its last count.
  */
-export async function recordAttemptSuccess(pool: Pool, step: StepKey, s: AttemptSuccess): Promise<void> {
-  const record = async (db: Queryable) => {
-    const { rows } = await db.query(
-      `WITH attempt AS (
-         INSERT INTO ops.step_runs (pipeline_run_id, step_id, activity, task_queue, layer, attempt, status, started_at, ended_at, rows_read, rows_written, metrics)
-         VALUES ($1, $2, $3, $4, $5, $6, 'succeeded', now(), now(), $7, $8, $9)
-         ON CONFLICT (pipeline_run_id, step_id, attempt) DO UPDATE SET
-           status = 'succeeded', ended_at = coalesce(ops.step_runs.ended_at, now()), error = NULL,
-           rows_read = EXCLUDED.rows_read, rows_written = EXCLUDED.rows_written, metrics = EXCLUDED.metrics
-         RETURNING id),
-       abandoned AS (
-         UPDATE ops.step_runs SET status = 'failed', ended_at = now(), error = $10
-          WHERE pipeline_run_id = $1 AND step_id = $2 AND attempt < $6 AND status = 'running'),
-       old_checks AS (DELETE FROM ops.check_results WHERE $11 AND step_run_id IN (SELECT id FROM attempt)),
-       old_lineage AS (DELETE FROM ops.lineage WHERE step_run_id IN (SELECT id FROM attempt))
-       SELECT id FROM attempt`,
-      [
-        step.runId,
-        step.stepId,
-        step.activity,
-        step.taskQueue,
-        step.layer,
-        s.attempt,
-        s.rows.rowsRead ?? null,
-        s.rows.rowsWritten ?? null,
-        s.rows.metrics ?? null,
-        ABANDONED,
-        s.checks !== undefined,
-      ],
-    );
-    const stepRunId = rows[0].id;
-    await insertCheckResults(db, stepRunId, s.checks ?? []);
-    await insertLineage(db, stepRunId, s.rows.lineage);
-  };
-  const more = Boolean(s.checks?.length) || s.rows.lineage.reads.length + s.rows.lineage.writes.length > 0;
-  await (more ? withTransaction(pool, record) : record(pool));
+export async function recordAttemptSuccess(db: Queryable, step: StepKey, s: AttemptSuccess): Promise<void> {
+  const checks = s.checks ?? [];
+  const lineage = [...s.rows.lineage.reads.map((e) => ['read', e] as const), ...s.rows.lineage.writes.map((e) => ['write', e] as const)];
+  await db.query(
+    `WITH attempt AS (
+       INSERT INTO ops.step_runs (pipeline_run_id, step_id, activity, task_queue, layer, attempt, status, started_at, ended_at, rows_read, rows_written, metrics)
+       VALUES ($1, $2, $3, $4, $5, $6, 'succeeded', now(), now(), $7, $8, $9)
+       ON CONFLICT (pipeline_run_id, step_id, attempt) DO UPDATE SET
+         status = 'succeeded', ended_at = coalesce(ops.step_runs.ended_at, now()), error = NULL,
+         rows_read = EXCLUDED.rows_read, rows_written = EXCLUDED.rows_written, metrics = EXCLUDED.metrics
+       RETURNING id),
+     abandoned AS (
+       UPDATE ops.step_runs SET status = 'failed', ended_at = now(), error = $10
+        WHERE pipeline_run_id = $1 AND step_id = $2 AND attempt < $6 AND status = 'running'),
+     checks AS (
+       SELECT c.position, c.name, c.severity, c.passed, c.observed, c.detail
+         FROM unnest($12::int[], $13::text[], $14::text[], $15::boolean[], $16::float8[], $17::text[]) AS c(position, name, severity, passed, observed, detail)),
+     old_checks AS (
+       DELETE FROM ops.check_results WHERE $11 AND step_run_id IN (SELECT id FROM attempt) AND position >= cardinality($12::int[])),
+     new_checks AS (
+       INSERT INTO ops.check_results (step_run_id, position, name, severity, passed, observed, detail)
+       SELECT a.id, c.position, c.name, c.severity, c.passed, c.observed, c.detail FROM attempt a, checks c
+       ON CONFLICT (step_run_id, position) DO UPDATE SET
+         name = EXCLUDED.name, severity = EXCLUDED.severity, passed = EXCLUDED.passed, observed = EXCLUDED.observed, detail = EXCLUDED.detail),
+     lineage AS (
+       SELECT DISTINCT ON (direction, table_name, coalesce(partition_key, '')) direction, table_name, partition_key, rows
+         FROM unnest($18::text[], $19::text[], $20::text[], $21::bigint[]) WITH ORDINALITY AS e(direction, table_name, partition_key, rows, n)
+        ORDER BY direction, table_name, coalesce(partition_key, ''), n DESC),
+     old_lineage AS (
+       DELETE FROM ops.lineage l WHERE l.step_run_id IN (SELECT id FROM attempt)
+          AND NOT EXISTS (SELECT 1 FROM lineage e WHERE e.direction = l.direction AND e.table_name = l.table_name
+                             AND coalesce(e.partition_key, '') = coalesce(l.partition_key, ''))),
+     new_lineage AS (
+       INSERT INTO ops.lineage (step_run_id, direction, table_name, partition_key, rows)
+       SELECT a.id, e.direction, e.table_name, e.partition_key, e.rows FROM attempt a, lineage e
+       ON CONFLICT (step_run_id, direction, table_name, coalesce(partition_key, '')) DO UPDATE SET rows = EXCLUDED.rows)
+     SELECT id FROM attempt`,
+    [
+      step.runId,
+      step.stepId,
+      step.activity,
+      step.taskQueue,
+      step.layer,
+      s.attempt,
+      s.rows.rowsRead ?? null,
+      s.rows.rowsWritten ?? null,
+      s.rows.metrics ?? null,
+      ABANDONED,
+      s.checks !== undefined,
+      checks.map((_, i) => i),
+      checks.map((c) => c.check),
+      checks.map((c) => c.severity),
+      checks.map((c) => c.passed),
+      checks.map((c) => c.observed),
+      checks.map((c) => c.detail),
+      lineage.map(([d]) => d),
+      lineage.map(([, e]) => e.table),
+      lineage.map(([, e]) => e.partition ?? null),
+      lineage.map(([, e]) => e.rows ?? null),
+    ],
+  );
 }
 
 /**

@@ -8,7 +8,7 @@ import { restoreDays } from '../../lib/archive/restore.ts';
 import { startPipelineRun } from '../../engine/temporal/runs.ts';
 import { dayDigest, partitionExists, seedSegments } from '../support/archive-seed.ts';
 import { testPipeline } from '../support/pipelines.ts';
-import { stackEnv, startRefinery, type RefineryProcess } from '../support/processes.ts';
+import { workerFleet } from '../support/processes.ts';
 import { createTestStack, type TestStack } from '../support/stack.ts';
 import { chaosScale, recordFigure } from './figures.ts';
 
@@ -16,22 +16,16 @@ const DAYS = ['2026-07-01', '2026-07-02', '2026-07-03', '2026-07-04', '2026-07-0
 const BATCHES = chaosScale().long ? 1000 : 300;
 const READINGS = 400;
 let stack: TestStack;
-const workers: RefineryProcess[] = [];
+const workers = workerFleet(() => stack);
 
 beforeAll(async () => {
   stack = await createTestStack(import.meta.url);
   for (const day of DAYS) await seedSegments(stack.pools.owner, day, BATCHES, READINGS);
 });
 afterAll(async () => {
-  for (const w of workers) await w.kill();
+  await workers.stopAll();
   await stack?.close();
 });
-
-function startWorker(): RefineryProcess {
-  const w = startRefinery(['worker', '--queue', 'all'], stackEnv(stack));
-  workers.push(w);
-  return w;
-}
 
 const partitionOf = (day: string) => `bronze.imu_segments_${day.replaceAll('-', '')}`;
 
@@ -52,7 +46,7 @@ describe('a worker killed while archiving', () => {
       'retention-crash',
       real.steps.map((s) => (s.id === 'archive' ? { ...s, heartbeatTimeout: '5 seconds' } : s)),
     );
-    const worker = startWorker();
+    const worker = workers.start();
     await worker.waitFor(/worker running/);
     const { handle } = await startPipelineRun(stack.client, stack.config, pipeline, '2026-11-30');
     // Kill once a day has been dropped and another is part-way (pending, written or verified).
@@ -80,7 +74,7 @@ describe('a worker killed while archiving', () => {
     }
     expect(inconsistent).toEqual([]);
 
-    startWorker();
+    workers.start();
     const summary = await handle.result();
     expect(summary.status).toBe('succeeded');
     const after = await manifest();

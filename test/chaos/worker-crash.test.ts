@@ -4,27 +4,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPipelineRun } from '../../engine/temporal/runs.ts';
 import { testPipeline } from '../support/pipelines.ts';
-import { stackEnv, startRefinery, type RefineryProcess } from '../support/processes.ts';
+import { workerFleet } from '../support/processes.ts';
 import { createTestStack, type TestStack } from '../support/stack.ts';
 import { chaosScale, recordFigure } from './figures.ts';
 
 const ROWS = chaosScale().long ? 2_000_000 : 400_000;
 let stack: TestStack;
-const workers: RefineryProcess[] = [];
+const workers = workerFleet(() => stack);
 
 beforeAll(async () => {
   stack = await createTestStack(import.meta.url);
 });
 afterAll(async () => {
-  for (const w of workers) await w.kill();
+  await workers.stopAll();
   await stack?.close();
 });
-
-function startWorker(): RefineryProcess {
-  const w = startRefinery(['worker', '--queue', 'all'], stackEnv(stack));
-  workers.push(w);
-  return w;
-}
 
 async function digest(partition: string) {
   const { rows } = await stack.pools.owner.query(
@@ -47,7 +41,7 @@ describe('a worker killed during a large COPY', () => {
         writes: [{ table: 'bronze.demo_events', partitionColumn: 'partition_date' }],
       },
     ]);
-    const worker = startWorker();
+    const worker = workers.start();
     await worker.waitFor(/worker running/);
     // The clean run, for the checksum, on another partition of the same generator.
     const clean = await startPipelineRun(stack.client, stack.config, pipeline, '2026-07-01', { params: { count: ROWS } });
@@ -66,7 +60,7 @@ describe('a worker killed during a large COPY', () => {
     const killedAt = Date.now();
     const halfWritten = await digest('2026-07-02');
     expect(halfWritten.n).toBe(0); // the dead attempt's rows never committed
-    startWorker(); // the restarted worker finishes the run; afterAll stops every worker started
+    workers.start(); // the restarted worker finishes the run; afterAll stops every worker started
     const summary = await handle.result();
     expect(summary.status).toBe('succeeded');
 

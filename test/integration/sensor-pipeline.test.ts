@@ -97,6 +97,9 @@ describe('sensor pipeline', () => {
       [DAY1],
     );
     expect(predicted).toBe(windows);
+    // The predict step made the day's own gold partition and wrote there (migrations/0093).
+    const parts = await q(`SELECT DISTINCT tableoid::regclass::text AS part FROM gold.window_predictions WHERE partition_date = $1`, [DAY1]);
+    expect(parts.map((p) => p.part)).toEqual([`gold.window_predictions_${DAY1.replaceAll('-', '')}`]);
     const [log] = await q(`SELECT items, partition_key FROM registry.predictions`);
     expect(log).toEqual({ items: windows, partition_key: DAY1 });
     const sessions = await q(`SELECT count(*)::int AS n FROM gold.session_summaries WHERE partition_date = $1`, [DAY1]);

@@ -57,6 +57,9 @@ describe('tournament pipeline', () => {
     );
     expect(counts).toMatchObject({ teams: 64, bids: sample.bids.length, simulated: SIMS * 64, games: 64 * 63 });
     expect(counts.worst_z).toBeLessThan(5);
+    // The simulate steps made the tournament's own partition of bronze.simulated_outcomes (migrations/0092).
+    const parts = await q(`SELECT DISTINCT tableoid::regclass::text AS part FROM bronze.simulated_outcomes WHERE tournament_key = $1`, [KEY]);
+    expect(parts.map((p) => p.part)).toEqual([expect.stringMatching(/^bronze\.simulated_outcomes_.+_[0-9a-f]{8}$/)]);
 
     const [run] = await q(`SELECT * FROM gold.optimisation_runs WHERE tournament_key = $1 AND strategy = 'payout'`, [KEY]);
     expect(run).toMatchObject({ entry: 'refinery', method: 'greedy', simulations: SIMS });

@@ -61,6 +61,21 @@ export function startRefinery(args: string[], env: NodeJS.ProcessEnv, nodeArgs: 
   };
 }
 
+/** Workers a crash test starts and restarts on its stack (each on every queue), all stopped by `stopAll`. */
+export function workerFleet(stack: () => TestStack) {
+  const started: RefineryProcess[] = [];
+  return {
+    start(): RefineryProcess {
+      const worker = startRefinery(['worker', '--queue', 'all'], stackEnv(stack()));
+      started.push(worker);
+      return worker;
+    },
+    async stopAll(): Promise<void> {
+      for (const worker of started) await worker.kill();
+    },
+  };
+}
+
 /** A `refinery api` process on the test stack, on a free port, once it listens. */
 export async function startApiProcess(stack: TestStack, extra: Record<string, string> = {}): Promise<{ url: string; api: RefineryProcess }> {
   const port = await freePort();

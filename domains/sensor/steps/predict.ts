@@ -16,7 +16,7 @@ const BATCH = 5_000;
 let cached: LoadedModel | null = null;
 
 export const predictExerciseWindows: StepFactory =
-  ({ pools, storage }) =>
+  ({ pools, storage, log }) =>
   async (input) => {
     const day = input.partition;
     const model = String(input.params.model ?? EXERCISE_MODEL);
@@ -47,6 +47,10 @@ export const predictExerciseWindows: StepFactory =
         await new Promise((r) => setImmediate(r));
       }
     }
+    // The day's own partition (migrations/0093); without it the day lands in the default partition.
+    await pools.worker.query('SELECT gold.ensure_window_predictions_partition($1::date)', [day]).catch((e: Error) => {
+      log.warn({ day, err: e.message }, 'no gold predictions partition for the day yet (a lock held too long); the day is written all the same');
+    });
     await withTransaction(pools.worker, async (client) => {
       await replacePartitionIn(
         client,

@@ -20,6 +20,11 @@ export class MissingTournamentData extends Error {
   override name = 'MissingTournamentData';
 }
 
+/** The tournament's partition of bronze.simulated_outcomes, made unless it exists (migrations/0092). */
+export async function ensureOutcomesPartition(db: Queryable, tournament: string): Promise<void> {
+  await db.query('SELECT bronze.ensure_simulated_outcomes_partition($1)', [tournament]);
+}
+
 export async function readTournament(db: Queryable, key: string): Promise<TournamentData> {
   const q = async (sql: string) => (await db.query(sql, [key])).rows;
   const [t] = await q('SELECT name, year FROM bronze.tournaments WHERE tournament_key = $1');

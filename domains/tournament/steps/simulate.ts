@@ -2,11 +2,12 @@
 // them: simulations [from, to) of the bracket from the silver game predictions, seeded so that a
 // simulation's result depends only on (seed, index), written to bronze.simulated_outcomes in COPY
 // batches of 10,000 rows, heartbeating progress. The chunk replaces its own range (the last chunk
-// also clears anything beyond the run's count, from an earlier, larger run).
+// also clears anything beyond the run's count, from an earlier, larger run), in the tournament's own
+// partition (migrations/0092).
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { copyBatches } from '../../../lib/db/copy.ts';
 import { withTransaction } from '../../../lib/db/pool.ts';
-import { readGameMatrix, readTournament } from '../sql/tournament.ts';
+import { ensureOutcomesPartition, readGameMatrix, readTournament } from '../sql/tournament.ts';
 import { fieldBracket } from '../../../lib/tournament/index.ts';
 import { OUTCOME_COLUMNS, outcomeBatches } from '../../../lib/tournament/outcome-rows.ts';
 import type { StepFactory } from '../../../engine/activities/step-runner.ts';
@@ -19,7 +20,7 @@ export function chunkRange(total: number, chunk: number, chunks: number): [numbe
 }
 
 export const simulateTournamentChunk: StepFactory =
-  ({ pools }) =>
+  ({ pools, log }) =>
   async (input) => {
     const tournament = input.partition;
     const params = tournamentParams(tournament, input.params);
@@ -45,6 +46,10 @@ export const simulateTournamentChunk: StepFactory =
         await new Promise((r) => setImmediate(r));
       }
     }
+    // The tournament's own partition (rows of a tournament without one land in the default partition).
+    await ensureOutcomesPartition(pools.worker, tournament).catch((e: Error) => {
+      log.warn({ tournament, err: e.message }, 'no partition for the tournament yet (a lock held too long); its outcomes land in the default partition');
+    });
     const written = await withTransaction(pools.worker, async (client) => {
       await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`bronze.simulated_outcomes|${tournament}|${chunk}`]);
       const last = chunk === chunks - 1;

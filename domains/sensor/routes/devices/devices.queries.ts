@@ -14,13 +14,13 @@ export interface DeviceTotals {
   activeMinutes: number;
 }
 
-/** Devices in id order after `afterDeviceId`, with their totals over every day in gold. */
+/** Devices in id order after `afterDeviceId`, with their totals over every day in gold (kept by migrations/0094's triggers). */
 export async function listDevices(db: Queryable, afterDeviceId: string | null, limit: number): Promise<DeviceTotals[]> {
   const { rows } = await db.query<DeviceTotals>(sql`
-    SELECT device_id AS "deviceId", min(partition_date)::text AS "firstDay", max(partition_date)::text AS "lastDay", count(*)::int AS days,
-           sum(readings)::bigint AS readings, sum(sessions)::int AS sessions, sum(active_minutes) AS "activeMinutes"
-      FROM gold.device_daily_activity WHERE (${afterDeviceId}::text IS NULL OR device_id > ${afterDeviceId})
-     GROUP BY device_id ORDER BY device_id LIMIT ${limit}`);
+    SELECT device_id AS "deviceId", first_day::text AS "firstDay", last_day::text AS "lastDay", days,
+           readings, sessions::int AS sessions, active_minutes AS "activeMinutes"
+      FROM gold.device_totals WHERE (${afterDeviceId}::text IS NULL OR device_id > ${afterDeviceId})
+     ORDER BY device_id LIMIT ${limit}`);
   return rows;
 }
 

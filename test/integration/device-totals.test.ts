@@ -1,0 +1,92 @@
+// Each device's totals over every day of gold (migrations/0094): kept by triggers on
+// gold.device_daily_activity in the writing transaction, equal to summing the days whatever writes
+// them (inserts, re-runs that replace a day, updates, deletes, truncation, concurrent writers of
+// different days), and read by the device listing as one row a device.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listDevices } from '../../domains/sensor/routes/devices/devices.queries.ts';
+import { withTransaction } from '../../lib/db/pool.ts';
+import { createTestStack, type TestStack } from '../support/stack.ts';
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await createTestStack(import.meta.url);
+});
+afterAll(() => stack?.close());
+
+const q = async (sql: string, params: unknown[] = []) => (await stack.pools.owner.query(sql, params)).rows;
+
+/** The totals as kept, and as summed from the days, device by device. */
+async function keptAndSummed() {
+  const kept = await q(
+    `SELECT device_id, first_day::text, last_day::text, days, readings::bigint, sessions::bigint, active_minutes FROM gold.device_totals ORDER BY 1`,
+  );
+  const summed = await q(
+    `SELECT device_id, min(partition_date)::text AS first_day, max(partition_date)::text AS last_day, count(*)::int AS days, sum(readings)::bigint AS readings,
+            sum(sessions)::bigint AS sessions, sum(active_minutes) AS active_minutes FROM gold.device_daily_activity GROUP BY 1 ORDER BY 1`,
+  );
+  return { kept, summed };
+}
+
+/** A day's rows for the devices, as the summaries step writes them: the day replaced in one transaction. */
+async function writeDay(day: string, devices: string[], readings = 1000) {
+  await withTransaction(stack.pools.worker, async (client) => {
+    await client.query('DELETE FROM gold.device_daily_activity WHERE partition_date = $1', [day]);
+    await client.query(`INSERT INTO gold.device_daily_activity SELECT $1::date, d, $3, 10, 2, 30.5, '{}', NULL FROM unnest($2::text[]) AS d`, [
+      day,
+      devices,
+      readings,
+    ]);
+  });
+}
+
+describe('device totals', () => {
+  it('follow inserts, a re-run replacing a day, updates and deletes', async () => {
+    await writeDay('2026-05-01', ['dev-a', 'dev-b']);
+    await writeDay('2026-05-02', ['dev-a', 'dev-c']);
+    await writeDay('2026-05-03', ['dev-a']);
+    await writeDay('2026-05-02', ['dev-a', 'dev-b'], 2000); // re-run: dev-c's only day goes, dev-b gains one
+    await stack.pools.worker.query(`UPDATE gold.device_daily_activity SET readings = readings + 5 WHERE device_id = 'dev-a'`);
+    await stack.pools.worker.query(`DELETE FROM gold.device_daily_activity WHERE partition_date = '2026-05-01' AND device_id = 'dev-a'`);
+    const { kept, summed } = await keptAndSummed();
+    expect(kept).toEqual(summed);
+    expect(kept.map((k) => k.device_id)).toEqual(['dev-a', 'dev-b']);
+    expect(kept[0]).toMatchObject({ first_day: '2026-05-02', last_day: '2026-05-03', days: 2, readings: 2005 + 1005 });
+    const listed = await listDevices(stack.pools.api, null, 10);
+    expect(listed).toEqual([
+      { deviceId: 'dev-a', firstDay: '2026-05-02', lastDay: '2026-05-03', days: 2, readings: 3010, sessions: 4, activeMinutes: 61 },
+      { deviceId: 'dev-b', firstDay: '2026-05-01', lastDay: '2026-05-02', days: 2, readings: 3000, sessions: 4, activeMinutes: 61 },
+    ]);
+    expect(await listDevices(stack.pools.api, 'dev-a', 10)).toHaveLength(1);
+  });
+
+  it('stay equal to the days with concurrent writers of different days of the same devices', async () => {
+    const devices = Array.from({ length: 40 }, (_, i) => `fleet-${String(i).padStart(2, '0')}`);
+    const days = Array.from({ length: 12 }, (_, i) => `2026-06-${String(i + 1).padStart(2, '0')}`);
+    // Each day written twice (a re-run), by 6 writers at once, with overlapping device sets.
+    let next = 0;
+    const jobs = [...days, ...days].map(
+      (day, i) => () =>
+        writeDay(
+          day,
+          devices.filter((_, d) => (d + i) % 3 !== 0),
+          100 + i,
+        ),
+    );
+    await Promise.all(
+      Array.from({ length: 6 }, async () => {
+        while (next < jobs.length) await jobs[next++]!();
+      }),
+    );
+    const { kept, summed } = await keptAndSummed();
+    expect(kept).toEqual(summed);
+    expect(kept.length).toBeGreaterThan(40);
+  });
+
+  it('are emptied with the days, and the API role may read them but not write them', async () => {
+    await stack.pools.owner.query('TRUNCATE gold.device_daily_activity');
+    expect(await q('SELECT count(*)::int AS n FROM gold.device_totals')).toEqual([{ n: 0 }]);
+    await expect(stack.pools.api.query(`INSERT INTO gold.device_totals VALUES ('x', '2026-01-01', '2026-01-01', 1, 1, 1, 1)`)).rejects.toThrow(
+      /permission denied/,
+    );
+  });
+});
