@@ -3,7 +3,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { compression } from './compression.ts';
 import { cors } from 'hono/cors';
-import { requestId } from 'hono/request-id';
 import { KeyStore } from './auth.ts';
 import { mountDocs } from './docs.ts';
 import { ApiError, errorBody, onError, zodDetails } from './errors.ts';
@@ -33,6 +32,8 @@ import { optimisationRunsRouter } from '../domains/tournament/routes/optimisatio
 import { teamsRouter } from '../domains/tournament/routes/teams/teams.index.ts';
 import { tournamentsRouter } from '../domains/tournament/routes/tournaments/tournaments.index.ts';
 import { createMetrics } from './metrics.ts';
+import { logRequest, requestContext } from './request-id.ts';
+import { revalidationLane } from './revalidation.ts';
 import { documentedMethods } from './methods.ts';
 import { IngestWriter } from '../domains/sensor/ingest/writer.ts';
 import { LiveClassifier } from '../domains/sensor/live/classifier.ts';
@@ -71,11 +72,7 @@ export function createApp(deps: AppDeps) {
 
   const metrics = createMetrics({ read: deps.readPool, ingest: deps.ingestPool });
   registerLiveMetrics(metrics.registry, { stats: live?.stats, failures: () => ingest.stats.liveFailures, hub });
-  app.use('*', requestId());
-  app.use('*', async (c, next) => {
-    c.set('keys', keys);
-    await next();
-  });
+  app.use('*', requestContext(keys));
   app.use('*', metrics.middleware);
   app.use('*', compression());
   // The request log is at info: at a quieter level, no per-request work at all.
@@ -83,10 +80,7 @@ export function createApp(deps: AppDeps) {
     app.use('*', async (c, next) => {
       const started = performance.now();
       await next();
-      deps.log.info(
-        { requestId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) },
-        'request',
-      );
+      logRequest(deps.log, { requestId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, started });
     });
   if (deps.corsOrigins?.length) {
     app.use('*', cors({ origin: deps.corsOrigins, allowHeaders: ['Authorization', 'Content-Type', 'X-API-Key'], maxAge: 600 }));
@@ -129,12 +123,20 @@ export function createApp(deps: AppDeps) {
   app.route('/v1/experiments', experimentsRouter(deps));
   app.route('/v1/tournaments', tournamentsRouter(deps));
   app.route('/v1/tournaments', teamsRouter(deps));
-  app.route('/v1/optimisation-runs', optimisationRunsRouter(deps));
-  app.route('/v1/optimisation-runs', entriesRouter(deps));
+  const runsAt = '/v1/optimisation-runs';
+  const optimisationRuns = optimisationRunsRouter(deps);
+  app.route(runsAt, optimisationRuns);
+  app.route(runsAt, entriesRouter(deps));
   // Seed 003's frontend paths, as aliases (domains/tournament/routes/analytics).
   app.route('/api/v1/analytics/tournaments', analyticsRouter(deps));
   app.route('/', dashboardRoutes());
   mountDocs(app);
+  // Revalidations answered from memory skip Hono (api/revalidation.ts); CORS headers are Hono's.
+  if (!deps.corsOrigins?.length) {
+    const lane = revalidationLane({ keys, record: metrics.record, log: deps.log, routes: [optimisationRuns.rankingsRevalidation(runsAt)] });
+    const viaHono = app.fetch;
+    app.fetch = (request, ...rest) => lane(request) ?? viaHono(request, ...rest);
+  }
   return Object.assign(app, { keys, ingest, live, hub });
 }
 

@@ -3,7 +3,7 @@
 // make), the time and the request id. Not audited: ingest (devices' data, not people's actions),
 // signed downloads and /v1/predict (a POST that writes nothing). Written through the registrar
 // role, which may only append to it; admins read it at GET /v1/audit.
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler, Next } from 'hono';
 import { routePath } from 'hono/route';
 import type { Pool } from '../lib/db/pool.ts';
 import type { Logger } from '../lib/log.ts';
@@ -16,9 +16,12 @@ const NOT_AUDITED = /^\/v1\/(ingest\/|downloads\/|predict$)/;
 export const openApiPath = (path: string) => path.replace(/:([A-Za-z0-9_]+)(\{[^}]*\})?/g, '{$1}');
 
 export function auditWrites(pool: Pool | undefined, log: Logger): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
+  // Reads pass straight through (no frame of this middleware around them).
+  return (c, next) => (WRITES.has(c.req.method) ? audited(c, next) : next());
+
+  async function audited(c: Context<AppEnv>, next: Next): Promise<void> {
     await next();
-    if (!WRITES.has(c.req.method) || NOT_AUDITED.test(c.req.path)) return;
+    if (NOT_AUDITED.test(c.req.path)) return;
     // A request without a valid key is nobody's action (the request log has it).
     const principal = c.get('principal');
     if (!principal) return;
@@ -46,5 +49,5 @@ export function auditWrites(pool: Pool | undefined, log: Logger): MiddlewareHand
     } catch (e) {
       log.error({ ...entry, err: (e as Error).message }, 'audit: could not record a write');
     }
-  };
+  }
 }

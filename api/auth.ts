@@ -39,9 +39,23 @@ export class KeyStore {
     private ttlMs = 30_000,
   ) {}
 
-  /** The key whose id and secret these are, when the secret matches and the key is not revoked; null otherwise. */
-  async verify(id: string, secret: string): Promise<StoredKey | null> {
-    const entry = await this.entry(id);
+  /**
+   * The key whose id and secret these are, when the secret matches and the key is not revoked; null
+   * otherwise. Synchronous while the key is remembered (no promise per request); a promise when it
+   * has to be read.
+   */
+  verify(id: string, secret: string): StoredKey | null | Promise<StoredKey | null> {
+    const remembered = this.verifyRemembered(id, secret);
+    return remembered !== undefined ? remembered : this.read(id).then((entry) => this.check(entry, secret));
+  }
+
+  /** verify() for a key held in memory; undefined when it is not (or no longer) remembered. */
+  verifyRemembered(id: string, secret: string): StoredKey | null | undefined {
+    const hit = this.cache.get(id);
+    return hit && hit.until > Date.now() ? this.check(hit, secret) : undefined;
+  }
+
+  private check(entry: KeyEntry, secret: string): StoredKey | null {
     const key = entry.key;
     if (!key || key.revoked) return null;
     const presented = Buffer.from(secret);
@@ -51,9 +65,7 @@ export class KeyStore {
     return key;
   }
 
-  private async entry(id: string): Promise<KeyEntry> {
-    const hit = this.cache.get(id);
-    if (hit && hit.until > Date.now()) return hit;
+  private async read(id: string): Promise<KeyEntry> {
     const fresh: KeyEntry = { key: await findApiKey(this.pool, id), until: Date.now() + this.ttlMs };
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(id, fresh);
@@ -66,7 +78,8 @@ export class KeyStore {
   }
 }
 
-function presentedToken(header: string | undefined, apiKey: string | undefined): string | undefined {
+/** The token a request presents: X-API-Key, or Authorization: Bearer. */
+export function presentedToken(header: string | null | undefined, apiKey: string | null | undefined): string | undefined {
   if (apiKey) return apiKey.trim();
   if (!header) return undefined;
   const m = /^Bearer\s+(.+)$/i.exec(header.trim());
@@ -92,7 +105,8 @@ export function requireRole(...roles: KeyRole[]): MiddlewareHandler<AppEnv> {
     const token = presentedToken(c.req.header('authorization'), c.req.header('x-api-key'));
     if (!token) throw new ApiError(401, 'an API key is required: send "Authorization: Bearer <key>"');
     const parsed = parseKey(token);
-    const stored = parsed ? await keys.verify(parsed.id, parsed.secret) : null;
+    const verdict = parsed ? keys.verify(parsed.id, parsed.secret) : null;
+    const stored = verdict instanceof Promise ? await verdict : verdict;
     if (!parsed || !stored) {
       throw new ApiError(401, 'the API key is not valid or has been revoked');
     }

@@ -15,13 +15,12 @@ const COMPRESSIBLE = /^(application\/(json|javascript|xml)|text\/(?!event-stream
 export function compression(options: { threshold?: number } = {}): MiddlewareHandler {
   const threshold = options.threshold ?? 1024;
   return async (c, next) => {
-    const accepts = /\bgzip\b/i.test(c.req.header('accept-encoding') ?? '');
     await next();
     const res = c.res;
     if (c.req.method === 'HEAD' || res.status === 204 || res.status === 304) return;
     if (!COMPRESSIBLE.test(res.headers.get('content-type') ?? '')) return;
     res.headers.append('vary', 'Accept-Encoding');
-    if (!accepts || res.headers.has('content-encoding')) return;
+    if (!/\bgzip\b/i.test(c.req.header('accept-encoding') ?? '') || res.headers.has('content-encoding')) return;
     const declared = res.headers.get('content-length');
     if (declared !== null && (Number(declared) < threshold || Number(declared) > MAX_BYTES)) return;
     const body = new Uint8Array(await res.arrayBuffer());

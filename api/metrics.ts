@@ -23,14 +23,18 @@ export function createMetrics(pools: Record<string, Pool>) {
   });
   registerPoolGauge(registry, pools);
 
+  /** Counts one answered request (the middleware's, and the revalidation lane's in api/revalidation.ts). */
+  const record = (method: string, route: string, status: number, seconds: number) => {
+    latency.observe({ method, route }, seconds);
+    requests.inc({ method, route, status: String(status) });
+  };
   const middleware: MiddlewareHandler = async (c, next) => {
-    const end = latency.startTimer();
+    const started = performance.now();
     await next();
     // The matched route pattern, not the raw path, keeps the label set small.
     const matched = routePath(c, -1);
     const route = !matched || matched === '*' || matched === '/*' ? 'unmatched' : matched;
-    end({ method: c.req.method, route });
-    requests.inc({ method: c.req.method, route, status: String(c.res.status) });
+    record(c.req.method, route, c.res.status, (performance.now() - started) / 1000);
   };
-  return { registry, middleware };
+  return { registry, middleware, record };
 }

@@ -4,7 +4,7 @@
 // each run's version, so revalidations cost no query, and each page as sent, freshness included.
 import { gzipSync } from 'node:zlib';
 import type { Context, MiddlewareHandler } from 'hono';
-import { notModifiedSince } from '../../../../api/cache.ts';
+import { clientHolds, notModifiedResponse, notModifiedSince, versionValidators, type VersionValidators } from '../../../../api/cache.ts';
 import { ApiError } from '../../../../api/errors.ts';
 import { FreshnessReader, freshnessTag, type FreshnessValue } from '../../../../api/freshness.ts';
 import { iso, type AppRouteHandler } from '../../../../api/openapi.ts';
@@ -51,10 +51,10 @@ interface Version {
  * `ms` plus the freshness reader's moment (well inside the max-age clients may keep).
  */
 class RankingsCache {
-  private versions = new Map<number, Version & { until: number }>();
+  private versions = new Map<number, Version & { until: number; validators: VersionValidators }>();
   private pages = new Map<string, Version & { until: number; text: string; gzip?: Uint8Array<ArrayBuffer> }>();
   constructor(private ms: number) {}
-  version(id: number): Version | undefined {
+  version(id: number): (Version & { validators: VersionValidators }) | undefined {
     const hit = this.versions.get(id);
     return hit && hit.until > Date.now() ? hit : undefined;
   }
@@ -65,7 +65,22 @@ class RankingsCache {
   setVersion(id: number, version: Version) {
     if (this.ms <= 0) return;
     if (this.versions.size >= 10_000) this.versions.clear();
-    this.versions.set(id, { ...version, until: Date.now() + this.ms });
+    this.versions.set(id, { ...version, until: Date.now() + this.ms, validators: versionValidators(version.tag, version.lastModified) });
+  }
+  private reading = new Map<string, Promise<unknown>>();
+  /**
+   * One read of a page at a time: requests for a page that is being read wait for that read instead
+   * of each sending the same statement (when a page or version lapses, every connection asking for
+   * it would otherwise read it at once). Its answer is at most the read's duration older than a
+   * request that joined it, well inside `ms`; with `ms` 0 every request reads.
+   */
+  shared<T>(key: string, read: () => Promise<T>): Promise<T> {
+    if (this.ms <= 0) return read();
+    const pending = this.reading.get(key) as Promise<T> | undefined;
+    if (pending) return pending;
+    const started = read().finally(() => this.reading.delete(key));
+    this.reading.set(key, started);
+    return started;
   }
   setPage(id: number, key: string, version: Version, text: string) {
     if (this.ms <= 0) return;
@@ -112,14 +127,15 @@ export function optimisationRunHandlers(db: Queryable, options: OptimisationRunO
 
   /**
    * After the key check and before parameter validation: the revalidation of a run's first page (no
-   * query) whose version is remembered is answered at once; a path id that is not plainly a run id,
-   * a query, or an unknown version go on to validation and the handler.
+   * query) whose version is remembered is answered at once, with the validators built when the
+   * version was read (notModifiedResponse: the same headers notModifiedSince sets); a path id that is
+   * not plainly a run id, a query, or an unknown version go on to validation and the handler.
    */
   const revalidation: MiddlewareHandler<AppEnv> = async (c, next) => {
     if (c.req.header('if-none-match') === undefined || c.req.url.includes('?')) return next();
     const raw = c.req.param('id') ?? '';
     const known = /^[1-9][0-9]{0,14}$/.test(raw) ? rankingsCache.version(Number(raw)) : undefined;
-    return (known && notModifiedSince(c, known.tag, known.lastModified)) || next();
+    return known && clientHolds(c, known.validators) ? notModifiedResponse(known.validators) : next();
   };
 
   const rankings: AppRouteHandler<typeof routes.rankings> = async (c) => {
@@ -133,20 +149,21 @@ export function optimisationRunHandlers(db: Queryable, options: OptimisationRunO
     const cacheKey = `${id}|${q.limit}|${c.req.query('cursor') ?? ''}`;
     const hit = rankingsCache.page(cacheKey);
     if (hit) return (notModifiedSince(c, hit.tag, hit.lastModified) ?? cachedPage(c, hit)) as never;
-    const after = q.cursor && { meanNormalisedPayout: q.cursor[0], entry: q.cursor[1] };
-    const page = await rankingsPage(db, id, after, q.limit + 1);
-    if (!page) throw noRun(id);
-    const fresh = await freshness.read([page.tournamentKey]);
-    const version = { tag: runTag(id, page.version, fresh), lastModified: fresh.lastModified };
-    const cached = notModifiedSince(c, version.tag, version.lastModified);
-    if (cached) {
-      rankingsCache.setVersion(id, version);
-      return cached as never;
-    }
-    const { items, nextCursor } = pageOf(page.entries, q.limit, routes.rankingsCursor, (e) => [e.meanNormalisedPayout, e.entry] as const);
-    const text = JSON.stringify({ optimisationRunId: id, items, nextCursor, freshness: fresh });
-    rankingsCache.setPage(id, cacheKey, version, text);
-    return jsonText(c, text) as never;
+    const read = await rankingsCache.shared(cacheKey, async () => {
+      const after = q.cursor && { meanNormalisedPayout: q.cursor[0], entry: q.cursor[1] };
+      const page = await rankingsPage(db, id, after, q.limit + 1);
+      if (!page) return undefined;
+      const fresh = await freshness.read([page.tournamentKey]);
+      const version = { tag: runTag(id, page.version, fresh), lastModified: fresh.lastModified };
+      const { items, nextCursor } = pageOf(page.entries, q.limit, routes.rankingsCursor, (e) => [e.meanNormalisedPayout, e.entry] as const);
+      const text = JSON.stringify({ optimisationRunId: id, items, nextCursor, freshness: fresh });
+      rankingsCache.setPage(id, cacheKey, version, text);
+      return { version, text };
+    });
+    if (!read) throw noRun(id);
+    const cached = notModifiedSince(c, read.version.tag, read.version.lastModified);
+    if (cached) return cached as never;
+    return jsonText(c, read.text) as never;
   };
 
   const entry: AppRouteHandler<typeof routes.entry> = async (c) => {
@@ -181,5 +198,8 @@ export function optimisationRunHandlers(db: Queryable, options: OptimisationRunO
     return c.json({ optimisationRunId: id, entry: found.entry, items: found.rows, totals: portfolioTotals(found.rows), freshness: fresh }, 200);
   };
 
-  return { one, rankings, revalidation, entry, bids, report };
+  /** The remembered version of a run's rankings, for the app's revalidation lane (api/revalidation.ts). */
+  const rankingsVersion = (id: number) => rankingsCache.version(id)?.validators;
+
+  return { one, rankings, revalidation, rankingsVersion, entry, bids, report };
 }

@@ -120,7 +120,9 @@ export const PortfolioTotals = z
   .openapi('PortfolioTotals');
 
 const base = { tags: ['tournament'], security: keyed };
-const readers = requireRole('reader');
+/** Who may read a run (also checked by the revalidation lane, api/revalidation.ts). */
+export const readerRoles = ['reader'] as const;
+const readers = requireRole(...readerRoles);
 const runParams = z.object({ id: RunId });
 const versioned = { ...notModified, ...readErrors, ...notFound };
 /** Rankings run best first by (meanNormalisedPayout, entry). */
