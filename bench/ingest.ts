@@ -1,9 +1,9 @@
 // Benchmark: device ingest over HTTP. 32 simulated devices (autocannon, 32 connections) post
-// 500-reading batches with fresh batch ids to the API running as its own process; readings/s is the
-// readings of acknowledged batches over the time from the first request to the last
-// acknowledgement, p99 is the acknowledgement latency. Each round checks that the acknowledged
-// batches are in bronze exactly once. The ceiling is psql \copy of the same number of readings from
-// a file, in an open session, in the same run.
+// 500-reading batches with fresh batch ids to the API running as its own process, as JSON and, the
+// same readings, as the columnar body; readings/s is the readings of acknowledged batches over the
+// time from the first request to the last acknowledgement, p99 is the acknowledgement latency. Each
+// round checks that the acknowledged batches are in bronze exactly once. The ceiling is psql \copy
+// of the same number of readings from a file, in an open session, in the same run.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,8 @@ import autocannon from 'autocannon';
 import { freePort, waitForPort } from '../cli/stack/ports.ts';
 import { createApiKey } from '../lib/db/api-keys.ts';
 import { rowFormatter } from '../lib/db/copy-format.ts';
+import { COLUMNAR_MEDIA_TYPE, encodeColumnarBatch } from '../lib/imu/columnar-batch.ts';
+import { CHANNELS } from '../lib/imu/reading.ts';
 import { migrate } from '../lib/db/migrate.ts';
 import { createPool, type Pool } from '../lib/db/pool.ts';
 import { provisionLogins } from '../lib/db/roles.ts';
@@ -21,7 +23,7 @@ import { openPsql } from './support/psql.ts';
 import { repeated, verify, writeBenchResult } from './report.ts';
 import { bronzeBatches, compareDeliveries } from '../test/support/deliveries.ts';
 import { startRefinery } from '../test/support/processes.ts';
-import { cpuSeconds, offeredLoad } from './support/offered-load.ts';
+import { cpuSeconds, offeredLoad, type BodyForm } from './support/offered-load.ts';
 
 const DEVICES = 32;
 const BATCH = 500;
@@ -43,6 +45,15 @@ async function emptyBronze(owner: Pool): Promise<void> {
   }
   await owner.query('TRUNCATE bronze.imu_segments, bronze.ingest_batches');
   await owner.query('CHECKPOINT');
+}
+
+/** A batch's readings as columns, timestamps as start + interval (they are 20 ms apart), ready for the columnar body. */
+function batchColumns(device: number, seq: number) {
+  const readings = (JSON.parse(batchBody(device, seq)) as { readings: Record<string, number>[] }).readings;
+  return {
+    timing: { start: readings[0]!.timestamp!, interval: 20, count: readings.length },
+    channels: CHANNELS.map((c) => Float64Array.from(readings, (r) => r[c]!)),
+  };
 }
 
 function batchBody(device: number, seq: number): string {
@@ -97,8 +108,14 @@ async function main() {
     // The client must not eat the cores the server is measured on: each device's readings are
     // serialised once, and a request only splices in its batch id.
     const readingsJson = Array.from({ length: DEVICES }, (_, d) => JSON.stringify(JSON.parse(batchBody(d, d)).readings));
+    // The same readings as columns: a request encodes only its header and copies the columns' bytes.
+    const readingsColumns = Array.from({ length: DEVICES }, (_, d) => batchColumns(d, d));
+    const bodyOf = (form: BodyForm, device: number, n: number) =>
+      form === 'json'
+        ? `{"deviceId":"bench-${device}","batchId":"b-${n}","sessionId":"s-${device}","readings":${readingsJson[device]}}`
+        : encodeColumnarBatch({ deviceId: `bench-${device}`, batchId: `c-${n}`, sessionId: `s-${device}`, ...readingsColumns[device]! });
     /** One round of load; the client's record is the batches answered 2xx, as the answers name them. */
-    const load = async (seconds: number) => {
+    const load = async (seconds: number, form: BodyForm) => {
       const acknowledged = new Set<string>();
       let lastAck = 0n;
       const started = process.hrtime.bigint();
@@ -112,8 +129,9 @@ async function main() {
             setupRequest: (req) => {
               const n = sent++;
               const device = n % DEVICES;
-              const body = `{"deviceId":"bench-${device}","batchId":"b-${n}","sessionId":"s-${device}","readings":${readingsJson[device]}}`;
-              return { ...req, headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[device]}` }, body };
+              const body = bodyOf(form, device, n);
+              const type = form === 'json' ? 'application/json' : COLUMNAR_MEDIA_TYPE;
+              return { ...req, headers: { 'content-type': type, authorization: `Bearer ${tokens[device]}` }, body };
             },
             onResponse: (status, body) => {
               if (status !== 201) return;
@@ -128,29 +146,38 @@ async function main() {
       return { result, acknowledged, seconds: Number(lastAck - started) / 1e9 };
     };
 
-    await emptyBronze(owner);
-    await load(WARMUP_SECONDS);
-    const rates: number[] = [];
-    const cpuPerReading: number[] = [];
-    const p99: number[] = [];
-    const p50: number[] = [];
-    let acknowledgedReadings = 0;
-    for (let r = 0; r < REPEATS; r++) {
+    /** REPEATS rounds of one body form, each checked in bronze. */
+    const saturate = async (form: BodyForm) => {
       await emptyBronze(owner);
-      const cpu0 = cpuSeconds(api.child.pid!);
-      const round = await load(SECONDS);
-      cpuPerReading.push(((cpuSeconds(api.child.pid!) - cpu0) / (round.acknowledged.size * BATCH)) * 1e6);
-      // Every acknowledged batch is in bronze exactly once; a few more may be, committed as the clock ran out.
-      const check = compareDeliveries(round.acknowledged, await bronzeBatches(owner, 'b-%'), BATCH);
-      verify(check.lostBatches.length === 0, `${check.lostBatches.length} acknowledged batches are not (whole) in bronze`);
-      verify(check.rowsDuplicated === 0, `${check.rowsDuplicated} readings are in bronze twice`);
-      verify(check.unacknowledgedInBronze.length <= DEVICES, `${check.unacknowledgedInBronze.length} unacknowledged batches in bronze`);
-      acknowledgedReadings = round.acknowledged.size * BATCH;
-      rates.push(acknowledgedReadings / round.seconds);
-      p99.push(round.result.latency.p99);
-      p50.push(round.result.latency.p50);
-      console.log(`  round ${r + 1}: ${round.acknowledged.size} batches acknowledged in ${round.seconds.toFixed(1)} s, p99 ${round.result.latency.p99} ms`);
-    }
+      await load(WARMUP_SECONDS, form);
+      const rates: number[] = [];
+      const cpuPerReading: number[] = [];
+      const p99: number[] = [];
+      const p50: number[] = [];
+      let acknowledgedReadings = 0;
+      for (let r = 0; r < REPEATS; r++) {
+        await emptyBronze(owner);
+        const cpu0 = cpuSeconds(api.child.pid!);
+        const round = await load(SECONDS, form);
+        cpuPerReading.push(((cpuSeconds(api.child.pid!) - cpu0) / (round.acknowledged.size * BATCH)) * 1e6);
+        // Every acknowledged batch is in bronze exactly once; a few more may be, committed as the clock ran out.
+        const check = compareDeliveries(round.acknowledged, await bronzeBatches(owner, form === 'json' ? 'b-%' : 'c-%'), BATCH);
+        verify(check.lostBatches.length === 0, `${form}: ${check.lostBatches.length} acknowledged batches are not (whole) in bronze`);
+        verify(check.rowsDuplicated === 0, `${form}: ${check.rowsDuplicated} readings are in bronze twice`);
+        verify(check.unacknowledgedInBronze.length <= DEVICES, `${form}: ${check.unacknowledgedInBronze.length} unacknowledged batches in bronze`);
+        acknowledgedReadings = round.acknowledged.size * BATCH;
+        rates.push(acknowledgedReadings / round.seconds);
+        p99.push(round.result.latency.p99);
+        p50.push(round.result.latency.p50);
+        console.log(
+          `  ${form} round ${r + 1}: ${round.acknowledged.size} batches acknowledged in ${round.seconds.toFixed(1)} s, p99 ${round.result.latency.p99} ms`,
+        );
+      }
+      return { rates: repeated(rates), cpuPerReading: repeated(cpuPerReading), p99: repeated(p99), p50: repeated(p50), acknowledgedReadings };
+    };
+    const json = await saturate('json');
+    const columnar = await saturate('columnar');
+    const acknowledgedReadings = json.acknowledgedReadings;
 
     // The offered load: a fleet of FLEET devices, a batch a second each, after a short warm-up (keys read once).
     const fleetIds = Array.from({ length: FLEET }, (_, d) => `fleet-${d}`);
@@ -158,17 +185,41 @@ async function main() {
     for (const deviceId of fleetIds) fleetTokens.push((await createApiKey(owner, { name: deviceId, role: 'device', deviceId })).token);
     const url = `http://127.0.0.1:${port}/v1/ingest/readings`;
     const start = Date.now() - 86_400_000;
-    await emptyBronze(owner);
-    await offeredLoad({ label: 'w', url, tokens: fleetTokens, deviceIds: fleetIds, seconds: WARMUP_SECONDS, apiPid: api.child.pid!, start: start - 600_000 });
-    const fleet = await offeredLoad({ label: 's', url, tokens: fleetTokens, deviceIds: fleetIds, seconds: OFFERED_SECONDS, apiPid: api.child.pid!, start });
-    const fleetCheck = compareDeliveries(fleet.acknowledged, await bronzeBatches(owner, 's%'), 50);
-    verify(
-      fleetCheck.lostBatches.length === 0 && fleetCheck.rowsDuplicated === 0,
-      `offered load: ${fleetCheck.lostBatches.length} acknowledged batches lost, ${fleetCheck.rowsDuplicated} readings twice`,
-    );
-    console.log(
-      `  offered load: ${fleet.batches} batches acknowledged in ${fleet.seconds.toFixed(1)} s, p99 ${fleet.p99} ms, ${fleet.refused} refused ${JSON.stringify(fleet.statuses)}`,
-    );
+    /** The fleet in one body form: a warm-up, then the measured run, every acknowledged batch checked in bronze once. */
+    const offered = async (form: BodyForm, label: string, from: number) => {
+      await emptyBronze(owner);
+      await offeredLoad({
+        form,
+        label: `w${label}`,
+        url,
+        tokens: fleetTokens,
+        deviceIds: fleetIds,
+        seconds: WARMUP_SECONDS,
+        apiPid: api.child.pid!,
+        start: from - 600_000,
+      });
+      const fleet = await offeredLoad({
+        form,
+        label,
+        url,
+        tokens: fleetTokens,
+        deviceIds: fleetIds,
+        seconds: OFFERED_SECONDS,
+        apiPid: api.child.pid!,
+        start: from,
+      });
+      const fleetCheck = compareDeliveries(fleet.acknowledged, await bronzeBatches(owner, `${label}%`), 50);
+      verify(
+        fleetCheck.lostBatches.length === 0 && fleetCheck.rowsDuplicated === 0,
+        `offered load (${form}): ${fleetCheck.lostBatches.length} acknowledged batches lost, ${fleetCheck.rowsDuplicated} readings twice`,
+      );
+      console.log(
+        `  offered load (${form}): ${fleet.batches} batches acknowledged in ${fleet.seconds.toFixed(1)} s, p99 ${fleet.p99} ms, ${fleet.refused} refused ${JSON.stringify(fleet.statuses)}`,
+      );
+      return fleet;
+    };
+    const fleet = await offered('json', 's', start);
+    const fleetColumnar = await offered('columnar', 'k', start - 3_600_000);
 
     // The ceiling: psql \copy of as many readings as the last round acknowledged, from a file, as the
     // bronze segments the writer would make of them.
@@ -191,43 +242,57 @@ async function main() {
       verify(rows[0].n === readingsInFile, `psql loaded ${rows[0].n} readings of ${readingsInFile}`);
       if (r > 0) ceiling.push(readingsInFile / seconds); // the first load is the warm-up
     }
-    const committed = repeated(rates);
     const psqlRate = repeated(ceiling);
-    const latency99 = repeated(p99);
+    const fleetFigures = (form: string, f: typeof fleet) => [
+      {
+        name: `offered load ${FLEET} devices × 50 Hz${form}: acknowledgement p99`,
+        value: f.p99,
+        unit: 'ms',
+        goal: '<100 ms, none refused',
+        met: f.p99 < 100 && f.refused === 0,
+      },
+      { name: `offered load ${FLEET} devices × 50 Hz${form}: acknowledgement p50`, value: f.p50, unit: 'ms' },
+      { name: `offered load ${FLEET} devices × 50 Hz${form}: readings acknowledged per second`, value: f.readings / f.seconds, unit: 'readings/s' },
+      { name: `offered load ${FLEET} devices × 50 Hz${form}: API CPU per reading`, value: (f.apiCpuSeconds / Math.max(1, f.readings)) * 1e6, unit: 'µs' },
+    ];
 
     writeBenchResult({
       id: 'ingest',
       title: 'Device ingest over HTTP: readings acknowledged per second',
       reproduce: 'npx tsx bench/ingest.ts [seconds] [rounds] [offeredSeconds]',
-      workload: `${DEVICES} devices (autocannon connections) posting ${BATCH}-reading JSON batches (9 axes each) with fresh batch ids to \`refinery api\` in its own process, ${REPEATS} rounds of ${SECONDS} s after a ${WARMUP_SECONDS} s warm-up, bronze emptied before each; readings/s = readings of acknowledged batches ÷ time from the first request to the last acknowledgement; ceiling: psql \\copy of as many readings from a file, in a session opened before timing, ${REPEATS} loads after a warm-up load`,
+      workload: `${DEVICES} devices (autocannon connections) posting ${BATCH}-reading batches (9 axes each), as JSON and then the same readings as the columnar body (${COLUMNAR_MEDIA_TYPE}), with fresh batch ids to \`refinery api\` in its own process, ${REPEATS} rounds of ${SECONDS} s after a ${WARMUP_SECONDS} s warm-up, bronze emptied before each; readings/s = readings of acknowledged batches ÷ time from the first request to the last acknowledgement; ceiling: psql \\copy of as many readings from a file, in a session opened before timing, ${REPEATS} loads after a warm-up load`,
       figures: [
         {
           name: 'readings acknowledged per second',
-          ...committed,
+          ...json.rates,
           unit: 'readings/s',
-          ratio: committed.value / psqlRate.value,
+          ratio: json.rates.value / psqlRate.value,
           goal: '≥0.6× psql \\copy',
-          met: committed.value / psqlRate.value >= 0.6,
+          met: json.rates.value / psqlRate.value >= 0.6,
         },
-        { name: 'acknowledgement latency p99', ...latency99, unit: 'ms', goal: '<200 ms', met: latency99.value < 200 },
-        { name: 'acknowledgement latency p50', ...repeated(p50), unit: 'ms' },
-        { name: 'API CPU per reading at saturation', ...repeated(cpuPerReading), unit: 'µs' },
+        { name: 'acknowledgement latency p99', ...json.p99, unit: 'ms', goal: '<200 ms', met: json.p99.value < 200 },
+        { name: 'acknowledgement latency p50', ...json.p50, unit: 'ms' },
+        { name: 'API CPU per reading at saturation', ...json.cpuPerReading, unit: 'µs' },
         {
-          name: `offered load ${FLEET} devices × 50 Hz: acknowledgement p99`,
-          value: fleet.p99,
-          unit: 'ms',
-          goal: '<100 ms, none refused',
-          met: fleet.p99 < 100 && fleet.refused === 0,
+          name: 'columnar body: readings acknowledged per second',
+          ...columnar.rates,
+          unit: 'readings/s',
+          ratio: columnar.rates.value / psqlRate.value,
+          goal: '≥0.6× psql \\copy',
+          met: columnar.rates.value / psqlRate.value >= 0.6,
         },
-        { name: `offered load ${FLEET} devices × 50 Hz: acknowledgement p50`, value: fleet.p50, unit: 'ms' },
-        { name: `offered load ${FLEET} devices × 50 Hz: readings acknowledged per second`, value: fleet.readings / fleet.seconds, unit: 'readings/s' },
-        { name: `offered load ${FLEET} devices × 50 Hz: API CPU per reading`, value: (fleet.apiCpuSeconds / Math.max(1, fleet.readings)) * 1e6, unit: 'µs' },
+        { name: 'columnar body: acknowledgement latency p99', ...columnar.p99, unit: 'ms', goal: '<200 ms', met: columnar.p99.value < 200 },
+        { name: 'columnar body: acknowledgement latency p50', ...columnar.p50, unit: 'ms' },
+        { name: 'columnar body: API CPU per reading at saturation', ...columnar.cpuPerReading, unit: 'µs' },
+        ...fleetFigures('', fleet),
+        ...fleetFigures(', columnar body', fleetColumnar),
         { name: 'psql \\copy of the same readings (ceiling)', ...psqlRate, unit: 'readings/s', ratio: 1 },
       ],
       notes: [
         'Checked in every round: each acknowledged batch is in bronze with all its readings, none twice; bronze holds at most one unacknowledged batch per connection (committed as the clock ran out).',
-        `Offered load: ${FLEET} devices (a device key each), each posting a 1-second batch of 50 readings once a second (${FLEET} posts/s spread evenly by autocannon's overall rate over up to 250 connections) for ${OFFERED_SECONDS} s after a ${WARMUP_SECONDS} s warm-up; every acknowledged batch checked in bronze once. API CPU is the API process's user + system time (/proc) over the run, divided by the readings acknowledged.`,
+        `Offered load, as JSON and then as the columnar body: ${FLEET} devices (a device key each), each posting a 1-second batch of 50 readings once a second (${FLEET} posts/s spread evenly by autocannon's overall rate over up to 250 connections) for ${OFFERED_SECONDS} s after a ${WARMUP_SECONDS} s warm-up; every acknowledged batch checked in bronze once. API CPU is the API process's user + system time (/proc) over the run, divided by the readings acknowledged.`,
         'The API validates every reading (a hand-checked fast path, the zod schema for any body it declines), coalesces concurrent batches into shared COPY transactions and answers only after commit; client, API and PostgreSQL share the 2 cores.',
+        'The columnar body (README, "The columnar body") carries the same readings as little-endian float64 columns with start + interval timestamps: the API checks each value by the JSON rules without parsing text or making an object per reading, and writes the segment rows from the columns; the live path and the COPY text remain per reading in both forms.',
       ],
     });
   } finally {

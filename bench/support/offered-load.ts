@@ -1,9 +1,15 @@
 // Ingest at an offered load, as a fleet sends it: `devices` devices at 50 Hz, each posting a
 // 1-second batch (50 readings, 9 axes, timestamps moving on a second per batch) once a second, the
 // posts spread evenly over the second (autocannon's overall rate, many connections, each request
-// the next device in turn). Also the API process's CPU time over the run, from /proc.
+// the next device in turn), as JSON or as the columnar body. Also the API process's CPU time over
+// the run, from /proc.
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
+import { COLUMNAR_MEDIA_TYPE, encodeColumnarBatch } from '../../lib/imu/columnar-batch.ts';
+import { CHANNELS } from '../../lib/imu/reading.ts';
+
+/** How a batch is sent: JSON, or the columnar body (lib/imu/columnar-batch.ts). */
+export type BodyForm = 'json' | 'columnar';
 
 const HZ = 50;
 
@@ -14,11 +20,11 @@ export function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-/** One device's second of readings as JSON, its timestamps left to fill: `{"timestamp":` + t + rest[i]. */
-function readingTails(device: number): string[] {
+/** One device's second of readings, without timestamps. */
+function secondOfReadings(device: number): Record<string, number>[] {
   return Array.from({ length: HZ }, (_, i) => {
     const t = (device * 7 + i) / HZ;
-    const r = {
+    return {
       ax: Math.round(Math.sin(t) * 4e4) / 1e4,
       ay: Math.round(Math.cos(t) * 2e4) / 1e4,
       az: 9.8066,
@@ -29,9 +35,17 @@ function readingTails(device: number): string[] {
       my: -4.25,
       mz: 39.75,
     };
-    return JSON.stringify(r).slice(1);
   });
 }
+
+/** One device's second of readings as JSON, its timestamps left to fill: `{"timestamp":` + t + rest[i]. */
+const readingTails = (device: number): string[] => secondOfReadings(device).map((r) => JSON.stringify(r).slice(1));
+
+/** The same second as the columnar body's columns. */
+const readingColumns = (device: number): Float64Array[] => {
+  const readings = secondOfReadings(device);
+  return CHANNELS.map((c) => Float64Array.from(readings, (r) => r[c]!));
+};
 
 export interface OfferedLoadResult {
   batches: number;
@@ -48,6 +62,7 @@ export interface OfferedLoadResult {
 }
 
 export async function offeredLoad(o: {
+  form?: BodyForm;
   /** Starts every batch id of the run, so runs never repeat each other's ids. */
   label: string;
   url: string;
@@ -58,7 +73,9 @@ export async function offeredLoad(o: {
   start: number;
 }): Promise<OfferedLoadResult> {
   const devices = o.tokens.length;
-  const tails = o.deviceIds.map((_, d) => readingTails(d));
+  const form = o.form ?? 'json';
+  const tails = form === 'json' ? o.deviceIds.map((_, d) => readingTails(d)) : [];
+  const columns = form === 'columnar' ? o.deviceIds.map((_, d) => readingColumns(d)) : [];
   const acknowledged = new Set<string>();
   let sent = 0;
   let refused = 0;
@@ -78,9 +95,14 @@ export async function offeredLoad(o: {
           const d = n % devices;
           const second = Math.floor(n / devices);
           const t0 = o.start + second * 1000;
+          const ids = { deviceId: o.deviceIds[d]!, batchId: `${o.label}${second}`, sessionId: `${o.deviceIds[d]}-s` };
+          if (form === 'columnar') {
+            const body = encodeColumnarBatch({ ...ids, timing: { start: t0, interval: 1000 / HZ, count: HZ }, channels: columns[d]! });
+            return { ...req, headers: { 'content-type': COLUMNAR_MEDIA_TYPE, authorization: `Bearer ${o.tokens[d]}` }, body };
+          }
           let readings = '';
           for (let i = 0; i < HZ; i++) readings += `${i ? ',' : ''}{"timestamp":${t0 + i * 20},${tails[d]![i]}`;
-          const body = `{"deviceId":"${o.deviceIds[d]}","batchId":"${o.label}${second}","sessionId":"${o.deviceIds[d]}-s","readings":[${readings}]}`;
+          const body = `{"deviceId":"${ids.deviceId}","batchId":"${ids.batchId}","sessionId":"${ids.sessionId}","readings":[${readings}]}`;
           return { ...req, headers: { 'content-type': 'application/json', authorization: `Bearer ${o.tokens[d]}` }, body };
         },
         onResponse: (status, body) => {

@@ -1,7 +1,8 @@
 // Encodes rows straight into COPY text bytes. Numbers, dates and plain ASCII text are written digit
 // by digit into one Buffer, with no intermediate strings: building strings and re-encoding them as
-// UTF-8 cost more than PostgreSQL's parsing of the same rows. Anything unusual (escapes, non-ASCII,
-// arrays, JSON, bytea) goes through the string formatter of copy-format.ts.
+// UTF-8 cost more than PostgreSQL's parsing of the same rows; so are numeric typed arrays (bronze's
+// segments). Anything unusual (escapes, non-ASCII, other arrays, JSON, bytea) goes through the
+// string formatter of copy-format.ts.
 import { columnName, CopyFormatError, formatCopyValue, formatJsonValue, type CopyColumn, type CopyRow } from './copy-format.ts';
 
 const TAB = 9;
@@ -62,6 +63,7 @@ export class CopyEncoder {
         else if (typeof v === 'number') this.number(v);
         else if (typeof v === 'string') this.text(v, false);
         else if (v instanceof Date) this.date(v, i);
+        else if (v instanceof Float64Array || v instanceof Int32Array || v instanceof Float32Array) this.numbers(v);
         else this.text(formatCopyValue(v), true);
       }
       this.byte(NEWLINE);
@@ -121,6 +123,16 @@ export class CopyEncoder {
       return this.text('' + n, true); // V8's shortest round-trip form
     }
     this.text(formatCopyValue(n), true); // -0, NaN, ±Infinity
+  }
+
+  /** A numeric array literal, {1.5,-2,NaN}, digit by digit: bronze's segments are these (copy-format's arrayLiteral, without strings). */
+  private numbers(values: Float64Array | Float32Array | Int32Array): void {
+    this.byte(123); // {
+    for (let i = 0; i < values.length; i++) {
+      if (i) this.byte(44); // ,
+      this.number(values[i]!);
+    }
+    this.byte(125); // }
   }
 
   private integer(n: number): void {

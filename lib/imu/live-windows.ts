@@ -40,9 +40,18 @@ export function emptyTail(): DeviceTail {
   return { readings: new Float64Array(0), sessionId: null, lastTs: -Infinity, countDay: 0, windowsOnDay: 0 };
 }
 
-/** Continues a device's windows with one batch of its readings (any order; cleaned here as silver cleans them). */
-export function advanceTail(deviceId: string, tail: DeviceTail, sessionId: string | null, batch: readonly Reading[], options: WindowOptions = {}): TailAdvance {
-  const { columns: cleaned } = cleanReadings(deviceColumns(deviceId, sessionId, batch));
+/**
+ * Continues a device's windows with one batch of its readings (any order; cleaned here as silver
+ * cleans them), as rows or already as this device's columns (the columnar ingest body).
+ */
+export function advanceTail(
+  deviceId: string,
+  tail: DeviceTail,
+  sessionId: string | null,
+  batch: readonly Reading[] | ReadingColumns,
+  options: WindowOptions = {},
+): TailAdvance {
+  const { columns: cleaned } = cleanReadings(Array.isArray(batch) ? deviceColumns(deviceId, sessionId, batch) : (batch as ReadingColumns));
   let first = 0;
   while (first < cleaned.length && cleaned.timestamp[first] <= tail.lastTs) first++;
   const held = tail.readings.length / FIELDS;

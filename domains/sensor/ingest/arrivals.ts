@@ -9,8 +9,11 @@ export const SESSIONS_SOURCE = 'exercise_sessions';
 const DAY_MS = 86_400_000;
 const dayKey = (dayNumber: number) => new Date(dayNumber * DAY_MS).toISOString().slice(0, 10);
 
+/** A batch's device and its readings' timestamps: readings as JSON parses them, or the columnar body's column. */
+export type TimedBatch = { deviceId: string } & ({ readings: readonly { timestamp: number }[] } | { timestamp: Float64Array });
+
 /** Readings per (UTC day, device) of the given batches. */
-export function readingArrivals(batches: readonly { deviceId: string; readings: readonly { timestamp: number }[] }[]): Arrival[] {
+export function readingArrivals(batches: readonly TimedBatch[]): Arrival[] {
   const counts = new Map<string, Arrival>();
   for (const batch of batches) {
     // Batches are short and nearly always within one day: count runs of equal days, not readings.
@@ -23,8 +26,11 @@ export function readingArrivals(batches: readonly { deviceId: string; readings: 
       if (found) found.items += run;
       else counts.set(key, { partition: dayKey(day), origin: batch.deviceId, items: run });
     };
-    for (const r of batch.readings) {
-      const d = Math.floor(r.timestamp / DAY_MS);
+    const rows = 'readings' in batch ? batch.readings : null;
+    const column = 'readings' in batch ? null : batch.timestamp;
+    const n = rows ? rows.length : column!.length;
+    for (let i = 0; i < n; i++) {
+      const d = Math.floor((rows ? rows[i]!.timestamp : column![i]!) / DAY_MS);
       if (d !== day) {
         flush();
         day = d;

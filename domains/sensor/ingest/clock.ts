@@ -18,25 +18,49 @@ export interface Stamped {
  * schema cannot state: they hold on the server clock, after the offset).
  */
 export function checkOnServerClock(stamps: Stamped[], declaredOffsetMs: number | undefined, now: number): number {
+  return checkTimesOnServerClock(
+    stamps.length,
+    (i) => stamps[i]!.ms,
+    (i) => stamps[i]!.field,
+    declaredOffsetMs,
+    now,
+  );
+}
+
+/**
+ * checkOnServerClock over `count` timestamps given by index, each named by `field(i)` only when it
+ * is reported (a batch's readings need no object or name apiece).
+ */
+export function checkTimesOnServerClock(
+  count: number,
+  msAt: (i: number) => number,
+  field: (i: number) => string,
+  declaredOffsetMs: number | undefined,
+  now: number,
+): number {
   const offset = declaredOffsetMs ?? 0;
   const early: ErrorDetail[] = [];
-  let ahead: Stamped | null = null;
-  for (const s of stamps) {
-    const ms = s.ms + offset;
-    if (ms < EARLIEST_READING)
-      early.push({ field: s.field, reason: `is before 2000-01-01 on the server clock${offset ? ` (after clockOffsetMs ${offset})` : ''}` });
-    if (ahead === null || ms > ahead.ms) ahead = { field: s.field, ms };
+  let newest = -1;
+  let newestMs = -Infinity;
+  for (let i = 0; i < count; i++) {
+    const ms = msAt(i) + offset;
+    if (ms < EARLIEST_READING && early.length < 20)
+      early.push({ field: field(i), reason: `is before 2000-01-01 on the server clock${offset ? ` (after clockOffsetMs ${offset})` : ''}` });
+    if (newest < 0 || ms > newestMs) {
+      newest = i;
+      newestMs = ms;
+    }
   }
-  if (early.length) throw new ApiError(422, 'timestamps before 2000-01-01: set the device clock, or declare clockOffsetMs', early.slice(0, 20));
-  const lead = ahead === null ? 0 : ahead.ms - now;
-  if (ahead !== null && lead > MAX_CLOCK_SKEW_MS) {
+  if (early.length) throw new ApiError(422, 'timestamps before 2000-01-01: set the device clock, or declare clockOffsetMs', early);
+  const lead = newest < 0 ? 0 : newestMs - now;
+  if (newest >= 0 && lead > MAX_CLOCK_SKEW_MS) {
     const by = `${(lead / 1000).toFixed(1)} s`;
     throw new ApiError(
       422,
       `the batch is ${by} ahead of the server clock (server time ${new Date(now).toISOString()}; at most ${MAX_CLOCK_SKEW_MS / 1000} s is accepted)` +
         `${offset ? ` even after clockOffsetMs ${offset}` : ''}: set the device clock, or send the batch again with clockOffsetMs ${offset - Math.round(lead)}` +
         ' (server − device, measured with GET /v1/time)',
-      [{ field: ahead.field, reason: `is ${Math.round(lead)} ms ahead of the server clock` }],
+      [{ field: field(newest), reason: `is ${Math.round(lead)} ms ahead of the server clock` }],
       'clock_ahead',
     );
   }

@@ -10,9 +10,11 @@ import { MAX_TIMESTAMP, sensorRanges } from '../../../lib/sensor-limits.ts';
 export type FlatReading = Reading;
 
 const { acc, gyro, mag } = sensorRanges;
-const inRange = (v: unknown, range: { min: number; max: number }): v is number => typeof v === 'number' && v >= range.min && v <= range.max;
+/** The schema's rule for a measured value (NaN and ±Infinity fail it); the columnar body applies it too. */
+export const inRange = (v: unknown, range: { min: number; max: number }): v is number => typeof v === 'number' && v >= range.min && v <= range.max;
 const plain = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isTimestamp = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_TIMESTAMP;
+/** The schema's rule for an epoch-ms timestamp (whole, 0 to the year 9999). */
+export const isTimestamp = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_TIMESTAMP;
 
 /** {x, y, z} within `range` and nothing else, or undefined. */
 function axes(v: unknown, range: { min: number; max: number }): [number, number, number] | undefined {

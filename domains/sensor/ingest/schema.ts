@@ -133,12 +133,19 @@ const batchFields = {
   clockOffsetMs: ClockOffset.optional(),
 };
 
+/**
+ * A batch with its readings left unchecked: the ids, the clock offset and the readings' count. The
+ * JSON fast path and the columnar body (columnar.ts) check their envelope with it, so both refuse
+ * the same things with the same words.
+ */
+export const ReadingsEnvelope = z.object({ ...batchFields, readings: readingsOf(z.unknown()) }).strict();
+
 export const ReadingsBatch = withFastReadings(
   z
     .object({ ...batchFields, readings: readingsOf(Reading) })
     .strict()
     .openapi('ReadingsBatch'),
-  z.object({ ...batchFields, readings: readingsOf(z.unknown()) }).strict(),
+  ReadingsEnvelope,
 );
 
 export const IngestAck = z

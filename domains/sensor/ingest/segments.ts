@@ -33,20 +33,31 @@ export function isShortDecimal(v: number): boolean {
   return k < 1e6 && k > -1e6;
 }
 
-export interface SegmentBatch {
+interface BatchIds {
   deviceId: string;
   batchId: string;
   sessionId?: string | null;
-  readings: readonly Reading[];
 }
+
+/**
+ * A batch as ingest lands it: readings as a JSON body parses them, or columns as the columnar body
+ * carries them (lib/imu/columnar-batch.ts; the magnetometer columns only when sent).
+ */
+export type SegmentBatch = BatchIds & ({ readings: readonly Reading[] } | { timestamp: Float64Array; channels: readonly Float64Array[] });
+
+/** How many readings a batch holds. */
+export const readingCount = (batch: SegmentBatch): number => ('readings' in batch ? batch.readings.length : batch.timestamp.length);
 
 /** The UTC days (YYYY-MM-DD) the batches' readings fall on. */
 export function segmentDays(batches: readonly SegmentBatch[]): Set<string> {
   const days = new Set<string>();
   for (const b of batches) {
+    const rows = 'readings' in b ? b.readings : null;
+    const column = 'readings' in b ? null : b.timestamp;
+    const n = readingCount(b);
     let last = Number.NaN;
-    for (const r of b.readings) {
-      const d = Math.floor(r.timestamp / DAY_MS);
+    for (let i = 0; i < n; i++) {
+      const d = Math.floor((rows ? rows[i]!.timestamp : column![i]!) / DAY_MS);
       if (d !== last) days.add(new Date(d * DAY_MS).toISOString().slice(0, 10));
       last = d;
     }
@@ -56,8 +67,34 @@ export function segmentDays(batches: readonly SegmentBatch[]): Set<string> {
 
 /** Segment rows of one batch: one per UTC day its readings fall on, readings in the order sent. */
 export function segmentRows(batch: SegmentBatch, receivedAt: Date): CopyRow[] {
+  return 'readings' in batch ? readingSegmentRows(batch, batch.readings, receivedAt) : columnSegmentRows(batch, batch.timestamp, batch.channels, receivedAt);
+}
+
+const NINE_NULLS = new Array<null>(9).fill(null);
+
+function segmentRow(
+  batch: BatchIds,
+  day: number,
+  receivedAt: Date,
+  ms: Int32Array,
+  values: readonly (ArrayLike<number | null> | null)[],
+  short: boolean,
+): CopyRow {
+  return [
+    new Date(day * DAY_MS).toISOString().slice(0, 10),
+    batch.deviceId,
+    batch.batchId,
+    batch.sessionId ?? null,
+    receivedAt,
+    ms,
+    ...(short ? values : NINE_NULLS),
+    ...(short ? NINE_NULLS : values),
+  ];
+}
+
+function readingSegmentRows(batch: BatchIds, sent: readonly Reading[], receivedAt: Date): CopyRow[] {
   const byDay = new Map<number, Reading[]>();
-  for (const r of batch.readings) {
+  for (const r of sent) {
     const d = Math.floor(r.timestamp / DAY_MS);
     let list = byDay.get(d);
     if (!list) byDay.set(d, (list = []));
@@ -67,7 +104,10 @@ export function segmentRows(batch: SegmentBatch, receivedAt: Date): CopyRow[] {
   for (const [d, readings] of byDay) {
     const n = readings.length;
     const ms = new Int32Array(n);
-    const channels = CHANNELS.map(() => new Array<number | null>(n));
+    // Typed columns, which the COPY encoder writes digit by digit; a magnetometer axis some readings
+    // lack becomes an array with NULLs.
+    const channels = CHANNELS.map(() => new Float64Array(n));
+    const missing = new Array<boolean>(9).fill(false);
     let short = true;
     let magnetometer = false;
     for (let i = 0; i < n; i++) {
@@ -76,7 +116,7 @@ export function segmentRows(batch: SegmentBatch, receivedAt: Date): CopyRow[] {
       for (let c = 0; c < 9; c++) {
         const v = r[CHANNELS[c]!];
         if (v === undefined) {
-          channels[c]![i] = null;
+          missing[c] = true;
           continue;
         }
         if (c >= 6) magnetometer = true;
@@ -84,18 +124,51 @@ export function segmentRows(batch: SegmentBatch, receivedAt: Date): CopyRow[] {
         if (short && !isShortDecimal(v)) short = false;
       }
     }
-    const values = channels.map((values, c) => (c >= 6 && !magnetometer ? null : values));
-    const nine = new Array<null>(9).fill(null);
-    rows.push([
-      new Date(d * DAY_MS).toISOString().slice(0, 10),
-      batch.deviceId,
-      batch.batchId,
-      batch.sessionId ?? null,
-      receivedAt,
-      ms,
-      ...(short ? values : nine),
-      ...(short ? nine : values),
-    ]);
+    const values = channels.map((column, c) => {
+      if (c >= 6 && !magnetometer) return null;
+      if (!missing[c]) return column;
+      const channel = CHANNELS[c]!;
+      return Array.from(column, (v, i) => (readings[i]![channel] === undefined ? null : v));
+    });
+    rows.push(segmentRow(batch, d, receivedAt, ms, values, short));
+  }
+  return rows;
+}
+
+/**
+ * The same rows from columns: a batch within one UTC day (nearly all) is stored from its columns as
+ * they are; one across midnight is gathered per day. No per-reading objects either way.
+ */
+function columnSegmentRows(batch: BatchIds, timestamp: Float64Array, channels: readonly Float64Array[], receivedAt: Date): CopyRow[] {
+  const n = timestamp.length;
+  const byDay = new Map<number, number[] | null>();
+  const first = Math.floor(timestamp[0]! / DAY_MS);
+  byDay.set(first, null);
+  for (let i = 0; i < n; i++) {
+    if (Math.floor(timestamp[i]! / DAY_MS) === first) continue;
+    // Across midnight: every reading's index, per day, in the order sent.
+    byDay.clear();
+    for (let j = 0; j < n; j++) {
+      const d = Math.floor(timestamp[j]! / DAY_MS);
+      let list = byDay.get(d);
+      if (!list) byDay.set(d, (list = []));
+      list.push(j);
+    }
+    break;
+  }
+  const rows: CopyRow[] = [];
+  for (const [d, indices] of byDay) {
+    const gather = (column: Float64Array) => (indices ? Float64Array.from(indices, (i) => column[i]!) : column);
+    const ts = gather(timestamp);
+    const ms = new Int32Array(ts.length);
+    for (let i = 0; i < ts.length; i++) ms[i] = ts[i]! - d * DAY_MS;
+    const values: (Float64Array | null)[] = CHANNELS.map((_, c) => (channels[c] ? gather(channels[c]) : null));
+    let short = true;
+    for (let c = 0; c < 9 && short; c++) {
+      const column = values[c];
+      if (column) for (let i = 0; i < column.length && short; i++) short = isShortDecimal(column[i]!);
+    }
+    rows.push(segmentRow(batch, d, receivedAt, ms, values, short));
   }
   return rows;
 }

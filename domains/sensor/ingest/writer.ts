@@ -12,8 +12,13 @@ import type { LoadedModel } from '../../registry/sql/models.ts';
 import type { LiveClassifier } from '../live/classifier.ts';
 import type { LivePrediction } from '../live/prediction.ts';
 import { readingArrivals, READINGS_SOURCE } from './arrivals.ts';
+import type { ColumnarBatch } from '../../../lib/imu/columnar-batch.ts';
+import { readingColumnsOf } from './columnar.ts';
 import type { ReadingsBatch } from './schema.ts';
-import { SEGMENT_COLUMNS, segmentDays, segmentRows } from './segments.ts';
+import { readingCount, SEGMENT_COLUMNS, segmentDays, segmentRows } from './segments.ts';
+
+/** A batch as either body brings it: readings from JSON, or columns from the columnar body. */
+export type LandingBatch = ReadingsBatch | ColumnarBatch;
 
 export type Landing = 'stored' | 'duplicate';
 
@@ -41,7 +46,7 @@ function landingParameters(batches: Pending[], receivedAt: Date, countArrivals: 
   const parameters: unknown[] = [
     batches.map((p) => p.batch.deviceId),
     batches.map((p) => p.batch.batchId),
-    batches.map((p) => p.batch.readings.length),
+    batches.map((p) => readingCount(p.batch)),
     batches.map((p) => p.keyId),
     batches.map((p) => p.requestId ?? null),
     batches.map((p) => p.batch.clockOffsetMs ?? null),
@@ -74,7 +79,9 @@ export interface LivePath {
 
 interface Pending {
   /** Timestamps on the server clock (any declared offset applied). */
-  batch: ReadingsBatch;
+  batch: LandingBatch;
+  /** Its readings. */
+  count: number;
   keyId: string;
   requestId?: string;
   resolve: (landed: Landed) => void;
@@ -137,13 +144,14 @@ export class IngestWriter {
   }
 
   /** Resolves once the batch is committed (or known to be a duplicate). */
-  submit(batch: ReadingsBatch, keyId: string, requestId?: string): Promise<Landed> {
-    if (this.queuedReadings + batch.readings.length > this.maxQueued) {
+  submit(batch: LandingBatch, keyId: string, requestId?: string): Promise<Landed> {
+    const count = readingCount(batch);
+    if (this.queuedReadings + count > this.maxQueued) {
       return Promise.reject(new IngestOverloaded(`ingest queue is full (${this.queuedReadings} readings waiting)`));
     }
     return new Promise<Landed>((resolve, reject) => {
-      this.queue.push({ batch, keyId, requestId, resolve, reject });
-      this.queuedReadings += batch.readings.length;
+      this.queue.push({ batch, count, keyId, requestId, resolve, reject });
+      this.queuedReadings += count;
       this.pump();
     });
   }
@@ -167,9 +175,9 @@ export class IngestWriter {
     while (this.queue.length && this.flushing < this.maxFlushes) {
       const group: Pending[] = [];
       let readings = 0;
-      while (this.queue.length && (group.length === 0 || readings + this.queue[0]!.batch.readings.length <= this.maxPerFlush)) {
+      while (this.queue.length && (group.length === 0 || readings + this.queue[0]!.count <= this.maxPerFlush)) {
         const next = this.queue.shift()!;
-        readings += next.batch.readings.length;
+        readings += next.count;
         group.push(next);
       }
       this.queuedReadings -= readings;
@@ -223,7 +231,7 @@ export class IngestWriter {
       const stored = first.get(key) === p && fresh.has(key);
       if (stored) {
         this.stats.batches++;
-        this.stats.readings += p.batch.readings.length;
+        this.stats.readings += p.count;
       } else this.stats.duplicates++;
       p.resolve({ landing: stored ? 'stored' : 'duplicate', prediction: newest.get(p.batch.deviceId) });
     }
@@ -235,7 +243,7 @@ export class IngestWriter {
    * one not be made (a lock held for more than 2 s), its rows land in the default partition and the
    * next call for that day moves them.
    */
-  private async ensurePartitions(batches: ReadingsBatch[]): Promise<void> {
+  private async ensurePartitions(batches: LandingBatch[]): Promise<void> {
     this.ahead ??= this.pool
       .query(`SELECT bronze.ensure_imu_partitions(d - $1::int, d + $2::int) FROM (SELECT (now() AT TIME ZONE 'UTC')::date AS d) AS today`, [
         AHEAD_DAYS.before,
@@ -263,7 +271,11 @@ export class IngestWriter {
     const live = this.live!;
     await client.query('SAVEPOINT live');
     try {
-      const batches = stored.map((p) => ({ deviceId: p.batch.deviceId, sessionId: p.batch.sessionId ?? null, readings: p.batch.readings }));
+      const batches = stored.map((p) => ({
+        deviceId: p.batch.deviceId,
+        sessionId: p.batch.sessionId ?? null,
+        readings: 'readings' in p.batch ? p.batch.readings : readingColumnsOf(p.batch),
+      }));
       const newest = await live.classifier.apply(
         client,
         batches,

@@ -7,7 +7,7 @@
 // Because it commits with the readings, a crash never leaves the tails and bronze disagreeing.
 import sql, { empty } from 'sql-template-tag';
 import type { PoolClient } from '../../../lib/db/pool.ts';
-import { createFeatureExtractor, FEATURE_COUNT, type Reading } from '../../../lib/imu/index.ts';
+import { createFeatureExtractor, FEATURE_COUNT, type Reading, type ReadingColumns } from '../../../lib/imu/index.ts';
 import { advanceTail, type LiveWindow } from '../../../lib/imu/live-windows.ts';
 import type { WindowOptions } from '../../../lib/imu/windows.ts';
 import { windowClass } from '../../../lib/ml/exercise-model.ts';
@@ -20,8 +20,8 @@ import { lockDeviceTails, saveDeviceTailsStatement } from './tails.ts';
 export interface LiveBatch {
   deviceId: string;
   sessionId: string | null;
-  /** On the server clock. */
-  readings: readonly Reading[];
+  /** On the server clock: rows (a JSON body) or the device's columns (a columnar body). */
+  readings: readonly Reading[] | ReadingColumns;
 }
 
 /** The windows the batch pipeline's `windows` step cuts, from its definition (one source of truth). */

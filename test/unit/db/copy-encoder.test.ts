@@ -14,6 +14,10 @@ const value = fc.oneof(
   fc.boolean(),
   fc.array(fc.option(fc.string())),
   fc.uint8Array({ maxLength: 8 }),
+  fc.float64Array({ maxLength: 8 }),
+  fc.float64Array({ maxLength: 8 }).map((a) => a.map((v) => Math.round(v * 1e6) / 1e6)),
+  fc.float32Array({ maxLength: 8 }),
+  fc.int32Array({ maxLength: 8 }),
   fc.dictionary(fc.string(), fc.string()),
 );
 

@@ -2,6 +2,8 @@
 // are told apart from values float4 would change, and a batch is cut at UTC midnight.
 import { describe, expect, it } from 'vitest';
 import { isShortDecimal, SEGMENT_COLUMNS, segmentDays, segmentRows } from '../../../domains/sensor/ingest/segments.ts';
+import { formatCopyRow } from '../../../lib/db/copy-format.ts';
+import { CHANNELS, type Reading } from '../../../lib/imu/reading.ts';
 
 /** What PostgreSQL's real does to a value, as far as text goes: float4 and back through its shortest decimal. */
 function throughFloat4(v: number): number {
@@ -48,7 +50,7 @@ describe('segmentRows', () => {
     expect(rows).toHaveLength(2);
     expect([...segmentDays([batch])]).toEqual(['2026-11-29', '2026-11-30']);
     const at = (name: string) => SEGMENT_COLUMNS.indexOf(name);
-    expect(rows.map((r) => [r[at('day')], [...(r[at('ms')] as Int32Array)], r[at('ax')]])).toEqual([
+    expect(rows.map((r) => [r[at('day')], [...(r[at('ms')] as Int32Array)], [...(r[at('ax')] as Float64Array)]])).toEqual([
       ['2026-11-29', [86_399_980], [1]],
       ['2026-11-30', [0, 20], [2, 3]],
     ]);
@@ -60,6 +62,36 @@ describe('segmentRows', () => {
     const rows = segmentRows({ deviceId: 'd', batchId: 'b', readings: [reading(midnight, 0.5), reading(midnight + 20, 1 / 3)] }, new Date());
     const at = (name: string) => SEGMENT_COLUMNS.indexOf(name);
     expect(rows[0]![at('ax')]).toBeNull();
-    expect(rows[0]![at('ax8')]).toEqual([0.5, 1 / 3]);
+    expect([...(rows[0]![at('ax8')] as Float64Array)]).toEqual([0.5, 1 / 3]);
+  });
+
+  it('writes a magnetometer axis some readings lack with NULLs', () => {
+    const rows = segmentRows({ deviceId: 'd', batchId: 'b', readings: [{ ...reading(midnight, 1), mx: 20 }, reading(midnight + 20, 2)] }, new Date());
+    const at = (name: string) => SEGMENT_COLUMNS.indexOf(name);
+    expect(rows[0]![at('mx')]).toEqual([20, null]);
+    expect(formatCopyRow(rows[0]!)).toContain('\t{20,NULL}\t');
+  });
+
+  it('makes the same rows of a batch as readings and as columns, across midnight, −0, long values and six channels', () => {
+    const at = new Date(midnight);
+    for (const nine of [true, false]) {
+      for (const long of [false, true]) {
+        const readings = Array.from({ length: 40 }, (_, i) => {
+          const r: Reading = { ...reading(midnight - 400 + i * 20, i === 1 ? -0 : i / 8), gy: long && i === 7 ? Math.PI : -0.25 };
+          return nine ? { ...r, mx: 20 - i, my: 0.5, mz: -i / 4 } : r;
+        });
+        const columns = {
+          deviceId: 'd',
+          batchId: 'b',
+          sessionId: 's',
+          timestamp: Float64Array.from(readings, (r) => r.timestamp),
+          channels: CHANNELS.slice(0, nine ? 9 : 6).map((c) => Float64Array.from(readings, (r) => r[c]!)),
+        };
+        const fromReadings = segmentRows({ deviceId: 'd', batchId: 'b', sessionId: 's', readings }, at).map((r) => formatCopyRow(r));
+        expect(segmentRows(columns, at).map((r) => formatCopyRow(r))).toEqual(fromReadings);
+        expect(fromReadings).toHaveLength(2);
+        expect(fromReadings[0]).toContain(long ? ',3.141592653589793,' : '{0,-0,0.25');
+      }
+    }
   });
 });

@@ -5,9 +5,14 @@
 import { ApiError } from '../../../../api/errors.ts';
 import type { AppRouteHandler } from '../../../../api/openapi.ts';
 import type { AppDeps, AppEnv } from '../../../../api/types.ts';
-import { checkOnServerClock } from '../../ingest/clock.ts';
+import type { Context, MiddlewareHandler } from 'hono';
+import { checkOnServerClock, checkTimesOnServerClock } from '../../ingest/clock.ts';
+import { columnarBatch } from '../../ingest/columnar.ts';
+import { readingCount } from '../../ingest/segments.ts';
+import type { ReadingsBatch } from '../../ingest/schema.ts';
 import { landSession } from '../../ingest/sessions.ts';
-import { IngestOverloaded, type IngestWriter } from '../../ingest/writer.ts';
+import { IngestOverloaded, type IngestWriter, type LandingBatch } from '../../ingest/writer.ts';
+import { isColumnarBody } from './ingest.routes.ts';
 import type * as routes from './ingest.routes.ts';
 
 function ownDevice(principal: AppEnv['Variables']['principal'], deviceId: string): void {
@@ -24,20 +29,27 @@ function checkRules(problems: { field: string; reason: string }[]): void {
 }
 
 export function ingestHandlers(deps: AppDeps, writer: IngestWriter) {
-  const readings: AppRouteHandler<ReturnType<typeof routes.readings>> = async (c) => {
-    const batch = c.req.valid('json');
+  /** Lands a checked batch from either body: its own device's, on the server clock, committed before the answer. */
+  async function land(c: Context<AppEnv>, batch: LandingBatch) {
     ownDevice(c.get('principal'), batch.deviceId);
-    const offset = checkOnServerClock(
-      batch.readings.map((r, i) => ({ field: `readings[${i}].timestamp`, ms: r.timestamp })),
+    const rows = 'readings' in batch ? batch.readings : null;
+    const column = 'readings' in batch ? null : batch.timestamp;
+    const count = readingCount(batch);
+    const offset = checkTimesOnServerClock(
+      count,
+      rows ? (i) => rows[i]!.timestamp : (i) => column![i]!,
+      (i) => `readings[${i}].timestamp`,
       batch.clockOffsetMs,
       Date.now(),
     );
     // The readings are this request's own parse, so they move to the server clock in place.
-    if (offset !== 0) for (const r of batch.readings) r.timestamp += offset;
-    const onServerClock = batch;
+    if (offset !== 0) {
+      if (rows) for (const r of rows) r.timestamp += offset;
+      else for (let i = 0; i < count; i++) column![i]! += offset;
+    }
     let landed;
     try {
-      landed = await writer.submit(onServerClock, c.get('principal').keyId, c.get('requestId'));
+      landed = await writer.submit(batch, c.get('principal').keyId, c.get('requestId'));
     } catch (e) {
       if (e instanceof IngestOverloaded) {
         c.header('Retry-After', '1');
@@ -50,12 +62,25 @@ export function ingestHandlers(deps: AppDeps, writer: IngestWriter) {
       status: landed.landing,
       deviceId: batch.deviceId,
       batchId: batch.batchId,
-      items: batch.readings.length,
+      items: count,
       serverTime: Date.now(),
       ...(batch.clockOffsetMs === undefined ? {} : { clockOffsetMs: offset }),
       ...(landed.prediction ? { prediction: landed.prediction } : {}),
     };
     return landed.landing === 'stored' ? c.json(body, 201) : c.json(body, 200);
+  }
+
+  // Only a JSON body reaches the handler (the columnar one is answered by its middleware), so the
+  // validated body is the JSON batch, not the string the document's binary media type would type it as.
+  const readings: AppRouteHandler<ReturnType<typeof routes.readings>> = (c) => land(c, c.req.valid('json') as ReadingsBatch);
+
+  /**
+   * The columnar body (COLUMNAR_MEDIA_TYPE), answered before the route's JSON validator, which
+   * applies to JSON only: decoded and checked by the JSON form's rules, then landed the same way.
+   */
+  const columnar: MiddlewareHandler<AppEnv> = async (c, next) => {
+    if (!isColumnarBody(c.req.header('content-type'))) return next();
+    return land(c, columnarBatch(new Uint8Array(await c.req.arrayBuffer())));
   };
 
   const sessions: AppRouteHandler<typeof routes.sessions> = async (c) => {
@@ -87,5 +112,5 @@ export function ingestHandlers(deps: AppDeps, writer: IngestWriter) {
     return landing === 'stored' ? c.json(body, 201) : c.json(body, 200);
   };
 
-  return { readings, sessions };
+  return { readings, columnar, sessions };
 }
