@@ -46,7 +46,17 @@ export async function runStartupPipelines(config: Config, targets: StartupTarget
 
     const days = daysEnding(yesterday, SENSOR_DAYS);
     say(`simulating 8 wrist devices for ${days[0]}…${yesterday} (posting through ${targets.apiUrl})…`);
-    await simulateDays({ ownerPool: owner, apiUrl: targets.apiUrl, devices: 8, days, sessionsPerDevice: 5, sessionSeconds: 60, seed: 1, say });
+    await simulateDays({
+      ownerPool: owner,
+      apiUrl: targets.apiUrl,
+      devices: 8,
+      days,
+      sessionsPerDevice: 5,
+      sessionSeconds: 60,
+      seed: 1,
+      sameOnAnyDate: true,
+      say,
+    });
     for (const day of days) {
       const summary = await run(client, config, 'sensor', day, say);
       const train = summary?.steps.find((s) => s.stepId === 'train')?.metrics;

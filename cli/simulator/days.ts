@@ -13,6 +13,8 @@ export interface SimulateDaysOptions {
   sessionSeconds: number;
   unlabelledShare?: number;
   seed?: number;
+  /** The n-th day gets the same sessions whatever its date (`npm start`: the same first model every day, never one a date-drawn day leaves below the promotion minimum). */
+  sameOnAnyDate?: boolean;
   say?: (line: string) => void;
 }
 
@@ -31,8 +33,9 @@ export async function simulatedDevices(ownerPool: Pool, count: number): Promise<
 export async function simulateDays(o: SimulateDaysOptions): Promise<FleetResult[]> {
   const devices = await simulatedDevices(o.ownerPool, o.devices);
   const results: FleetResult[] = [];
-  for (const day of o.days) {
+  for (const [i, day] of o.days.entries()) {
     const r = await simulateFleet({
+      seedKey: o.sameOnAnyDate ? `day-${i}` : undefined,
       apiUrl: o.apiUrl,
       devices,
       day,

@@ -22,6 +22,8 @@ export interface FleetOptions {
   unlabelledShare?: number;
   batchSize?: number;
   seed?: number;
+  /** What the day's randomness is drawn from (default the day itself); the same key gives the same sessions on any date. */
+  seedKey?: string;
   onProgress?: (done: { sessions: number; readings: number }) => void;
 }
 
@@ -41,7 +43,7 @@ export async function simulateFleet(options: FleetOptions): Promise<FleetResult>
   const dayStart = Date.parse(`${options.day}T07:00:00Z`);
   await Promise.all(
     options.devices.map(async (device, d) => {
-      const random = seededRandom(hashSeed(`fleet:${options.seed ?? 1}:${options.day}:${device.deviceId}`));
+      const random = seededRandom(hashSeed(`fleet:${options.seed ?? 1}:${options.seedKey ?? options.day}:${device.deviceId}`));
       const client = new DeviceClient(options.apiUrl, device.token);
       // Each wearer goes through every exercise, in an order of their own, before repeating one.
       const plan = shuffled(EXERCISES, random);
