@@ -243,6 +243,20 @@ async function main() {
       if (r > 0) ceiling.push(readingsInFile / seconds); // the first load is the warm-up
     }
     const psqlRate = repeated(ceiling);
+    // A body form's figures at saturation (`form` names it first, empty for JSON).
+    const saturationFigures = (form: string, r: typeof json) => [
+      {
+        name: `${form}readings acknowledged per second`,
+        ...r.rates,
+        unit: 'readings/s',
+        ratio: r.rates.value / psqlRate.value,
+        goal: '≥0.6× psql \\copy',
+        met: r.rates.value / psqlRate.value >= 0.6,
+      },
+      { name: `${form}acknowledgement latency p99`, ...r.p99, unit: 'ms', goal: '<200 ms', met: r.p99.value < 200 },
+      { name: `${form}acknowledgement latency p50`, ...r.p50, unit: 'ms' },
+      { name: `${form}API CPU per reading at saturation`, ...r.cpuPerReading, unit: 'µs' },
+    ];
     const fleetFigures = (form: string, f: typeof fleet) => [
       {
         name: `offered load ${FLEET} devices × 50 Hz${form}: acknowledgement p99`,
@@ -262,28 +276,8 @@ async function main() {
       reproduce: 'npx tsx bench/ingest.ts [seconds] [rounds] [offeredSeconds]',
       workload: `${DEVICES} devices (autocannon connections) posting ${BATCH}-reading batches (9 axes each), as JSON and then the same readings as the columnar body (${COLUMNAR_MEDIA_TYPE}), with fresh batch ids to \`refinery api\` in its own process, ${REPEATS} rounds of ${SECONDS} s after a ${WARMUP_SECONDS} s warm-up, bronze emptied before each; readings/s = readings of acknowledged batches ÷ time from the first request to the last acknowledgement; ceiling: psql \\copy of as many readings from a file, in a session opened before timing, ${REPEATS} loads after a warm-up load`,
       figures: [
-        {
-          name: 'readings acknowledged per second',
-          ...json.rates,
-          unit: 'readings/s',
-          ratio: json.rates.value / psqlRate.value,
-          goal: '≥0.6× psql \\copy',
-          met: json.rates.value / psqlRate.value >= 0.6,
-        },
-        { name: 'acknowledgement latency p99', ...json.p99, unit: 'ms', goal: '<200 ms', met: json.p99.value < 200 },
-        { name: 'acknowledgement latency p50', ...json.p50, unit: 'ms' },
-        { name: 'API CPU per reading at saturation', ...json.cpuPerReading, unit: 'µs' },
-        {
-          name: 'columnar body: readings acknowledged per second',
-          ...columnar.rates,
-          unit: 'readings/s',
-          ratio: columnar.rates.value / psqlRate.value,
-          goal: '≥0.6× psql \\copy',
-          met: columnar.rates.value / psqlRate.value >= 0.6,
-        },
-        { name: 'columnar body: acknowledgement latency p99', ...columnar.p99, unit: 'ms', goal: '<200 ms', met: columnar.p99.value < 200 },
-        { name: 'columnar body: acknowledgement latency p50', ...columnar.p50, unit: 'ms' },
-        { name: 'columnar body: API CPU per reading at saturation', ...columnar.cpuPerReading, unit: 'µs' },
+        ...saturationFigures('', json),
+        ...saturationFigures('columnar body: ', columnar),
         ...fleetFigures('', fleet),
         ...fleetFigures(', columnar body', fleetColumnar),
         { name: 'psql \\copy of the same readings (ceiling)', ...psqlRate, unit: 'readings/s', ratio: 1 },

@@ -143,6 +143,18 @@ export interface AttemptSuccess {
 }
 
 /** Replaces the check results recorded for one attempt. */
+/** A step's checks as the six arrays ops.check_results is filled from: position, name, severity, passed, observed, detail. */
+function checkColumns(checks: CheckResult[]): unknown[] {
+  return [
+    checks.map((_, i) => i),
+    checks.map((c) => c.check),
+    checks.map((c) => c.severity),
+    checks.map((c) => c.passed),
+    checks.map((c) => c.observed),
+    checks.map((c) => c.detail),
+  ];
+}
+
 async function recordCheckResults(db: Queryable, stepRunId: number, checks: CheckResult[] | undefined): Promise<void> {
   if (!checks) return;
   await db.query('DELETE FROM ops.check_results WHERE step_run_id = $1', [stepRunId]);
@@ -155,15 +167,7 @@ async function insertCheckResults(db: Queryable, stepRunId: number, checks: Chec
     `INSERT INTO ops.check_results (step_run_id, position, name, severity, passed, observed, detail)
      SELECT $1, c.position, c.name, c.severity, c.passed, c.observed, c.detail
        FROM unnest($2::int[], $3::text[], $4::text[], $5::boolean[], $6::float8[], $7::text[]) AS c(position, name, severity, passed, observed, detail)`,
-    [
-      stepRunId,
-      checks.map((_, i) => i),
-      checks.map((c) => c.check),
-      checks.map((c) => c.severity),
-      checks.map((c) => c.passed),
-      checks.map((c) => c.observed),
-      checks.map((c) => c.detail),
-    ],
+    [stepRunId, ...checkColumns(checks)],
   );
 }
 
@@ -224,12 +228,7 @@ export async function recordAttemptSuccess(db: Queryable, step: StepKey, s: Atte
       s.rows.metrics ?? null,
       ABANDONED,
       s.checks !== undefined,
-      checks.map((_, i) => i),
-      checks.map((c) => c.check),
-      checks.map((c) => c.severity),
-      checks.map((c) => c.passed),
-      checks.map((c) => c.observed),
-      checks.map((c) => c.detail),
+      ...checkColumns(checks),
       lineage.map(([d]) => d),
       lineage.map(([, e]) => e.table),
       lineage.map(([, e]) => e.partition ?? null),
