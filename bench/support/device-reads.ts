@@ -103,15 +103,33 @@ export async function measureReads(api: ReadsApi, newestDay: string, requests: n
   return result;
 }
 
+export interface BlocksRead {
+  total: number;
+  /** By table (its heap, indexes and TOAST together), catalogs included. */
+  byTable: Map<string, number>;
+}
+
 /**
- * Blocks PostgreSQL has read from outside its shared buffers in this database so far: the reads'
- * cache misses, counted across a pass. Backends publish their counts at most once a second while
- * busy and within 10 s once idle, so this waits that long first.
+ * Blocks PostgreSQL has read from outside its shared buffers in this database so far, in all and by
+ * table: the reads' cache misses, counted across a pass. Backends publish their counts at most once
+ * a second while busy and within 10 s once idle, so this waits that long first.
  */
-export async function blocksRead(owner: Pool): Promise<number> {
+export async function blocksRead(owner: Pool): Promise<BlocksRead> {
   await new Promise((resolve) => setTimeout(resolve, 10_500));
   const { rows } = await owner.query<{ n: string }>('SELECT blks_read AS n FROM pg_stat_database WHERE datname = current_database()');
-  return Number(rows[0]!.n);
+  const tables = await owner.query<{ name: string; n: string }>(
+    `SELECT schemaname || '.' || relname AS name,
+            coalesce(heap_blks_read, 0) + coalesce(idx_blks_read, 0) + coalesce(toast_blks_read, 0) + coalesce(tidx_blks_read, 0) AS n
+       FROM pg_statio_all_tables`,
+  );
+  return { total: Number(rows[0]!.n), byTable: new Map(tables.rows.map((t) => [t.name, Number(t.n)])) };
+}
+
+/** Blocks read between two counts, and the tables that read most of them ("table n", largest first). */
+export function blocksReadBetween(before: BlocksRead, after: BlocksRead, top = 4): { blocks: number; tables: string[] } {
+  const deltas = [...after.byTable].map(([name, n]) => [name, n - (before.byTable.get(name) ?? 0)] as const).filter(([, n]) => n > 0);
+  deltas.sort((a, b) => b[1] - a[1]);
+  return { blocks: after.total - before.total, tables: deltas.slice(0, top).map(([name, n]) => `${name} ${n}`) };
 }
 
 /**
