@@ -47,6 +47,8 @@ const WRITERS = 16;
 const STAGES = [1, 7, 30, 90];
 /** Requests of each API read at each history size. */
 const READ_REQUESTS = 4000;
+/** Judged passes at each size; a read's judged p99 is the median of its passes' p99s (one noisy pass on a 2-core machine moves no goal). */
+const JUDGED_PASSES = 3;
 const DAY_MS = 86_400_000;
 /** The newest day of history: the nightly run's day. Ingest posts the day after it. */
 const NEWEST = Date.UTC(2026, 9, 31);
@@ -252,11 +254,11 @@ interface Stage {
   cold: Record<Read, { p99: number; p50: number }>;
   coldMisses: number;
   coldBackground: Background;
-  /** The next pass: the API serving steadily, the reads judged; and the blocks read meanwhile. */
+  /** The next passes: the API serving steadily, the reads judged (the median of JUDGED_PASSES passes' p99s); and the blocks read meanwhile. */
   reads: Record<Read, { p99: number; p50: number }>;
   misses: number;
   background: Background;
-  /** The tables whose blocks the judged pass read from outside shared buffers, most first. */
+  /** The tables whose blocks the judged passes read from outside shared buffers, most first. */
   missTables: string[];
   pages: Record<Read, number>;
   bronzePages: { batches: number; sessions: number };
@@ -330,7 +332,12 @@ async function main() {
       const coldBackground = await sampler.stop();
       const missesCold = await blocksRead(owner);
       sampler = await sampleBackground(owner);
-      const reads = await measureReads(api, dayKey(NEWEST), READ_REQUESTS);
+      const passes: Record<Read, { p99: number; p50: number }>[] = [];
+      for (let p = 0; p < JUDGED_PASSES; p++) passes.push(await measureReads(api, dayKey(NEWEST), READ_REQUESTS));
+      const reads = Object.fromEntries(READS.map((r) => [r, { p99: median(passes.map((x) => x[r].p99)), p50: median(passes.map((x) => x[r].p50)) }])) as Record<
+        Read,
+        { p99: number; p50: number }
+      >;
       const background = await sampler.stop();
       const { blocks: misses, tables: missTables } = blocksReadBetween(missesCold, await blocksRead(owner));
       const { blocks: coldMisses, tables: coldMissTables } = blocksReadBetween(missesBefore, missesCold);
@@ -465,7 +472,7 @@ async function main() {
         'Short decimals (six significant digits or fewer) are stored as real and read back as the decimal sent; full doubles as float8. Readings of both kinds come back exactly as sent (test/integration/bronze-layout.test.ts).',
         'A day’s figures at a longer history below 1.00× are drift (warm-up, the shared machine’s load), not a gain: the goals ask only that they do not grow.',
         `API reads: a real \`refinery api\` process over HTTP, ${READ_REQUESTS} requests of each read at each size from 4 concurrent clients, over a gold history of ${GOLD.devices} devices with ${GOLD.sessions} sessions a day each and ${GOLD.windows} window predictions a session (made in SQL, one day at a time, alongside bronze); every answer checked for its rows.`,
-        `API reads are measured twice at each size: a first pass right after the bench loaded that history, then the judged pass, the API serving steadily as it does once history has built up day by day. The bench loads ${STAGES.at(-1)! - 1} days in about a minute, and the first pass pays the first touch of all it changed: the new day partitions (bronze, silver, gold predictions) each API connection's catalog caches must read again, and pages out of PostgreSQL's shared buffers. Blocks read from outside shared buffers in the database during each pass (the reads' misses, and any background work such as autovacuum): ${stages.map((s) => s.coldMisses).join(' / ')} in the first pass, ${stages.map((s) => s.misses).join(' / ')} in the judged one. Both passes' p99 are listed.`,
+        `API reads are measured in passes at each size: a first pass right after the bench loaded that history, then ${JUDGED_PASSES} judged passes, the API serving steadily as it does once history has built up day by day; a read's judged p99 is the median of its ${JUDGED_PASSES} passes' p99s. The bench loads ${STAGES.at(-1)! - 1} days in about a minute, and the first pass pays the first touch of all it changed: the new day partitions (bronze, silver, gold predictions) each API connection's catalog caches must read again, and pages out of PostgreSQL's shared buffers. Blocks read from outside shared buffers in the database during each pass (the reads' misses, and any background work such as autovacuum): ${stages.map((s) => s.coldMisses).join(' / ')} in the first pass, ${stages.map((s) => s.misses).join(' / ')} in the judged ones. The first pass's p99 and the judged p99 are both listed.`,
         `What else ran during each judged pass (sampled every 200 ms: the checkpointer, autovacuum workers, the cores): ${stages.map((s) => `${s.days} days: ${describeBackground(s.background)}${s.missTables.length ? `, blocks read from ${s.missTables.join(', ')}` : ''}`).join('; ')}. Each size's history is brought to rest before it is measured (VACUUM of the database, then CHECKPOINT): the bench writes weeks of history in seconds, and without that the reads at 30 and 90 days ran beside the bulk load's checkpoint and autovacuum of the catalogs, which a history grown day by day has long finished.`,
         `API reads, median latency at ${stages.map((s) => `${s.days}`).join(' / ')} days: ${READS.map((r) => `${r} ${stages.map((s) => s.reads[r].p50.toFixed(1)).join(' / ')} ms`).join('; ')}. With one day of history the activity read answers one day instead of seven, the sessions page 3 sessions instead of 20 and the listing's freshness names one day instead of seven, so day ${full.days} is the fair baseline for those; the listing's freshness is judged over every day its devices have data for, and finding those days is the one part of a read that grows with history (its pages below); the clock read (no database) is the HTTP floor of the same process at each size.`,
         'Database pages: the shared buffers (8 KiB) a read’s own SQL touches, from EXPLAIN (ANALYZE, BUFFERS) of the route’s query functions and of the steps’ day queries; a count the machine’s load cannot blur. A read is flat when its pages stop growing once the days it answers exist (a 7-day activity or a 20-session page fills by day 7). Before migrations/0085 the sessions page touched 9, 186 and 546 pages at 1, 30 and 90 days (every session of every device), and a day’s batches 15, 30 and 55 (a sequential scan).',
