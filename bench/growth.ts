@@ -363,7 +363,7 @@ async function main() {
         `  ${days} days: nightly step ${median(ms).toFixed(0)} ms (${windows} windows), ingest ${Math.round(median(ingestRates)).toLocaleString()} readings/s, p99 (p50) ${READS.map((r) => `${r} ${reads[r].p99.toFixed(1)} (${reads[r].p50.toFixed(1)}) ms${r === 'clock' ? '' : ` ${pages[r]} pages`}`).join(', ')}; first pass after loading: p99 ${READS.map((r) => `${r} ${cold[r].p99.toFixed(1)}`).join(', ')} ms, ${coldMisses} blocks read (cache misses), then ${misses}; a day's bronze batches ${bronzePages.batches} pages, sessions ${bronzePages.sessions} pages, load ${os.loadavg()[0]!.toFixed(1)}`,
       );
       console.log(
-        `    first pass: ${describeBackground(coldBackground)}; blocks read by table: ${coldMissTables.join(', ') || 'none'}\n    judged pass: ${describeBackground(background)}; blocks read by table: ${missTables.join(', ') || 'none'}`,
+        `    first pass: ${describeBackground(coldBackground)}; blocks read by table: ${coldMissTables.join(', ') || 'none'}\n    judged passes: ${describeBackground(background)}; blocks read by table: ${missTables.join(', ') || 'none'}`,
       );
     }
     const first = stages[0]!;
