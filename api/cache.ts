@@ -59,17 +59,19 @@ export interface VersionValidators {
   etag?: string;
   /** Last-Modified in whole seconds since the epoch, when known. */
   modified?: number;
-  /** ETag, Last-Modified and Cache-Control as sent. */
+  /** ETag, Last-Modified, Cache-Control and Vary as sent. */
   headers: Record<string, string>;
 }
 
 /**
  * Caching for a versioned resource: a weak ETag of what it was built from (`tag`), Last-Modified
- * when known, `private, max-age=60` (a re-run may replace it). With no tag, `no-cache`: the client
+ * when known, `private, max-age=60` (a re-run may replace it), `Vary: Accept-Encoding`. With no tag, `no-cache`: the client
  * revalidates every time, with If-Modified-Since.
  */
 export function versionValidators(tag: string | undefined, lastModified?: string | null): VersionValidators {
-  const headers: Record<string, string> = {};
+  // The body may go gzipped (api/compression.ts), so caches key it by Accept-Encoding; a 304 must
+  // repeat the Vary its 200 would carry (RFC 9110 §15.4.5).
+  const headers: Record<string, string> = { Vary: 'Accept-Encoding' };
   const modified = lastModified ? Math.floor(Date.parse(lastModified) / 1000) : undefined;
   if (lastModified) headers['Last-Modified'] = new Date(lastModified).toUTCString();
   if (tag === undefined) {

@@ -19,7 +19,7 @@ export function compression(options: { threshold?: number } = {}): MiddlewareHan
     const res = c.res;
     if (c.req.method === 'HEAD' || res.status === 204 || res.status === 304) return;
     if (!COMPRESSIBLE.test(res.headers.get('content-type') ?? '')) return;
-    res.headers.append('vary', 'Accept-Encoding');
+    if (!/\baccept-encoding\b/i.test(res.headers.get('vary') ?? '')) res.headers.append('vary', 'Accept-Encoding');
     if (!/\bgzip\b/i.test(c.req.header('accept-encoding') ?? '') || res.headers.has('content-encoding')) return;
     const declared = res.headers.get('content-length');
     if (declared !== null && (Number(declared) < threshold || Number(declared) > MAX_BYTES)) return;

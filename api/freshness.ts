@@ -49,13 +49,14 @@ export class FreshnessReader {
     private readonly ttlMs = 1000,
   ) {}
 
-  read(partitions: readonly string[]): Promise<FreshnessValue> {
-    if (this.ttlMs <= 0) return readFreshness(this.db, this.pipeline, partitions);
-    const key = [...new Set(partitions)].sort().join('\u0000');
+  /** Freshness of an answer from these partitions, naming at most `limit` of them (stale ones first). */
+  read(partitions: readonly string[], limit?: number): Promise<FreshnessValue> {
+    if (this.ttlMs <= 0) return readFreshness(this.db, this.pipeline, partitions, limit);
+    const key = `${limit ?? ''}\u0001${[...new Set(partitions)].sort().join('\u0000')}`;
     const hit = this.memo.get(key);
     if (hit && hit.until > Date.now()) return hit.value;
     if (this.memo.size >= 10_000) this.memo.clear();
-    const value = readFreshness(this.db, this.pipeline, partitions);
+    const value = readFreshness(this.db, this.pipeline, partitions, limit);
     this.memo.set(key, { until: Date.now() + this.ttlMs, value });
     value.catch(() => this.memo.delete(key));
     return value;

@@ -23,7 +23,19 @@ import { createPool, withClient, type Pool } from '../lib/db/pool.ts';
 import { provisionLogins } from '../lib/db/roles.ts';
 import { createLogger } from '../lib/log.ts';
 import { benchDatabase } from './support/database.ts';
-import { blocksRead, GOLD, loadGoldDay, measureReads, readPages, READS, startReadsApi, type Read, type ReadsApi } from './support/device-reads.ts';
+import {
+  blocksRead,
+  blocksReadBetween,
+  GOLD,
+  loadGoldDay,
+  measureReads,
+  readPages,
+  READS,
+  startReadsApi,
+  type Read,
+  type ReadsApi,
+} from './support/device-reads.ts';
+import { describeBackground, sampleBackground, type Background } from './support/background.ts';
 import { median, repeated, verify, writeBenchResult } from './report.ts';
 
 const READINGS_PER_DAY = Number(process.argv[2] ?? 240_000);
@@ -34,7 +46,9 @@ const WRITERS = 16;
 /** History sizes: a day, the first week (from when a 7-day read or a 20-session page answers in full), a month, a quarter. */
 const STAGES = [1, 7, 30, 90];
 /** Requests of each API read at each history size. */
-const READ_REQUESTS = 2000;
+const READ_REQUESTS = 4000;
+/** Judged passes at each size; a read's judged p99 is the median of its passes' p99s (one noisy pass on a 2-core machine moves no goal). */
+const JUDGED_PASSES = 3;
 const DAY_MS = 86_400_000;
 /** The newest day of history: the nightly run's day. Ingest posts the day after it. */
 const NEWEST = Date.UTC(2026, 9, 31);
@@ -42,13 +56,14 @@ const dayKey = (t: number) => new Date(t).toISOString().slice(0, 10);
 
 type Reading = ReadingsBatch['readings'][number];
 
-/** The first history size (days) at which a read answers as much as it ever will: a 7-day range and a 20-session page (3 sessions a day) fill on day 7. */
-const FULL_FROM: Record<Read, number> = { activity: 7, sessions: 7, session: 1, clock: 1 };
+/** The first history size (days) at which a read answers as much as it ever will: a 7-day range, a 20-session page (3 sessions a day) and the listing's freshness (7 days named) fill on day 7. */
+const FULL_FROM: Record<Read, number> = { activity: 7, sessions: 7, session: 1, list: 7, clock: 1 };
 
 const READ_NAMES: Record<Read, string> = {
   activity: 'a device’s last 7 days (GET /v1/devices/{id}/activity)',
   sessions: 'a device’s sessions page (GET /v1/devices/{id}/sessions)',
   session: 'one session with its windows (GET /v1/devices/{id}/sessions/{sessionId})',
+  list: 'the device listing, a page of 20 with their totals (GET /v1/devices)',
   clock: 'the server clock, no database (GET /v1/time; control)',
 };
 
@@ -238,9 +253,13 @@ interface Stage {
   /** The first pass of reads right after the bench loaded this history (caches cold for it), and the blocks read from outside shared buffers meanwhile. */
   cold: Record<Read, { p99: number; p50: number }>;
   coldMisses: number;
-  /** The next pass: the API serving steadily, the reads judged; and the blocks read meanwhile. */
+  coldBackground: Background;
+  /** The next passes: the API serving steadily, the reads judged (the median of JUDGED_PASSES passes' p99s); and the blocks read meanwhile. */
   reads: Record<Read, { p99: number; p50: number }>;
   misses: number;
+  background: Background;
+  /** The tables whose blocks the judged passes read from outside shared buffers, most first. */
+  missTables: string[];
   pages: Record<Read, number>;
   bronzePages: { batches: number; sessions: number };
   load: number;
@@ -277,7 +296,7 @@ async function main() {
     for (let w = 0; w < 2; w++) {
       await nightly(worker);
       await ingestRound(ingest, owner, `warmup-${w}`);
-      await measureReads(api, dayKey(NEWEST), READ_REQUESTS);
+      await measureReads(api, dayKey(NEWEST), READ_REQUESTS / 4);
     }
     const stages: Stage[] = [];
     let loaded = 1;
@@ -291,23 +310,60 @@ async function main() {
       await owner.query(
         'VACUUM ANALYZE bronze.imu_segments, bronze.ingest_batches, bronze.exercise_sessions, gold.device_daily_activity, gold.session_summaries, gold.window_predictions',
       );
-      console.log(`  ${days} days of history (${readings.toLocaleString()} readings) loaded in ${((performance.now() - t) / 1000).toFixed(0)} s`);
+      // History at rest: the bench writes weeks of history in seconds, a real deployment over weeks, its
+      // upkeep long done. Without this the reads at 30 and 90 days were measured while the checkpoint
+      // the bulk load started was still writing, and autovacuum was clearing the catalogs the new
+      // partitions' statistics churned (bench/support/background.ts saw both); at 1 and 7 days neither.
+      const rest = performance.now();
+      await owner.query('VACUUM');
+      await owner.query('CHECKPOINT');
+      const restS = (performance.now() - rest) / 1000;
+      console.log(
+        `  ${days} days of history (${readings.toLocaleString()} readings) loaded in ${((performance.now() - t) / 1000).toFixed(0)} s (brought to rest in ${restS.toFixed(1)} s)`,
+      );
       await ingestRound(ingest, owner, `warm-${days}`);
       const { ms, windows } = await nightly(worker);
       verify(windows > 0, 'the nightly step wrote no windows');
       const ingestRates: number[] = [];
       for (let r = 0; r < 3; r++) ingestRates.push(await ingestRound(ingest, owner, `d${days}-r${r}`));
       const missesBefore = await blocksRead(owner);
+      let sampler = await sampleBackground(owner);
       const cold = await measureReads(api, dayKey(NEWEST), READ_REQUESTS);
+      const coldBackground = await sampler.stop();
       const missesCold = await blocksRead(owner);
-      const reads = await measureReads(api, dayKey(NEWEST), READ_REQUESTS);
-      const misses = (await blocksRead(owner)) - missesCold;
-      const coldMisses = missesCold - missesBefore;
+      sampler = await sampleBackground(owner);
+      const passes: Record<Read, { p99: number; p50: number }>[] = [];
+      for (let p = 0; p < JUDGED_PASSES; p++) passes.push(await measureReads(api, dayKey(NEWEST), READ_REQUESTS));
+      const reads = Object.fromEntries(READS.map((r) => [r, { p99: median(passes.map((x) => x[r].p99)), p50: median(passes.map((x) => x[r].p50)) }])) as Record<
+        Read,
+        { p99: number; p50: number }
+      >;
+      const background = await sampler.stop();
+      const { blocks: misses, tables: missTables } = blocksReadBetween(missesCold, await blocksRead(owner));
+      const { blocks: coldMisses, tables: coldMissTables } = blocksReadBetween(missesBefore, missesCold);
       const pages = await readPages(owner, dayKey(NEWEST));
       const bronzePages = await dayReadPages(owner, NEWEST);
-      stages.push({ days, readings, nightlyMs: ms, ingest: ingestRates, cold, coldMisses, reads, misses, pages, bronzePages, load: os.loadavg()[0]! });
+      stages.push({
+        days,
+        readings,
+        nightlyMs: ms,
+        ingest: ingestRates,
+        cold,
+        coldMisses,
+        coldBackground,
+        reads,
+        misses,
+        background,
+        missTables,
+        pages,
+        bronzePages,
+        load: os.loadavg()[0]!,
+      });
       console.log(
         `  ${days} days: nightly step ${median(ms).toFixed(0)} ms (${windows} windows), ingest ${Math.round(median(ingestRates)).toLocaleString()} readings/s, p99 (p50) ${READS.map((r) => `${r} ${reads[r].p99.toFixed(1)} (${reads[r].p50.toFixed(1)}) ms${r === 'clock' ? '' : ` ${pages[r]} pages`}`).join(', ')}; first pass after loading: p99 ${READS.map((r) => `${r} ${cold[r].p99.toFixed(1)}`).join(', ')} ms, ${coldMisses} blocks read (cache misses), then ${misses}; a day's bronze batches ${bronzePages.batches} pages, sessions ${bronzePages.sessions} pages, load ${os.loadavg()[0]!.toFixed(1)}`,
+      );
+      console.log(
+        `    first pass: ${describeBackground(coldBackground)}; blocks read by table: ${coldMissTables.join(', ') || 'none'}\n    judged passes: ${describeBackground(background)}; blocks read by table: ${missTables.join(', ') || 'none'}`,
       );
     }
     const first = stages[0]!;
@@ -416,8 +472,9 @@ async function main() {
         'Short decimals (six significant digits or fewer) are stored as real and read back as the decimal sent; full doubles as float8. Readings of both kinds come back exactly as sent (test/integration/bronze-layout.test.ts).',
         'A day’s figures at a longer history below 1.00× are drift (warm-up, the shared machine’s load), not a gain: the goals ask only that they do not grow.',
         `API reads: a real \`refinery api\` process over HTTP, ${READ_REQUESTS} requests of each read at each size from 4 concurrent clients, over a gold history of ${GOLD.devices} devices with ${GOLD.sessions} sessions a day each and ${GOLD.windows} window predictions a session (made in SQL, one day at a time, alongside bronze); every answer checked for its rows.`,
-        `API reads are measured twice at each size: a first pass right after the bench loaded that history, then the judged pass, the API serving steadily as it does once history has built up day by day. The bench loads ${STAGES.at(-1)! - 1} days in about a minute, and the first pass pays the first touch of all it changed: the new day partitions (bronze, silver, gold predictions) each API connection's catalog caches must read again, and pages out of PostgreSQL's shared buffers. Blocks read from outside shared buffers in the database during each pass (the reads' misses, and any background work such as autovacuum): ${stages.map((s) => s.coldMisses).join(' / ')} in the first pass, ${stages.map((s) => s.misses).join(' / ')} in the judged one. Both passes' p99 are listed.`,
-        `API reads, median latency at ${stages.map((s) => `${s.days}`).join(' / ')} days: ${READS.map((r) => `${r} ${stages.map((s) => s.reads[r].p50.toFixed(1)).join(' / ')} ms`).join('; ')}. With one day of history the activity read answers one day instead of seven and the sessions page 3 sessions instead of 20, so day ${full.days} is the fair baseline for those; the clock read (no database) is the HTTP floor of the same process at each size.`,
+        `API reads are measured in passes at each size: a first pass right after the bench loaded that history, then ${JUDGED_PASSES} judged passes, the API serving steadily as it does once history has built up day by day; a read's judged p99 is the median of its ${JUDGED_PASSES} passes' p99s. The bench loads ${STAGES.at(-1)! - 1} days in about a minute, and the first pass pays the first touch of all it changed: the new day partitions (bronze, silver, gold predictions) each API connection's catalog caches must read again, and pages out of PostgreSQL's shared buffers. Blocks read from outside shared buffers in the database during each pass (the reads' misses, and any background work such as autovacuum): ${stages.map((s) => s.coldMisses).join(' / ')} in the first pass, ${stages.map((s) => s.misses).join(' / ')} in the judged ones. The first pass's p99 and the judged p99 are both listed.`,
+        `What else ran during each judged pass (sampled every 200 ms: the checkpointer, autovacuum workers, the cores): ${stages.map((s) => `${s.days} days: ${describeBackground(s.background)}${s.missTables.length ? `, blocks read from ${s.missTables.join(', ')}` : ''}`).join('; ')}. Each size's history is brought to rest before it is measured (VACUUM of the database, then CHECKPOINT): the bench writes weeks of history in seconds, and without that the reads at 30 and 90 days ran beside the bulk load's checkpoint and autovacuum of the catalogs, which a history grown day by day has long finished.`,
+        `API reads, median latency at ${stages.map((s) => `${s.days}`).join(' / ')} days: ${READS.map((r) => `${r} ${stages.map((s) => s.reads[r].p50.toFixed(1)).join(' / ')} ms`).join('; ')}. With one day of history the activity read answers one day instead of seven, the sessions page 3 sessions instead of 20 and the listing's freshness names one day instead of seven, so day ${full.days} is the fair baseline for those; the listing's freshness is judged over every day its devices have data for, and finding those days is the one part of a read that grows with history (its pages below); the clock read (no database) is the HTTP floor of the same process at each size.`,
         'Database pages: the shared buffers (8 KiB) a read’s own SQL touches, from EXPLAIN (ANALYZE, BUFFERS) of the route’s query functions and of the steps’ day queries; a count the machine’s load cannot blur. A read is flat when its pages stop growing once the days it answers exist (a 7-day activity or a 20-session page fills by day 7). Before migrations/0085 the sessions page touched 9, 186 and 546 pages at 1, 30 and 90 days (every session of every device), and a day’s batches 15, 30 and 55 (a sequential scan).',
       ],
     });

@@ -5,7 +5,14 @@
 import { freePort, waitForPort } from '../../cli/stack/ports.ts';
 import { createApiKey } from '../../lib/db/api-keys.ts';
 import type { Pool, Queryable } from '../../lib/db/pool.ts';
-import { deviceActivity, deviceSessions, findSession, sessionWindowPredictions } from '../../domains/sensor/routes/devices/devices.queries.ts';
+import {
+  daysOfDevices,
+  deviceActivity,
+  deviceSessions,
+  findSession,
+  listDevices,
+  sessionWindowPredictions,
+} from '../../domains/sensor/routes/devices/devices.queries.ts';
 import { startRefinery, type RefineryProcess } from '../../test/support/processes.ts';
 import { stackEnv } from './env.ts';
 import { verify } from '../report.ts';
@@ -63,7 +70,10 @@ export async function startReadsApi(owner: Pool, databaseUrl: string, logins: Re
   return { url: `http://127.0.0.1:${port}`, token, process: api };
 }
 
-export const READS = ['activity', 'sessions', 'session', 'clock'] as const;
+/** Devices on the listing's page the bench reads. */
+const LIST_PAGE = 20;
+
+export const READS = ['activity', 'sessions', 'session', 'list', 'clock'] as const;
 export type Read = (typeof READS)[number];
 
 /**
@@ -77,6 +87,7 @@ export async function measureReads(api: ReadsApi, newestDay: string, requests: n
     activity: (d) => `/v1/devices/${d}/activity?from=${weekBefore}&to=${newestDay}`,
     sessions: (d) => `/v1/devices/${d}/sessions?limit=20`,
     session: (d) => `/v1/devices/${d}/sessions/${newestDay}-s${GOLD.sessions - 1}`,
+    list: () => `/v1/devices?limit=${LIST_PAGE}`,
     clock: () => `/v1/time`,
   };
   const result = {} as Record<Read, { p99: number; p50: number }>;
@@ -103,15 +114,33 @@ export async function measureReads(api: ReadsApi, newestDay: string, requests: n
   return result;
 }
 
+export interface BlocksRead {
+  total: number;
+  /** By table (its heap, indexes and TOAST together), catalogs included. */
+  byTable: Map<string, number>;
+}
+
 /**
- * Blocks PostgreSQL has read from outside its shared buffers in this database so far: the reads'
- * cache misses, counted across a pass. Backends publish their counts at most once a second while
- * busy and within 10 s once idle, so this waits that long first.
+ * Blocks PostgreSQL has read from outside its shared buffers in this database so far, in all and by
+ * table: the reads' cache misses, counted across a pass. Backends publish their counts at most once
+ * a second while busy and within 10 s once idle, so this waits that long first.
  */
-export async function blocksRead(owner: Pool): Promise<number> {
+export async function blocksRead(owner: Pool): Promise<BlocksRead> {
   await new Promise((resolve) => setTimeout(resolve, 10_500));
   const { rows } = await owner.query<{ n: string }>('SELECT blks_read AS n FROM pg_stat_database WHERE datname = current_database()');
-  return Number(rows[0]!.n);
+  const tables = await owner.query<{ name: string; n: string }>(
+    `SELECT schemaname || '.' || relname AS name,
+            coalesce(heap_blks_read, 0) + coalesce(idx_blks_read, 0) + coalesce(toast_blks_read, 0) + coalesce(tidx_blks_read, 0) AS n
+       FROM pg_statio_all_tables`,
+  );
+  return { total: Number(rows[0]!.n), byTable: new Map(tables.rows.map((t) => [t.name, Number(t.n)])) };
+}
+
+/** Blocks read between two counts, and the tables that read most of them ("table n", largest first). */
+export function blocksReadBetween(before: BlocksRead, after: BlocksRead, top = 4): { blocks: number; tables: string[] } {
+  const deltas = [...after.byTable].map(([name, n]) => [name, n - (before.byTable.get(name) ?? 0)] as const).filter(([, n]) => n > 0);
+  deltas.sort((a, b) => b[1] - a[1]);
+  return { blocks: after.total - before.total, tables: deltas.slice(0, top).map(([name, n]) => `${name} ${n}`) };
 }
 
 /**
@@ -131,6 +160,9 @@ export async function readPages(api: Pool, newestDay: string): Promise<Record<Re
   const device = `fleet-${GOLD.devices >> 1}`;
   const weekBefore = new Date(Date.parse(newestDay) - 6 * 86_400_000).toISOString().slice(0, 10);
   const session = `${newestDay}-s${GOLD.sessions - 1}`;
+  const firstPage = Array.from({ length: GOLD.devices }, (_, d) => `fleet-${d}`)
+    .sort()
+    .slice(0, LIST_PAGE);
   const counted = async (read: () => Promise<unknown>) => {
     pages = 0;
     await read();
@@ -143,6 +175,10 @@ export async function readPages(api: Pool, newestDay: string): Promise<Record<Re
     session: await counted(async () => {
       await findSession(explained, device, session);
       await sessionWindowPredictions(explained, device, session, newestDay);
+    }),
+    list: await counted(async () => {
+      await listDevices(explained, null, LIST_PAGE + 1);
+      await daysOfDevices(explained, firstPage);
     }),
   };
 }

@@ -31,7 +31,7 @@ export interface Freshness {
   stale: boolean;
   /** Every check of every partition's writing run passed. */
   checksPassed: boolean;
-  /** Stale partitions first, then the newest; at most the limit. */
+  /** Stale partitions first, then the newest written (then the newest key); at most the limit. */
   partitions: PartitionFreshness[];
   /** Partitions left out past the limit. */
   omitted: number;
@@ -91,7 +91,7 @@ export async function readFreshness(db: Queryable, pipeline: PipelineDefinition,
     };
   });
   const asOf = latest(all.map((p) => p.writtenAt));
-  all.sort((a, b) => Number(b.stale) - Number(a.stale) || (b.writtenAt ?? '').localeCompare(a.writtenAt ?? '') || a.partition.localeCompare(b.partition));
+  all.sort((a, b) => Number(b.stale) - Number(a.stale) || (b.writtenAt ?? '').localeCompare(a.writtenAt ?? '') || b.partition.localeCompare(a.partition));
   return {
     asOf,
     lastModified: latest([asOf, ...all.map((p) => p.staleSince)]),

@@ -3,8 +3,12 @@
 // them (inserts, re-runs that replace a day, updates, deletes, truncation, concurrent writers of
 // different days), and read by the device listing as one row a device.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../api/app.ts';
 import { listDevices } from '../../domains/sensor/routes/devices/devices.queries.ts';
+import { LISTING_FRESHNESS_PARTITIONS } from '../../domains/sensor/routes/devices/devices.routes.ts';
+import { createApiKey } from '../../lib/db/api-keys.ts';
 import { withTransaction } from '../../lib/db/pool.ts';
+import { createLogger } from '../../lib/log.ts';
 import { createTestStack, type TestStack } from '../support/stack.ts';
 
 let stack: TestStack;
@@ -80,6 +84,20 @@ describe('device totals', () => {
     const { kept, summed } = await keptAndSummed();
     expect(kept).toEqual(summed);
     expect(kept.length).toBeGreaterThan(40);
+  });
+
+  it('give the listing, whose freshness names the newest days and counts the rest however many days there are', async () => {
+    const ready = { postgres: async () => {}, temporal: async () => {} };
+    const app = createApp({ readPool: stack.pools.api, ingestPool: stack.pools.ingest, log: createLogger('silent', 'device-totals'), ready });
+    const { token } = await createApiKey(stack.pools.owner, { name: 'listing reader', role: 'reader' });
+    const res = await app.request('/v1/devices?limit=100', { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { items: { deviceId: string; days: number }[]; freshness: { partitions: { partition: string }[]; omitted: number } };
+    const days = (await q('SELECT DISTINCT partition_date::text AS day FROM gold.device_daily_activity ORDER BY 1 DESC')).map((r) => r.day as string);
+    expect(body.items.map((d) => d.deviceId)).toEqual((await q('SELECT device_id FROM gold.device_totals ORDER BY 1')).map((r) => r.device_id));
+    expect(days.length).toBeGreaterThan(LISTING_FRESHNESS_PARTITIONS);
+    expect(body.freshness.partitions.map((p) => p.partition)).toEqual(days.slice(0, LISTING_FRESHNESS_PARTITIONS));
+    expect(body.freshness.omitted).toBe(days.length - LISTING_FRESHNESS_PARTITIONS);
   });
 
   it('are emptied with the days, and the API role may read them but not write them', async () => {

@@ -16,6 +16,18 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.close());
 
+/**
+ * The schema as dumped, with the day of bronze readings' partitions masked: 0070 makes them from
+ * yesterday to a week ahead of the day it runs, so a test that crosses midnight UTC re-applies it
+ * to days one later. A partition left behind or missing still shows (as a line more or less).
+ */
+async function dump(): Promise<string[]> {
+  const day = /imu_segments_\d{8}/g;
+  return (await schemaDump(stack.urls.owner, serverMajor)).map((line) =>
+    line.search(day) < 0 ? line : line.replace(day, 'imu_segments_<day>').replace(/'\d{4}-\d{2}-\d{2}'/g, "'<day>'"),
+  );
+}
+
 async function schemas(): Promise<string[]> {
   const { rows } = await stack.pools.owner.query("SELECT nspname FROM pg_namespace WHERE nspname IN ('bronze','silver','gold','registry','ops') ORDER BY 1");
   return rows.map((r) => r.nspname);
@@ -27,7 +39,7 @@ describe('migrations', () => {
   });
 
   it('revert each migration in turn and apply it again, leaving the same schema', async () => {
-    const first = await schemaDump(stack.urls.owner, serverMajor);
+    const first = await dump();
     expect(first).toContain('CREATE TABLE bronze.imu_segments (');
     expect(first.some((line) => line.startsWith('GRANT SELECT ON TABLE gold.'))).toBe(true);
     const { rows } = await stack.pools.owner.query('SELECT name FROM pgmigrations ORDER BY run_on DESC, id DESC');
@@ -36,19 +48,19 @@ describe('migrations', () => {
       const reverted = await migrate(stack.urls.owner, { direction: 'down', count: k + 1 });
       expect(reverted).toEqual(rows.slice(0, k + 1).map((r) => r.name));
       await migrate(stack.urls.owner, { direction: 'up' });
-      expect(await schemaDump(stack.urls.owner, serverMajor), `after reverting and re-applying ${reverted.at(-1)}`).toEqual(first);
+      expect(await dump(), `after reverting and re-applying ${reverted.at(-1)}`).toEqual(first);
     }
   });
 
   it('revert every migration down to an empty database and apply them again, leaving the same schema', async () => {
-    const first = await schemaDump(stack.urls.owner, serverMajor);
+    const first = await dump();
     const { rows } = await stack.pools.owner.query('SELECT count(*)::int AS n FROM pgmigrations');
     const reverted = await migrate(stack.urls.owner, { direction: 'down', count: rows[0].n });
     expect(reverted.length).toBe(rows[0].n);
     expect(await schemas()).toEqual([]);
     const applied = await migrate(stack.urls.owner, { direction: 'up' });
     expect(applied).toEqual([...reverted].reverse());
-    expect(await schemaDump(stack.urls.owner, serverMajor)).toEqual(first);
+    expect(await dump()).toEqual(first);
     // Grants come back with the schemas: the API role can read ops again.
     await expect(stack.pools.api.query('SELECT count(*) FROM ops.pipeline_runs')).resolves.toBeTruthy();
   });

@@ -53,7 +53,7 @@ export function time(iso) {
 
 /**
  * "As of …" for a gold answer, from its `freshness`: when its newest partition was written, by
- * which run (or how many), whether checks passed, and a stale badge with the reason for each stale
+ * which run (or how many: at least those of the partitions it names), whether checks passed, and a stale badge with the reason for each stale
  * partition (the first three).
  */
 export function freshnessNote(f) {
@@ -64,7 +64,9 @@ export function freshnessNote(f) {
     ? only.runId === null
       ? 'no run on record'
       : `<a href="#/runs/${h(only.runId)}">run ${h(only.runId)}</a> (${h(only.trigger)})`
-    : `${f.partitions.length + f.omitted} partitions from ${runs.size} run${runs.size === 1 ? '' : 's'}`;
+    : runs.size === 0
+      ? `${f.partitions.length + f.omitted} partitions, no run on record`
+      : `${f.partitions.length + f.omitted} partitions from ${runs.size}${f.omitted ? ' or more' : ''} run${runs.size === 1 && !f.omitted ? '' : 's'}`;
   const stale = f.partitions.filter((p) => p.stale);
   const badges = stale
     .slice(0, 3)

@@ -26,6 +26,7 @@ export function deviceHandlers(db: Queryable, options: { freshnessTtlMs?: number
         db,
         page.items.map((d) => d.deviceId),
       ),
+      routes.LISTING_FRESHNESS_PARTITIONS,
     );
     return (notModifiedSince(c, undefined, fresh.lastModified) as never) ?? c.json({ ...page, freshness: fresh }, 200);
   };

@@ -65,11 +65,19 @@ export const sessionCursor = cursorOf(cursorParts.time, cursorParts.text);
 const tags = ['sensor'];
 const readers = requireRole('reader');
 
+/**
+ * Partitions a device listing's freshness names. A page of devices' totals comes from every day of
+ * theirs; its freshness is judged over all of them, names the stale ones and then the newest, and
+ * counts the rest in `omitted`, so the answer stays the same size however long the history.
+ */
+export const LISTING_FRESHNESS_PARTITIONS = 7;
+
 export const list = createRoute({
   method: 'get',
   path: '/',
   tags,
   summary: 'Devices seen in gold, with their totals',
+  description: `A page of devices with their totals over every day in gold. The freshness is judged over all the days the page's devices have data for; it names the stale ones first, then the newest, ${LISTING_FRESHNESS_PARTITIONS} at most, and counts the rest in \`omitted\`.`,
   security: keyed,
   middleware: [readers] as const,
   request: { query: z.object({ ...pageQuery(deviceCursor) }).strict() },
