@@ -3,6 +3,7 @@
 // nothing more; staleness shows within that moment.
 import { z } from '@hono/zod-openapi';
 import type { Queryable } from '../lib/db/pool.ts';
+import { TtlMemo } from '../lib/ttl-memo.ts';
 import type { PipelineDefinition } from '../engine/pipeline/types.ts';
 import { readFreshness, type Freshness as FreshnessValue } from '../engine/staleness/freshness.ts';
 import { Timestamp } from './openapi.ts';
@@ -40,25 +41,20 @@ export function freshnessTag(f: FreshnessValue): string {
 }
 
 export class FreshnessReader {
-  private memo = new Map<string, { until: number; value: Promise<FreshnessValue> }>();
+  private readonly memo: TtlMemo<FreshnessValue>;
 
   constructor(
     private readonly db: Queryable,
     private readonly pipeline: PipelineDefinition,
     /** How long an answer's freshness is reused (0: read every time). */
-    private readonly ttlMs = 1000,
-  ) {}
+    readonly ttlMs = 1000,
+  ) {
+    this.memo = new TtlMemo(ttlMs);
+  }
 
   /** Freshness of an answer from these partitions, naming at most `limit` of them (stale ones first). */
   read(partitions: readonly string[], limit?: number): Promise<FreshnessValue> {
-    if (this.ttlMs <= 0) return readFreshness(this.db, this.pipeline, partitions, limit);
-    const key = `${limit ?? ''}\u0001${[...new Set(partitions)].sort().join('\u0000')}`;
-    const hit = this.memo.get(key);
-    if (hit && hit.until > Date.now()) return hit.value;
-    if (this.memo.size >= 10_000) this.memo.clear();
-    const value = readFreshness(this.db, this.pipeline, partitions, limit);
-    this.memo.set(key, { until: Date.now() + this.ttlMs, value });
-    value.catch(() => this.memo.delete(key));
-    return value;
+    const key = this.ttlMs > 0 ? `${limit ?? ''}\u0001${[...new Set(partitions)].sort().join('\u0000')}` : '';
+    return this.memo.get(key, () => readFreshness(this.db, this.pipeline, partitions, limit));
   }
 }

@@ -4,7 +4,7 @@
 // different days), and read by the device listing as one row a device.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app.ts';
-import { listDevices } from '../../domains/sensor/routes/devices/devices.queries.ts';
+import { activityDaysBetween, listDevices } from '../../domains/sensor/routes/devices/devices.queries.ts';
 import { LISTING_FRESHNESS_PARTITIONS } from '../../domains/sensor/routes/devices/devices.routes.ts';
 import { createApiKey } from '../../lib/db/api-keys.ts';
 import { withTransaction } from '../../lib/db/pool.ts';
@@ -98,6 +98,24 @@ describe('device totals', () => {
     expect(days.length).toBeGreaterThan(LISTING_FRESHNESS_PARTITIONS);
     expect(body.freshness.partitions.map((p) => p.partition)).toEqual(days.slice(0, LISTING_FRESHNESS_PARTITIONS));
     expect(body.freshness.omitted).toBe(days.length - LISTING_FRESHNESS_PARTITIONS);
+  });
+
+  it('give the days of gold in a span, one probe a day, gaps and edges as they are', async () => {
+    const distinct = async (from: string, to: string) =>
+      (
+        await q('SELECT DISTINCT partition_date::text AS day FROM gold.device_daily_activity WHERE partition_date BETWEEN $1 AND $2 ORDER BY 1', [from, to])
+      ).map((r) => r.day as string);
+    for (const [from, to] of [
+      ['2026-04-01', '2026-07-01'],
+      ['2026-05-02', '2026-06-03'],
+      ['2026-05-04', '2026-05-31'],
+      ['2026-06-12', '2026-06-12'],
+    ] as const) {
+      const days = await activityDaysBetween(stack.pools.api, from, to);
+      expect(days, `${from}..${to}`).toEqual(await distinct(from, to));
+    }
+    expect(await activityDaysBetween(stack.pools.api, '2026-05-02', '2026-06-03')).toContain('2026-06-01');
+    expect(await activityDaysBetween(stack.pools.api, '2026-05-04', '2026-05-31')).toEqual([]);
   });
 
   it('are emptied with the days, and the API role may read them but not write them', async () => {

@@ -6,8 +6,17 @@ import { FreshnessReader } from '../../../../api/freshness.ts';
 import { iso, type AppRouteHandler } from '../../../../api/openapi.ts';
 import { pageOf } from '../../../../api/pagination.ts';
 import type { Queryable } from '../../../../lib/db/pool.ts';
+import { TtlMemo } from '../../../../lib/ttl-memo.ts';
 import { sensorPipeline } from '../../pipeline.ts';
-import { daysOfDevices, deviceActivity, deviceSessions, findSession, listDevices, sessionWindowPredictions, type SessionSummary } from './devices.queries.ts';
+import {
+  activityDaysBetween,
+  deviceActivity,
+  deviceSessions,
+  findSession,
+  listDevices,
+  sessionWindowPredictions,
+  type SessionSummary,
+} from './devices.queries.ts';
 import * as routes from './devices.routes.ts';
 
 const sessionJson = (s: SessionSummary) => ({ ...s, startedAt: iso(s.startedAt), endedAt: iso(s.endedAt) });
@@ -16,18 +25,18 @@ const FIRST_PG_DAY = '0001-01-01';
 
 export function deviceHandlers(db: Queryable, options: { freshnessTtlMs?: number } = {}) {
   const freshness = new FreshnessReader(db, sensorPipeline, options.freshnessTtlMs);
+  const spans = new TtlMemo<string[]>(freshness.ttlMs);
 
   const list: AppRouteHandler<typeof routes.list> = async (c) => {
     const q = c.req.valid('query');
     const rows = await listDevices(db, q.cursor?.[0] ?? null, q.limit + 1);
     const page = pageOf(rows, q.limit, routes.deviceCursor, (d) => [d.deviceId] as const);
-    const fresh = await freshness.read(
-      await daysOfDevices(
-        db,
-        page.items.map((d) => d.deviceId),
-      ),
-      routes.LISTING_FRESHNESS_PARTITIONS,
-    );
+    // The page spans its devices' first to last day; every day of gold in that span counts (a late
+    // day there may change who is listed), found once a moment per span.
+    const from = page.items.reduce<string | null>((a, d) => (a === null || d.firstDay < a ? d.firstDay : a), null);
+    const to = page.items.reduce<string | null>((a, d) => (a === null || d.lastDay > a ? d.lastDay : a), null);
+    const days = from && to ? await spans.get(`${from}/${to}`, () => activityDaysBetween(db, from, to)) : [];
+    const fresh = await freshness.read(days, routes.LISTING_FRESHNESS_PARTITIONS);
     return (notModifiedSince(c, undefined, fresh.lastModified) as never) ?? c.json({ ...page, freshness: fresh }, 200);
   };
 

@@ -102,9 +102,17 @@ export async function sessionWindowPredictions(db: Queryable, deviceId: string, 
   return rows;
 }
 
-/** The days in gold of the given devices (the partitions a device listing comes from). */
-export async function daysOfDevices(db: Queryable, deviceIds: string[]): Promise<string[]> {
+/**
+ * The days from `from` to `to` on which gold holds any device's activity: one probe of the primary
+ * key (partition_date, device_id) a day, however many devices a day holds.
+ */
+export async function activityDaysBetween(db: Queryable, from: string, to: string): Promise<string[]> {
   const { rows } = await db.query<{ day: string }>(sql`
-    SELECT DISTINCT partition_date::text AS day FROM gold.device_daily_activity WHERE device_id = ANY(${deviceIds})`);
+    WITH RECURSIVE d(day) AS (
+      SELECT min(partition_date) FROM gold.device_daily_activity WHERE partition_date BETWEEN ${from}::date AND ${to}::date
+      UNION ALL
+      SELECT (SELECT min(partition_date) FROM gold.device_daily_activity WHERE partition_date > d.day AND partition_date <= ${to}::date)
+        FROM d WHERE d.day IS NOT NULL)
+    SELECT day::text AS day FROM d WHERE day IS NOT NULL`);
   return rows.map((r) => r.day);
 }

@@ -66,9 +66,10 @@ const tags = ['sensor'];
 const readers = requireRole('reader');
 
 /**
- * Partitions a device listing's freshness names. A page of devices' totals comes from every day of
- * theirs; its freshness is judged over all of them, names the stale ones and then the newest, and
- * counts the rest in `omitted`, so the answer stays the same size however long the history.
+ * Partitions a device listing's freshness names. A page of devices spans their first to last day;
+ * its freshness is judged over every day of gold in that span (a late day there may change who is
+ * listed), names the stale ones and then the newest, and counts the rest in `omitted`, so the answer
+ * stays the same size however long the history.
  */
 export const LISTING_FRESHNESS_PARTITIONS = 7;
 
@@ -77,7 +78,7 @@ export const list = createRoute({
   path: '/',
   tags,
   summary: 'Devices seen in gold, with their totals',
-  description: `A page of devices with their totals over every day in gold. The freshness is judged over all the days the page's devices have data for; it names the stale ones first, then the newest, ${LISTING_FRESHNESS_PARTITIONS} at most, and counts the rest in \`omitted\`.`,
+  description: `A page of devices with their totals over every day in gold. The freshness is judged over every day of gold from the page's first day to its last (a late day there may change who is listed); it names the stale ones first, then the newest, ${LISTING_FRESHNESS_PARTITIONS} at most, and counts the rest in \`omitted\`.`,
   security: keyed,
   middleware: [readers] as const,
   request: { query: z.object({ ...pageQuery(deviceCursor) }).strict() },
