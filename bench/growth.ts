@@ -17,7 +17,7 @@ import { EXERCISES } from '../lib/imu/exercises.ts';
 import { generateSession } from '../lib/imu/synthetic.ts';
 import type { ActivityDeps } from '../engine/activities/deps.ts';
 import type { StepInput } from '../engine/pipeline/types.ts';
-import { copyBatches, copyRows } from '../lib/db/copy.ts';
+import { copyBinaryBatches, copyRows } from '../lib/db/copy.ts';
 import { migrate } from '../lib/db/migrate.ts';
 import { createPool, withClient, type Pool } from '../lib/db/pool.ts';
 import { provisionLogins } from '../lib/db/roles.ts';
@@ -114,7 +114,7 @@ async function loadDay(owner: Pool, day: number, kind: 'short' | 'full' = 'short
   let readings = 0;
   const batches = [...dayBatches(day, kind)];
   await withClient(owner, async (client) => {
-    await copyBatches(
+    await copyBinaryBatches(
       client,
       { table: 'bronze.imu_segments', columns: SEGMENT_COLUMNS },
       (function* () {

@@ -237,7 +237,11 @@ async function main() {
     const ceiling: number[] = [];
     for (let r = 0; r <= REPEATS; r++) {
       await emptyBronze(owner);
-      const seconds = await psql.copyFrom('bronze.imu_segments', SEGMENT_COLUMNS, file);
+      const seconds = await psql.copyFrom(
+        'bronze.imu_segments',
+        SEGMENT_COLUMNS.map((c) => c.name),
+        file,
+      );
       const { rows } = await owner.query('SELECT count(*)::int AS n FROM bronze.imu_readings');
       verify(rows[0].n === readingsInFile, `psql loaded ${rows[0].n} readings of ${readingsInFile}`);
       if (r > 0) ceiling.push(readingsInFile / seconds); // the first load is the warm-up
@@ -286,7 +290,7 @@ async function main() {
         'Checked in every round: each acknowledged batch is in bronze with all its readings, none twice; bronze holds at most one unacknowledged batch per connection (committed as the clock ran out).',
         `Offered load, as JSON and then as the columnar body: ${FLEET} devices (a device key each), each posting a 1-second batch of 50 readings once a second (${FLEET} posts/s spread evenly by autocannon's overall rate over up to 250 connections) for ${OFFERED_SECONDS} s after a ${WARMUP_SECONDS} s warm-up; every acknowledged batch checked in bronze once. API CPU is the API process's user + system time (/proc) over the run, divided by the readings acknowledged.`,
         'The API validates every reading (a hand-checked fast path, the zod schema for any body it declines), coalesces concurrent batches into shared COPY transactions and answers only after commit; client, API and PostgreSQL share the 2 cores.',
-        'The columnar body (README, "The columnar body") carries the same readings as little-endian float64 columns with start + interval timestamps: the API checks each value by the JSON rules without parsing text or making an object per reading, and writes the segment rows from the columns; the live path and the COPY text remain per reading in both forms.',
+        'The columnar body (README, "The columnar body") carries the same readings as little-endian float64 columns with start + interval timestamps: the API checks each value by the JSON rules without parsing text or making an object per reading, and writes the segment rows from the columns; the live path remains per reading in both forms. Both forms land the segments by binary COPY (IEEE floats, no decimal text), while the psql ceiling loads them as text.',
       ],
     });
   } finally {

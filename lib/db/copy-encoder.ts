@@ -1,8 +1,9 @@
 // Encodes rows straight into COPY text bytes. Numbers, dates and plain ASCII text are written digit
 // by digit into one Buffer, with no intermediate strings: building strings and re-encoding them as
-// UTF-8 cost more than PostgreSQL's parsing of the same rows; so are numeric typed arrays (bronze's
-// segments). Anything unusual (escapes, non-ASCII, other arrays, JSON, bytea) goes through the
+// UTF-8 cost more than PostgreSQL's parsing of the same rows; so are numeric typed arrays (silver's
+// window features). Anything unusual (escapes, non-ASCII, other arrays, JSON, bytea) goes through the
 // string formatter of copy-format.ts.
+import { CopyChunks } from './copy-chunks.ts';
 import { columnName, CopyFormatError, formatCopyValue, formatJsonValue, type CopyColumn, type CopyRow } from './copy-format.ts';
 
 const TAB = 9;
@@ -12,9 +13,7 @@ const DOT = 46;
 const ZERO = 48;
 const Z = 90;
 
-export class CopyEncoder {
-  private buf: Buffer;
-  private pos = 0;
+export class CopyEncoder extends CopyChunks {
   private readonly json: boolean[];
   private readonly anyJson: boolean;
   private readonly digits = new Uint8Array(24);
@@ -25,30 +24,13 @@ export class CopyEncoder {
 
   constructor(
     private readonly columns: readonly CopyColumn[],
-    private readonly chunkBytes = 256 * 1024,
+    chunkBytes = 256 * 1024,
   ) {
-    this.buf = Buffer.allocUnsafe(chunkBytes + 4096);
+    super(chunkBytes);
     this.json = columns.map((c) => typeof c !== 'string' && c.json === true);
     this.minuteStart = new Float64Array(columns.length).fill(Number.NaN);
     this.minutePrefix = columns.map(() => new Uint8Array(17));
     this.anyJson = this.json.some(Boolean);
-  }
-
-  /** Bytes encoded since the last take(). */
-  get size(): number {
-    return this.pos;
-  }
-
-  get full(): boolean {
-    return this.pos >= this.chunkBytes;
-  }
-
-  /** Hands over the encoded bytes and starts a fresh buffer. */
-  take(): Buffer {
-    const out = this.buf.subarray(0, this.pos);
-    this.buf = Buffer.allocUnsafe(this.chunkBytes + 4096);
-    this.pos = 0;
-    return out;
   }
 
   /** Appends one row and its newline. On error nothing of the row is kept and the column is named. */
@@ -74,13 +56,6 @@ export class CopyEncoder {
       }
       throw e;
     }
-  }
-
-  private ensure(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
-    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
-    this.buf.copy(bigger, 0, 0, this.pos);
-    this.buf = bigger;
   }
 
   private byte(b: number): void {
@@ -125,7 +100,7 @@ export class CopyEncoder {
     this.text(formatCopyValue(n), true); // -0, NaN, ±Infinity
   }
 
-  /** A numeric array literal, {1.5,-2,NaN}, digit by digit: bronze's segments are these (copy-format's arrayLiteral, without strings). */
+  /** A numeric array literal, {1.5,-2,NaN}, digit by digit: silver's window features are these (copy-format's arrayLiteral, without strings). */
   private numbers(values: Float64Array | Float32Array | Int32Array): void {
     this.byte(123); // {
     for (let i = 0; i < values.length; i++) {

@@ -9,15 +9,20 @@ export class CopyFormatError extends Error {
   override name = 'CopyFormatError';
 }
 
-const NEEDS_ESCAPE = /[\\\t\n\r\0]/;
+const NEEDS_ESCAPE = /[\\\t\n\r]/;
 const ESCAPES = /[\\\t\n\r]/g;
 const ESCAPED: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
+/** Refuses text PostgreSQL cannot store: a lone UTF-16 surrogate, or a NUL character. */
+export function checkStorableText(s: string): void {
+  if (!s.isWellFormed()) throw new CopyFormatError('text contains a lone UTF-16 surrogate, which is not valid Unicode');
+  if (s.includes('\0')) throw new CopyFormatError('text contains a NUL character, which PostgreSQL text cannot store');
+}
+
 /** Escapes one text value for COPY: backslash, tab, newline and carriage return; refuses NUL. */
 export function escapeCopyText(s: string): string {
-  if (!s.isWellFormed()) throw new CopyFormatError('text contains a lone UTF-16 surrogate, which is not valid Unicode');
+  checkStorableText(s);
   if (!NEEDS_ESCAPE.test(s)) return s;
-  if (s.includes('\0')) throw new CopyFormatError('text contains a NUL character, which PostgreSQL text cannot store');
   return s.replace(ESCAPES, (c) => ESCAPED[c]!);
 }
 

@@ -1,11 +1,13 @@
-// The COPY writer: streams rows into a table with COPY FROM STDIN (text format), with backpressure,
-// and replaces one partition of a table atomically. Every bulk write in Refinery goes through here.
+// The COPY writer: streams rows into a table with COPY FROM STDIN, with backpressure, and replaces
+// one partition of a table atomically. Every bulk write in Refinery goes through here: in text
+// format, or in binary for tables whose columns are typed (bronze's segments, the hottest write).
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { columnName, type CopyColumn, type CopyRow } from './copy-format.ts';
 import { CopyEncoder } from './copy-encoder.ts';
+import { BinaryCopyEncoder, type BinaryColumn } from './copy-binary.ts';
 import pg from 'pg';
 import { quoteQualified, withTransaction, type Pool, type PoolClient } from './pool.ts';
 
@@ -17,7 +19,7 @@ export interface CopyTarget {
 }
 
 export interface CopyOptions {
-  /** Bytes of formatted text sent per chunk (default 256 KiB). */
+  /** Bytes of encoded rows sent per chunk (default 256 KiB). */
   chunkBytes?: number;
   /** Called after each chunk is handed to the server, with the running row count (heartbeats). */
   onProgress?: (rows: number) => void;
@@ -34,13 +36,56 @@ export async function copyRows(client: PoolClient, target: CopyTarget, rows: Sou
 
 /** Like copyRows, for sources that already yield arrays of rows (e.g. 10k simulated rows at a time). */
 export async function copyBatches(client: PoolClient, target: CopyTarget, batches: Source<readonly CopyRow[]>, options: CopyOptions = {}): Promise<number> {
+  const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+  return copyThrough(client, statementOf(target, ''), target, new CopyEncoder(target.columns, chunkBytes), batches, { ...options, chunkBytes });
+}
+
+/** A target whose columns carry their PostgreSQL types, for binary COPY. */
+export interface BinaryCopyTarget {
+  table: string;
+  columns: readonly BinaryColumn[];
+}
+
+/**
+ * copyBatches in PostgreSQL's binary format: numbers cross as IEEE bytes, with no decimal text to
+ * format here or parse in the server (lib/db/copy-binary.ts).
+ */
+export async function copyBinaryBatches(
+  client: PoolClient,
+  target: BinaryCopyTarget,
+  batches: Source<readonly CopyRow[]>,
+  options: CopyOptions = {},
+): Promise<number> {
+  const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+  const encoder = new BinaryCopyEncoder(target.columns, chunkBytes);
+  return copyThrough(client, statementOf(target, ' (FORMAT binary)'), target, encoder, batches, { ...options, chunkBytes });
+}
+
+const statementOf = (target: { table: string; columns: readonly CopyColumn[] }, format: string) =>
+  `COPY ${quoteQualified(target.table)} (${target.columns.map((c) => pg.escapeIdentifier(columnName(c))).join(', ')}) FROM STDIN${format}`;
+
+/** Either encoder: rows in, chunks of bytes out, and (binary) a trailer at the end. */
+interface RowEncoder {
+  row(values: CopyRow): void;
+  readonly full: boolean;
+  readonly size: number;
+  take(): Buffer;
+  end?(): void;
+}
+
+async function copyThrough(
+  client: PoolClient,
+  statement: string,
+  target: { table: string; columns: readonly unknown[] },
+  encoder: RowEncoder,
+  batches: Source<readonly CopyRow[]>,
+  options: CopyOptions & { chunkBytes: number },
+): Promise<number> {
   const counter = { rows: 0 };
-  const statement = `COPY ${quoteQualified(target.table)} (${target.columns.map((c) => pg.escapeIdentifier(columnName(c))).join(', ')}) FROM STDIN`;
   const sink = client.query(copyFrom(statement));
   // Let the encoder run a few chunks ahead of the socket, so formatting here overlaps parsing in
   // the server instead of the two taking turns; memory stays bounded at highWaterMark.
-  const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
-  const source = Readable.from(encode(target, batches, counter, { ...options, chunkBytes }), { objectMode: false, highWaterMark: 8 * chunkBytes });
+  const source = Readable.from(encode(target, encoder, batches, counter, options), { objectMode: false, highWaterMark: 8 * options.chunkBytes });
   await pipeline(source, sink);
   return counter.rows;
 }
@@ -58,10 +103,14 @@ async function* batchesOf(rows: Source<CopyRow>): AsyncGenerator<readonly CopyRo
   if (batch.length) yield batch;
 }
 
-async function* encode(target: CopyTarget, batches: Source<readonly CopyRow[]>, counter: { rows: number }, options: CopyOptions): AsyncGenerator<Buffer> {
-  const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+async function* encode(
+  target: { table: string; columns: readonly unknown[] },
+  encoder: RowEncoder,
+  batches: Source<readonly CopyRow[]>,
+  counter: { rows: number },
+  options: CopyOptions,
+): AsyncGenerator<Buffer> {
   const width = target.columns.length;
-  const encoder = new CopyEncoder(target.columns, chunkBytes);
   for await (const batch of batches) {
     for (let i = 0; i < batch.length; i++) {
       const row = batch[i]!;
@@ -80,6 +129,7 @@ async function* encode(target: CopyTarget, batches: Source<readonly CopyRow[]>, 
       }
     }
   }
+  encoder.end?.();
   if (encoder.size) yield encoder.take();
   options.onProgress?.(counter.rows);
 }

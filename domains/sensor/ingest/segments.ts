@@ -2,20 +2,32 @@
 // one row each, with milliseconds since midnight and one array per channel. A segment's channels are
 // real[] when every value is a decimal of at most six significant digits (float4 prints it back
 // exactly) and float8[] otherwise, so nothing a device sent is lost.
+import type { BinaryColumn } from '../../../lib/db/copy-binary.ts';
 import type { CopyRow } from '../../../lib/db/copy-format.ts';
 import { CHANNELS, type Reading } from '../../../lib/imu/reading.ts';
 
 const DAY_MS = 86_400_000;
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 
-/** Columns of bronze.imu_segments, in the order segmentRows writes them. */
-export const SEGMENT_COLUMNS = ['day', 'device_id', 'batch_id', 'session_id', 'received_at', 'ms', ...CHANNELS, ...CHANNELS.map((c) => `${c}8`)];
+/** Columns of bronze.imu_segments and their types (binary COPY sends them typed), in the order segmentRows writes them. */
+export const SEGMENT_COLUMNS: readonly BinaryColumn[] = [
+  { name: 'day', type: 'date' },
+  { name: 'device_id', type: 'text' },
+  { name: 'batch_id', type: 'text' },
+  { name: 'session_id', type: 'text' },
+  { name: 'received_at', type: 'timestamptz' },
+  { name: 'ms', type: 'int4[]' },
+  ...CHANNELS.map((name) => ({ name, type: 'float4[]' as const })),
+  ...CHANNELS.map((c) => ({ name: `${c}8`, type: 'float8[]' as const })),
+];
 
 /**
  * Whether v is (the double nearest) a decimal of at most six significant digits, between 1e-15 and
  * 1e15 in size (or 0). Every such decimal survives decimal → float4 → shortest decimal unchanged
  * (float4 holds six digits), so storing it as real and reading it back as text gives v again. The
- * test is exact: k / 10ⁿ is correctly rounded, and 10ⁿ is exact up to n = 22.
+ * test is exact: k / 10ⁿ is correctly rounded, and 10ⁿ is exact up to n = 22. For every such
+ * decimal, Math.fround(v) (what binary COPY stores) is the float4 PostgreSQL would parse from the
+ * decimal's text: test/unit/sensor/short-decimal-float4.test.ts checks all 5.4e7 of them.
  */
 export function isShortDecimal(v: number): boolean {
   if (v === 0) return true;
@@ -104,8 +116,8 @@ function readingSegmentRows(batch: BatchIds, sent: readonly Reading[], receivedA
   for (const [d, readings] of byDay) {
     const n = readings.length;
     const ms = new Int32Array(n);
-    // Typed columns, which the COPY encoder writes digit by digit; a magnetometer axis some readings
-    // lack becomes an array with NULLs.
+    // Typed columns, which binary COPY writes as IEEE bytes; a magnetometer axis some readings lack
+    // becomes an array with NULLs.
     const channels = CHANNELS.map(() => new Float64Array(n));
     const missing = new Array<boolean>(9).fill(false);
     let short = true;

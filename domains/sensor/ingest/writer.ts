@@ -4,7 +4,7 @@
 // committed; if it fails, every request in it fails and none of their rows exist. With the live path
 // on, the same transaction continues the devices' windows and classifies them (live/classifier.ts);
 // should that fail, the readings still land (the live part rolls back to a savepoint).
-import { copyBatches } from '../../../lib/db/copy.ts';
+import { copyBinaryBatches } from '../../../lib/db/copy.ts';
 import { withTransaction, type Pool, type PoolClient } from '../../../lib/db/pool.ts';
 import type { Logger } from '../../../lib/log.ts';
 import { foldArrivals } from '../../../engine/staleness/arrivals.ts';
@@ -210,7 +210,7 @@ export class IngestWriter {
         const { rows } = await client.query(this.trackArrivals ? LAND_AND_COUNT : LAND, landingParameters(unique, receivedAt, this.trackArrivals));
         const stored = new Set(rows.map((r) => `${r.device_id}\u0000${r.batch_id}`));
         const batches = unique.filter((p) => stored.has(`${p.batch.deviceId}\u0000${p.batch.batchId}`));
-        await copyBatches(
+        await copyBinaryBatches(
           client,
           { table: 'bronze.imu_segments', columns: SEGMENT_COLUMNS },
           batches.map((p) => segmentRows(p.batch, receivedAt)),

@@ -49,7 +49,7 @@ describe('segmentRows', () => {
     const rows = segmentRows(batch, new Date(midnight));
     expect(rows).toHaveLength(2);
     expect([...segmentDays([batch])]).toEqual(['2026-11-29', '2026-11-30']);
-    const at = (name: string) => SEGMENT_COLUMNS.indexOf(name);
+    const at = (name: string) => SEGMENT_COLUMNS.findIndex((c) => c.name === name);
     expect(rows.map((r) => [r[at('day')], [...(r[at('ms')] as Int32Array)], [...(r[at('ax')] as Float64Array)]])).toEqual([
       ['2026-11-29', [86_399_980], [1]],
       ['2026-11-30', [0, 20], [2, 3]],
@@ -60,14 +60,14 @@ describe('segmentRows', () => {
 
   it('keeps a segment with one long value entirely in float8', () => {
     const rows = segmentRows({ deviceId: 'd', batchId: 'b', readings: [reading(midnight, 0.5), reading(midnight + 20, 1 / 3)] }, new Date());
-    const at = (name: string) => SEGMENT_COLUMNS.indexOf(name);
+    const at = (name: string) => SEGMENT_COLUMNS.findIndex((c) => c.name === name);
     expect(rows[0]![at('ax')]).toBeNull();
     expect([...(rows[0]![at('ax8')] as Float64Array)]).toEqual([0.5, 1 / 3]);
   });
 
   it('writes a magnetometer axis some readings lack with NULLs', () => {
     const rows = segmentRows({ deviceId: 'd', batchId: 'b', readings: [{ ...reading(midnight, 1), mx: 20 }, reading(midnight + 20, 2)] }, new Date());
-    const at = (name: string) => SEGMENT_COLUMNS.indexOf(name);
+    const at = (name: string) => SEGMENT_COLUMNS.findIndex((c) => c.name === name);
     expect(rows[0]![at('mx')]).toEqual([20, null]);
     expect(formatCopyRow(rows[0]!)).toContain('\t{20,NULL}\t');
   });
