@@ -161,7 +161,6 @@ export async function offeredLoad(o: {
           if (settled) return;
           settled = true;
           latencies.push(performance.now() - due);
-          (globalThis as any).TRACE?.push([due - began, performance.now() - due]);
           const ack = JSON.parse(Buffer.concat(chunks).toString()) as { deviceId: string; batchId: string };
           acknowledged.add(`${ack.deviceId}/${ack.batchId}`);
           answered++;
