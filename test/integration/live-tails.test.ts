@@ -4,7 +4,9 @@
 // session posted second by second leaves exactly the tail and the predictions it leaves when every
 // batch is read back from PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IngestWriter } from '../../domains/sensor/ingest/writer.ts';
 import { LiveClassifier } from '../../domains/sensor/live/classifier.ts';
+import { createLogger } from '../../lib/log.ts';
 import { loadModelVersion, type LoadedModel } from '../../domains/registry/sql/models.ts';
 import { withTransaction } from '../../lib/db/pool.ts';
 import { generateSession } from '../../lib/imu/index.ts';
@@ -84,5 +86,28 @@ describe('device tails remembered between transactions', () => {
     const { rows } = await stack.pools.owner.query(`SELECT length(readings) / 80 AS held FROM live.device_tails WHERE device_id = 'tails-edited'`);
     expect(rows[0].held).toBe(seconds[6]!.length);
     expect(classifier.stats.tailMisses).toBe(misses);
+  });
+
+  it('lands the readings when the live part fails, and leaves the tail as it was', async () => {
+    const classifier = new LiveClassifier();
+    const writer = new IngestWriter(
+      stack.pools.ingest,
+      { trackArrivals: false },
+      { classifier, model: async () => model, log: createLogger('silent', 'live-tails') },
+    );
+    const batch = (s: number) => ({ deviceId: 'tails-broken', batchId: `b${s}`, sessionId: 't', readings: seconds[s]!.map((r) => ({ ...r })) });
+    expect((await writer.submit(batch(0), 'test-key')).landing).toBe('stored');
+    // A tail that cannot be read (not whole readings), written since this process remembered it.
+    await stack.pools.owner.query(
+      `UPDATE live.device_tails SET readings = '\\x0001'::bytea, generation = nextval('live.tail_generations') WHERE device_id = 'tails-broken'`,
+    );
+    const landed = await writer.submit(batch(1), 'test-key');
+    expect(landed.landing).toBe('stored');
+    expect(writer.stats.liveFailures).toBe(1);
+    const { rows } = await stack.pools.owner.query(
+      `SELECT (SELECT count(DISTINCT batch_id)::int FROM bronze.imu_segments WHERE device_id = 'tails-broken') AS batches,
+              (SELECT encode(readings, 'hex') FROM live.device_tails WHERE device_id = 'tails-broken') AS tail`,
+    );
+    expect(rows[0]).toEqual({ batches: 2, tail: '0001' });
   });
 });

@@ -273,23 +273,27 @@ export class IngestWriter {
   /** The live part of a flush, behind a savepoint: if it fails, the readings still land and the failure is logged. */
   private async classify(client: PoolClient, stored: Pending[], group: Pending[], model: LoadedModel | null): Promise<LiveApplied> {
     const live = this.live!;
-    await client.query('SAVEPOINT live');
+    const batches = stored.map((p) => ({
+      deviceId: p.batch.deviceId,
+      sessionId: p.batch.sessionId ?? null,
+      readings: 'readings' in p.batch ? p.batch.readings : readingColumnsOf(p.batch),
+    }));
     try {
-      const batches = stored.map((p) => ({
-        deviceId: p.batch.deviceId,
-        sessionId: p.batch.sessionId ?? null,
-        readings: 'readings' in p.batch ? p.batch.readings : readingColumnsOf(p.batch),
-      }));
-      // No RELEASE: nothing follows in the transaction, and COMMIT keeps the savepoint's work.
+      // The savepoint goes with the classifier's first statement, in one round trip, so whatever
+      // fails in the classifier fails after it. No RELEASE: nothing follows in the transaction, and
+      // COMMIT keeps the savepoint's work.
       return await live.classifier.apply(
         client,
         batches,
         group.map((p) => p.batch.deviceId),
         model,
+        'SAVEPOINT live',
       );
     } catch (e) {
       this.stats.liveFailures++;
       live.log.warn({ err: (e as Error).message }, 'live classification failed; the readings land without it');
+      // Should this fail too (no savepoint, or the transaction broken), the flush fails: a COMMIT
+      // would quietly roll back what its batches were told was stored.
       await client.query('ROLLBACK TO SAVEPOINT live');
       return NOT_LIVE;
     }

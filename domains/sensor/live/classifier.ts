@@ -63,11 +63,12 @@ export class LiveClassifier {
    * devices that only had duplicates (their newest prediction is returned as it stands). With no
    * production model, windows are still counted (so indices stay the batch pipeline's) but not
    * classified. Returns each device's newest prediction, and the hook that remembers the tails once
-   * the transaction has committed.
+   * the transaction has committed. `first`, a statement without parameters, runs just before, in the
+   * same round trip (the ingest writer's SAVEPOINT).
    */
-  async apply(client: PoolClient, batches: LiveBatch[], devices: string[], model: LoadedModel | null): Promise<LiveApplied> {
+  async apply(client: PoolClient, batches: LiveBatch[], devices: string[], model: LoadedModel | null, first?: string): Promise<LiveApplied> {
     const started = performance.now();
-    const tails = await lockDeviceTails(client, [...devices, ...batches.map((b) => b.deviceId)], this.tails);
+    const tails = await lockDeviceTails(client, [...devices, ...batches.map((b) => b.deviceId)], this.tails, first);
     this.stats.tailHits = this.tails.stats.hits;
     this.stats.tailMisses = this.tails.stats.misses;
     const found: { deviceId: string; live: LiveWindow; features: Float64Array }[] = [];

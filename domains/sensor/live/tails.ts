@@ -4,6 +4,7 @@
 // processes serving one device take turns and each sees what the other left. Every write gives the
 // tail a new generation (one sequence); a process remembers the tails it committed (TailCache) and,
 // when the locked row still has the generation it wrote, uses them instead of reading the readings back.
+import pg, { type QueryResult } from 'pg';
 import sql, { type Sql } from 'sql-template-tag';
 import type { PoolClient } from '../../../lib/db/pool.ts';
 import { decodeTailReadings, encodeTailReadings, type DeviceTail } from '../../../lib/imu/live-windows.ts';
@@ -76,17 +77,21 @@ interface TailRow {
 /**
  * The devices' tails, created empty where missing and locked until the transaction ends; ordered by
  * device id (no deadlocks). A tail the cache holds at the row's generation is taken from it; the
- * others' readings are read in one more statement.
+ * others' readings are read in one more statement. `first`, a statement without parameters (the
+ * ingest writer's SAVEPOINT), goes in the same round trip, before the lock.
  */
-export async function lockDeviceTails(client: PoolClient, deviceIds: string[], cache?: TailCache): Promise<Map<string, StoredTail>> {
+export async function lockDeviceTails(client: PoolClient, deviceIds: string[], cache?: TailCache, first?: string): Promise<Map<string, StoredTail>> {
   const sorted = [...new Set(deviceIds)].sort();
   // One statement: missing tails are created, existing ones locked (ON CONFLICT DO UPDATE locks the
-  // row), in device order, so two transactions never wait on each other in a cycle.
-  const { rows } = await client.query<TailRow>(sql`
-    INSERT INTO live.device_tails AS t (device_id) SELECT unnest(${sorted}::text[]) ORDER BY 1
+  // row), in device order, so two transactions never wait on each other in a cycle. The ids are
+  // written into it as quoted literals, so that `first` and the lock can go as one simple query.
+  const devices = `ARRAY[${sorted.map((d) => pg.escapeLiteral(d)).join(',')}]::text[]`;
+  const lock = `INSERT INTO live.device_tails AS t (device_id) SELECT unnest(${devices}) ORDER BY 1
         ON CONFLICT (device_id) DO UPDATE SET device_id = t.device_id
     RETURNING device_id AS "deviceId", generation::text, xmax = 0 AS created, session_id AS "sessionId", last_ts AS "lastTs", count_day::text AS "countDay",
-              windows_on_day AS "windowsOnDay", last_event_id AS "lastEventId", last_prediction AS "lastPrediction"`);
+              windows_on_day AS "windowsOnDay", last_event_id AS "lastEventId", last_prediction AS "lastPrediction"`;
+  const result = (await client.query(first ? `${first}; ${lock}` : lock)) as unknown as QueryResult<TailRow> | QueryResult<TailRow>[];
+  const rows = Array.isArray(result) ? result.at(-1)!.rows : result.rows;
   const tails = new Map<string, StoredTail>();
   const unknown: TailRow[] = [];
   for (const r of rows) {
