@@ -115,7 +115,10 @@ export async function offeredLoad(o: {
     }
     let readings = '';
     for (let i = 0; i < HZ; i++) readings += `${i ? ',' : ''}{"timestamp":${t0 + i * 20},${tails[d]![i]}`;
-    return { type: 'application/json', bytes: `{"deviceId":"${ids.deviceId}","batchId":"${ids.batchId}","sessionId":"${ids.sessionId}","readings":[${readings}]}` };
+    return {
+      type: 'application/json',
+      bytes: `{"deviceId":"${ids.deviceId}","batchId":"${ids.batchId}","sessionId":"${ids.sessionId}","readings":[${readings}]}`,
+    };
   };
 
   // Every post of the run in time order: device d's post of second s at s × 1000 + phase[d].
