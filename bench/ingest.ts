@@ -23,7 +23,7 @@ import { openPsql } from './support/psql.ts';
 import { repeated, verify, writeBenchResult } from './report.ts';
 import { bronzeBatches, compareDeliveries } from '../test/support/deliveries.ts';
 import { startRefinery } from '../test/support/processes.ts';
-import { cpuSeconds, offeredLoad, type BodyForm } from './support/offered-load.ts';
+import { cpuSeconds, offeredLoad, type BodyForm, type Phases } from './support/offered-load.ts';
 
 const DEVICES = 32;
 const BATCH = 500;
@@ -186,11 +186,12 @@ async function main() {
     const url = `http://127.0.0.1:${port}/v1/ingest/readings`;
     const start = Date.now() - 86_400_000;
     /** The fleet in one body form: a warm-up, then the measured run, every acknowledged batch checked in bronze once. */
-    const offered = async (form: BodyForm, label: string, from: number) => {
+    const offered = async (form: BodyForm, label: string, from: number, phases: Phases = 'independent') => {
       await emptyBronze(owner);
       await offeredLoad({
         form,
         label: `w${label}`,
+        phases,
         url,
         tokens: fleetTokens,
         deviceIds: fleetIds,
@@ -201,6 +202,7 @@ async function main() {
       const fleet = await offeredLoad({
         form,
         label,
+        phases,
         url,
         tokens: fleetTokens,
         deviceIds: fleetIds,
@@ -214,12 +216,13 @@ async function main() {
         `offered load (${form}): ${fleetCheck.lostBatches.length} acknowledged batches lost, ${fleetCheck.rowsDuplicated} readings twice`,
       );
       console.log(
-        `  offered load (${form}): ${fleet.batches} batches acknowledged in ${fleet.seconds.toFixed(1)} s, p99 ${fleet.p99} ms, ${fleet.refused} refused ${JSON.stringify(fleet.statuses)}`,
+        `  offered load (${form}, ${phases} phases): ${fleet.batches} batches acknowledged in ${fleet.seconds.toFixed(1)} s, p50 ${fleet.p50.toFixed(1)} ms, p99 ${fleet.p99.toFixed(1)} ms (client sent late by ${fleet.sendLagP99.toFixed(1)} ms at p99), ${fleet.refused} refused ${JSON.stringify(fleet.statuses)}`,
       );
       return fleet;
     };
     const fleet = await offered('json', 's', start);
     const fleetColumnar = await offered('columnar', 'k', start - 3_600_000);
+    const fleetTogether = await offered('json', 'y', start - 7_200_000, 'synchronized');
 
     // The ceiling: psql \copy of as many readings as the last round acknowledged, from a file, as the
     // bronze segments the writer would make of them.
@@ -272,6 +275,7 @@ async function main() {
       { name: `offered load ${FLEET} devices × 50 Hz${form}: acknowledgement p50`, value: f.p50, unit: 'ms' },
       { name: `offered load ${FLEET} devices × 50 Hz${form}: readings acknowledged per second`, value: f.readings / f.seconds, unit: 'readings/s' },
       { name: `offered load ${FLEET} devices × 50 Hz${form}: API CPU per reading`, value: (f.apiCpuSeconds / Math.max(1, f.readings)) * 1e6, unit: 'µs' },
+      { name: `offered load ${FLEET} devices × 50 Hz${form}: client's own lateness p99 (in the latencies)`, value: f.sendLagP99, unit: 'ms' },
     ];
 
     writeBenchResult({
@@ -284,11 +288,18 @@ async function main() {
         ...saturationFigures('columnar body: ', columnar),
         ...fleetFigures('', fleet),
         ...fleetFigures(', columnar body', fleetColumnar),
+        {
+          name: `offered load ${FLEET} devices × 50 Hz, synchronized (every device at the same instant): acknowledgement p99`,
+          value: fleetTogether.p99,
+          unit: 'ms',
+        },
+        { name: `offered load ${FLEET} devices × 50 Hz, synchronized: acknowledgement p50`, value: fleetTogether.p50, unit: 'ms' },
         { name: 'psql \\copy of the same readings (ceiling)', ...psqlRate, unit: 'readings/s', ratio: 1 },
       ],
       notes: [
         'Checked in every round: each acknowledged batch is in bronze with all its readings, none twice; bronze holds at most one unacknowledged batch per connection (committed as the clock ran out).',
-        `Offered load, as JSON and then as the columnar body: ${FLEET} devices (a device key each), each posting a 1-second batch of 50 readings once a second (${FLEET} posts/s spread evenly by autocannon's overall rate over up to 250 connections) for ${OFFERED_SECONDS} s after a ${WARMUP_SECONDS} s warm-up; every acknowledged batch checked in bronze once. API CPU is the API process's user + system time (/proc) over the run, divided by the readings acknowledged.`,
+        `Offered load, as JSON and then as the columnar body: ${FLEET} devices (a device key and a connection each), each posting a 1-second batch of 50 readings once a second at its own phase in the second (seeded uniform phases, as independent devices post) for ${OFFERED_SECONDS} s after a ${WARMUP_SECONDS} s warm-up; every acknowledged batch checked in bronze once. Open loop (bench/support/offered-load.ts): each post is sent at its scheduled time whether or not earlier ones were answered, and its latency runs from that time, so the client's own lateness (reported) counts against it. API CPU is the API process's user + system time (/proc) over the run, divided by the readings acknowledged.`,
+        "The synchronized run (JSON) puts every device at the same instant of each second: 1,000 posts at once, as a fleet reconnecting together would send them; it has no goal. Until this run the offered load was driven by autocannon, whose rate limit sends each connection's share of a second back to back at the start of the second: that was this synchronized case, not a fleet.",
         'The API validates every reading (a hand-checked fast path, the zod schema for any body it declines), coalesces concurrent batches into shared COPY transactions and answers only after commit; client, API and PostgreSQL share the 2 cores.',
         'The columnar body (README, "The columnar body") carries the same readings as little-endian float64 columns with start + interval timestamps: the API checks each value by the JSON rules without parsing text or making an object per reading, and writes the segment rows from the columns; the live path remains per reading in both forms. Both forms land the segments by binary COPY (IEEE floats, no decimal text), while the psql ceiling loads them as text.',
       ],

@@ -59,16 +59,17 @@ export function advanceTail(
   const sessionIds = tail.sessionId !== null ? [tail.sessionId] : [];
   const batchSession = sessionId === null ? -1 : sessionId === tail.sessionId ? 0 : sessionIds.push(sessionId) - 1;
   const columns = allocateColumns(n, [deviceId], sessionIds);
-  for (let i = 0; i < held; i++) {
-    columns.timestamp[i] = tail.readings[i * FIELDS];
-    CHANNELS.forEach((c, k) => (columns[c][i] = tail.readings[i * FIELDS + 1 + k]));
-    columns.session[i] = tail.sessionId === null ? -1 : 0;
-  }
-  for (let j = first; j < cleaned.length; j++) {
-    const i = held + j - first;
-    columns.timestamp[i] = cleaned.timestamp[j];
-    for (const c of CHANNELS) columns[c][i] = cleaned[c][j];
-    columns.session[i] = batchSession;
+  // Column by column (the tail is row by row): no closure or property lookup per value.
+  const heldSession = tail.sessionId === null ? -1 : 0;
+  const from = tail.readings;
+  columns.session.fill(heldSession, 0, held);
+  columns.session.fill(batchSession, held, n);
+  columns.timestamp.set(cleaned.timestamp.subarray(first, cleaned.length), held);
+  for (let i = 0; i < held; i++) columns.timestamp[i] = from[i * FIELDS]!;
+  for (let k = 0; k < CHANNELS.length; k++) {
+    const into = columns[CHANNELS[k]!];
+    for (let i = 0; i < held; i++) into[i] = from[i * FIELDS + 1 + k]!;
+    into.set(cleaned[CHANNELS[k]!].subarray(first, cleaned.length), held);
   }
 
   const windows: LiveWindow[] = [];
@@ -83,9 +84,10 @@ export function advanceTail(
     });
   });
   const rest = new Float64Array((n - next) * FIELDS);
-  for (let i = next; i < n; i++) {
-    rest[(i - next) * FIELDS] = columns.timestamp[i];
-    CHANNELS.forEach((c, k) => (rest[(i - next) * FIELDS + 1 + k] = columns[c][i]));
+  for (let i = next; i < n; i++) rest[(i - next) * FIELDS] = columns.timestamp[i]!;
+  for (let k = 0; k < CHANNELS.length; k++) {
+    const column = columns[CHANNELS[k]!];
+    for (let i = next; i < n; i++) rest[(i - next) * FIELDS + 1 + k] = column[i]!;
   }
   const s = next < n ? columns.session[next] : -1;
   return {

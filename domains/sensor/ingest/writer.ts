@@ -9,7 +9,7 @@ import { withTransaction, type Pool, type PoolClient } from '../../../lib/db/poo
 import type { Logger } from '../../../lib/log.ts';
 import { foldArrivals } from '../../../engine/staleness/arrivals.ts';
 import type { LoadedModel } from '../../registry/sql/models.ts';
-import type { LiveClassifier } from '../live/classifier.ts';
+import type { LiveApplied, LiveClassifier } from '../live/classifier.ts';
 import type { LivePrediction } from '../live/prediction.ts';
 import { readingArrivals, READINGS_SOURCE } from './arrivals.ts';
 import type { ColumnarBatch } from '../../../lib/imu/columnar-batch.ts';
@@ -102,6 +102,9 @@ export interface IngestWriterOptions {
   /** Count each day's arrivals per device (staleness tracking); on unless a benchmark turns it off. */
   trackArrivals?: boolean;
 }
+
+/** A flush without the live path (off, or failed and rolled back): no predictions, nothing to remember. */
+const NOT_LIVE: LiveApplied = { newest: new Map(), committed: () => {} };
 
 /** How often the arrival log is folded into totals, at most (off the request path). */
 const FOLD_EVERY_MS = 5000;
@@ -204,9 +207,9 @@ export class IngestWriter {
     const model = this.live ? this.live.model().catch(() => null) : Promise.resolve(null);
     await this.ensurePartitions(unique.map((p) => p.batch));
     let fresh: Set<string>;
-    let newest: Map<string, LivePrediction>;
+    let live: LiveApplied;
     try {
-      [fresh, newest] = await withTransaction(this.pool, async (client) => {
+      [fresh, live] = await withTransaction(this.pool, async (client) => {
         const { rows } = await client.query(this.trackArrivals ? LAND_AND_COUNT : LAND, landingParameters(unique, receivedAt, this.trackArrivals));
         const stored = new Set(rows.map((r) => `${r.device_id}\u0000${r.batch_id}`));
         const batches = unique.filter((p) => stored.has(`${p.batch.deviceId}\u0000${p.batch.batchId}`));
@@ -215,8 +218,8 @@ export class IngestWriter {
           { table: 'bronze.imu_segments', columns: SEGMENT_COLUMNS },
           batches.map((p) => segmentRows(p.batch, receivedAt)),
         );
-        const predictions = this.live ? await this.classify(client, batches, group, await model) : new Map<string, LivePrediction>();
-        return [stored, predictions] as const;
+        const applied = this.live ? await this.classify(client, batches, group, await model) : NOT_LIVE;
+        return [stored, applied] as const;
       });
     } catch (e) {
       this.stats.failedFlushes++;
@@ -225,6 +228,7 @@ export class IngestWriter {
       return;
     }
     this.stats.flushes++;
+    live.committed();
     this.foldNowAndThen();
     for (const p of group) {
       const key = `${p.batch.deviceId}\u0000${p.batch.batchId}`;
@@ -233,7 +237,7 @@ export class IngestWriter {
         this.stats.batches++;
         this.stats.readings += p.count;
       } else this.stats.duplicates++;
-      p.resolve({ landing: stored ? 'stored' : 'duplicate', prediction: newest.get(p.batch.deviceId) });
+      p.resolve({ landing: stored ? 'stored' : 'duplicate', prediction: live.newest.get(p.batch.deviceId) });
     }
   }
 
@@ -267,28 +271,31 @@ export class IngestWriter {
   }
 
   /** The live part of a flush, behind a savepoint: if it fails, the readings still land and the failure is logged. */
-  private async classify(client: PoolClient, stored: Pending[], group: Pending[], model: LoadedModel | null): Promise<Map<string, LivePrediction>> {
+  private async classify(client: PoolClient, stored: Pending[], group: Pending[], model: LoadedModel | null): Promise<LiveApplied> {
     const live = this.live!;
-    await client.query('SAVEPOINT live');
+    const batches = stored.map((p) => ({
+      deviceId: p.batch.deviceId,
+      sessionId: p.batch.sessionId ?? null,
+      readings: 'readings' in p.batch ? p.batch.readings : readingColumnsOf(p.batch),
+    }));
     try {
-      const batches = stored.map((p) => ({
-        deviceId: p.batch.deviceId,
-        sessionId: p.batch.sessionId ?? null,
-        readings: 'readings' in p.batch ? p.batch.readings : readingColumnsOf(p.batch),
-      }));
-      const newest = await live.classifier.apply(
+      // The savepoint goes with the classifier's first statement, in one round trip, so whatever
+      // fails in the classifier fails after it. No RELEASE: nothing follows in the transaction, and
+      // COMMIT keeps the savepoint's work.
+      return await live.classifier.apply(
         client,
         batches,
         group.map((p) => p.batch.deviceId),
         model,
+        'SAVEPOINT live',
       );
-      // No RELEASE: nothing follows in the transaction, and COMMIT keeps the savepoint's work.
-      return newest;
     } catch (e) {
       this.stats.liveFailures++;
       live.log.warn({ err: (e as Error).message }, 'live classification failed; the readings land without it');
+      // Should this fail too (no savepoint, or the transaction broken), the flush fails: a COMMIT
+      // would quietly roll back what its batches were told was stored.
       await client.query('ROLLBACK TO SAVEPOINT live');
-      return new Map();
+      return NOT_LIVE;
     }
   }
 }

@@ -3,7 +3,8 @@
 // production model's class the batch pipeline would give it, the predictions are COPY-logged in the
 // registry with their model version (and counted in registry.predictions beside the batch's), and
 // every API process is told (NOTIFY, delivered at commit): three round trips at most (lock, the windows’ COPY,
-// one statement writing the tails back, logging and notifying).
+// one statement writing the tails back, logging and notifying), and one more for tails this process
+// does not remember at the generation the row holds (another process wrote them, or this one started).
 // Because it commits with the readings, a crash never leaves the tails and bronze disagreeing.
 import sql, { empty } from 'sql-template-tag';
 import type { PoolClient } from '../../../lib/db/pool.ts';
@@ -15,7 +16,7 @@ import type { LoadedModel } from '../../registry/sql/models.ts';
 import { sensorPipeline } from '../pipeline.ts';
 import { announcements, announceStatement, copyLivePredictions, liveTrafficStatement } from './predictions.ts';
 import type { LivePrediction } from './prediction.ts';
-import { lockDeviceTails, saveDeviceTailsStatement } from './tails.ts';
+import { lockDeviceTails, saveDeviceTailsStatement, TailCache } from './tails.ts';
 
 export interface LiveBatch {
   deviceId: string;
@@ -38,11 +39,22 @@ export interface LiveStats {
   lateReadings: number;
   /** Milliseconds spent classifying inside ingest transactions. */
   busyMs: number;
+  /** Tails locked without reading their readings back (remembered by this process, or new), and tails read back. */
+  tailHits: number;
+  tailMisses: number;
+}
+
+/** What a transaction's classification returns: each device's newest prediction, and what to do once it commits. */
+export interface LiveApplied {
+  newest: Map<string, LivePrediction>;
+  /** Remembers the tails as written (call only after the transaction committed). */
+  committed(): void;
 }
 
 export class LiveClassifier {
-  readonly stats: LiveStats = { flushes: 0, windows: 0, predictions: 0, lateReadings: 0, busyMs: 0 };
+  readonly stats: LiveStats = { flushes: 0, windows: 0, predictions: 0, lateReadings: 0, busyMs: 0, tailHits: 0, tailMisses: 0 };
   private readonly extractor = createFeatureExtractor();
+  private readonly tails = new TailCache();
 
   constructor(private readonly windowOptions: WindowOptions = pipelineWindowOptions()) {}
 
@@ -50,11 +62,15 @@ export class LiveClassifier {
    * Continues the windows of every device with a stored batch, in order; `devices` also lists
    * devices that only had duplicates (their newest prediction is returned as it stands). With no
    * production model, windows are still counted (so indices stay the batch pipeline's) but not
-   * classified. Returns each device's newest prediction.
+   * classified. Returns each device's newest prediction, and the hook that remembers the tails once
+   * the transaction has committed. `first`, a statement without parameters, runs just before, in the
+   * same round trip (the ingest writer's SAVEPOINT).
    */
-  async apply(client: PoolClient, batches: LiveBatch[], devices: string[], model: LoadedModel | null): Promise<Map<string, LivePrediction>> {
+  async apply(client: PoolClient, batches: LiveBatch[], devices: string[], model: LoadedModel | null, first?: string): Promise<LiveApplied> {
     const started = performance.now();
-    const tails = await lockDeviceTails(client, [...devices, ...batches.map((b) => b.deviceId)]);
+    const tails = await lockDeviceTails(client, [...devices, ...batches.map((b) => b.deviceId)], this.tails, first);
+    this.stats.tailHits = this.tails.stats.hits;
+    this.stats.tailMisses = this.tails.stats.misses;
     const found: { deviceId: string; live: LiveWindow; features: Float64Array }[] = [];
     for (const batch of batches) {
       const stored = tails.get(batch.deviceId)!;
@@ -98,14 +114,17 @@ export class LiveClassifier {
     await copyLivePredictions(client, predictions);
     // One statement for the rest: the tails written back, the traffic logged, every process told.
     const traffic = liveTrafficStatement(predictions);
-    await client.query(sql`
-      WITH saved AS (${saveDeviceTailsStatement([...tails.values()])})${traffic ? sql`, logged AS (${traffic})` : empty}
-      ${announceStatement(announcements(predictions))}`);
+    // The notifications as a subquery the tails' rows carry (an unreferenced CTE that only reads is never run).
+    const written = [...tails.values()];
+    const { rows } = await client.query<{ device_id: string; generation: string }>(sql`
+      WITH saved AS (${saveDeviceTailsStatement(written)})${traffic ? sql`, logged AS (${traffic})` : empty}
+      SELECT device_id, generation, (SELECT count(*) FROM (${announceStatement(announcements(predictions))}) AS n) AS notified FROM saved`);
     this.stats.flushes++;
     this.stats.predictions += predictions.length;
     this.stats.busyMs += performance.now() - started;
     const newest = new Map<string, LivePrediction>();
     for (const [deviceId, stored] of tails) if (stored.lastPrediction) newest.set(deviceId, stored.lastPrediction);
-    return newest;
+    const generations = new Map(rows.map((r) => [r.device_id, r.generation]));
+    return { newest, committed: () => this.tails.remember(written, generations) };
   }
 }

@@ -1,5 +1,5 @@
 // The live path in /metrics, read at scrape time: windows classified, late readings, time spent
-// classifying inside ingest transactions, failures (readings landed without classification), and
+// classifying inside ingest transactions, device tails locked without reading them back and read back, failures (readings landed without classification), and
 // this process's SSE streams and listening-connection losses.
 import { Gauge, type Registry } from 'prom-client';
 import type { LiveStats } from './classifier.ts';
@@ -8,7 +8,7 @@ import type { LiveHub } from './hub.ts';
 export function registerLiveMetrics(registry: Registry, sources: { stats?: LiveStats; failures: () => number; hub: LiveHub }): void {
   new Gauge({
     name: 'refinery_live',
-    help: 'Live classification in this API process since it started, by measure (windows, predictions, late_readings, classify_seconds, failures, streams, reconnects)',
+    help: 'Live classification in this API process since it started, by measure (windows, predictions, late_readings, classify_seconds, tails_remembered, tails_read, failures, streams, reconnects)',
     labelNames: ['measure'] as const,
     registers: [registry],
     collect() {
@@ -18,6 +18,8 @@ export function registerLiveMetrics(registry: Registry, sources: { stats?: LiveS
         this.set({ measure: 'predictions' }, stats.predictions);
         this.set({ measure: 'late_readings' }, stats.lateReadings);
         this.set({ measure: 'classify_seconds' }, stats.busyMs / 1000);
+        this.set({ measure: 'tails_remembered' }, stats.tailHits);
+        this.set({ measure: 'tails_read' }, stats.tailMisses);
       }
       this.set({ measure: 'failures' }, sources.failures());
       this.set({ measure: 'streams' }, hub.size);
