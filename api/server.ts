@@ -1,7 +1,7 @@
 // The API process: pools for the read-only, ingest and registrar roles, object storage, a lazy
 // Temporal connection (readiness, schedules, starting training runs), and the HTTP server. Stops
 // cleanly on SIGINT/SIGTERM.
-import { serve } from '@hono/node-server';
+import { createAdaptorServer } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
 import { requireUrl, type Config } from '../lib/config.ts';
 import { createPool } from '../lib/db/pool.ts';
@@ -14,6 +14,14 @@ import { explainConnectFailure, temporalConnectionOptions } from '../engine/temp
 import { reconcilerRunning } from '../engine/temporal/reconcilers.ts';
 import { ScheduleError, showSchedule } from '../engine/temporal/schedules.ts';
 import { createApp } from './app.ts';
+
+/**
+ * Connections the kernel holds for the API before it accepts them (Linux caps it at
+ * net.core.somaxconn). Node's default, 511, overflowed when a fleet of 1,000 devices connected at
+ * once while the API was busy: the dropped handshakes were retried by the devices' kernels 1 and 3
+ * seconds later, which made the slowest acknowledgements take seconds (bench/ingest.ts).
+ */
+export const LISTEN_BACKLOG = 4096;
 
 export interface RunningApi {
   url: string;
@@ -73,23 +81,19 @@ export async function startApi(config: Config, log: Logger): Promise<RunningApi>
       },
     },
   });
-  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve(
-      {
-        fetch: app.fetch,
-        hostname: config.api.host,
-        port: config.api.port,
-        // Slow or stalled clients (a body that never finishes) are cut off instead of holding a
-        // socket; Node checks for them every connectionsCheckingInterval.
-        serverOptions: {
-          requestTimeout: config.api.requestTimeoutMs,
-          headersTimeout: Math.min(config.api.requestTimeoutMs, 10_000),
-          connectionsCheckingInterval: Math.min(1000, config.api.requestTimeoutMs / 2),
-        },
-      },
-      () => resolve(s),
-    );
-    s.once('error', (e: NodeJS.ErrnoException) => reject(new Error(e.code === 'EADDRINUSE' ? `API_PORT: ${config.api.port} is already in use` : e.message)));
+  const server = createAdaptorServer({
+    fetch: app.fetch,
+    // Slow or stalled clients (a body that never finishes) are cut off instead of holding a
+    // socket; Node checks for them every connectionsCheckingInterval.
+    serverOptions: {
+      requestTimeout: config.api.requestTimeoutMs,
+      headersTimeout: Math.min(config.api.requestTimeoutMs, 10_000),
+      connectionsCheckingInterval: Math.min(1000, config.api.requestTimeoutMs / 2),
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (e: NodeJS.ErrnoException) => reject(new Error(e.code === 'EADDRINUSE' ? `API_PORT: ${config.api.port} is already in use` : e.message)));
+    server.listen({ host: config.api.host, port: config.api.port, backlog: LISTEN_BACKLOG }, resolve);
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.api.port;

@@ -1,8 +1,12 @@
 // The device protocol on a real `refinery api` process, as ESP32 firmware meets it: nested readings
 // beside flat ones (the same bronze rows), the server clock (GET /v1/time and every
 // acknowledgement), a batch stamped ahead of the server clock refused with the offset named and
-// accepted once the device declares its offset, and the OpenAPI document describing all of it.
+// accepted once the device declares its offset, the OpenAPI document describing all of it, and
+// room at the door for a fleet connecting at once.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LISTEN_BACKLOG } from '../../api/server.ts';
 import { createApiKey } from '../../lib/db/api-keys.ts';
 import { startApiProcess, type RefineryProcess } from '../support/processes.ts';
 import { createTestStack, type TestStack } from '../support/stack.ts';
@@ -183,5 +187,17 @@ describe('device protocol', () => {
     expect(doc.paths['/v1/ingest/readings'].post.responses['422']).toBeDefined();
     expect(Object.keys(doc.components.schemas.IngestAck.properties)).toEqual(expect.arrayContaining(['serverTime', 'prediction', 'clockOffsetMs']));
     expect(doc.paths['/v1/time'].get.responses['200']).toBeDefined();
+  });
+
+  it('lets a fleet connecting at once wait at the door instead of dropping it', () => {
+    // A listening socket's Send-Q in ss is its backlog; Linux caps it at net.core.somaxconn.
+    const port = new URL(url).port;
+    const [listening] = execFileSync('ss', ['-ltnH', `sport = :${port}`], { encoding: 'utf8' })
+      .trim()
+      .split('\n');
+    const backlog = Number(listening!.trim().split(/\s+/)[2]);
+    const somaxconn = Number(readFileSync('/proc/sys/net/core/somaxconn', 'utf8'));
+    expect(backlog).toBe(Math.min(LISTEN_BACKLOG, somaxconn));
+    expect(backlog).toBeGreaterThan(511); // Node's default, which a fleet of 1,000 overflowed
   });
 });
