@@ -92,7 +92,9 @@ export async function startApi(config: Config, log: Logger): Promise<RunningApi>
     },
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (e: NodeJS.ErrnoException) => reject(new Error(e.code === 'EADDRINUSE' ? `API_PORT: ${config.api.port} is already in use` : e.message)));
+    server.once('error', (e: NodeJS.ErrnoException) =>
+      reject(new Error(e.code === 'EADDRINUSE' ? `API_PORT: ${config.api.port} is already in use` : e.message)),
+    );
     server.listen({ host: config.api.host, port: config.api.port, backlog: LISTEN_BACKLOG }, resolve);
   });
   const address = server.address();
