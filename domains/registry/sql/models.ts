@@ -52,14 +52,10 @@ export async function loadModelVersion(pool: Pool, modelVersionId: number, stora
 /**
  * The production model of one name, kept in memory. Every `recheckMs` the next caller asks the
  * database which version is in production (one indexed lookup) and reloads only when it changed.
- * That there is none is remembered as long (so ingest does not ask at every transaction while no
- * model is in production); a promotion is seen within `recheckMs` either way.
  */
 export class ProductionModelCache {
   private loaded: LoadedModel | null = null;
   private checkedAt = 0;
-  /** The answer of the last check when it found no production version. */
-  private none: NoProductionModelError | null = null;
   private pending: Promise<LoadedModel> | null = null;
 
   constructor(
@@ -70,10 +66,7 @@ export class ProductionModelCache {
   ) {}
 
   async get(): Promise<LoadedModel> {
-    if (Date.now() - this.checkedAt < this.recheckMs) {
-      if (this.none) throw this.none;
-      if (this.loaded) return this.loaded;
-    }
+    if (this.loaded && Date.now() - this.checkedAt < this.recheckMs) return this.loaded;
     // Concurrent callers share one lookup (and one reload).
     this.pending ??= this.refresh().finally(() => (this.pending = null));
     return this.pending;
@@ -81,13 +74,8 @@ export class ProductionModelCache {
 
   private async refresh(): Promise<LoadedModel> {
     const id = await productionVersionId(this.pool, this.model);
-    if (id === null) {
-      this.none = new NoProductionModelError(`model "${this.model}" has no production version yet`);
-      this.checkedAt = Date.now();
-      throw this.none;
-    }
+    if (id === null) throw new NoProductionModelError(`model "${this.model}" has no production version yet`);
     if (this.loaded?.modelVersionId !== id) this.loaded = await loadModelVersion(this.pool, id, this.storage);
-    this.none = null;
     this.checkedAt = Date.now();
     return this.loaded;
   }
