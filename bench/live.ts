@@ -16,7 +16,8 @@ import { createApiKey } from '../lib/db/api-keys.ts';
 import type { Pool } from '../lib/db/pool.ts';
 import { EXERCISES } from '../lib/imu/index.ts';
 import { modelStack } from './support/model-stack.ts';
-import { minuteOfBatches, percentile, runDevice, type BenchDevice, type DeviceRun } from './support/live-devices.ts';
+import { minuteOfBatches, runDevice, type BenchDevice, type DeviceRun } from './support/live-devices.ts';
+import { percentile } from './support/percentile.ts';
 import { writeBenchResult } from './report.ts';
 
 const [THROUGHPUT_S, LATENCY_S, MEMORY_DEVICES, MEMORY_MIN] = [20, 60, 1000, 5].map((d, i) => Number(process.argv[2 + i] ?? d));

@@ -116,9 +116,3 @@ async function post(o: RunOptions, batchId: string, readings: Reading[], run: De
     await new Promise((r) => setTimeout(r, 1_000));
   }
 }
-
-export function percentile(values: number[], p: number): number {
-  if (!values.length) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}

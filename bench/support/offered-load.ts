@@ -16,6 +16,7 @@ import { Agent, request } from 'node:http';
 import { COLUMNAR_MEDIA_TYPE, encodeColumnarBatch } from '../../lib/imu/columnar-batch.ts';
 import { CHANNELS } from '../../lib/imu/reading.ts';
 import { seededRandom } from '../../lib/random.ts';
+import { percentile } from './percentile.ts';
 
 /** How a batch is sent: JSON, or the columnar body (lib/imu/columnar-batch.ts). */
 export type BodyForm = 'json' | 'columnar';
@@ -76,9 +77,6 @@ export interface OfferedLoadResult {
   seconds: number;
   apiCpuSeconds: number;
 }
-
-/** The q-quantile (0–1) of sorted values, nearest rank. */
-const quantile = (sorted: number[], q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]! : Number.NaN);
 
 export async function offeredLoad(o: {
   form?: BodyForm;
@@ -191,16 +189,14 @@ export async function offeredLoad(o: {
   while (answered < schedule.length) await new Promise((r) => setTimeout(r, 20));
   const seconds = (performance.now() - began) / 1000;
   agent.destroy();
-  latencies.sort((a, b) => a - b);
-  lags.sort((a, b) => a - b);
   return {
     batches: acknowledged.size,
     readings: acknowledged.size * HZ,
     acknowledged,
-    p50: quantile(latencies, 0.5),
-    p99: quantile(latencies, 0.99),
-    max: latencies.at(-1) ?? Number.NaN,
-    sendLagP99: quantile(lags, 0.99),
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    max: percentile(latencies, 100),
+    sendLagP99: percentile(lags, 99),
     refused,
     statuses,
     seconds,

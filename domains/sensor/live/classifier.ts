@@ -16,7 +16,7 @@ import type { LoadedModel } from '../../registry/sql/models.ts';
 import { sensorPipeline } from '../pipeline.ts';
 import { announcements, announceStatement, copyLivePredictions, liveTrafficStatement } from './predictions.ts';
 import type { LivePrediction } from './prediction.ts';
-import { lockDeviceTails, saveDeviceTailsStatement, TailCache } from './tails.ts';
+import { lockDeviceTails, saveDeviceTailsStatement, TailCache, type TailCounts } from './tails.ts';
 
 export interface LiveBatch {
   deviceId: string;
@@ -31,7 +31,7 @@ export function pipelineWindowOptions(): WindowOptions {
   return { size: Number(params.windowSize ?? 200), overlap: Number(params.windowOverlap ?? 0.5) };
 }
 
-export interface LiveStats {
+export interface LiveStats extends TailCounts {
   flushes: number;
   windows: number;
   predictions: number;
@@ -39,9 +39,6 @@ export interface LiveStats {
   lateReadings: number;
   /** Milliseconds spent classifying inside ingest transactions. */
   busyMs: number;
-  /** Tails locked without reading their readings back (remembered by this process, or new), and tails read back. */
-  tailHits: number;
-  tailMisses: number;
 }
 
 /** What a transaction's classification returns: each device's newest prediction, and what to do once it commits. */
@@ -54,7 +51,7 @@ export interface LiveApplied {
 export class LiveClassifier {
   readonly stats: LiveStats = { flushes: 0, windows: 0, predictions: 0, lateReadings: 0, busyMs: 0, tailHits: 0, tailMisses: 0 };
   private readonly extractor = createFeatureExtractor();
-  private readonly tails = new TailCache();
+  private readonly tails = new TailCache(4096, this.stats);
 
   constructor(private readonly windowOptions: WindowOptions = pipelineWindowOptions()) {}
 
@@ -69,8 +66,6 @@ export class LiveClassifier {
   async apply(client: PoolClient, batches: LiveBatch[], devices: string[], model: LoadedModel | null, first?: string): Promise<LiveApplied> {
     const started = performance.now();
     const tails = await lockDeviceTails(client, [...devices, ...batches.map((b) => b.deviceId)], this.tails, first);
-    this.stats.tailHits = this.tails.stats.hits;
-    this.stats.tailMisses = this.tails.stats.misses;
     const found: { deviceId: string; live: LiveWindow; features: Float64Array }[] = [];
     for (const batch of batches) {
       const stored = tails.get(batch.deviceId)!;

@@ -19,17 +19,24 @@ export interface StoredTail {
   generation: string;
 }
 
+/** Tails locked without reading their readings back (remembered, or just made) and tails read back. */
+export interface TailCounts {
+  tailHits: number;
+  tailMisses: number;
+}
+
 /**
  * The tails this process committed last, by device, with the generation each was written with (a
  * bigint, kept as its decimal text). Holds at most `capacity` devices, the least recently used
- * leaving first.
+ * leaving first. Counts into `counts` (the live classifier's stats, for metrics and tests).
  */
 export class TailCache {
   private readonly tails = new Map<string, { generation: string; tail: StoredTail }>();
-  /** Tails locked without reading their readings back (remembered here, or just made) and tails read: for metrics and tests. */
-  readonly stats = { hits: 0, misses: 0 };
 
-  constructor(private readonly capacity = 4096) {}
+  constructor(
+    private readonly capacity = 4096,
+    readonly counts: TailCounts = { tailHits: 0, tailMisses: 0 },
+  ) {}
 
   /** The remembered tail when it is the generation the row holds now. */
   take(deviceId: string, generation: string): StoredTail | undefined {
@@ -101,8 +108,8 @@ export async function lockDeviceTails(client: PoolClient, deviceIds: string[], c
     else unknown.push(r);
   }
   if (cache) {
-    cache.stats.hits += rows.length - unknown.length;
-    cache.stats.misses += unknown.length;
+    cache.counts.tailHits += rows.length - unknown.length;
+    cache.counts.tailMisses += unknown.length;
   }
   if (!unknown.length) return tails;
   const { rows: stored } = await client.query<{ deviceId: string; readings: Buffer }>(
