@@ -4,6 +4,7 @@
 // refused with exactly the field and words the JSON form gets (readings[3].ax: out of physical range).
 import { ApiError, zodDetails, type ErrorDetail } from '../../../api/errors.ts';
 import { ColumnarFormatError, decodeColumnarBatch, type ColumnarBatch } from '../../../lib/imu/columnar-batch.ts';
+import { readJsonBatch } from '../../../lib/imu/json-batch.ts';
 import { allocateColumns, CHANNELS, type Reading, type ReadingColumns } from '../../../lib/imu/reading.ts';
 import { sensorRanges } from '../../../lib/sensor-limits.ts';
 import { inRange, isTimestamp } from './fast-readings.ts';
@@ -63,6 +64,41 @@ function badReadings(batch: ColumnarBatch): ErrorDetail[] {
     });
 }
 
+/** What the envelope schema makes of a batch's ids, clock offset and reading count. */
+const envelopeOf = (batch: ColumnarBatch) =>
+  ReadingsEnvelope.safeParse({
+    deviceId: batch.deviceId,
+    batchId: batch.batchId,
+    ...(batch.sessionId === undefined ? {} : { sessionId: batch.sessionId }),
+    ...(batch.clockOffsetMs === undefined ? {} : { clockOffsetMs: batch.clockOffsetMs }),
+    readings: new Array<undefined>(batch.timestamp.length),
+  });
+
+/** Whether every timestamp and value passes the Reading schema's rules (each checked as the fast path does). */
+function allValid(batch: ColumnarBatch): boolean {
+  const n = batch.timestamp.length;
+  for (let i = 0; i < n; i++) if (!isTimestamp(batch.timestamp[i])) return false;
+  for (let c = 0; c < batch.channels.length; c++) {
+    const values = batch.channels[c]!;
+    const { min, max } = RANGES[c]!;
+    for (let i = 0; i < n; i++) {
+      const v = values[i]!;
+      if (!(v >= min && v <= max)) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * A JSON readings body read straight into columns (lib/imu/json-batch.ts), when it has the common
+ * shape and passes every rule; otherwise undefined, and the body is parsed as JSON and judged by the
+ * schema, which names any problem. Either way the batch lands the same.
+ */
+export function jsonColumnsBatch(bytes: Uint8Array): ColumnarBatch | undefined {
+  const batch = readJsonBatch(bytes);
+  return batch && envelopeOf(batch).success && allValid(batch) ? batch : undefined;
+}
+
 /**
  * Decodes and checks a columnar body; throws ApiError 400 naming every problem (the layout's, or the
  * envelope's, or the readings'), so nothing of a bad body is ever submitted.
@@ -75,13 +111,7 @@ export function columnarBatch(bytes: Uint8Array): ColumnarBatch {
     if (e instanceof ColumnarFormatError) throw new ApiError(400, 'the columnar body is malformed (see the format in the API document)', e.details);
     throw e;
   }
-  const envelope = ReadingsEnvelope.safeParse({
-    deviceId: batch.deviceId,
-    batchId: batch.batchId,
-    ...(batch.sessionId === undefined ? {} : { sessionId: batch.sessionId }),
-    ...(batch.clockOffsetMs === undefined ? {} : { clockOffsetMs: batch.clockOffsetMs }),
-    readings: new Array<undefined>(batch.timestamp.length),
-  });
+  const envelope = envelopeOf(batch);
   const problems = envelope.success ? [] : zodDetails(envelope.error);
   if (batch.timestamp.length) problems.push(...badReadings(batch));
   if (problems.length) throw new ApiError(400, 'the request is not valid', problems);

@@ -7,7 +7,7 @@ import type { AppRouteHandler } from '../../../../api/openapi.ts';
 import type { AppDeps, AppEnv } from '../../../../api/types.ts';
 import type { Context, MiddlewareHandler } from 'hono';
 import { checkOnServerClock, checkTimesOnServerClock } from '../../ingest/clock.ts';
-import { columnarBatch } from '../../ingest/columnar.ts';
+import { columnarBatch, jsonColumnsBatch } from '../../ingest/columnar.ts';
 import { readingCount } from '../../ingest/segments.ts';
 import type { ReadingsBatch } from '../../ingest/schema.ts';
 import { landSession } from '../../ingest/sessions.ts';
@@ -70,17 +70,21 @@ export function ingestHandlers(deps: AppDeps, writer: IngestWriter) {
     return landed.landing === 'stored' ? c.json(body, 201) : c.json(body, 200);
   }
 
-  // Only a JSON body reaches the handler (the columnar one is answered by its middleware), so the
-  // validated body is the JSON batch, not the string the document's binary media type would type it as.
+  // Only a JSON body the middleware could not read as columns reaches the handler, so the validated
+  // body is the JSON batch, not the string the document's binary media type would type it as.
   const readings: AppRouteHandler<ReturnType<typeof routes.readings>> = (c) => land(c, c.req.valid('json') as ReadingsBatch);
 
   /**
-   * The columnar body (COLUMNAR_MEDIA_TYPE), answered before the route's JSON validator, which
-   * applies to JSON only: decoded and checked by the JSON form's rules, then landed the same way.
+   * Answered before the route's JSON validator: the columnar body (COLUMNAR_MEDIA_TYPE), decoded and
+   * checked by the JSON form's rules; and a JSON body of the common shape (flat readings, nothing to
+   * refuse), read straight into the same columns. Any other JSON body goes on to the validator, which
+   * parses it (from the bytes read here, kept by the request) and names what is wrong with it.
    */
   const columnar: MiddlewareHandler<AppEnv> = async (c, next) => {
-    if (!isColumnarBody(c.req.header('content-type'))) return next();
-    return land(c, columnarBatch(new Uint8Array(await c.req.arrayBuffer())));
+    const bytes = new Uint8Array(await c.req.arrayBuffer());
+    if (isColumnarBody(c.req.header('content-type'))) return land(c, columnarBatch(bytes));
+    const batch = jsonColumnsBatch(bytes);
+    return batch ? land(c, batch) : next();
   };
 
   const sessions: AppRouteHandler<typeof routes.sessions> = async (c) => {
