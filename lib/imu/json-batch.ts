@@ -1,12 +1,13 @@
-// A readings batch read from its JSON bytes straight into columns, for the common shape: flat
-// readings (timestamp, ax … gz, and mx my mz in every reading or in none), ids that are plain ASCII.
+// A readings batch read from its JSON bytes straight into columns, for the common shapes: readings
+// flat (timestamp, ax … gz, mx my mz) or nested by sensor (timestamp, accelerometer: {x, y, z},
+// gyroscope, magnetometer), the magnetometer in every reading or in none, ids that are plain ASCII.
 // JSON.parse would make an object per reading and a string of the whole body first; at saturation
 // that and what follows from it (checking each object, gathering it into columns, the garbage) was
 // over half of the API's time per JSON reading. This reads the bytes once and fills the columns the
 // columnar body decodes into (lib/imu/columnar-batch.ts).
 //
 // It never accepts what JSON.parse would refuse or read differently: anything it does not follow
-// exactly (an escape in a string, a nested reading, a key it does not know or sees twice, a
+// exactly (an escape in a string, a reading mixing the shapes, a key it does not know or sees twice, a
 // number with more than 15 significant digits it cannot take on the fast path and that is too long
 // to hand to Number) gives undefined, and the caller parses the body as JSON the ordinary way.
 // Values are not judged here (ranges, whole timestamps): only read.
@@ -45,6 +46,15 @@ const LONGEST_STRING = 1024;
 const TIMESTAMP_BIT = 1;
 const CORE_BITS = 0b1111111;
 const MAG_BITS = 0b1110000000;
+/** readingKey's answer for accelerometer, gyroscope and magnetometer: this plus the sensor (0–2). */
+const SENSOR = 1024;
+/** Per-reading flags: which shape its keys were in (the schema refuses a reading that mixes them). */
+const FLAT = 1;
+const NESTED = 2;
+
+const quoted = (word: string) => Uint8Array.from(Buffer.from(`"${word}"`, 'latin1'));
+const NESTED_KEYS = [quoted('accelerometer'), quoted('gyroscope'), quoted('magnetometer')];
+const TIMESTAMP_KEY = quoted('timestamp');
 
 class Reader {
   i = 0;
@@ -140,7 +150,19 @@ class Reader {
     return Number(String.fromCharCode.apply(null, b.subarray(start, i) as unknown as number[]));
   }
 
-  /** The bit of a reading's key (see TIMESTAMP_BIT), or 0 for any other key. At the opening quote. */
+  /** Whether `word` (with its quotes) is at the reader; if so, the reader moves past it. */
+  private word(word: Uint8Array): boolean {
+    const b = this.b;
+    const i = this.i;
+    for (let k = word.length - 1; k >= 0; k--) if (b[i + k] !== word[k]) return false;
+    this.i = i + word.length;
+    return true;
+  }
+
+  /**
+   * The bit of a reading's key (see TIMESTAMP_BIT), SENSOR + 0–2 for a nested sensor's key, or 0
+   * for any other key. At the opening quote.
+   */
   readingKey(): number {
     const b = this.b;
     const i = this.i;
@@ -155,23 +177,36 @@ class Reader {
       if (sensor === 0x6d) return 128 << axis; // m
       return 0;
     }
-    // "timestamp"
-    if (
-      b[i + 10] === QUOTE &&
-      b[i + 1] === 0x74 &&
-      b[i + 2] === 0x69 &&
-      b[i + 3] === 0x6d &&
-      b[i + 4] === 0x65 &&
-      b[i + 5] === 0x73 &&
-      b[i + 6] === 0x74 &&
-      b[i + 7] === 0x61 &&
-      b[i + 8] === 0x6d &&
-      b[i + 9] === 0x70
-    ) {
-      this.i = i + 11;
-      return TIMESTAMP_BIT;
-    }
+    if (this.word(TIMESTAMP_KEY)) return TIMESTAMP_BIT;
+    for (let sensor = 0; sensor < 3; sensor++) if (this.word(NESTED_KEYS[sensor]!)) return SENSOR + sensor;
     return 0;
+  }
+
+  /**
+   * A sensor's {x, y, z} at the reader (at its '{'), each exactly once, into `columns` from `first`
+   * at reading `n`; false when it is anything else.
+   */
+  axes(columns: Float64Array[], first: number, n: number): boolean {
+    const b = this.b;
+    this.i++;
+    if (this.space() !== QUOTE) return false;
+    let seen = 0;
+    for (;;) {
+      const i = this.i;
+      const axis = b[i + 1]! - 0x78; // x y z → 0 1 2
+      if (b[i + 2] !== QUOTE || axis < 0 || axis > 2 || seen & (1 << axis)) return false;
+      seen |= 1 << axis;
+      this.i = i + 3;
+      if (this.space() !== COLON) return false;
+      this.i++;
+      this.space();
+      const v = this.number();
+      if (v !== v) return false;
+      columns[first + axis]![n] = v;
+      const next = this.nextMember();
+      if (next < 0) return false;
+      if (next === 0) return seen === 0b111;
+    }
   }
 }
 
@@ -198,21 +233,34 @@ function readReadings(r: Reader, room: number): Float64Array[] | undefined {
     if (b[r.i] !== OPEN_BRACE || n >= room) return undefined;
     r.i++;
     let seen = 0;
+    let shapes = 0;
     if (r.space() !== QUOTE) return undefined;
     for (;;) {
-      const bit = r.readingKey();
-      if (bit === 0 || seen & bit) return undefined;
-      seen |= bit;
+      const key = r.readingKey();
+      if (key === 0) return undefined;
       if (r.space() !== COLON) return undefined;
       r.i++;
-      r.space();
-      const v = r.number();
-      if (v !== v) return undefined; // NaN: not a number token
-      columns[COLUMN_OF[bit]!]![n] = v;
+      const c = r.space();
+      if (key >= SENSOR) {
+        // A sensor's axes: its three bits, as the flat keys would set them.
+        const sensor = key - SENSOR;
+        const bits = 0b1110 << (3 * sensor);
+        if (seen & bits || c !== OPEN_BRACE || !r.axes(columns, 1 + 3 * sensor, n)) return undefined;
+        seen |= bits;
+        shapes |= NESTED;
+      } else {
+        if (seen & key) return undefined;
+        seen |= key;
+        if (key !== TIMESTAMP_BIT) shapes |= FLAT;
+        const v = r.number();
+        if (v !== v) return undefined; // NaN: not a number token
+        columns[COLUMN_OF[key]!]![n] = v;
+      }
       const next = r.nextMember();
       if (next < 0) return undefined;
       if (next === 0) break;
     }
+    if (shapes === (FLAT | NESTED)) return undefined;
     if (shape < 0) {
       if ((seen & CORE_BITS) !== CORE_BITS || ((seen & MAG_BITS) !== 0 && (seen & MAG_BITS) !== MAG_BITS)) return undefined;
       shape = seen;

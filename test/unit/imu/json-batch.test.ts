@@ -8,11 +8,22 @@ import { readJsonBatch } from '../../../lib/imu/json-batch.ts';
 const KEYS = ['timestamp', 'ax', 'ay', 'az', 'gx', 'gy', 'gz', 'mx', 'my', 'mz'] as const;
 const bytes = (text: string) => new Uint8Array(Buffer.from(text, 'utf8'));
 
+type Axes = { x: number; y: number; z: number };
+type Parsed = Record<string, number> & { accelerometer?: Axes; gyroscope?: Axes; magnetometer?: Axes };
+
+/** A reading as JSON.parse reads it, flattened as the schema flattens a nested one. */
+function flat(r: Parsed): Record<string, number> {
+  if (!r.accelerometer) return r;
+  const { timestamp, accelerometer: a, gyroscope: g, magnetometer: m } = r;
+  return { timestamp: timestamp!, ax: a.x, ay: a.y, az: a.z, gx: g!.x, gy: g!.y, gz: g!.z, ...(m ? { mx: m.x, my: m.y, mz: m.z } : {}) };
+}
+
 /** The batch as JSON.parse reads it, in the reader's shape (columns), for comparison. */
 function parsedColumns(text: string) {
-  const body = JSON.parse(text) as Record<string, unknown> & { readings: Record<string, number>[] };
-  const mag = body.readings.length > 0 && 'mx' in body.readings[0]!;
-  const { readings, ...ids } = body;
+  const body = JSON.parse(text) as Record<string, unknown> & { readings: Parsed[] };
+  const readings = body.readings.map(flat);
+  const mag = readings.length > 0 && 'mx' in readings[0]!;
+  const { readings: _, ...ids } = body;
   return {
     ...ids,
     timestamp: readings.map((r) => r.timestamp),
@@ -52,23 +63,37 @@ const numberText = fc.oneof(
 
 const space = fc.constantFrom('', ' ', '\n', '\t', ' \r\n ');
 
-/** A body of the shape the reader takes, written with random spacing, key order and number forms. */
+/** A body of the shape the reader takes, written with random spacing, key order, number forms and each reading flat or nested. */
 const body = fc
   .record({
     n: fc.integer({ min: 0, max: 12 }),
     mag: fc.boolean(),
+    nested: fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }),
     session: fc.boolean(),
     offset: fc.option(numberText, { nil: undefined }),
     order: fc.integer({ min: 0, max: 1000 }),
     numbers: fc.array(numberText, { minLength: 120, maxLength: 120 }),
     spaces: fc.array(space, { minLength: 16, maxLength: 16 }),
   })
-  .map(({ n, mag, session, offset, order, numbers, spaces }) => {
+  .map(({ n, mag, nested, session, offset, order, numbers, spaces }) => {
     const s = (i: number) => spaces[i % spaces.length]!;
     const keys = KEYS.slice(0, mag ? 10 : 7);
+    const member = (r: number, k: number) => `${s(k)}:${s(k + 1)}${numbers[(r * 10 + k) % numbers.length]}`;
+    const object = (members: string[], r: number) =>
+      `{${s(r)}${members.map((_, m) => members[(m + r + order) % members.length]!).join(`,${s(r + 3)}`)}${s(r + 5)}}`;
     const readings = Array.from({ length: n }, (_, r) => {
-      const rotated = keys.map((_, k) => keys[(k + r + order) % keys.length]!);
-      return `{${s(r)}${rotated.map((k, k2) => `"${k}"${s(k2)}:${s(k2 + 1)}${numbers[(r * 10 + KEYS.indexOf(k)) % numbers.length]}`).join(`,${s(r + 3)}`)}${s(r + 5)}}`;
+      if (!nested[r])
+        return object(
+          keys.map((k) => `"${k}"${member(r, KEYS.indexOf(k))}`),
+          r,
+        );
+      const sensors = ['accelerometer', 'gyroscope', ...(mag ? ['magnetometer'] : [])];
+      const axes = (sensor: number) =>
+        object(
+          ['x', 'y', 'z'].map((a, i) => `"${a}"${member(r, 1 + 3 * sensor + i)}`),
+          r + sensor,
+        );
+      return object([`"timestamp"${member(r, 0)}`, ...sensors.map((name, i) => `"${name}":${s(i)}${axes(i)}`)], r);
     });
     const fields = [
       `"deviceId":${s(1)}"wrist-01"`,
@@ -100,10 +125,18 @@ describe('a JSON readings body read into columns', () => {
   });
 
   const reading = '{"timestamp":1764000000000,"ax":0.1,"ay":0.2,"az":9.8,"gx":0,"gy":0,"gz":0}';
+  const nestedReading = '{"timestamp":1764000000040,"accelerometer":{"x":0.1,"y":0.2,"z":9.8},"gyroscope":{"z":0,"y":-0,"x":1e-3}}';
   const withMag = '{"timestamp":1764000000020,"ax":0.1,"ay":0.2,"az":9.8,"gx":0,"gy":0,"gz":0,"mx":1,"my":2,"mz":3}';
   const wrap = (readings: string, ids = '"deviceId":"d","batchId":"b"') => `{${ids},"readings":[${readings}]}`;
   const leftToJsonParse: [string, string][] = [
-    ['a nested reading', wrap('{"timestamp":1,"accelerometer":{"x":1,"y":2,"z":3},"gyroscope":{"x":1,"y":2,"z":3}}')],
+    ['a reading mixing the shapes', wrap('{"timestamp":1,"accelerometer":{"x":1,"y":2,"z":3},"gx":0,"gy":0,"gz":0}')],
+    ['a sensor and its flat axis', wrap('{"timestamp":1,"accelerometer":{"x":1,"y":2,"z":3},"ax":1,"gyroscope":{"x":1,"y":2,"z":3}}')],
+    ['a sensor twice', wrap('{"timestamp":1,"accelerometer":{"x":1,"y":2,"z":3},"accelerometer":{"x":1,"y":2,"z":3},"gyroscope":{"x":1,"y":2,"z":3}}')],
+    ['a sensor with an axis missing', wrap('{"timestamp":1,"accelerometer":{"x":1,"y":2},"gyroscope":{"x":1,"y":2,"z":3}}')],
+    ['a sensor with an axis twice', wrap('{"timestamp":1,"accelerometer":{"x":1,"x":1,"y":2,"z":3},"gyroscope":{"x":1,"y":2,"z":3}}')],
+    ['a sensor with another key', wrap('{"timestamp":1,"accelerometer":{"x":1,"y":2,"z":3,"w":4},"gyroscope":{"x":1,"y":2,"z":3}}')],
+    ['a sensor that is not an object', wrap('{"timestamp":1,"accelerometer":[1,2,3],"gyroscope":{"x":1,"y":2,"z":3}}')],
+    ['a nested reading without its gyroscope', wrap('{"timestamp":1,"accelerometer":{"x":1,"y":2,"z":3}}')],
     ['an ISO timestamp', wrap('{"timestamp":"2026-11-20T00:00:00Z","ax":0.1,"ay":0.2,"az":9.8,"gx":0,"gy":0,"gz":0}')],
     ['a value as a string', wrap('{"timestamp":1,"ax":"0.1","ay":0.2,"az":9.8,"gx":0,"gy":0,"gz":0}')],
     ['a null value', wrap('{"timestamp":1,"ax":null,"ay":0.2,"az":9.8,"gx":0,"gy":0,"gz":0}')],
@@ -152,7 +185,10 @@ describe('a JSON readings body read into columns', () => {
   }
 
   it('never accepts a changed body JSON.parse refuses, and reads any it accepts as JSON.parse does', () => {
-    const good = wrap([reading, reading.replace('0.1', '-1.25e-3'), reading].join(','), '"deviceId":"d","batchId":"b","sessionId":"s","clockOffsetMs":-600000');
+    const good = wrap(
+      [reading, reading.replace('0.1', '-1.25e-3'), nestedReading].join(','),
+      '"deviceId":"d","batchId":"b","sessionId":"s","clockOffsetMs":-600000',
+    );
     const alphabet = '{}[]":,.-+eE0123456789 \nabxyzgmt\\';
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.nat(good.length), fc.nat(2), fc.constantFrom(...alphabet)), { minLength: 1, maxLength: 3 }), (edits) => {
