@@ -140,9 +140,8 @@ class Reader {
       exponent += minus ? -e : e;
     }
     this.i = i;
-    let value: number;
     if (digits <= 15 && exponent >= -22 && exponent <= 22) {
-      value = exponent >= 0 ? mantissa * POW10[exponent]! : mantissa / POW10[-exponent]!;
+      const value = exponent >= 0 ? mantissa * POW10[exponent]! : mantissa / POW10[-exponent]!;
       return negative ? -value : value;
     }
     if (mantissa === 0) return negative ? -0 : 0; // 0.000e999 and the like

@@ -46,17 +46,22 @@ export function readingColumnsOf(batch: ColumnarBatch): ReadingColumns {
   return columns;
 }
 
-/** The first readings (at most MOST_NAMED) that break a rule, and each problem as the schema names it. */
-function badReadings(batch: ColumnarBatch): ErrorDetail[] {
+/** Indices of readings (at most `most`) whose timestamp or a value breaks the Reading schema's rules, as the fast path checks them. */
+function breakingRules(batch: ColumnarBatch, most: number): Set<number> {
   const n = batch.timestamp.length;
   const bad = new Set<number>();
-  for (let i = 0; i < n && bad.size < MOST_NAMED; i++) if (!isTimestamp(batch.timestamp[i])) bad.add(i);
+  for (let i = 0; i < n && bad.size < most; i++) if (!isTimestamp(batch.timestamp[i])) bad.add(i);
   for (let c = 0; c < batch.channels.length; c++) {
     const values = batch.channels[c]!;
     const range = RANGES[c]!;
-    for (let i = 0; i < n && bad.size < MOST_NAMED; i++) if (!inRange(values[i], range)) bad.add(i);
+    for (let i = 0; i < n && bad.size < most; i++) if (!inRange(values[i], range)) bad.add(i);
   }
-  return [...bad]
+  return bad;
+}
+
+/** The first readings (at most MOST_NAMED) that break a rule, and each problem as the schema names it. */
+function badReadings(batch: ColumnarBatch): ErrorDetail[] {
+  return [...breakingRules(batch, MOST_NAMED)]
     .sort((a, b) => a - b)
     .flatMap((i) => {
       const verdict = ReadingSchema.safeParse(readingAt(batch, i));
@@ -74,21 +79,6 @@ const envelopeOf = (batch: ColumnarBatch) =>
     readings: new Array<undefined>(batch.timestamp.length),
   });
 
-/** Whether every timestamp and value passes the Reading schema's rules (each checked as the fast path does). */
-function allValid(batch: ColumnarBatch): boolean {
-  const n = batch.timestamp.length;
-  for (let i = 0; i < n; i++) if (!isTimestamp(batch.timestamp[i])) return false;
-  for (let c = 0; c < batch.channels.length; c++) {
-    const values = batch.channels[c]!;
-    const { min, max } = RANGES[c]!;
-    for (let i = 0; i < n; i++) {
-      const v = values[i]!;
-      if (!(v >= min && v <= max)) return false;
-    }
-  }
-  return true;
-}
-
 /**
  * A JSON readings body read straight into columns (lib/imu/json-batch.ts), when it has the common
  * shape and passes every rule; otherwise undefined, and the body is parsed as JSON and judged by the
@@ -96,7 +86,7 @@ function allValid(batch: ColumnarBatch): boolean {
  */
 export function jsonColumnsBatch(bytes: Uint8Array): ColumnarBatch | undefined {
   const batch = readJsonBatch(bytes);
-  return batch && envelopeOf(batch).success && allValid(batch) ? batch : undefined;
+  return batch && envelopeOf(batch).success && breakingRules(batch, 1).size === 0 ? batch : undefined;
 }
 
 /**

@@ -76,11 +76,11 @@ export function ingestHandlers(deps: AppDeps, writer: IngestWriter) {
 
   /**
    * Answered before the route's JSON validator: the columnar body (COLUMNAR_MEDIA_TYPE), decoded and
-   * checked by the JSON form's rules; and a JSON body of the common shape (flat readings, nothing to
-   * refuse), read straight into the same columns. Any other JSON body goes on to the validator, which
+   * checked by the JSON form's rules; and a JSON body of the common shape (flat or nested readings,
+   * plain ids, nothing to refuse), read straight into the same columns. Any other JSON body goes on to the validator, which
    * parses it (from the bytes read here, kept by the request) and names what is wrong with it.
    */
-  const columnar: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const asColumns: MiddlewareHandler<AppEnv> = async (c, next) => {
     const bytes = new Uint8Array(await c.req.arrayBuffer());
     if (isColumnarBody(c.req.header('content-type'))) return land(c, columnarBatch(bytes));
     const batch = jsonColumnsBatch(bytes);
@@ -116,5 +116,5 @@ export function ingestHandlers(deps: AppDeps, writer: IngestWriter) {
     return landing === 'stored' ? c.json(body, 201) : c.json(body, 200);
   };
 
-  return { readings, columnar, sessions };
+  return { readings, asColumns, sessions };
 }

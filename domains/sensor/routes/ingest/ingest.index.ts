@@ -7,5 +7,5 @@ import * as routes from './ingest.routes.ts';
 
 export function ingestRouter(deps: AppDeps, writer: IngestWriter) {
   const handlers = ingestHandlers(deps, writer);
-  return router().openapi(routes.readings(deps.ingest?.maxBodyBytes, handlers.columnar), handlers.readings).openapi(routes.sessions, handlers.sessions);
+  return router().openapi(routes.readings(deps.ingest?.maxBodyBytes, handlers.asColumns), handlers.readings).openapi(routes.sessions, handlers.sessions);
 }

@@ -2,7 +2,7 @@
 // device) or an admin key. A bad batch is refused whole (400, nothing stored); a repeated batch id
 // is acknowledged as a duplicate and not stored again; an oversized body is 413. The readings
 // route takes JSON or the columnar body, and is built from the configured body limit and the
-// columnar body's handler, so it is a function of them.
+// handler that reads bodies as columns, so it is a function of them.
 import { createRoute, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { requireRole } from '../../../../api/auth.ts';
@@ -35,7 +35,7 @@ const jsonOrColumnar: MiddlewareHandler<AppEnv> = async (c, next) => {
 
 /**
  * The columnar body as the API document describes it (the layout is lib/imu/columnar-batch.ts's). No
- * validator reads it (the route's validators read JSON only; the columnar middleware reads this).
+ * validator reads it (the route's validators read JSON only; the asColumns middleware reads this).
  */
 const ColumnarBody = z.string().openapi({
   format: 'binary',
@@ -79,8 +79,11 @@ function batchExample(shape: 'flat' | 'nested') {
   return { deviceId: 'wrist-01', batchId: `wrist-01-${shape}-000123`, sessionId: 'wrist-01-2025-11-24-1', readings };
 }
 
-/** `columnar` answers a columnar body (ingest.handlers.ts) before the JSON validator, which only reads JSON. */
-export const readings = (maxBodyBytes = MAX_INGEST_BODY_BYTES, columnar: MiddlewareHandler<AppEnv> = (_, next) => next()) =>
+/**
+ * `asColumns` answers, before the JSON validator, a columnar body and a JSON body it can read as
+ * columns (ingest.handlers.ts); any other JSON body goes on to the validator.
+ */
+export const readings = (maxBodyBytes = MAX_INGEST_BODY_BYTES, asColumns: MiddlewareHandler<AppEnv> = (_, next) => next()) =>
   createRoute({
     method: 'post',
     path: '/readings',
@@ -93,7 +96,7 @@ export const readings = (maxBodyBytes = MAX_INGEST_BODY_BYTES, columnar: Middlew
       'The acknowledgement carries serverTime and the device’s newest live prediction. ' +
       `The batch may instead come as columns (Content-Type ${COLUMNAR_MEDIA_TYPE}, layout below): the same rules, answers and exactly-once batch ids, a fraction of the bytes and of the server's work.`,
     security: keyed,
-    middleware: [requireRole('device'), jsonOrColumnar, limit(maxBodyBytes), columnar] as const,
+    middleware: [requireRole('device'), jsonOrColumnar, limit(maxBodyBytes), asColumns] as const,
     request: {
       body: {
         required: true,
